@@ -1,0 +1,22 @@
+// Errors raised while reading shell source. Imports nothing: the parser throws
+// these and the executor, CLI and worker catch them by type.
+
+/**
+ * A syntax error at a source position. `message` is `line N: <detail>` as sh
+ * prints it; `detail` is the bare text for callers that format their own.
+ */
+export class ShellSyntaxError extends Error {
+  override readonly name = "ShellSyntaxError";
+  readonly detail: string;
+
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+    /** True when more input could complete the command (an interactive shell shows PS2). */
+    readonly incomplete = false,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.detail = message;
+  }
+}

@@ -1,0 +1,437 @@
+// The command grammar of XCU 2.9 / 2.10: lists, and-or lists, pipelines,
+// simple commands, redirections and alias substitution. Compound commands live
+// in compound-parser.ts; word contents in word-parser.ts.
+
+import type {
+  Assign, Command, List, ListItem, Pos, Program, Redirect, RedirOp, SimpleCommand, Word, WordPart,
+} from "../ast.ts";
+import { ShellSyntaxError } from "../errors.ts";
+import { Lexer, NestingGuard, Scanner, type LexMode, type Token, type WordToken } from "../lexer.ts";
+import { parseCompound, parseFunctionBody } from "./compound-parser.ts";
+import { applyTilde, WordParser } from "./word-parser.ts";
+
+export interface ParseOptions {
+  /** Live alias lookup, consulted as commands are parsed (aliases are expanded at parse time, POSIX 2.3.1). */
+  aliases?: (name: string) => string | undefined;
+}
+
+/** Reserved words that close a compound list (recognised only where a command could start). */
+const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"]);
+/** Reserved words that open a compound command. */
+const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
+
+const REDIRECT_OPS = new Set<string>([
+  "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>",
+]);
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A lexer wired to a word parser whose `$(…)` and backquotes recurse into this grammar. */
+export function createLexer(scanner: Scanner, options: ParseOptions, guard: NestingGuard): Lexer {
+  const words = new WordParser(scanner, guard, {
+    commandSubst: () => new CommandParser(lexer, options).parseCommandSubst(),
+    backquote: (text, base) => {
+      // Offsets inside the unescaped body are close to, not exactly, source offsets.
+      const limit = scanner.text.length;
+      const inner = new Scanner(text, (offset) => scanner.posAt(Math.min(base + offset, limit)));
+      return new CommandParser(createLexer(inner, options, guard), options).parseProgram();
+    },
+  });
+  const lexer: Lexer = new Lexer(scanner, words, guard);
+  return lexer;
+}
+
+export function describe(t: Token): string {
+  if (t.kind === "word") return `"${t.raw}"`;
+  if (t.kind === "op") return `"${t.op}"`;
+  return t.kind === "eof" ? "end of file" : "newline";
+}
+
+export class CommandParser {
+  /** End of the last token taken: where the node being built ends. */
+  lastEnd: Pos;
+  private peeked: { token: Token; mode: LexMode } | undefined;
+  /** Tokens from alias values, read before the lexer's. */
+  private readonly queue: Token[] = [];
+  /** XCU 2.3.1: after an alias ending in a blank, the next word is checked too. */
+  private aliasNext = false;
+
+  constructor(
+    readonly lexer: Lexer,
+    readonly options: ParseOptions,
+  ) {
+    this.lastEnd = lexer.scanner.posAt(lexer.scanner.pos);
+  }
+
+  // -------------------------------------------------------------------------
+  // Tokens
+
+  peek(mode: LexMode = "normal"): Token {
+    const queued = this.queue[0];
+    if (queued !== undefined) return queued;
+    const p = this.peeked;
+    if (p !== undefined) {
+      if (p.mode === mode || p.token.kind === "newline" || p.token.kind === "eof") return p.token;
+      this.lexer.rewind(p.token);
+    }
+    const token = this.lexer.next(mode);
+    this.peeked = { token, mode };
+    return token;
+  }
+
+  take(mode: LexMode = "normal"): Token {
+    const token = this.peek(mode);
+    if (this.queue.length > 0) this.queue.shift();
+    else this.peeked = undefined;
+    this.lastEnd = token.end;
+    this.aliasNext = token.aliasBlank === true;
+    return token;
+  }
+
+  takeWord(mode: LexMode = "normal", expecting?: string): WordToken {
+    const t = this.peek(mode);
+    if (t.kind !== "word") throw this.unexpected(t, expecting);
+    this.take(mode);
+    return t;
+  }
+
+  isReserved(t: Token, word: string): boolean {
+    return t.kind === "word" && t.literal === word;
+  }
+
+  isOp(t: Token, op: string): boolean {
+    return t.kind === "op" && t.op === op;
+  }
+
+  expectReserved(word: string): Token {
+    const t = this.peek();
+    if (!this.isReserved(t, word)) throw this.unexpected(t, word);
+    return this.take();
+  }
+
+  expectOp(op: string, mode: LexMode = "normal"): Token {
+    const t = this.peek(mode);
+    if (!this.isOp(t, op)) throw this.unexpected(t, op);
+    return this.take(mode);
+  }
+
+  skipNewlines(mode: LexMode = "normal"): void {
+    while (this.peek(mode).kind === "newline") this.take(mode);
+  }
+
+  unexpected(t: Token, expecting?: string): ShellSyntaxError {
+    const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
+    return new ShellSyntaxError(
+      `Syntax error: ${describe(t)} unexpected${suffix}`,
+      t.start.line,
+      t.start.column,
+      t.kind === "eof",
+    );
+  }
+
+  enter(at: Pos): void {
+    this.lexer.guard.enter(at);
+  }
+
+  leave(): void {
+    this.lexer.guard.leave();
+  }
+
+  // -------------------------------------------------------------------------
+  // Programs and lists
+
+  parseProgram(): Program {
+    const start = this.peekStart();
+    const body = this.parseList(false);
+    const t = this.peek();
+    if (t.kind !== "eof") throw this.unexpected(t);
+    return { kind: "program", start, end: t.start, body };
+  }
+
+  /** The body of `$(…)`, up to and including its `)`. */
+  parseCommandSubst(): Program {
+    const start = this.lexer.scanner.posAt(this.lexer.scanner.pos);
+    const body = this.parseList(false);
+    const t = this.peek();
+    if (!this.isOp(t, ")")) throw this.unexpected(t, ")");
+    this.take();
+    return { kind: "program", start, end: t.start, body };
+  }
+
+  /** One complete command line, as sh reads it: and-or lists up to a newline. Null at end of input. */
+  parseLine(): List | null {
+    this.skipNewlines();
+    const first = this.peek();
+    if (first.kind === "eof") return null;
+    const items: ListItem[] = [];
+    for (;;) {
+      const command = this.parseAndOr();
+      const sep = this.peek();
+      if (this.isOp(sep, "&") || this.isOp(sep, ";")) {
+        this.take();
+        items.push({ command, background: this.isOp(sep, "&") });
+        const after = this.peek();
+        if (after.kind === "newline") this.take();
+        if (after.kind === "newline" || after.kind === "eof") break;
+        continue;
+      }
+      items.push({ command, background: false });
+      if (sep.kind === "newline") this.take();
+      else if (sep.kind !== "eof") throw this.unexpected(sep);
+      break;
+    }
+    return this.list(items, first.start);
+  }
+
+  /** compound_list: and-or lists separated by `;`, `&` or newlines, up to a closing token. */
+  parseList(required: boolean): List {
+    this.skipNewlines();
+    const start = this.peekStart();
+    const items: ListItem[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (this.endsList(t)) break;
+      const command = this.parseAndOr();
+      const sep = this.peek();
+      const background = this.isOp(sep, "&");
+      items.push({ command, background });
+      if (background || this.isOp(sep, ";") || sep.kind === "newline") this.take();
+      else break;
+      this.skipNewlines();
+    }
+    if (required && items.length === 0) throw this.unexpected(this.peek());
+    return this.list(items, start);
+  }
+
+  private endsList(t: Token): boolean {
+    if (t.kind === "eof") return true;
+    if (t.kind === "op") return t.op === ")" || t.op === ";;" || t.op === ";&" || t.op === ";;&";
+    return t.kind === "word" && t.literal !== undefined && CLOSERS.has(t.literal);
+  }
+
+  private list(items: ListItem[], start: Pos): List {
+    const last = items[items.length - 1];
+    return { kind: "list", start: items[0]?.command.start ?? start, end: last?.command.end ?? start, items };
+  }
+
+  private peekStart(): Pos {
+    return this.peek().start;
+  }
+
+  parseAndOr(): Command {
+    const first = this.parsePipeline();
+    const rest: { op: "&&" | "||"; command: Command }[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== "op" || (t.op !== "&&" && t.op !== "||")) break;
+      this.take();
+      this.skipNewlines();
+      rest.push({ op: t.op, command: this.parsePipeline() });
+    }
+    const last = rest[rest.length - 1];
+    if (last === undefined) return first;
+    return { kind: "andor", start: first.start, end: last.command.end, first, rest };
+  }
+
+  parsePipeline(): Command {
+    const start = this.peekStart();
+    let negated = false;
+    while (this.isReserved(this.peek(), "!")) {
+      this.take();
+      negated = !negated;
+    }
+    const commands = [this.parseCommand()];
+    while (this.isOp(this.peek(), "|")) {
+      this.take();
+      this.skipNewlines();
+      commands.push(this.parseCommand());
+    }
+    const first = commands[0];
+    if (commands.length === 1 && !negated && first !== undefined) return first;
+    return { kind: "pipeline", start, end: this.lastEnd, negated, commands };
+  }
+
+  // -------------------------------------------------------------------------
+  // Commands
+
+  parseCommand(): Command {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "word" && t.literal !== undefined) {
+        if (OPENERS.has(t.literal)) return this.parseCompoundWithRedirects(t);
+        if (CLOSERS.has(t.literal)) throw this.unexpected(t);
+      }
+      if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
+      // Reserved words are recognised before aliases; an alias may expand to one.
+      if (!this.expandAlias()) return this.parseSimple();
+    }
+  }
+
+  private parseCompoundWithRedirects(t: Token): Command {
+    this.enter(t.start);
+    const command = parseCompound(this, t);
+    this.leave();
+    if (command.kind === "funcdef") return command;
+    const redirs: Redirect[] = [];
+    while (this.isRedirect(this.peek())) redirs.push(this.parseRedirect());
+    if (redirs.length === 0) return command;
+    return { ...command, redirs, end: this.lastEnd };
+  }
+
+  isRedirect(t: Token): boolean {
+    return t.kind === "op" && REDIRECT_OPS.has(t.op);
+  }
+
+  private parseSimple(): Command {
+    const start = this.peekStart();
+    const assigns: Assign[] = [];
+    const words: Word[] = [];
+    const redirs: Redirect[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (this.isRedirect(t)) {
+        redirs.push(this.parseRedirect());
+        continue;
+      }
+      if (t.kind !== "word") break;
+      if (words.length === 0) {
+        const assign = toAssignment(t);
+        if (assign !== undefined) {
+          this.take();
+          assigns.push(assign);
+          continue;
+        }
+        // The first word after a prefix is in command position too.
+        if ((assigns.length > 0 || redirs.length > 0) && this.expandAlias()) continue;
+        this.take();
+        words.push(t.word);
+        if (assigns.length === 0 && redirs.length === 0 && this.isOp(this.peek(), "(")) {
+          return this.parseFunctionDef(t);
+        }
+        continue;
+      }
+      if (this.aliasNext && this.expandAlias()) continue;
+      this.take();
+      words.push(t.word);
+    }
+    if (assigns.length + words.length + redirs.length === 0) throw this.unexpected(this.peek());
+    const command: SimpleCommand = { kind: "simple", start, end: this.lastEnd, assigns, words, redirs };
+    return command;
+  }
+
+  /** `name ( ) linebreak function_body`; dash accepts any command as the body. */
+  private parseFunctionDef(nameToken: WordToken): Command {
+    if (nameToken.literal === undefined) throw this.unexpected(this.peek());
+    this.take();
+    this.expectOp(")");
+    this.skipNewlines();
+    const body = parseFunctionBody(this, nameToken.start);
+    return { kind: "funcdef", start: nameToken.start, end: body.end, name: nameToken.literal, body };
+  }
+
+  parseRedirect(): Redirect {
+    const opToken = this.take();
+    if (opToken.kind !== "op") throw this.unexpected(opToken);
+    const target = this.takeWord();
+    const op = opToken.op as RedirOp;
+    const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
+    if (opToken.fd !== undefined) redirect.fd = opToken.fd;
+    if (op === "<<" || op === "<<-") {
+      const { delimiter, quoted } = heredocDelimiter(target.raw);
+      this.lexer.addHeredoc({ redirect, delimiter, quoted, stripTabs: op === "<<-" });
+    }
+    return redirect;
+  }
+
+  // -------------------------------------------------------------------------
+  // Aliases (XCU 2.3.1)
+
+  /** If the next token is an alias name, replace it by the tokens of its value. */
+  private expandAlias(): boolean {
+    const lookup = this.options.aliases;
+    if (lookup === undefined) return false;
+    const t = this.peek();
+    if (t.kind !== "word" || t.literal === undefined) return false;
+    const name = t.literal;
+    if (t.aliases?.includes(name)) return false;
+    const value = lookup(name);
+    if (value === undefined) return false;
+    this.take();
+    const chain = [...(t.aliases ?? []), name];
+    const tokens = this.lexAlias(value, t, chain);
+    const trailingBlank = /[ \t]$/.test(value);
+    const last = tokens[tokens.length - 1];
+    if (last !== undefined && trailingBlank) tokens[tokens.length - 1] = { ...last, aliasBlank: true };
+    this.aliasNext = tokens.length === 0 && trailingBlank;
+    this.queue.unshift(...tokens);
+    return true;
+  }
+
+  private lexAlias(value: string, at: Token, chain: readonly string[]): Token[] {
+    const scanner = new Scanner(value, (offset) => (offset >= value.length ? at.end : at.start));
+    const lexer = createLexer(scanner, this.options, this.lexer.guard);
+    const tokens: Token[] = [];
+    for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) tokens.push({ ...t, aliases: chain });
+    return tokens;
+  }
+}
+
+/** `NAME=value` / `NAME+=value` before the command name; the value gets assignment tildes. */
+function toAssignment(t: WordToken): Assign | undefined {
+  const first = t.word.parts[0];
+  if (first?.kind !== "literal") return undefined;
+  const m = ASSIGNMENT.exec(first.value);
+  if (m === null) return undefined;
+  const rest = first.value.slice(m[0].length);
+  const parts: WordPart[] = rest === "" ? [] : [{ kind: "literal", value: rest }];
+  parts.push(...t.word.parts.slice(1));
+  const s = t.start;
+  const valueStart = { offset: s.offset + m[0].length, line: s.line, column: s.column + m[0].length };
+  return {
+    start: t.start,
+    end: t.end,
+    name: m[1] ?? "",
+    append: m[2] === "+",
+    value: { start: valueStart, end: t.end, parts: applyTilde(parts, true) },
+  };
+}
+
+/** XCU 2.7.4: the delimiter is the word after quote removal; any quoting makes the body literal. */
+export function heredocDelimiter(raw: string): { delimiter: string; quoted: boolean } {
+  let delimiter = "";
+  let quoted = false;
+  let i = 0;
+  while (i < raw.length) {
+    const ch = raw[i] ?? "";
+    if (ch === "\\") {
+      if (raw[i + 1] !== "\n") {
+        quoted = true;
+        delimiter += raw[i + 1] ?? "";
+      }
+      i += 2;
+    } else if (ch === "'") {
+      quoted = true;
+      const close = raw.indexOf("'", i + 1);
+      const end = close < 0 ? raw.length : close;
+      delimiter += raw.slice(i + 1, end);
+      i = end + 1;
+    } else if (ch === '"') {
+      quoted = true;
+      i++;
+      while (i < raw.length && raw[i] !== '"') {
+        if (raw[i] === "\\" && '$`"\\'.includes(raw[i + 1] ?? "x")) i++;
+        delimiter += raw[i] ?? "";
+        i++;
+      }
+      i++;
+    } else if (ch === "$" && (raw[i + 1] === "'" || raw[i + 1] === '"')) {
+      i++;
+    } else {
+      delimiter += ch;
+      i++;
+    }
+  }
+  return { delimiter, quoted };
+}

@@ -1,0 +1,45 @@
+// Public entry points of the shell parser. The executor depends on exactly
+// `parse`, `Parser`, `ParseOptions` (and `ShellSyntaxError` from ../errors.ts).
+
+import type { List, Program } from "../ast.ts";
+import { NestingGuard, Scanner, type Token } from "../lexer.ts";
+import { CommandParser, createLexer, type ParseOptions } from "./command-parser.ts";
+
+export type { ParseOptions } from "./command-parser.ts";
+export { ShellSyntaxError } from "../errors.ts";
+
+/** Parse a whole program (script text or the body of $(…)). Throws ShellSyntaxError. */
+export function parse(source: string, options: ParseOptions = {}): Program {
+  const lexer = createLexer(new Scanner(source), options, new NestingGuard());
+  return new CommandParser(lexer, options).parseProgram();
+}
+
+/**
+ * Incremental parsing as sh does it: one complete command (everything up to an
+ * unescaped newline at top level, including here-doc bodies) at a time, so an
+ * alias defined on line 1 applies on line 2.
+ */
+export class Parser {
+  private readonly parser: CommandParser;
+
+  constructor(source: string, options: ParseOptions = {}) {
+    const lexer = createLexer(new Scanner(source), options, new NestingGuard());
+    this.parser = new CommandParser(lexer, options);
+  }
+
+  /** The next complete command line as a List (may have several `;`/`&` items), or null at end of input. Blank and comment-only lines are skipped. Throws ShellSyntaxError. */
+  next(): List | null {
+    return this.parser.parseLine();
+  }
+}
+
+/** All tokens of `source` read in normal mode, up to and including end of file (for tests and tools). */
+export function tokenize(source: string, options: ParseOptions = {}): Token[] {
+  const lexer = createLexer(new Scanner(source), options, new NestingGuard());
+  const tokens: Token[] = [];
+  for (;;) {
+    const t = lexer.next();
+    tokens.push(t);
+    if (t.kind === "eof") return tokens;
+  }
+}

@@ -1,0 +1,368 @@
+import { describe, expect, test } from "bun:test";
+import type { Command, List, Redirect, TestExpr, Word, WordPart } from "../../src/shell/ast.ts";
+import { ShellSyntaxError } from "../../src/shell/errors.ts";
+import { parse, Parser, type ParseOptions } from "../../src/shell/parser/index.ts";
+
+// A compact, unambiguous rendering of the AST so each case fits on one line:
+//   list      [a; b &]            simple    (assigns words redirs)
+//   literal   text                single    'text'     double  "…"
+//   param     ${name op arg}      cmdsubst  $([…]) or `[…]`     arith $((…))
+//   tilde     ~user               compound  (if …) (while …) (for …) (case …) …
+
+function word(w: Word): string {
+  return w.parts.map(part).join("");
+}
+
+function part(p: WordPart): string {
+  switch (p.kind) {
+    case "literal":
+      return p.value;
+    case "single":
+      return `'${p.value}'`;
+    case "double":
+      return `"${p.parts.map(part).join("")}"`;
+    case "tilde":
+      return `~${p.user}`;
+    case "arith":
+      return `$((${word(p.expr)}))`;
+    case "cmdsubst":
+      return p.backquote ? `\`${list(p.program.body)}\`` : `$(${list(p.program.body)})`;
+    case "param": {
+      let s = p.length ? `#${p.name}` : p.name;
+      if (p.op !== undefined) s += `${p.colon ? ":" : ""}${p.op}${p.arg ? word(p.arg) : ""}`;
+      if (p.replacement !== undefined) s += `/${word(p.replacement)}`;
+      if (p.sliceLength !== undefined) s += `:${word(p.sliceLength)}`;
+      return `\${${s}}`;
+    }
+  }
+}
+
+function redir(r: Redirect): string {
+  const body = r.heredoc === undefined ? "" : `{${r.heredoc.quoted ? "q:" : ""}${word(r.heredoc.body)}}`;
+  return `${r.fd ?? ""}${r.op}${word(r.target)}${body}`;
+}
+
+function redirs(rs: readonly Redirect[]): string {
+  return rs.map((r) => ` ${redir(r)}`).join("");
+}
+
+function list(l: List): string {
+  return `[${l.items.map((i) => `${command(i.command)}${i.background ? " &" : ""}`).join("; ")}]`;
+}
+
+function test_(e: TestExpr): string {
+  switch (e.kind) {
+    case "word":
+      return word(e.word);
+    case "unary":
+      return `(${e.op} ${word(e.operand)})`;
+    case "binary":
+      return `(${word(e.left)} ${e.op} ${word(e.right)})`;
+    case "not":
+      return `(! ${test_(e.expr)})`;
+    case "and":
+    case "or":
+      return `(${e.kind} ${test_(e.left)} ${test_(e.right)})`;
+  }
+}
+
+function command(c: Command): string {
+  switch (c.kind) {
+    case "simple": {
+      const items = [
+        ...c.assigns.map((a) => `${a.name}${a.append ? "+=" : "="}${word(a.value)}`),
+        ...c.words.map(word),
+        ...c.redirs.map(redir),
+      ];
+      return `(${items.join(" ")})`;
+    }
+    case "pipeline":
+      return `(${c.negated ? "! " : ""}pipe ${c.commands.map(command).join(" ")})`;
+    case "andor":
+      return `(${command(c.first)}${c.rest.map((r) => ` ${r.op} ${command(r.command)}`).join("")})`;
+    case "list":
+      return list(c);
+    case "subshell":
+      return `(subshell ${list(c.body)}${redirs(c.redirs)})`;
+    case "group":
+      return `(group ${list(c.body)}${redirs(c.redirs)})`;
+    case "if": {
+      const clauses = c.clauses.map((k) => `${list(k.condition)} ${list(k.body)}`).join(" elif ");
+      return `(if ${clauses}${c.elseBody ? ` else ${list(c.elseBody)}` : ""}${redirs(c.redirs)})`;
+    }
+    case "loop":
+      return `(${c.until ? "until" : "while"} ${list(c.condition)} ${list(c.body)}${redirs(c.redirs)})`;
+    case "for":
+      return `(for ${c.name}${c.items ? ` in${c.items.map((w) => ` ${word(w)}`).join("")}` : ""} ${list(c.body)}${redirs(c.redirs)})`;
+    case "case": {
+      const items = c.items.map((i) => ` (${i.patterns.map(word).join("|")} ${list(i.body)} ${i.terminator})`);
+      return `(case ${word(c.word)}${items.join("")}${redirs(c.redirs)})`;
+    }
+    case "funcdef":
+      return `(function ${c.name} ${command(c.body)})`;
+    case "testclause":
+      return `(test ${test_(c.expr)}${redirs(c.redirs)})`;
+  }
+}
+
+function show(source: string, options?: ParseOptions): string {
+  return list(parse(source, options).body);
+}
+
+function syntaxError(source: string, options?: ParseOptions): ShellSyntaxError {
+  try {
+    parse(source, options);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) return e;
+    throw e;
+  }
+  throw new Error(`no syntax error for ${JSON.stringify(source)}`);
+}
+
+describe("simple commands and words", () => {
+  test.each([
+    ["echo hi", "[(echo hi)]"],
+    ["  echo   a\tb  ", "[(echo a b)]"],
+    ["", "[]"],
+    ["\n\n# only a comment\n", "[]"],
+    ["echo a # comment", "[(echo a)]"],
+    ["echo a#b", "[(echo a#b)]"],
+    ["echo 'a b' \"c d\"", "[(echo 'a b' \"c d\")]"],
+    ["echo \\a\\ b", "[(echo 'a 'b)]"],
+    ["echo a\\\nb", "[(echo ab)]"],
+    ["ec\\\nho hi", "[(echo hi)]"],
+    ["echo 'a\\\nb'", "[(echo 'a\\\nb')]"],
+    ["echo \"a\\\nb\"", '[(echo "ab")]'],
+    ['echo "a\\$b\\`\\"\\\\\\c"', '[(echo "a\'$\'b\'`"\\\'\\c")]'],
+    ["echo \"it's\"", '[(echo "it\'s")]'],
+    ["echo ''", "[(echo '')]"],
+    ['echo ""', '[(echo "")]'],
+    ["x=1", "[(x=1)]"],
+    ["x=", "[(x=)]"],
+    ["x=1 y=2 cmd a=b", "[(x=1 y=2 cmd a=b)]"],
+    ["x+=1", "[(x+=1)]"],
+    ["1x=2", "[(1x=2)]"],
+    ["x='a b'c", "[(x='a b'c)]"],
+    ["\"x\"=1", '[("x"=1)]'],
+    ["echo {a,b} [x] *", "[(echo {a,b} [x] *)]"],
+    ["echo é日本", "[(echo é日本)]"],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("parameter expansion", () => {
+  test.each([
+    ["echo $x $_y1 ${z}", "[(echo ${x} ${_y1} ${z})]"],
+    ["echo $1 $10 ${10}", "[(echo ${1} ${1}0 ${10})]"],
+    ["echo $@ $* $# $? $- $$ $! $0", "[(echo ${@} ${*} ${#} ${?} ${-} ${$} ${!} ${0})]"],
+    ["echo $ $. a$", "[(echo $ $. a$)]"],
+    ["echo ${#x} ${#} ${#@} ${#*} ${##} ${#-}", "[(echo ${#x} ${#} ${#@} ${#*} ${##} ${#-})]"],
+    ["echo ${#:-d} ${##p}", "[(echo ${#:-d} ${##p})]"],
+    ["echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w}", "[(echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w})]"],
+    ["echo ${x%p} ${x%%p} ${x#p} ${x##p}", "[(echo ${x%p} ${x%%p} ${x#p} ${x##p})]"],
+    ["echo ${x-}", "[(echo ${x-})]"],
+    ["echo ${x:-a b}", "[(echo ${x:-a b})]"],
+    ["echo ${x:-'a b'\"c\"}", "[(echo ${x:-'a b'\"c\"})]"],
+    ["echo ${x:-${y:-$z}}", "[(echo ${x:-${y:-${z}}})]"],
+    ["echo ${x:-$(echo })}", "[(echo ${x:-$([(echo })])})]"],
+    ["echo ${x:-~/a}", "[(echo ${x:-~/a})]"],
+    ["echo ${x:-{a}}", "[(echo ${x:-{a}})]"],
+    ["echo \"${x:-'q'}\"", "[(echo \"${x:-'q'}\")]"],
+    ["echo \"${x:-\"a b\"}\"", '[(echo "${x:-"a b"}")]'],
+    ["echo \"${x:-a\\}b}\"", "[(echo \"${x:-a'}'b}\")]"],
+    ["echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a}", "[(echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a})]"],
+    ["echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1}", "[(echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1})]"],
+    ["echo ${x:-}", "[(echo ${x:-})]"],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("command and arithmetic substitution", () => {
+  test.each([
+    ["echo $(ls)", "[(echo $([(ls)]))]"],
+    ["echo $( )", "[(echo $([]))]"],
+    ["echo \"$(echo \"a b\")\"", '[(echo "$([(echo "a b")])")]'],
+    ["echo $(case x in a) echo a;; esac)", "[(echo $([(case x (a [(echo a)] ;;))]))]"],
+    ["echo $(case x in (a) echo a;; esac)", "[(echo $([(case x (a [(echo a)] ;;))]))]"],
+    ["echo $(echo a # comment )\n)", "[(echo $([(echo a)]))]"],
+    ["echo $(echo ')'; echo \")\")", "[(echo $([(echo ')'); (echo \")\")]))]"],
+    ["echo $(echo $(echo a))", "[(echo $([(echo $([(echo a)]))]))]"],
+    ["echo `echo a`", "[(echo `[(echo a)]`)]"],
+    ["echo `echo \\`echo a\\``", "[(echo `[(echo `[(echo a)]`)]`)]"],
+    ["echo `echo \\$x`", "[(echo `[(echo ${x})]`)]"],
+    ["echo \"`echo \\\"a\\\"`\"", '[(echo "`[(echo "a")]`")]'],
+    ["echo $((1 + 2))", "[(echo $((1 + 2)))]"],
+    ["echo $(( (1+2) * $x ))", "[(echo $(( (1+2) * ${x} )))]"],
+    ["echo $((x+$(echo 1)))", "[(echo $((x+$([(echo 1)]))))]"],
+    ["echo $((${#x} * 2))", "[(echo $((${#x} * 2)))]"],
+    ["echo $((echo a) | tr a b)", "[(echo $([(pipe (subshell [(echo a)]) (tr a b))]))]"],
+    ["echo $( (echo a) )", "[(echo $([(subshell [(echo a)])]))]"],
+    ["echo \"$((1+1))\"", '[(echo "$((1+1))")]'],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("pipelines and lists", () => {
+  test.each([
+    ["a | b", "[(pipe (a) (b))]"],
+    ["a | b | c", "[(pipe (a) (b) (c))]"],
+    ["! a", "[(! pipe (a))]"],
+    ["! a | b", "[(! pipe (a) (b))]"],
+    ["a |\n\n b", "[(pipe (a) (b))]"],
+    ["a && b || c", "[((a) && (b) || (c))]"],
+    ["a &&\n b", "[((a) && (b))]"],
+    ["a | b && ! c", "[((pipe (a) (b)) && (! pipe (c)))]"],
+    ["a; b", "[(a); (b)]"],
+    ["a & b &", "[(a) &; (b) &]"],
+    ["a\nb\n\nc", "[(a); (b); (c)]"],
+    ["a;", "[(a)]"],
+    ["a && b & c", "[((a) && (b)) &; (c)]"],
+    ["echo !", "[(echo !)]"],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("compound commands", () => {
+  test.each([
+    ["(a; b)", "[(subshell [(a); (b)])]"],
+    ["((a))", "[(subshell [(subshell [(a)])])]"],
+    ["{ a; b; }", "[(group [(a); (b)])]"],
+    ["{ a\n}", "[(group [(a)])]"],
+    ["{ echo }; }", "[(group [(echo })])]"],
+    ["if a; then b; fi", "[(if [(a)] [(b)])]"],
+    ["if a\nthen\n b\nfi", "[(if [(a)] [(b)])]"],
+    ["if a; then b; elif c; then d; else e; fi", "[(if [(a)] [(b)] elif [(c)] [(d)] else [(e)])]"],
+    ["while a; do b; done", "[(while [(a)] [(b)])]"],
+    ["until a; do b; done", "[(until [(a)] [(b)])]"],
+    ["for i in a b; do echo $i; done", "[(for i in a b [(echo ${i})])]"],
+    ["for i in; do a; done", "[(for i in [(a)])]"],
+    ["for i; do a; done", "[(for i [(a)])]"],
+    ["for i do a; done", "[(for i [(a)])]"],
+    ["for i\ndo a; done", "[(for i [(a)])]"],
+    ["for i\nin a\ndo b\ndone", "[(for i in a [(b)])]"],
+    ["for i in a do; do b; done", "[(for i in a do [(b)])]"],
+    ["case x in a) b;; esac", "[(case x (a [(b)] ;;))]"],
+    ["case x in\n a|b) c;;\n (d) e;&\n *) f;;&\n g) h\nesac", "[(case x (a|b [(c)] ;;) (d [(e)] ;&) (* [(f)] ;;&) (g [(h)] ;;))]"],
+    ["case x in esac", "[(case x)]"],
+    ["case x in a) ;; esac", "[(case x (a [] ;;))]"],
+    ["case $x in\n\"a\") b;;\nesac", '[(case ${x} ("a" [(b)] ;;))]'],
+    ["case x\nin a) b;; esac", "[(case x (a [(b)] ;;))]"],
+    ["f() { a; }", "[(function f (group [(a)]))]"],
+    ["f ( )\n{ a; }", "[(function f (group [(a)]))]"],
+    ["f() ( a )", "[(function f (subshell [(a)]))]"],
+    ["f() { a; } >log 2>&1", "[(function f (group [(a)] >log 2>&1))]"],
+    ["f() echo hi", "[(function f (echo hi))]"],
+    ["function f { a; }", "[(function f (group [(a)]))]"],
+    ["function f() { a; }", "[(function f (group [(a)]))]"],
+    ["{ a; } > f", "[(group [(a)] >f)]"],
+    ["(a) 2>/dev/null | b", "[(pipe (subshell [(a)] 2>/dev/null) (b))]"],
+    ["if a; then b; fi <in >out", "[(if [(a)] [(b)] <in >out)]"],
+    ["while a; do b; done | c", "[(pipe (while [(a)] [(b)]) (c))]"],
+    ["if if a; then b; fi; then c; fi", "[(if [(if [(a)] [(b)])] [(c)])]"],
+    ["echo if then fi", "[(echo if then fi)]"],
+    ["x=1 if", "[(x=1 if)]"],
+    ["'if' a", "[('if' a)]"],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("redirections", () => {
+  test.each([
+    ["a > f", "[(a >f)]"],
+    ["a >f <g >>h >|i <>j", "[(a >f <g >>h >|i <>j)]"],
+    ["a 2>&1 >&2 <&- 3<&0", "[(a 2>&1 >&2 <&- 3<&0)]"],
+    ["a 2 >f", "[(a 2 >f)]"],
+    ["a x2>f", "[(a x2 >f)]"],
+    ["a 10>f", "[(a 10>f)]"],
+    [">f a", "[(a >f)]"],
+    ["x=1 >f", "[(x=1 >f)]"],
+    [">f", "[(>f)]"],
+    ["a &>f &>>g", "[(a &>f &>>g)]"],
+    ["a <<<word", "[(a <<<word)]"],
+    ["a <<< \"$x y\"", '[(a <<<"${x} y")]'],
+    ["a > \"$f\"", '[(a >"${f}")]'],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("here-documents", () => {
+  test.each([
+    ["cat <<EOF\nhello\nEOF\n", "[(cat <<EOF{hello\n})]"],
+    ["cat <<EOF\nhello $x ${y}!\nEOF", "[(cat <<EOF{hello ${x} ${y}!\n})]"],
+    ["cat <<'EOF'\nhello $x\nEOF", "[(cat <<'EOF'{q:'hello $x\n'})]"],
+    ["cat <<\"EOF\"\n$x\nEOF", '[(cat <<"EOF"{q:\'$x\n\'})]'],
+    ["cat <<E\\OF\n$x\nEOF", "[(cat <<E'O'F{q:'$x\n'})]"],
+    ["cat <<-EOF\n\thello\n\t\tx\n\tEOF\n", "[(cat <<-EOF{hello\nx\n})]"],
+    ["cat <<-'EOF'\n\thello\n\tEOF\n", "[(cat <<-'EOF'{q:'hello\n'})]"],
+    ["cat <<EOF\n\\$x \\\\ \\a \"q\" 'q'\nEOF", "[(cat <<EOF{'$'x '\\' \\a \"q\" 'q'\n})]"],
+    ["cat <<EOF\na\\\nb\nEOF", "[(cat <<EOF{ab\n})]"],
+    ["cat <<E\na\\\nE\nE", "[(cat <<E{aE\n})]"],
+    ["cat <<EOF\n$(echo a)`echo b`$((1+2))\nEOF", "[(cat <<EOF{$([(echo a)])`[(echo b)]`$((1+2))\n})]"],
+    ["cat <<A <<B\na\nA\nb\nB\necho", "[(cat <<A{a\n} <<B{b\n}); (echo)]"],
+    ["cat <<A; cat <<B\na\nA\nb\nB", "[(cat <<A{a\n}); (cat <<B{b\n})]"],
+    ["cat <<EOF\nno end", "[(cat <<EOF{no end})]"],
+    ["cat <<EOF", "[(cat <<EOF{})]"],
+    ["cat <<EOF\nEOF\n", "[(cat <<EOF{})]"],
+    ["cat <<EOF | tr a b\na\nEOF", "[(pipe (cat <<EOF{a\n}) (tr a b))]"],
+    ["if true; then cat <<EOF\nx\nEOF\nfi", "[(if [(true)] [(cat <<EOF{x\n})])]"],
+    ["f() {\ncat <<EOF\nx\nEOF\n}", "[(function f (group [(cat <<EOF{x\n})]))]"],
+    ["echo $(cat <<EOF\nx)\nEOF\n)", "[(echo $([(cat <<EOF{x)\n})]))]"],
+    ["cat <<''\na\n\nb", "[(cat <<''{q:'a\n'}); (b)]"],
+    ["cat << EOF\n  EOF\nEOF", "[(cat <<EOF{  EOF\n})]"],
+    ["cat <<EOF\n\"${x:-\"a\"}\"\nEOF", '[(cat <<EOF{"${x:-"a"}"\n})]'],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("syntax errors", () => {
+  test.each([
+    ["if true; fi", 'Syntax error: "fi" unexpected (expecting "then")', 1, 10, false],
+    ["if true; then echo", 'Syntax error: end of file unexpected (expecting "fi")', 1, 19, true],
+    ["fi", 'Syntax error: "fi" unexpected', 1, 1, false],
+    ["echo a; ;", 'Syntax error: ";" unexpected', 1, 9, false],
+    ["echo a;;", 'Syntax error: ";;" unexpected', 1, 7, false],
+    ["( )", 'Syntax error: ")" unexpected', 1, 3, false],
+    ["echo )", 'Syntax error: ")" unexpected', 1, 6, false],
+    ["echo >", "Syntax error: end of file unexpected", 1, 7, true],
+    ["echo >\nx", "Syntax error: newline unexpected", 1, 7, false],
+    ["a &&", "Syntax error: end of file unexpected", 1, 5, true],
+    ["a | | b", 'Syntax error: "|" unexpected', 1, 5, false],
+    ["echo 'abc", "Syntax error: Unterminated quoted string", 1, 6, true],
+    ["echo \"abc", "Syntax error: Unterminated quoted string", 1, 6, true],
+    ["echo\n\n  \"a\n\nb", "Syntax error: Unterminated quoted string", 3, 3, true],
+    ["echo ${x", "Syntax error: Missing '}'", 1, 6, true],
+    ["echo ${}", "Syntax error: Bad substitution", 1, 6, false],
+    ["echo ${a b}", "Syntax error: Bad substitution", 1, 6, false],
+    ["echo ${#x:-y}", "Syntax error: Bad substitution", 1, 6, false],
+    ["echo `echo", "Syntax error: EOF in backquote substitution", 1, 6, true],
+    ["echo $(echo", 'Syntax error: end of file unexpected (expecting ")")', 1, 12, true],
+    ["echo $((1+2)", "Syntax error: Missing '))'", 1, 6, true],
+    ["{ echo a }", 'Syntax error: end of file unexpected (expecting "}")', 1, 11, true],
+    ["while true; do :; ", 'Syntax error: end of file unexpected (expecting "done")', 1, 19, true],
+    ["for 1 in a; do :; done", "Syntax error: Bad for loop variable", 1, 5, false],
+    ["case x in a) b;; c", 'Syntax error: end of file unexpected (expecting ")")', 1, 19, true],
+    ["case x in a) b ) esac", 'Syntax error: ")" unexpected (expecting "esac")', 1, 16, false],
+    ["x=(1)", 'Syntax error: "(" unexpected', 1, 3, false],
+    ["if then fi", 'Syntax error: "then" unexpected', 1, 4, false],
+    ["{ }", 'Syntax error: "}" unexpected', 1, 3, false],
+    ["echo a\nthen", 'Syntax error: "then" unexpected', 2, 1, false],
+    ["[[ a ", 'Syntax error: end of file unexpected (expecting "]]")', 1, 6, true],
+    ["{ a; } b", 'Syntax error: "b" unexpected', 1, 8, false],
+  ])("%j", (source, message, line, column, incomplete) => {
+    const e = syntaxError(source);
+    expect({ detail: e.detail, line: e.line, column: e.column, incomplete: e.incomplete }).toEqual({
+      detail: message,
+      line,
+      column,
+      incomplete,
+    });
+    expect(e.message).toBe(`line ${line}: ${message}`);
+  });
+});
