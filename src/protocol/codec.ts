@@ -1,0 +1,66 @@
+// msgpack payload encoding and validated decoding of messages.
+
+import { Decoder, Encoder } from "@msgpack/msgpack";
+import { ProtocolError } from "./errors.ts";
+import { encodeFrame } from "./frame.ts";
+import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
+
+const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder();
+
+/** A whole frame (header + msgpack payload) for one message. */
+export function encodeMessage(id: number, msg: Message): Uint8Array {
+  return encodeFrame(id, encoder.encodeSharedRef(msg));
+}
+
+/**
+ * Decode and validate one payload. `accepts` is the set of types the
+ * receiving peer understands. Throws ProtocolError with the precise code.
+ */
+export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageType>): Message {
+  let value: unknown;
+  try {
+    value = decoder.decode(payload);
+  } catch (error) {
+    throw new ProtocolError("BAD_MSGPACK", "payload is not valid msgpack", { cause: error });
+  }
+  if (!isPlainObject(value) || typeof value.type !== "string") {
+    throw new ProtocolError("BAD_MESSAGE", "payload is not a map with a string `type` field");
+  }
+  const type = value.type;
+  if (!isMessageType(type) || !accepts.has(type)) {
+    throw new ProtocolError("UNKNOWN_TYPE", `unknown message type ${JSON.stringify(type).slice(0, 64)}`);
+  }
+  const schema = schemaOf(type);
+  for (const [field, spec] of Object.entries(schema)) {
+    const optional = spec.endsWith("?");
+    const kind = optional ? spec.slice(0, -1) : spec;
+    const fieldValue = value[field];
+    if (fieldValue === undefined || fieldValue === null) {
+      if (optional) continue;
+      throw new ProtocolError("BAD_FIELD", `${type}: missing field \`${field}\``);
+    }
+    if (!hasKind(fieldValue, kind)) {
+      throw new ProtocolError("BAD_FIELD", `${type}: field \`${field}\` must be ${kind}`);
+    }
+  }
+  // Validated field by field against the schema above.
+  return value as Message;
+}
+
+function hasKind(value: unknown, kind: string): boolean {
+  switch (kind) {
+    case "string": return typeof value === "string";
+    case "int": return typeof value === "number" && Number.isInteger(value);
+    case "bool": return typeof value === "boolean";
+    case "bytes": return value instanceof Uint8Array;
+    case "map": return isPlainObject(value);
+    case "stringArray": return Array.isArray(value) && value.every((item) => typeof item === "string");
+    case "stringMap": return isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
+    default: return false;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}

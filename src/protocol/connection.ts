@@ -1,0 +1,148 @@
+// A framed, message-level view of one Bun socket, used by every peer.
+// Reads: bytes → frames → validated messages, delivered in order.
+// Writes: one frame per message; if the kernel buffer is full the rest is
+// queued and `whenDrained()` lets producers wait (backpressure).
+
+import type { Socket } from "bun";
+import { decodeMessage, encodeMessage } from "./codec.ts";
+import { ProtocolError } from "./errors.ts";
+import { FrameReader } from "./frame.ts";
+import { message, type Message, type MessageType } from "./messages.ts";
+
+export interface ConnectionHandlers {
+  onMessage(id: number, msg: Message): void;
+  /** A protocol violation by the peer: an Error has been sent and the connection is closing. */
+  onProtocolError?(error: ProtocolError): void;
+  onClose(): void;
+  /** The peer half-closed after whole frames; default: close our side too. */
+  onPeerEnd?(): void;
+}
+
+export class Connection {
+  private readonly reader = new FrameReader();
+  private readonly pending: Uint8Array[] = [];
+  private drainWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket<unknown>,
+    private readonly accepts: ReadonlySet<MessageType>,
+    private readonly handlers: ConnectionHandlers,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** True while written bytes wait for the kernel: producers should await whenDrained(). */
+  get isBackedUp(): boolean {
+    return this.pending.length > 0;
+  }
+
+  send(id: number, msg: Message): void {
+    if (this.closed) return;
+    this.write(encodeMessage(id, msg));
+  }
+
+  whenDrained(): Promise<void> {
+    if (this.pending.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Send an Error to the peer and close. */
+  fail(error: ProtocolError, id = 0): void {
+    this.send(id, message("Error", { code: error.code, message: error.message }));
+    this.handlers.onProtocolError?.(error);
+    this.end();
+  }
+
+  /** Stop reading from the peer until resumeReading() (the consumer of our data is slow). */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
+  /** Close after the queued bytes are written. */
+  end(): void {
+    if (this.closed) return;
+    if (this.pending.length > 0) {
+      void this.whenDrained().then(() => this.socket.end());
+    } else {
+      this.socket.end();
+    }
+  }
+
+  // --- called from the Bun socket handlers ---
+
+  handleData(chunk: Uint8Array): void {
+    if (this.closed) return;
+    let frames;
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.fail(error);
+      throw error;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      let msg: Message;
+      try {
+        msg = decodeMessage(frame.payload, this.accepts);
+      } catch (error) {
+        if (error instanceof ProtocolError) return this.fail(error, frame.id);
+        throw error;
+      }
+      this.handlers.onMessage(frame.id, msg);
+    }
+  }
+
+  handleDrain(): void {
+    while (this.pending.length > 0) {
+      const head = this.pending[0];
+      if (head === undefined) break;
+      const written = this.socket.write(head);
+      if (written < head.length) {
+        this.pending[0] = head.subarray(Math.max(written, 0));
+        return;
+      }
+      this.pending.shift();
+    }
+    this.releaseDrainWaiters();
+  }
+
+  /** The peer finished sending (half-close). A partial frame left over is a truncated message. */
+  handlePeerEnd(): void {
+    if (this.closed) return;
+    if (this.reader.pendingBytes > 0) {
+      this.fail(new ProtocolError("TRUNCATED", `the connection ended inside a frame (${this.reader.pendingBytes} bytes of it arrived)`));
+    } else {
+      this.handlers.onPeerEnd ? this.handlers.onPeerEnd() : this.end();
+    }
+  }
+
+  handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending.length = 0;
+    this.releaseDrainWaiters();
+    this.handlers.onClose();
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.pending.length > 0) {
+      this.pending.push(bytes);
+      return;
+    }
+    const written = this.socket.write(bytes);
+    if (written < bytes.length) this.pending.push(bytes.subarray(Math.max(written, 0)));
+  }
+
+  private releaseDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,30 @@
+// Control messages between the daemon and its workers, over Bun's IPC
+// channel. Off the hot path: a request's bytes never travel here, only
+// lease bookkeeping and counters.
+
+export type WorkerToDaemon =
+  /** Listening on `socket`; the next client must present `token`. */
+  | { readonly kind: "ready"; readonly socket: string; readonly token: string }
+  /** A client presented the token: the lease is in use. */
+  | { readonly kind: "leased" }
+  /** One session finished and was reset. */
+  | { readonly kind: "served"; readonly resetUs: number; readonly resetOk: boolean; readonly problems: readonly string[] }
+  /** The lease ended; the worker is clean and waits for a client with this new token. */
+  | { readonly kind: "idle"; readonly token: string }
+  /** The worker is leaving (served its last session, or a reset failed). */
+  | { readonly kind: "retiring"; readonly reason: string }
+  | { readonly kind: "pong" };
+
+export type DaemonToWorker =
+  /** A granted lease was never used: forget its token and issue a new one. */
+  | { readonly kind: "revoke" }
+  | { readonly kind: "ping" }
+  | { readonly kind: "shutdown" };
+
+export function isWorkerToDaemon(value: unknown): value is WorkerToDaemon {
+  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
+}
+
+export function isDaemonToWorker(value: unknown): value is DaemonToWorker {
+  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
+}

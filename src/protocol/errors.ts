@@ -1,0 +1,27 @@
+// Typed protocol errors. Each code is what a peer sees in an `Error` message.
+
+export type ProtocolErrorCode =
+  | "FRAME_TOO_LARGE" // length prefix above MAX_FRAME_BYTES
+  | "TRUNCATED" // the connection ended inside a frame
+  | "BAD_MSGPACK" // payload is not one msgpack value
+  | "BAD_MESSAGE" // not a map with a string `type`
+  | "UNKNOWN_TYPE"
+  | "BAD_FIELD" // a field is missing or has the wrong type
+  | "OUT_OF_ORDER" // a valid message at the wrong time (Execute before SessionInit …)
+  | "VERSION_MISMATCH"
+  | "BAD_TOKEN" // a worker connection without a valid lease token
+  | "BUSY" // queue full
+  | "TIMEOUT" // no message in time, or request past --request-timeout
+  | "WORKER_LOST" // the worker running the session died
+  | "INTERNAL";
+
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

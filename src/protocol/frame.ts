@@ -1,0 +1,67 @@
+// Framing: `u32 payload length (big-endian) | u32 message id | payload`.
+// The id ties replies to the request they answer (an Execute's output and
+// result carry its id). Frames never exceed MAX_FRAME_BYTES; larger output is
+// sent as several Stdout/Stderr frames.
+
+import { ProtocolError } from "./errors.ts";
+
+export const HEADER_BYTES = 8;
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+export interface Frame {
+  readonly id: number;
+  readonly payload: Uint8Array;
+}
+
+export function encodeFrame(id: number, payload: Uint8Array): Uint8Array {
+  if (payload.length > MAX_FRAME_BYTES) {
+    throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.length);
+  view.setUint32(4, id >>> 0);
+  out.set(payload, HEADER_BYTES);
+  return out;
+}
+
+/**
+ * Incremental frame parser: feed it socket chunks in order, it returns the
+ * complete frames. Keeps at most one partial frame buffered. An oversized
+ * length prefix throws at once, before any of the body arrives.
+ */
+export class FrameReader {
+  private buffer: Uint8Array = new Uint8Array(0);
+
+  push(chunk: Uint8Array): Frame[] {
+    const data = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
+    const frames: Frame[] = [];
+    let at = 0;
+    while (data.length - at >= HEADER_BYTES) {
+      const view = new DataView(data.buffer, data.byteOffset + at, HEADER_BYTES);
+      const length = view.getUint32(0);
+      if (length > MAX_FRAME_BYTES) {
+        throw new ProtocolError("FRAME_TOO_LARGE", `frame length ${length} exceeds the maximum of ${MAX_FRAME_BYTES} bytes`);
+      }
+      if (data.length - at < HEADER_BYTES + length) break;
+      const id = view.getUint32(4);
+      frames.push({ id, payload: data.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length) });
+      at += HEADER_BYTES + length;
+    }
+    // Copy the tail: the caller's chunk may be reused by the socket layer.
+    this.buffer = at === data.length ? new Uint8Array(0) : data.slice(at);
+    return frames;
+  }
+
+  /** Bytes of an unfinished frame (non-zero at end of stream means it was truncated). */
+  get pendingBytes(): number {
+    return this.buffer.length;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,91 @@
+// Every message of the wire protocol (docs/PROTOCOL.md), with its schema.
+// The schemas are data: one validator checks any decoded payload against
+// them, so adding a message is adding a line here.
+//
+// Three peers: the client, the daemon (a broker that leases workers) and the
+// worker (runs sessions). See docs/ARCHITECTURE.md for why the client talks
+// to the worker directly.
+
+export const PROTOCOL_VERSION = 1;
+
+type FieldKind = "string" | "int" | "bool" | "bytes" | "stringMap" | "stringArray" | "map";
+type Schema = Readonly<Record<string, FieldKind | `${FieldKind}?`>>;
+
+const schemas = {
+  // client → daemon
+  Lease: { version: "int" },
+  Status: {},
+  Shutdown: {},
+  // daemon → client
+  LeaseGrant: { socket: "string", token: "string", workerPid: "int", sessions: "int" },
+  StatusReply: { status: "map" },
+  ShutdownAck: {},
+  // client → worker
+  SessionInit: {
+    version: "int",
+    token: "string?", // required on the first session of a worker connection
+    cwd: "string",
+    env: "stringMap?", // absent: the env of the previous session on this connection
+    argv0: "string",
+    args: "stringArray",
+    umask: "int",
+    persistent: "bool", // false: one Execute, then the session ends
+    flags: "stringArray?", // sh option letters: ["e", "x"]
+    longOptions: "stringArray?", // -o names: ["pipefail"]
+  },
+  Execute: { script: "string" },
+  Stdin: { data: "bytes" },
+  StdinEnd: {},
+  Signal: { signal: "string" },
+  Close: {},
+  // worker → client
+  SessionInitAck: { sessionId: "int", workerPid: "int" },
+  Stdout: { data: "bytes" },
+  Stderr: { data: "bytes" },
+  StdinWanted: { maxBytes: "int" },
+  ExecutionResult: { status: "int", signal: "string?", durationUs: "int" },
+  // either direction
+  Error: { code: "string", message: "string" },
+} as const satisfies Record<string, Schema>;
+
+export type MessageType = keyof typeof schemas;
+
+type FieldType<K> = K extends "string" ? string
+  : K extends "int" ? number
+  : K extends "bool" ? boolean
+  : K extends "bytes" ? Uint8Array
+  : K extends "stringMap" ? Record<string, string>
+  : K extends "stringArray" ? string[]
+  : K extends "map" ? Record<string, unknown>
+  : never;
+
+type RequiredKeys<S> = { [K in keyof S]: S[K] extends `${string}?` ? never : K }[keyof S];
+type OptionalKeys<S> = { [K in keyof S]: S[K] extends `${string}?` ? K : never }[keyof S];
+type Strip<K> = K extends `${infer B}?` ? B : K;
+type Fields<S> =
+  & { -readonly [K in RequiredKeys<S>]: FieldType<S[K]> }
+  & { -readonly [K in OptionalKeys<S>]?: FieldType<Strip<S[K]>> };
+
+export type Message<T extends MessageType = MessageType> = T extends MessageType
+  ? { type: T } & Fields<(typeof schemas)[T]>
+  : never;
+
+/** Messages each peer may receive; anything else is UNKNOWN_TYPE for it. */
+export const DAEMON_ACCEPTS = new Set<MessageType>(["Lease", "Status", "Shutdown"]);
+export const WORKER_ACCEPTS = new Set<MessageType>(["SessionInit", "Execute", "Stdin", "StdinEnd", "Signal", "Close"]);
+export const CLIENT_ACCEPTS = new Set<MessageType>([
+  "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "Error",
+]);
+
+export function isMessageType(name: string): name is MessageType {
+  return Object.hasOwn(schemas, name);
+}
+
+export function schemaOf(type: MessageType): Schema {
+  return schemas[type];
+}
+
+/** Build a message; the only place outside decoding where a `type` is attached. */
+export function message<T extends MessageType>(type: T, fields: Omit<Message<T>, "type">): Message<T> {
+  return { type, ...fields } as Message<T>;
+}
