@@ -1,0 +1,23 @@
+// `rushd -c` through the daemon: reads this process's cwd, env and umask
+// once and hands them to the client library.
+
+import { runViaDaemon, type ClientOutcome } from "../client/run-command.ts";
+import { daemonOptionsToArgv } from "../daemon/options.ts";
+import { resolveDaemonPaths } from "../protocol/index.ts";
+import type { ShellInvocation } from "./invocation.ts";
+
+export function runCommandClient(invocation: ShellInvocation, script: string): Promise<ClientOutcome> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const umask = process.umask(0);
+  process.umask(umask);
+  return runViaDaemon(
+    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, flags: invocation.flags, longOptions: invocation.longOptions },
+    script,
+    {
+      paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),
+      autostart: process.env.RUSHD_AUTOSTART !== "0",
+      daemonArgv: daemonOptionsToArgv({ ...invocation.daemonOptions, socket: undefined }),
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import packageJson from "../../package.json" with { type: "json" };
+
+export const VERSION: string = packageJson.version;
+
+export const HELP_TEXT = `rushd ${VERSION}: a POSIX shell that answers in microseconds because it is already running.
+
+Usage:
+  rushd -c 'command' [name [args...]]   run a command like sh -c (through the daemon; starts one if needed)
+  rushd FILE [args...]                   run a script file (in process)
+  rushd -s [args...]                     read the script from stdin (in process)
+  rushd --no-daemon -c 'command' ...     run in this process, no daemon
+  rushd [daemon] [options]               run the daemon in the foreground
+  rushd start|stop|restart [options]     control a background daemon
+  rushd status [--json]                  show the daemon's pid, mode, workers, counters, reset times
+  rushd --help | --version
+
+Shell options (as sh): -e -u -x -f -v -C -a -n, -o NAME (e.g. -o pipefail), + to turn off.
+
+Daemon options (or the RUSHD_* variable in parentheses):
+  --socket PATH                  (RUSHD_SOCKET) default $XDG_RUNTIME_DIR/rushd/rushd.sock or ~/.rush/daemon.sock
+  --mode pool|fork               (RUSHD_MODE) pool: reuse workers, reset between sessions (default); fork: fresh worker per session
+  --workers N                    (RUSHD_WORKERS) pool size, default 4
+  --max-workers M                (RUSHD_MAX_WORKERS) default 2×N
+  --max-requests-per-worker K    (RUSHD_MAX_REQUESTS_PER_WORKER) default 1000
+  --idle-timeout S               (RUSHD_IDLE_TIMEOUT) default 60
+  --request-timeout S            (RUSHD_REQUEST_TIMEOUT) 0 = none (default)
+  --max-queue Q                  (RUSHD_MAX_QUEUE) default 100
+  --max-connections C            (RUSHD_MAX_CONNECTIONS) default 100
+  --verify-reset                 (RUSHD_VERIFY_RESET=1) compare the whole worker state after each reset
+
+Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
+Exit status: the command's (127 not found, 126 not executable, 2 usage/syntax, 128+N signal N);
+255 when the connection to the daemon is lost mid-command.
+`;

@@ -1,0 +1,52 @@
+// Run a script in this process (files, stdin, --no-daemon, and the fallback
+// when no daemon can serve): the interpreter with this process's own fds.
+
+import { readFileSync } from "node:fs";
+import { Shell } from "../shell/index.ts";
+import { WorkerState } from "../worker/state.ts";
+import type { ShellInvocation } from "./invocation.ts";
+
+/** sh's status when the script file cannot be read. */
+const EXIT_CANNOT_OPEN = 127;
+
+export async function runInProcess(invocation: ShellInvocation): Promise<number> {
+  let script: string;
+  try {
+    script = readSource(invocation);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (invocation.source.from !== "file" || code === undefined) throw error;
+    process.stderr.write(`rushd: 0: cannot open ${invocation.source.path}: ${code === "ENOENT" ? "No such file" : code}\n`);
+    return EXIT_CANNOT_OPEN;
+  }
+  // This process is the session: its state is the host's (the umask builtin changes the real umask).
+  const state = WorkerState.capture();
+  const shell = new Shell({
+    argv0: invocation.argv0 ?? "rushd",
+    args: invocation.args,
+    cwd: state.snapshot.cwd,
+    env: state.snapshot.env,
+    stdin: { kind: "fd", fd: 0 },
+    stdout: { kind: "fd", fd: 1 },
+    stderr: { kind: "fd", fd: 2 },
+    host: state,
+    flags: invocation.flags,
+    longOptions: invocation.longOptions,
+  });
+  const forward = (signal: NodeJS.Signals) => () => shell.signal(signal);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, forward(signal));
+  const status = await shell.run(script);
+  await shell.dispose();
+  return status;
+}
+
+function readSource(invocation: ShellInvocation): string {
+  switch (invocation.source.from) {
+    case "command":
+      return invocation.source.script;
+    case "file":
+      return readFileSync(invocation.source.path, "utf8");
+    case "stdin":
+      return readFileSync(0, "utf8");
+  }
+}

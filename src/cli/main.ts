@@ -1,0 +1,70 @@
+// The rushd executable's entry. One binary, several roles: client
+// (`rushd -c`), in-process shell (files, stdin, --no-daemon), daemon,
+// daemon control, and the worker role the daemon starts.
+//
+// Only the roles that run scripts in this process load the interpreter
+// (dynamic import), so the client path stays small and fast.
+
+import { isatty } from "node:tty";
+import { UsageError } from "../daemon/options.ts";
+import { parseInvocation, type Invocation, type ShellInvocation } from "./invocation.ts";
+import { HELP_TEXT, VERSION } from "./help.ts";
+
+/** sh's status for a usage error. */
+const EXIT_USAGE = 2;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let invocation: Invocation;
+  try {
+    invocation = parseInvocation(argv, process.env, () => isatty(0));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`rushd: ${error.message}\n${"Try 'rushd --help'.\n"}`);
+    return EXIT_USAGE;
+  }
+  switch (invocation.kind) {
+    case "help":
+      process.stdout.write(HELP_TEXT);
+      return 0;
+    case "version":
+      process.stdout.write(`rushd ${VERSION}\n`);
+      return 0;
+    case "worker": {
+      const { runWorker } = await import("../worker/main.ts");
+      await runWorker(invocation);
+      return -1; // keeps running; exits when the daemon says so
+    }
+    case "daemon": {
+      const { runDaemonForeground } = await import("./daemon-commands.ts");
+      return runDaemonForeground(invocation.options, invocation.notifyReady);
+    }
+    case "control": {
+      const { runControl } = await import("./daemon-commands.ts");
+      return runControl(invocation.command, invocation.options, invocation.json);
+    }
+    case "shell":
+      return runShell(invocation);
+  }
+}
+
+async function runShell(invocation: ShellInvocation): Promise<number> {
+  if (invocation.source.from === "command" && !invocation.noDaemon) {
+    const { runCommandClient } = await import("./client-command.ts");
+    const outcome = await runCommandClient(invocation, invocation.source.script);
+    if (outcome.kind === "status") return outcome.status;
+    // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2).
+    if (process.env.RUSHD_DEBUG) process.stderr.write(`rushd: running in process: ${outcome.reason}\n`);
+  }
+  const { runInProcess } = await import("./in-process.ts");
+  return runInProcess(invocation);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    if (status >= 0) process.exit(status);
+  },
+  (error: unknown) => {
+    process.stderr.write(`rushd: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(70);
+  },
+);

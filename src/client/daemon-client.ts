@@ -1,0 +1,88 @@
+// Requests to the daemon itself: Lease, Status, Shutdown. Each request gets
+// the reply carrying its message id.
+
+import { message, ProtocolError, PROTOCOL_VERSION, type Connection, type Message } from "../protocol/index.ts";
+import { openLink } from "./daemon-link.ts";
+
+export class DaemonRequestError extends Error {
+  override readonly name = "DaemonRequestError";
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+interface Pending {
+  resolve(msg: Message): void;
+  reject(error: Error): void;
+}
+
+export class DaemonClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private connection!: Connection;
+  private closedError: Error | undefined;
+  private markClosed: () => void = () => {};
+  /** Resolves when the daemon closes this connection. */
+  readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+
+  private constructor() {}
+
+  /** Throws ConnectFailedError when nothing listens on `socketPath`. */
+  static async connect(socketPath: string): Promise<DaemonClient> {
+    const client = new DaemonClient();
+    client.connection = await openLink(socketPath, {
+      onMessage: (id, msg) => client.settle(id, msg),
+      onClose: (error) => client.failAll(error ?? new DaemonRequestError("WORKER_LOST", "the daemon closed the connection")),
+    });
+    return client;
+  }
+
+  async lease(): Promise<Message<"LeaseGrant">> {
+    const reply = await this.request(message("Lease", { version: PROTOCOL_VERSION }));
+    if (reply.type === "LeaseGrant") return reply;
+    throw unexpected(reply);
+  }
+
+  async status(): Promise<Record<string, unknown>> {
+    const reply = await this.request(message("Status", {}));
+    if (reply.type === "StatusReply") return reply.status;
+    throw unexpected(reply);
+  }
+
+  async shutdown(): Promise<void> {
+    const reply = await this.request(message("Shutdown", {}));
+    if (reply.type !== "ShutdownAck") throw unexpected(reply);
+  }
+
+  close(): void {
+    this.connection.end();
+  }
+
+  private request(msg: Message): Promise<Message> {
+    if (this.closedError !== undefined) return Promise.reject(this.closedError);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.connection.send(id, msg);
+    });
+  }
+
+  private settle(id: number, msg: Message): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    if (msg.type === "Error") pending.reject(new DaemonRequestError(msg.code, msg.message));
+    else pending.resolve(msg);
+  }
+
+  private failAll(error: Error): void {
+    this.closedError = error instanceof ProtocolError ? new DaemonRequestError(error.code, error.message) : error;
+    for (const pending of this.pending.values()) pending.reject(this.closedError);
+    this.pending.clear();
+    this.markClosed();
+  }
+}
+
+function unexpected(reply: Message): Error {
+  return new DaemonRequestError("OUT_OF_ORDER", `unexpected reply ${reply.type} from the daemon`);
+}

@@ -1,0 +1,94 @@
+// `rushd -c`: run one script through the daemon, with this process's stdio.
+// Finds or starts the daemon (launcher.ts), leases a worker, talks to it
+// directly, and reports how it went. Never loads the interpreter: if no
+// daemon can serve, it says so and the CLI runs the script in process.
+
+import type { DaemonPaths } from "../protocol/index.ts";
+import { ConnectFailedError } from "./daemon-link.ts";
+import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
+import { DaemonLaunchError, launchDaemon } from "./launcher.ts";
+import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
+import { WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
+
+/** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
+export const EXIT_CONNECTION_LOST = 255;
+/** Exit status when our stdout was closed under the command (as if killed by SIGPIPE). */
+export const EXIT_OUTPUT_CLOSED = 128 + 13;
+
+export type ClientOutcome =
+  | { readonly kind: "status"; readonly status: number }
+  /** No daemon could serve; nothing has run yet. */
+  | { readonly kind: "no-daemon"; readonly reason: string };
+
+export interface ClientOptions {
+  readonly paths: DaemonPaths;
+  readonly autostart: boolean;
+  /** Daemon options to pass on if we start one. */
+  readonly daemonArgv: readonly string[];
+}
+
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
+
+export async function runViaDaemon(spec: SessionSpec, script: string, options: ClientOptions): Promise<ClientOutcome> {
+  const link = await leaseWorker(options);
+  if (!(link instanceof WorkerLink)) return link;
+  const forward = (signal: string) => () => link.signal(signal);
+  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    const result = await link.run(spec, script, {
+      stdout: (data) => writeAll(1, data),
+      stderr: (data) => writeAll(2, data),
+      stdin: (maxBytes) => readUpTo(0, maxBytes),
+    });
+    return { kind: "status", status: result.status };
+  } catch (error) {
+    if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
+    if (error instanceof WorkerLostError) {
+      process.stderr.write(`rushd: ${error.message}\n`);
+      return { kind: "status", status: EXIT_CONNECTION_LOST };
+    }
+    throw error;
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    link.close();
+  }
+}
+
+/** Connect (starting the daemon if allowed), lease a worker, connect to it. */
+async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientOutcome> {
+  let daemon: DaemonClient;
+  try {
+    daemon = await DaemonClient.connect(options.paths.socket);
+  } catch (error) {
+    if (!(error instanceof ConnectFailedError)) throw error;
+    if (!options.autostart) return { kind: "no-daemon", reason: `no daemon on ${options.paths.socket} (auto-start is off)` };
+    try {
+      await launchDaemon(options.paths, options.daemonArgv);
+      daemon = await DaemonClient.connect(options.paths.socket);
+    } catch (startError) {
+      if (startError instanceof DaemonLaunchError || startError instanceof ConnectFailedError) {
+        return { kind: "no-daemon", reason: startError.message };
+      }
+      throw startError;
+    }
+  }
+  try {
+    // A worker can die between the grant and our connect; one retry covers it.
+    for (let attempt = 0; ; attempt++) {
+      const grant = await daemon.lease();
+      try {
+        return await WorkerLink.open(grant);
+      } catch (error) {
+        if (!(error instanceof ConnectFailedError) || attempt >= 1) throw error;
+      }
+    }
+  } catch (error) {
+    if (error instanceof DaemonRequestError || error instanceof ConnectFailedError) {
+      return { kind: "no-daemon", reason: error.message };
+    }
+    throw error;
+  } finally {
+    daemon.close();
+  }
+}

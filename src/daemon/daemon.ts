@@ -1,0 +1,167 @@
+// The daemon: owns the socket, the pid file and the pool; answers brokers'
+// requests; stops cleanly on SIGINT/SIGTERM or a Shutdown request.
+
+import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
+import type { Socket, UnixSocketListener } from "bun";
+import { Connection, DAEMON_ACCEPTS, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
+import { BrokerConnection } from "./broker.ts";
+import type { DaemonOptions } from "./options.ts";
+import { Pool } from "./pool.ts";
+import { prepareSocketDir } from "./socket-dir.ts";
+import { WorkerHandle } from "./worker-handle.ts";
+import { probeSocket } from "../common/probe.ts";
+
+/** How long a stopping daemon waits for running sessions before killing their workers. */
+const STOP_GRACE_MS = 5_000;
+/** sockaddr_un.sun_path holds 108 bytes including the terminator. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+export class DaemonStartError extends Error {
+  override readonly name = "DaemonStartError";
+}
+
+interface ConnectionData {
+  broker: BrokerConnection | undefined;
+}
+
+export class Daemon {
+  readonly paths: DaemonPaths;
+  readonly pool: Pool;
+  private listener: UnixSocketListener<ConnectionData> | undefined;
+  private readonly startedAt = Date.now();
+  private openConnections = 0;
+  private workerSequence = 0;
+  private stopping: Promise<void> | undefined;
+  private resolveStopped: () => void = () => {};
+  readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+
+  constructor(private readonly options: DaemonOptions, env: Readonly<Record<string, string | undefined>>) {
+    this.paths = resolveDaemonPaths(options.socket, env);
+    this.pool = new Pool(options, (events, maxSessions) => this.spawnWorker(events, maxSessions), (line) => log(line));
+  }
+
+  /** Listen; resolves once the socket accepts connections. Throws DaemonStartError. */
+  async start(): Promise<void> {
+    const { socket, dir } = this.paths;
+    if (Buffer.byteLength(workerSocketPath(socket, process.pid, 999999)) > MAX_SOCKET_PATH_BYTES) {
+      throw new DaemonStartError(`socket path too long for a Unix socket: ${socket}`);
+    }
+    try {
+      prepareSocketDir(dir);
+    } catch (error) {
+      throw new DaemonStartError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    if ((await probeSocket(socket)) === "alive") {
+      throw new DaemonStartError(`a daemon is already running on ${socket}`);
+    }
+    removeIfPresent(socket); // stale: nobody answers on it
+    const daemon = this;
+    this.listener = Bun.listen<ConnectionData>({
+      unix: socket,
+      socket: {
+        open(s) {
+          s.data = { broker: daemon.accept(s) };
+        },
+        data(s, chunk) {
+          s.data.broker?.connection.handleData(chunk);
+        },
+        end(s) {
+          s.data.broker?.connection.handlePeerEnd();
+        },
+        drain(s) {
+          s.data.broker?.connection.handleDrain();
+        },
+        close(s) {
+          daemon.openConnections -= 1;
+          s.data.broker?.connection.handleClose();
+        },
+        error(s, error) {
+          log(`connection error: ${error.message}`);
+        },
+      },
+    });
+    chmodSync(socket, 0o600);
+    writeFileSync(this.paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+    this.pool.start();
+    process.on("SIGINT", () => void this.stop("SIGINT"));
+    process.on("SIGTERM", () => void this.stop("SIGTERM"));
+    process.on("SIGHUP", () => void this.stop("SIGHUP"));
+    // A client that vanishes must never take the daemon down with EPIPE.
+    process.on("SIGPIPE", () => {});
+    log(`listening on ${socket} (pid ${process.pid}, mode ${this.options.mode}, workers ${this.options.mode === "pool" ? this.options.workers : 0}..${this.options.maxWorkers})`);
+  }
+
+  stop(reason: string): Promise<void> {
+    if (this.stopping !== undefined) return this.stopping;
+    log(`stopping (${reason})`);
+    this.stopping = (async () => {
+      this.listener?.stop(false);
+      await this.pool.stop(STOP_GRACE_MS);
+      this.listener?.stop(true);
+      removeIfPresent(this.paths.socket);
+      removeIfPresent(this.paths.pidFile);
+      log("stopped");
+      this.resolveStopped();
+    })();
+    return this.stopping;
+  }
+
+  status(): Record<string, unknown> {
+    const pool = this.pool;
+    return {
+      pid: process.pid,
+      mode: this.options.mode,
+      socket: this.paths.socket,
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      workers: pool.snapshot(),
+      requests_total: pool.requestsTotal,
+      leases_total: pool.leasesTotal,
+      resets_failed: pool.resetsFailed,
+      workers_started: pool.workersStarted,
+      workers_replaced: pool.workersReplaced,
+      connections: this.openConnections,
+      reset_us: pool.resetUs.summary(),
+      options: { ...this.options },
+    };
+  }
+
+  private accept(socket: Socket<ConnectionData>): BrokerConnection | undefined {
+    this.openConnections += 1;
+    let broker: BrokerConnection | undefined;
+    const connection = new Connection(socket as Socket<unknown>, DAEMON_ACCEPTS, {
+      onMessage: (id, msg) => broker?.handleMessage(id, msg),
+      onProtocolError: (error) => log(`client sent bad input: ${error.code}: ${error.message}`),
+      onClose: () => broker?.handleClose(),
+    });
+    if (this.openConnections > this.options.maxConnections) {
+      connection.fail(new ProtocolError("BUSY", `too many connections (--max-connections ${this.options.maxConnections})`));
+      return undefined;
+    }
+    broker = new BrokerConnection(connection, {
+      pool: this.pool,
+      status: () => this.status(),
+      shutdown: () => void this.stop("Shutdown request"),
+      log,
+    });
+    return broker;
+  }
+
+  private spawnWorker(events: ConstructorParameters<typeof WorkerHandle>[1], maxSessions: number): WorkerHandle {
+    this.workerSequence += 1;
+    const socketPath = workerSocketPath(this.paths.socket, process.pid, this.workerSequence);
+    removeIfPresent(socketPath);
+    return new WorkerHandle({ socketPath, maxSessions, verifyReset: this.options.verifyReset, logFd: "inherit" }, events);
+  }
+}
+
+export function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} rushd[${process.pid}]: ${line}\n`);
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}

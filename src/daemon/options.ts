@@ -1,0 +1,128 @@
+// Daemon options (DESIGN §2): declared once as data, read from flags and
+// their RUSHD_* environment equivalents.
+
+export type WorkerMode = "pool" | "fork";
+
+export interface DaemonOptions {
+  socket: string | undefined;
+  mode: WorkerMode;
+  workers: number;
+  maxWorkers: number;
+  maxRequestsPerWorker: number;
+  idleTimeoutS: number;
+  requestTimeoutS: number;
+  maxQueue: number;
+  maxConnections: number;
+  verifyReset: boolean;
+}
+
+type Kind = "string" | "count" | "seconds" | "mode" | "switch";
+
+interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly key: keyof DaemonOptions;
+  readonly kind: Kind;
+  readonly help: string;
+}
+
+export const DAEMON_OPTION_SPECS: readonly OptionSpec[] = [
+  { flag: "--socket", env: "RUSHD_SOCKET", key: "socket", kind: "string", help: "socket path" },
+  { flag: "--mode", env: "RUSHD_MODE", key: "mode", kind: "mode", help: "pool (reuse reset workers, default) or fork (a fresh worker per session)" },
+  { flag: "--workers", env: "RUSHD_WORKERS", key: "workers", kind: "count", help: "pool size (default 4)" },
+  { flag: "--max-workers", env: "RUSHD_MAX_WORKERS", key: "maxWorkers", kind: "count", help: "grow up to this many when all are busy (default 2×workers)" },
+  { flag: "--max-requests-per-worker", env: "RUSHD_MAX_REQUESTS_PER_WORKER", key: "maxRequestsPerWorker", kind: "count", help: "retire a worker after this many sessions (default 1000)" },
+  { flag: "--idle-timeout", env: "RUSHD_IDLE_TIMEOUT", key: "idleTimeoutS", kind: "seconds", help: "retire idle workers above the pool size after S seconds (default 60)" },
+  { flag: "--request-timeout", env: "RUSHD_REQUEST_TIMEOUT", key: "requestTimeoutS", kind: "seconds", help: "kill a lease that runs past S seconds (0 = none, default)" },
+  { flag: "--max-queue", env: "RUSHD_MAX_QUEUE", key: "maxQueue", kind: "count", help: "lease requests waiting for a worker before 'busy' (default 100)" },
+  { flag: "--max-connections", env: "RUSHD_MAX_CONNECTIONS", key: "maxConnections", kind: "count", help: "concurrent client connections (default 100)" },
+  { flag: "--verify-reset", env: "RUSHD_VERIFY_RESET", key: "verifyReset", kind: "switch", help: "compare the whole worker state after every reset; retire on mismatch" },
+];
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export function defaultDaemonOptions(): DaemonOptions {
+  return {
+    socket: undefined,
+    mode: "pool",
+    workers: 4,
+    maxWorkers: 0, // 0: derived as 2×workers
+    maxRequestsPerWorker: 1000,
+    idleTimeoutS: 60,
+    requestTimeoutS: 0,
+    maxQueue: 100,
+    maxConnections: 100,
+    verifyReset: false,
+  };
+}
+
+/**
+ * Read daemon options from the environment, then from `argv` (flags win).
+ * Returns the options and the arguments that are not daemon options.
+ * Throws UsageError on a bad value or a flag missing its value.
+ */
+export function parseDaemonOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): { options: DaemonOptions; rest: string[] } {
+  const options = defaultDaemonOptions();
+  for (const spec of DAEMON_OPTION_SPECS) {
+    const value = env[spec.env];
+    if (value !== undefined && value !== "" && spec.key !== "socket") assign(options, spec, value, spec.env);
+  }
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const spec = DAEMON_OPTION_SPECS.find((candidate) => candidate.flag === flag);
+    if (spec === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    if (spec.kind === "switch") {
+      assign(options, spec, inline ?? "1", spec.flag);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${spec.flag} needs a value`);
+    assign(options, spec, value, spec.flag);
+  }
+  if (options.maxWorkers === 0) options.maxWorkers = Math.max(options.workers * 2, 1);
+  if (options.maxWorkers < options.workers) throw new UsageError(`--max-workers (${options.maxWorkers}) is below --workers (${options.workers})`);
+  return { options, rest };
+}
+
+function assign(options: DaemonOptions, spec: OptionSpec, value: string, source: string): void {
+  const target = options as unknown as Record<string, unknown>;
+  switch (spec.kind) {
+    case "string":
+      target[spec.key] = value;
+      return;
+    case "mode":
+      if (value !== "pool" && value !== "fork") throw new UsageError(`${source}: mode must be pool or fork, not '${value}'`);
+      target[spec.key] = value;
+      return;
+    case "count":
+    case "seconds": {
+      if (!/^\d+$/.test(value)) throw new UsageError(`${source}: expected a non-negative integer, got '${value}'`);
+      const n = Number(value);
+      if (spec.kind === "count" && n === 0 && spec.key !== "workers") throw new UsageError(`${source} must be at least 1`);
+      target[spec.key] = n;
+      return;
+    }
+    case "switch":
+      target[spec.key] = value !== "0" && value !== "false";
+      return;
+  }
+}
+
+/** The same options as flags, to pass to a daemon started in the background. */
+export function daemonOptionsToArgv(options: DaemonOptions): string[] {
+  const argv: string[] = [];
+  for (const spec of DAEMON_OPTION_SPECS) {
+    const value = options[spec.key];
+    if (value === undefined || value === false) continue;
+    if (spec.kind === "switch") argv.push(spec.flag);
+    else argv.push(spec.flag, String(value));
+  }
+  return argv;
+}

@@ -1,0 +1,107 @@
+// The daemon's proxy for one worker process: spawn it, follow its IPC
+// reports, send it control messages, know when it exited. Policy (who gets
+// leased, when to replace) lives in pool.ts.
+
+import type { Subprocess } from "bun";
+import { isWorkerToDaemon, type DaemonToWorker, type WorkerToDaemon } from "../protocol/index.ts";
+import { selfCommand } from "../common/self-command.ts";
+
+export type WorkerPhase =
+  | "starting" // spawned, not yet listening
+  | "idle" // clean, holds a token nobody has
+  | "granted" // its token was handed to a client that has not connected yet
+  | "leased" // a client is attached
+  | "exited";
+
+export interface WorkerEvents {
+  /** Clean and leasable (after start or after a lease ended). */
+  onIdle(worker: WorkerHandle): void;
+  onServed(worker: WorkerHandle, report: Extract<WorkerToDaemon, { kind: "served" }>): void;
+  onExit(worker: WorkerHandle, reason: string): void;
+}
+
+export interface WorkerSpawnOptions {
+  readonly socketPath: string;
+  readonly maxSessions: number;
+  readonly verifyReset: boolean;
+  /** Where the worker's stderr goes (the daemon's log). */
+  readonly logFd: number | "inherit";
+}
+
+export class WorkerHandle {
+  phase: WorkerPhase = "starting";
+  /** The token a client must present; changes after every lease. */
+  token = "";
+  sessionsServed = 0;
+  readonly startedAt = Date.now();
+  private readonly process: Subprocess;
+  private retireReason: string | undefined;
+  readonly exited: Promise<number>;
+
+  constructor(readonly options: WorkerSpawnOptions, private readonly events: WorkerEvents) {
+    const argv = [...selfCommand(), "__worker", "--worker-socket", options.socketPath, "--max-sessions", String(options.maxSessions)];
+    if (options.verifyReset) argv.push("--verify-reset");
+    this.process = Bun.spawn(argv, {
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: options.logFd,
+      ipc: (value) => this.handleReport(value),
+      serialization: "json",
+    });
+    this.exited = this.process.exited.then((code) => {
+      this.phase = "exited";
+      this.events.onExit(this, this.retireReason ?? `exited with status ${code}${this.process.signalCode ? ` (${this.process.signalCode})` : ""}`);
+      return code;
+    });
+  }
+
+  get isExited(): boolean {
+    return this.phase === "exited";
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  get socketPath(): string {
+    return this.options.socketPath;
+  }
+
+  send(msg: DaemonToWorker): void {
+    if (this.phase === "exited") return;
+    try {
+      this.process.send(msg);
+    } catch (error) {
+      // The IPC channel closes as the worker exits; its exit is handled by `exited`.
+      if (!this.isExited) console.error(`rushd: cannot reach worker ${this.pid}:`, error);
+    }
+  }
+
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.phase !== "exited") this.process.kill(signal);
+  }
+
+  private handleReport(value: unknown): void {
+    if (!isWorkerToDaemon(value)) return;
+    switch (value.kind) {
+      case "ready":
+      case "idle":
+        this.token = value.token;
+        this.phase = "idle";
+        this.events.onIdle(this);
+        return;
+      case "leased":
+        this.phase = "leased";
+        return;
+      case "served":
+        this.sessionsServed += 1;
+        this.events.onServed(this, value);
+        return;
+      case "retiring":
+        this.retireReason = `retired: ${value.reason}`;
+        return;
+      case "pong":
+        return;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+// One leased client connection to a worker: a sequence of sessions.
+//
+//   attach (first SessionInit carries the lease token)
+//   → SessionInit → Execute … (one, or several if persistent) → end of session
+//   → reset of WorkerState → next SessionInit … until the client hangs up.
+//
+// Each session gets a fresh Shell, so shell variables, functions, aliases,
+// options and $? never carry over; process-wide state is reset by
+// WorkerState after each one.
+
+import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
+import { Shell } from "../shell/index.ts";
+import { FrameSink, RemoteInput } from "./remote-io.ts";
+import type { WorkerState } from "./state.ts";
+
+export interface SessionOutcome {
+  readonly resetUs: number;
+  readonly problems: readonly string[];
+}
+
+export interface LeaseHooks {
+  /** Validates the token of the first SessionInit. */
+  acceptToken(token: string | undefined): boolean;
+  /** A session ended and the worker state was reset. */
+  sessionDone(outcome: SessionOutcome): void;
+  /** True when the worker may serve no more sessions (fork mode, max requests, failed reset). */
+  isExhausted(): boolean;
+  /** The client hung up and every session is finished. `attached`: it had presented the token. */
+  leaseEnded(attached: boolean): void;
+}
+
+/** A connection must present its lease token this soon, or it is dropped (it would block the worker). */
+const ATTACH_TIMEOUT_MS = 10_000;
+
+interface ActiveSession {
+  readonly shell: Shell;
+  readonly input: RemoteInput;
+  readonly persistent: boolean;
+  readonly tag: { requestId: number };
+  running: Promise<void> | undefined;
+}
+
+export class LeaseConnection {
+  private attached = false;
+  private session: ActiveSession | undefined;
+  private sessionCount = 0;
+  private previousEnv: Record<string, string>;
+  /** Serializes message handling that must wait for a session to finish. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly attachTimer: Timer;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly state: WorkerState,
+    private readonly hooks: LeaseHooks,
+    private readonly verifyReset: boolean,
+  ) {
+    this.previousEnv = { ...state.snapshot.env };
+    this.attachTimer = setTimeout(() => {
+      if (!this.attached) this.connection.fail(new ProtocolError("TIMEOUT", `no SessionInit within ${ATTACH_TIMEOUT_MS} ms`));
+    }, ATTACH_TIMEOUT_MS);
+  }
+
+  handleMessage(id: number, msg: Message): void {
+    switch (msg.type) {
+      case "SessionInit":
+        this.enqueue(() => this.startSession(id, msg));
+        return;
+      case "Execute":
+        this.enqueue(() => this.execute(id, msg.script));
+        return;
+      case "Stdin":
+        this.session?.input.deliver(msg.data);
+        return;
+      case "StdinEnd":
+        this.session?.input.end();
+        return;
+      case "Signal":
+        this.session?.shell.signal(msg.signal);
+        return;
+      case "Close":
+        this.enqueue(() => this.finishSession());
+        return;
+      default:
+        this.connection.fail(new ProtocolError("UNKNOWN_TYPE", `a worker does not accept ${msg.type}`), id);
+    }
+  }
+
+  /** The client went away: stop what runs, finish the session, end the lease. */
+  handleClose(): void {
+    clearTimeout(this.attachTimer);
+    const session = this.session;
+    if (session !== undefined) {
+      session.input.end();
+      if (session.running !== undefined) session.shell.signal("SIGHUP");
+    }
+    this.enqueue(async () => {
+      await this.finishSession();
+      this.hooks.leaseEnded(this.attached);
+    });
+  }
+
+  /** The client will send nothing more: no more stdin; close once the running session is done. */
+  handlePeerEnd(): void {
+    this.session?.input.end();
+    this.enqueue(() => this.connection.end());
+  }
+
+  private enqueue(step: () => Promise<void> | void): void {
+    this.queue = this.queue.then(step).catch((error: unknown) => {
+      // A bug in the session machinery: tell the client, keep the worker honest by retiring it.
+      console.error("rushd worker: session failure:", error);
+      this.connection.fail(new ProtocolError("INTERNAL", `worker error: ${String(error)}`));
+      this.hooks.sessionDone({ resetUs: this.state.reset(), problems: [`internal error: ${String(error)}`] });
+    });
+  }
+
+  private startSession(id: number, init: Message<"SessionInit">): void {
+    if (!this.attached) {
+      if (!this.hooks.acceptToken(init.token)) {
+        return this.connection.fail(new ProtocolError("BAD_TOKEN", "this worker is not leased to you (missing or stale token)"), id);
+      }
+      this.attached = true;
+      clearTimeout(this.attachTimer);
+    }
+    if (init.version !== PROTOCOL_VERSION) {
+      return this.connection.fail(new ProtocolError("VERSION_MISMATCH", `protocol version ${init.version} is not supported (this worker speaks ${PROTOCOL_VERSION})`), id);
+    }
+    if (this.session !== undefined) {
+      return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "SessionInit while a session is open (send Close first)"), id);
+    }
+    if (this.hooks.isExhausted()) {
+      return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "this lease has no sessions left: ask the daemon for a new one"), id);
+    }
+    const env = init.env ?? this.previousEnv;
+    this.previousEnv = env;
+    try {
+      this.state.enterSession(init.cwd, init.umask);
+    } catch (error) {
+      this.state.reset();
+      const reason = error instanceof Error ? error.message : String(error);
+      return this.connection.fail(new ProtocolError("BAD_FIELD", `cannot start a session in ${init.cwd}: ${reason}`), id);
+    }
+    // Output and stdin requests are tagged with the id of the Execute they belong to.
+    const tag = { requestId: id };
+    const input = new RemoteInput(this.connection, () => tag.requestId);
+    const shell = new Shell({
+      argv0: init.argv0,
+      args: init.args,
+      cwd: init.cwd,
+      env,
+      stdin: { kind: "source", source: input },
+      stdout: { kind: "sink", sink: new FrameSink(this.connection, "Stdout", () => tag.requestId) },
+      stderr: { kind: "sink", sink: new FrameSink(this.connection, "Stderr", () => tag.requestId) },
+      host: this.state,
+      flags: init.flags,
+      longOptions: init.longOptions,
+    });
+    this.session = { shell, input, persistent: init.persistent, tag, running: undefined };
+    this.sessionCount += 1;
+    this.connection.send(id, message("SessionInitAck", { sessionId: this.sessionCount, workerPid: process.pid }));
+  }
+
+  private async execute(id: number, script: string): Promise<void> {
+    const session = this.session;
+    if (session === undefined) {
+      return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "Execute before SessionInit"), id);
+    }
+    session.tag.requestId = id;
+    const startNs = Bun.nanoseconds();
+    const running = session.shell.run(script);
+    session.running = running.then(() => undefined);
+    const status = await running;
+    session.running = undefined;
+    const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
+    this.connection.send(id, message("ExecutionResult", { status, durationUs }));
+    if (!session.persistent) await this.finishSession();
+  }
+
+  private async finishSession(): Promise<void> {
+    const session = this.session;
+    if (session === undefined) return;
+    this.session = undefined;
+    await session.shell.dispose();
+    const resetUs = this.state.reset();
+    const problems = this.verifyReset ? this.state.verify() : [];
+    this.hooks.sessionDone({ resetUs, problems });
+    if (this.hooks.isExhausted()) this.connection.end();
+  }
+}

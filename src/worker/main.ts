@@ -1,0 +1,161 @@
+// The worker role of the rushd executable (started by the daemon with
+// `rushd __worker …`). It listens on its own socket inside the daemon's
+// 0700 directory and serves one leased client connection at a time; the
+// daemon only brokers leases and hears about them over IPC, so a request's
+// bytes cross one socket (DESIGN §7).
+
+import { chmodSync, unlinkSync } from "node:fs";
+import type { Socket } from "bun";
+import { Connection, isDaemonToWorker, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
+import { LeaseConnection } from "./lease-connection.ts";
+import { StateCaptureError, WorkerState } from "./state.ts";
+
+export interface WorkerOptions {
+  readonly socketPath: string;
+  /** Sessions this worker may serve before it retires (1 in fork mode). */
+  readonly maxSessions: number;
+  readonly verifyReset: boolean;
+}
+
+/** Exit status of a worker that could not capture its start state. */
+export const EXIT_CAPTURE_FAILED = 70;
+
+interface ConnectionData {
+  lease: LeaseConnection | undefined;
+}
+
+export async function runWorker(options: WorkerOptions): Promise<void> {
+  let state: WorkerState;
+  try {
+    state = WorkerState.capture();
+  } catch (error) {
+    if (!(error instanceof StateCaptureError)) throw error;
+    console.error(`rushd worker: ${error.message}: ${String(error.cause)}`);
+    process.exit(EXIT_CAPTURE_FAILED);
+  }
+  const worker = new Worker(state, options);
+  worker.listen();
+}
+
+class Worker {
+  private token = newToken();
+  private current: LeaseConnection | undefined;
+  private sessionsServed = 0;
+  private retireReason: string | undefined;
+  private listener: ReturnType<typeof Bun.listen<ConnectionData>> | undefined;
+
+  constructor(
+    private readonly state: WorkerState,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  listen(): void {
+    const worker = this;
+    this.listener = Bun.listen<ConnectionData>({
+      unix: this.options.socketPath,
+      socket: {
+        open(socket) {
+          socket.data = { lease: worker.accept(socket) };
+        },
+        data(socket, chunk) {
+          socket.data.lease?.connection.handleData(chunk);
+        },
+        end(socket) {
+          socket.data.lease?.connection.handlePeerEnd();
+        },
+        drain(socket) {
+          socket.data.lease?.connection.handleDrain();
+        },
+        close(socket) {
+          socket.data.lease?.connection.handleClose();
+        },
+        error(socket, error) {
+          console.error("rushd worker: socket error:", error);
+          socket.data.lease?.connection.handleClose();
+        },
+      },
+    });
+    chmodSync(this.options.socketPath, 0o600);
+    process.on("message", (value: unknown) => {
+      if (!isDaemonToWorker(value)) return;
+      switch (value.kind) {
+        case "revoke":
+          if (this.current === undefined) this.issueToken();
+          return;
+        case "ping":
+          return this.report({ kind: "pong" });
+        case "shutdown":
+          return this.exit();
+      }
+    });
+    // The daemon is gone (even kill -9): nobody can lease us again.
+    process.on("disconnect", () => this.exit());
+    this.report({ kind: "ready", socket: this.options.socketPath, token: this.token });
+  }
+
+  private accept(socket: Socket<ConnectionData>): LeaseConnection | undefined {
+    const worker = this;
+    const connection = new Connection(socket as Socket<unknown>, WORKER_ACCEPTS, {
+      onMessage: (id, msg) => lease.handleMessage(id, msg),
+      onClose: () => lease.handleClose(),
+      onPeerEnd: () => lease.handlePeerEnd(),
+    });
+    if (this.current !== undefined) {
+      connection.fail(new ProtocolError("BUSY", "this worker is serving another client"));
+      return undefined;
+    }
+    const lease: LeaseConnection = new LeaseConnection(connection, this.state, {
+      acceptToken(token) {
+        if (token !== worker.token) return false;
+        worker.token = ""; // one use
+        worker.report({ kind: "leased" });
+        return true;
+      },
+      sessionDone(outcome) {
+        worker.sessionsServed += 1;
+        const resetOk = outcome.problems.length === 0;
+        worker.report({ kind: "served", resetUs: outcome.resetUs, resetOk, problems: outcome.problems });
+        if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
+        else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
+      },
+      isExhausted: () => worker.retireReason !== undefined,
+      leaseEnded(attached) {
+        worker.current = undefined;
+        // A connection that never showed the token leaves the lease as it was.
+        if (!attached) return;
+        if (worker.retireReason !== undefined) {
+          worker.report({ kind: "retiring", reason: worker.retireReason });
+          worker.exit();
+        } else {
+          worker.issueToken();
+        }
+      },
+    }, this.options.verifyReset);
+    this.current = lease;
+    return lease;
+  }
+
+  private issueToken(): void {
+    this.token = newToken();
+    this.report({ kind: "idle", token: this.token });
+  }
+
+  private report(msg: WorkerToDaemon): void {
+    if (process.send !== undefined && process.connected) process.send(msg);
+  }
+
+  private exit(): void {
+    this.listener?.stop(true);
+    try {
+      unlinkSync(this.options.socketPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") console.error("rushd worker: cannot remove socket:", error);
+    }
+    process.exit(0);
+  }
+}
+
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Buffer.from(bytes).toString("hex");
+}

@@ -1,0 +1,125 @@
+// Integration harness: the real dist/rushd binary and a real daemon on a
+// private socket per test. Everything started here is stopped in `stop()`.
+
+import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const RUSHD = resolve(import.meta.dir, "../../dist/rushd");
+
+if (!existsSync(RUSHD)) throw new Error(`${RUSHD} is missing: run \`npm run build\` first (npm test does)`);
+
+export interface RunResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly stdin?: string | Uint8Array;
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+}
+
+export interface WorkerInfo {
+  readonly pid: number;
+  readonly state: string;
+  readonly requests: number;
+}
+
+export interface Status {
+  readonly pid: number;
+  readonly mode: string;
+  readonly socket: string;
+  readonly requests_total: number;
+  readonly resets_failed: number;
+  readonly workers: WorkerInfo[];
+  readonly reset_us: { count: number; p50: number; p99: number; max: number };
+  readonly [key: string]: unknown;
+}
+
+/** Run dist/rushd with args; resolves when it exits. */
+export async function runRushd(args: readonly string[], env: Record<string, string>, options: RunOptions = {}): Promise<RunResult> {
+  const child = Bun.spawn([RUSHD, ...args], {
+    cwd: options.cwd,
+    env: { ...env, ...options.env },
+    stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { status, stdout, stderr };
+}
+
+export class TestDaemon {
+  readonly dir: string;
+  readonly socket: string;
+  readonly env: Record<string, string>;
+  private daemonPid: number | undefined;
+  private readonly seenPids = new Set<number>();
+
+  constructor(readonly mode: "pool" | "fork", readonly extraArgs: readonly string[] = []) {
+    this.dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-it-")));
+    chmodSync(this.dir, 0o700);
+    this.socket = join(this.dir, "d.sock");
+    this.env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: this.dir,
+      RUSHD_SOCKET: this.socket,
+      RUSHD_AUTOSTART: "0", // a test must see a dead daemon, not a silent in-process run
+    };
+  }
+
+  async start(): Promise<this> {
+    const started = await runRushd(["start", "--mode", this.mode, "--workers", "2", "--verify-reset", ...this.extraArgs], this.env);
+    if (started.status !== 0) throw new Error(`rushd start failed (${started.status}): ${started.stderr}`);
+    this.daemonPid = Number.parseInt(readFileSync(`${this.socket}.pid`, "utf8"), 10);
+    return this;
+  }
+
+  /** `rushd -c script [name args…]` through this daemon. */
+  sh(script: string, options: RunOptions & { args?: readonly string[] } = {}): Promise<RunResult> {
+    return runRushd(["-c", script, ...(options.args ?? [])], this.env, options);
+  }
+
+  run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return runRushd(args, this.env, options);
+  }
+
+  async status(): Promise<Status> {
+    const result = await runRushd(["status", "--json"], this.env);
+    if (result.status !== 0) throw new Error(`rushd status failed (${result.status}): ${result.stderr}`);
+    const status = JSON.parse(result.stdout) as Status;
+    for (const worker of status.workers) this.seenPids.add(worker.pid);
+    return status;
+  }
+
+  get pid(): number | undefined {
+    return this.daemonPid;
+  }
+
+  /** Stop the daemon and make sure nothing it started survives. */
+  async stop(): Promise<void> {
+    if (existsSync(this.socket)) {
+      try {
+        await this.status(); // learn the current workers' pids
+      } catch {
+        // The daemon may already be gone (a test killed it); the pid sweep below still runs.
+      }
+      await runRushd(["stop"], this.env);
+    }
+    for (const pid of [this.daemonPid, ...this.seenPids]) {
+      if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

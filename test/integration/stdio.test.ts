@@ -1,0 +1,64 @@
+// Output streamed as produced, stdin forwarded only on demand, nothing lost.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { RUSHD, TestDaemon } from "./harness.ts";
+
+describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
+  let daemon: TestDaemon;
+
+  beforeAll(async () => {
+    daemon = await new TestDaemon(mode).start();
+  });
+
+  afterAll(async () => {
+    await daemon.stop();
+  });
+
+  test("stdin reaches an external command", async () => {
+    expect(await daemon.sh("cat", { stdin: "abc\n" })).toEqual({ status: 0, stdout: "abc\n", stderr: "" });
+  });
+
+  test("stdin is read only as far as the command reads it", async () => {
+    const script = `printf 'a\\nb\\n' | { '${RUSHD}' -c 'read x; echo $x'; '${RUSHD}' -c 'read y; echo $y'; }`;
+    const result = await daemon.run(["--no-daemon", "-c", script]);
+    expect(result).toEqual({ status: 0, stdout: "a\nb\n", stderr: "" });
+  });
+
+  test("a while-read loop around rushd -c loses no lines", async () => {
+    const script = `printf '1\\n2\\n3\\n' | while read l; do '${RUSHD}' -c 'echo "got $1"' sh "$l"; done`;
+    expect((await daemon.run(["--no-daemon", "-c", script])).stdout).toBe("got 1\ngot 2\ngot 3\n");
+  });
+
+  test("stdout and stderr keep their bytes and streams", async () => {
+    const result = await daemon.sh("echo out; echo err >&2; printf '\\001\\377'");
+    expect(result.stdout).toBe("out\n\u0001\uFFFD");
+    expect(result.stderr).toBe("err\n");
+  });
+
+  test("large output arrives byte-exact", async () => {
+    const result = await daemon.sh("i=0; while [ $i -lt 2000 ]; do echo line-$i-abcdefghijklmnopqrstuvwxyz; i=$((i+1)); done | cat");
+    const lines = result.stdout.split("\n");
+    expect(lines.length).toBe(2001);
+    expect(lines[1999]).toBe("line-1999-abcdefghijklmnopqrstuvwxyz");
+  });
+
+  test("output reaches the client before the command ends", async () => {
+    // Read the first line, then release the command by closing a fifo it waits on:
+    // if output were buffered until the end, the first read would never complete.
+    const fifo = `${daemon.dir}/gate`;
+    Bun.spawnSync(["mkfifo", fifo]);
+    const child = Bun.spawn([RUSHD, "-c", `echo first; read x < '${fifo}'; echo second`], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe("first\n");
+    await Bun.write(fifo, "go\n");
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toBe("second\n");
+    expect(await child.exited).toBe(0);
+  });
+
+  test("$0 and positional parameters come from the command line", async () => {
+    expect((await daemon.sh('echo "$0|$1|$2|$#"', { args: ["name", "a b", "c"] })).stdout).toBe("name|a b|c|2\n");
+  });
+});
