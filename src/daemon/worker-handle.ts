@@ -47,9 +47,15 @@ export class WorkerHandle {
       stderr: options.logFd,
       ipc: (value) => this.handleReport(value),
       serialization: "json",
+      // Its own process group: commands it starts are in it, so they can be
+      // cleaned up with it (below) and a terminal's Ctrl-C at the daemon does not reach them.
+      detached: true,
     });
     this.exited = this.process.exited.then((code) => {
       this.phase = "exited";
+      // A worker that crashed cannot have stopped its commands: stop them here. A worker
+      // that retired normally leaves background jobs running, as `sh -c` does.
+      if (code !== 0 || this.process.signalCode !== null) killGroup(this.process.pid);
       this.events.onExit(this, this.retireReason ?? `exited with status ${code}${this.process.signalCode ? ` (${this.process.signalCode})` : ""}`);
       return code;
     });
@@ -103,5 +109,13 @@ export class WorkerHandle {
       case "pong":
         return;
     }
+  }
+}
+
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
   }
 }
