@@ -25,6 +25,11 @@ export class NestingGuard {
   leave(): void {
     this.depth--;
   }
+
+  /** After a syntax error the depth is stale; the incremental parser starts each line afresh. */
+  reset(): void {
+    this.depth = 0;
+  }
 }
 
 /**
@@ -35,6 +40,7 @@ export class Scanner {
   pos = 0;
   end: number;
   private lineStarts: number[] | undefined;
+  private lastLine = 0;
 
   constructor(
     readonly text: string,
@@ -71,6 +77,12 @@ export class Scanner {
   posAt(offset: number): Pos {
     if (this.mapPos !== undefined) return this.mapPos(offset);
     const starts = this.lines();
+    // Offsets mostly arrive in order: try the line of the previous lookup first.
+    const guess = this.lastLine;
+    const guessStart = starts[guess] ?? 0;
+    if (guessStart <= offset && (guess + 1 >= starts.length || (starts[guess + 1] ?? 0) > offset)) {
+      return { offset, line: guess + 1, column: offset - guessStart + 1 };
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -78,6 +90,7 @@ export class Scanner {
       if ((starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { offset, line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
 
@@ -282,7 +295,7 @@ export class Lexer {
 
   private endsRegex(c: number): boolean {
     const next = this.scanner.peekRaw(1);
-    return c === 59 || (c === 38 && next === 38) || (c === 124 && next === 124);
+    return c === 59 || c === 41 || (c === 38 && next === 38) || (c === 124 && next === 124);
   }
 
   private readOperator(mode: LexMode): Operator | undefined {

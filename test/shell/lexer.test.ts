@@ -1,6 +1,43 @@
 import { describe, expect, test } from "bun:test";
+import type { Word, WordPart } from "../../src/shell/ast.ts";
+import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import type { Token } from "../../src/shell/lexer.ts";
 import { tokenize } from "../../src/shell/parser/index.ts";
+
+/**
+ * The word tokens of `source`, each rendered with its parts made visible:
+ * literal text as is, 'single', "double", ${param op arg}, ~user, $((arith));
+ * a command substitution shows the source span its program covers.
+ */
+function words(source: string): string {
+  const part = (p: WordPart): string => {
+    switch (p.kind) {
+      case "literal":
+        return p.value;
+      case "single":
+        return `'${p.value}'`;
+      case "double":
+        return `"${p.parts.map(part).join("")}"`;
+      case "tilde":
+        return `~${p.user}`;
+      case "arith":
+        return `$((${word(p.expr)}))`;
+      case "cmdsubst":
+        return `$(${source.slice(p.program.start.offset, p.program.end.offset)})`;
+      case "param": {
+        let s = p.length ? `#${p.name}` : p.name;
+        if (p.op !== undefined) s += `${p.colon ? ":" : ""}${p.op}${p.arg ? word(p.arg) : ""}`;
+        if (p.replacement !== undefined) s += `/${word(p.replacement)}`;
+        if (p.sliceLength !== undefined) s += `:${word(p.sliceLength)}`;
+        return `\${${s}}`;
+      }
+    }
+  };
+  const word = (w: Word): string => w.parts.map(part).join("");
+  return tokenize(source)
+    .flatMap((t) => (t.kind === "word" ? [word(t.word)] : []))
+    .join(" ");
+}
 
 /** One string per token: `w:text` for words (as written), the operator, `fd:op`, `NL`, `EOF`. */
 function kinds(source: string): string[] {
@@ -54,5 +91,101 @@ describe("positions", () => {
   test("a word is one literal only when wholly unquoted", () => {
     const literals = tokenize("if 'if' i\\f $x").map((t) => (t.kind === "word" ? t.literal : t.kind));
     expect(literals).toEqual(["if", undefined, undefined, undefined, "eof"]);
+  });
+});
+
+describe("parameter expansion", () => {
+  test.each([
+    ["echo $x $_y1 ${z}", "echo ${x} ${_y1} ${z}"],
+    ["echo $1 $10 ${10}", "echo ${1} ${1}0 ${10}"],
+    ["echo $@ $* $# $? $- $$ $! $0", "echo ${@} ${*} ${#} ${?} ${-} ${$} ${!} ${0}"],
+    ["echo $ $. a$", "echo $ $. a$"],
+    ["echo ${#x} ${#} ${#@} ${#*} ${##} ${#-}", "echo ${#x} ${#} ${#@} ${#*} ${##} ${#-}"],
+    ["echo ${#:-d} ${##p}", "echo ${#:-d} ${##p}"],
+    ["echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w}", "echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w}"],
+    ["echo ${x%p} ${x%%p} ${x#p} ${x##p}", "echo ${x%p} ${x%%p} ${x#p} ${x##p}"],
+    ["echo ${x-}", "echo ${x-}"],
+    ["echo ${x:-a b}", "echo ${x:-a b}"],
+    ["echo ${x:-'a b'\"c\"}", "echo ${x:-'a b'\"c\"}"],
+    ["echo ${x:-${y:-$z}}", "echo ${x:-${y:-${z}}}"],
+    ["echo ${x:-$(echo })}", "echo ${x:-$(echo })}"],
+    ["echo ${x:-~/a}", "echo ${x:-~/a}"],
+    ["echo ${x:-{a}}", "echo ${x:-{a}}"],
+    ["echo \"${x:-'q'}\"", "echo \"${x:-'q'}\""],
+    ["echo \"${x:-\"a b\"}\"", 'echo "${x:-"a b"}"'],
+    ["echo \"${x:-a\\}b}\"", "echo \"${x:-a'}'b}\""],
+    ["echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a}", "echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a}"],
+    ["echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1}", "echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1}"],
+    ["echo ${x:-}", "echo ${x:-}"],
+  ])("%j", (source, want) => {
+    expect(words(source)).toBe(want);
+  });
+});
+
+describe("bash quoting", () => {
+  test.each([
+    ["echo $'a\\nb\\tc'", "a\nb\tc"],
+    ["echo $'\\\\ \\' \\\" \\?'", "\\ ' \" ?"],
+    ["echo $'\\a\\b\\e\\E\\f\\r\\v'", "\x07\b\x1b\x1b\f\r\v"],
+    ["echo $'\\101\\0\\7x'", "A\0\x07x"],
+    ["echo $'\\x41\\x4a\\xg'", "AJ\\xg"],
+    ["echo $'\\u00e9\\U0001F600'", "é😀"],
+    ["echo $'\\cA\\c['", "\x01\x1b"],
+    ["echo $'\\q'", "\\q"],
+  ])("%j", (source, want) => {
+    const second = tokenize(source)[1];
+    expect(second?.kind === "word" ? second.word.parts : undefined).toEqual([{ kind: "single", value: want }]);
+  });
+
+  test.each([
+    ["echo $\"a $x\"", 'echo "a ${x}"'],
+    ["echo \"$'x'\"", "echo \"$'x'\""],
+    ["echo $'a'b'c'", "echo 'a'b'c'"],
+  ])("%j", (source, want) => {
+    expect(words(source)).toBe(want);
+  });
+});
+
+describe("tilde prefixes", () => {
+  test.each([
+    ["~ ~/a ~u/b ~u", "~ ~/a ~u/b ~u"],
+    ["~\"x\" a~ \\~ \"~\" '~' ~$x", "~\"x\" a~ '~' \"~\" '~' ~${x}"],
+    ["~+ ~- ~+/x", "~+ ~- ~+/x"],
+    ["x=~/a", "x=~/a"],
+    ["${x:-~/a} \"${x:-~/a}\"", "${x:-~/a} \"${x:-~/a}\""],
+  ])("%j", (source, want) => {
+    expect(words(source)).toBe(want);
+  });
+
+  test("a tilde prefix is a part of its own", () => {
+    const parts = tokenize("~u/x a~").flatMap((t) => (t.kind === "word" ? [t.word.parts] : []));
+    expect(parts).toEqual([
+      [{ kind: "tilde", user: "u" }, { kind: "literal", value: "/x" }],
+      [{ kind: "literal", value: "a~" }],
+    ]);
+  });
+});
+
+describe("word errors", () => {
+  test.each([
+    ["'abc", "Syntax error: Unterminated quoted string", 1, 1],
+    ["a \"b\nc", "Syntax error: Unterminated quoted string", 1, 3],
+    ["$'abc", "Syntax error: Unterminated quoted string", 1, 2],
+    ["x ${a", "Syntax error: Missing '}'", 1, 3],
+    ["${a-b", "Syntax error: Missing '}'", 1, 1],
+    ["${a:b", "Syntax error: Missing '}'", 1, 1],
+    ["${!a}", "Syntax error: Bad substitution", 1, 1],
+    ["${a^^}", "Syntax error: Bad substitution", 1, 1],
+    ["\n ${}", "Syntax error: Bad substitution", 2, 2],
+    ["`a", "Syntax error: EOF in backquote substitution", 1, 1],
+    ["$((1", "Syntax error: Missing '))'", 1, 1],
+  ])("%j", (source, message, line, column) => {
+    expect(() => tokenize(source)).toThrow(ShellSyntaxError);
+    try {
+      tokenize(source);
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      expect([e.detail, e.line, e.column, e.incomplete]).toEqual([message, line, column, message !== "Syntax error: Bad substitution"]);
+    }
   });
 });

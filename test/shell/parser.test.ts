@@ -151,34 +151,6 @@ describe("simple commands and words", () => {
   });
 });
 
-describe("parameter expansion", () => {
-  test.each([
-    ["echo $x $_y1 ${z}", "[(echo ${x} ${_y1} ${z})]"],
-    ["echo $1 $10 ${10}", "[(echo ${1} ${1}0 ${10})]"],
-    ["echo $@ $* $# $? $- $$ $! $0", "[(echo ${@} ${*} ${#} ${?} ${-} ${$} ${!} ${0})]"],
-    ["echo $ $. a$", "[(echo $ $. a$)]"],
-    ["echo ${#x} ${#} ${#@} ${#*} ${##} ${#-}", "[(echo ${#x} ${#} ${#@} ${#*} ${##} ${#-})]"],
-    ["echo ${#:-d} ${##p}", "[(echo ${#:-d} ${##p})]"],
-    ["echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w}", "[(echo ${x:-w} ${x-w} ${x:=w} ${x=w} ${x:?w} ${x?w} ${x:+w} ${x+w})]"],
-    ["echo ${x%p} ${x%%p} ${x#p} ${x##p}", "[(echo ${x%p} ${x%%p} ${x#p} ${x##p})]"],
-    ["echo ${x-}", "[(echo ${x-})]"],
-    ["echo ${x:-a b}", "[(echo ${x:-a b})]"],
-    ["echo ${x:-'a b'\"c\"}", "[(echo ${x:-'a b'\"c\"})]"],
-    ["echo ${x:-${y:-$z}}", "[(echo ${x:-${y:-${z}}})]"],
-    ["echo ${x:-$(echo })}", "[(echo ${x:-$([(echo })])})]"],
-    ["echo ${x:-~/a}", "[(echo ${x:-~/a})]"],
-    ["echo ${x:-{a}}", "[(echo ${x:-{a}})]"],
-    ["echo \"${x:-'q'}\"", "[(echo \"${x:-'q'}\")]"],
-    ["echo \"${x:-\"a b\"}\"", '[(echo "${x:-"a b"}")]'],
-    ["echo \"${x:-a\\}b}\"", "[(echo \"${x:-a'}'b}\")]"],
-    ["echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a}", "[(echo ${x/a/b} ${x//a/b} ${x/#a/b} ${x/%a/b} ${x/a})]"],
-    ["echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1}", "[(echo ${x:1} ${x:1:2} ${x: -1} ${x:(-2):1})]"],
-    ["echo ${x:-}", "[(echo ${x:-})]"],
-  ])("%j", (source, want) => {
-    expect(show(source)).toBe(want);
-  });
-});
-
 describe("command and arithmetic substitution", () => {
   test.each([
     ["echo $(ls)", "[(echo $([(ls)]))]"],
@@ -348,7 +320,7 @@ describe("syntax errors", () => {
     ["while true; do :; ", 'Syntax error: end of file unexpected (expecting "done")', 1, 19, true],
     ["for 1 in a; do :; done", "Syntax error: Bad for loop variable", 1, 5, false],
     ["case x in a) b;; c", 'Syntax error: end of file unexpected (expecting ")")', 1, 19, true],
-    ["case x in a) b ) esac", 'Syntax error: ")" unexpected (expecting "esac")', 1, 16, false],
+    ["case x in a) b ) esac", 'Syntax error: ")" unexpected (expecting ";;")', 1, 16, false],
     ["x=(1)", 'Syntax error: "(" unexpected', 1, 3, false],
     ["if then fi", 'Syntax error: "then" unexpected', 1, 4, false],
     ["{ }", 'Syntax error: "}" unexpected', 1, 3, false],
@@ -364,5 +336,250 @@ describe("syntax errors", () => {
       incomplete,
     });
     expect(e.message).toBe(`line ${line}: ${message}`);
+  });
+});
+
+describe("tilde", () => {
+  test.each([
+    ["echo ~ ~/a ~u/b ~u", "[(echo ~ ~/a ~u/b ~u)]"],
+    ["echo ~\"x\" a~ \\~ \"~\" '~'", "[(echo ~\"x\" a~ '~' \"~\" '~')]"],
+    ["echo ~+ ~-", "[(echo ~+ ~-)]"],
+    ["x=~/a:~b/c:d~ y=a:~", "[(x=~/a:~b/c:d~ y=a:~)]"],
+    ["echo x=~/a", "[(echo x=~/a)]"],
+    ["x=a~:~'q'", "[(x=a~:~'q')]"],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+
+  test("tilde parts are distinct from literal text", () => {
+    const words = parse("echo ~u/x a~").body.items[0]?.command;
+    expect(words?.kind === "simple" ? words.words.map((w) => w.parts) : undefined).toEqual([
+      [{ kind: "literal", value: "echo" }],
+      [{ kind: "tilde", user: "u" }, { kind: "literal", value: "/x" }],
+      [{ kind: "literal", value: "a~" }],
+    ]);
+  });
+});
+
+describe("[[ ]]", () => {
+  test.each([
+    ["[[ a ]]", "[(test a)]"],
+    ["[[ -n $x ]]", "[(test (-n ${x}))]"],
+    ["[[ -f x || -z \"\" ]]", '[(test (or (-f x) (-z "")))]'],
+    ["[[ a == b* ]]", "[(test (a == b*))]"],
+    ["[[ a = b && c != d ]]", "[(test (and (a = b) (c != d)))]"],
+    ["[[ a < b && c > d ]]", "[(test (and (a < b) (c > d)))]"],
+    ["[[ 1 -eq 2 || 1 -ne 2 || 1 -lt 2 || 1 -le 2 || 1 -gt 2 || 1 -ge 2 ]]", "[(test (or (or (or (or (or (1 -eq 2) (1 -ne 2)) (1 -lt 2)) (1 -le 2)) (1 -gt 2)) (1 -ge 2)))]"],
+    ["[[ a -nt b && a -ot b && a -ef b ]]", "[(test (and (and (a -nt b) (a -ot b)) (a -ef b)))]"],
+    ["[[ ! a ]]", "[(test (! a))]"],
+    ["[[ ! ! a ]]", "[(test (! (! a)))]"],
+    ["[[ ( a || b ) && c ]]", "[(test (and (or a b) c))]"],
+    ["[[ a || b && c ]]", "[(test (or a (and b c)))]"],
+    ["[[ $x =~ ^(a|b)+[[:space:]]*$ ]]", "[(test (${x} =~ ^(a|b)+[[:space:]]*$))]"],
+    ["[[ $x =~ (a b) ]]", "[(test (${x} =~ (a b)))]"],
+    ["[[ $x =~ a|b ]]", "[(test (${x} =~ a|b))]"],
+    ["[[ $x =~ a && y ]]", "[(test (and (${x} =~ a) y))]"],
+    ["[[ $x =~ \"$re\"x ]]", '[(test (${x} =~ "${re}"x))]'],
+    ["[[ ( x =~ a ) ]]", "[(test (x =~ a))]"],
+    ["[[ -z ]]", "[(test -z)]"],
+    ["[[ a &&\n b ]]", "[(test (and a b))]"],
+    ["[[ a ]] && [[ b ]]", "[((test a) && (test b))]"],
+    ["[[ a ]] >f", "[(test a >f)]"],
+    ["echo [[ a ]]", "[(echo [[ a ]])]"],
+    ["[[ \"$a\" == \"$b\" ]]", '[(test ("${a}" == "${b}"))]'],
+  ])("%j", (source, want) => {
+    expect(show(source)).toBe(want);
+  });
+});
+
+describe("aliases", () => {
+  const table: Record<string, string> = {
+    ll: "ls -l",
+    e: "echo ",
+    x: "y",
+    y: "x",
+    lf: "lf -F",
+    lll: "ll -a",
+    begin: "{",
+    both: "echo a; echo b",
+    pipe: "cat |",
+    fi: "nope",
+    nl: "echo a\necho b",
+  };
+  const options: ParseOptions = { aliases: (name) => table[name] };
+  test.each([
+    ["ll /tmp", "[(ls -l /tmp)]"],
+    ["lf", "[(lf -F)]"],
+    ["lll", "[(ls -l -a)]"],
+    ["x", "[(x)]"],
+    ["echo ll", "[(echo ll)]"],
+    ["'ll' \\ll", "[('ll' 'l'l)]"],
+    ["e ll", "[(echo ls -l)]"],
+    ["e e ll", "[(echo echo ls -l)]"],
+    ["e a ll", "[(echo a ll)]"],
+    ["a=1 ll", "[(a=1 ls -l)]"],
+    [">f ll", "[(ls -l >f)]"],
+    ["if ll; then ll; fi", "[(if [(ls -l)] [(ls -l)])]"],
+    ["ll | ll && ll", "[((pipe (ls -l) (ls -l)) && (ls -l))]"],
+    ["begin ll; }", "[(group [(ls -l)])]"],
+    ["both", "[(echo a); (echo b)]"],
+    ["pipe wc", "[(pipe (cat) (wc))]"],
+    ["nl", "[(echo a); (echo b)]"],
+    ["echo $(ll)", "[(echo $([(ls -l)]))]"],
+    ["for ll in ll; do ll; done", "[(for ll in ll [(ls -l)])]"],
+  ])("%j", (source, want) => {
+    expect(show(source, options)).toBe(want);
+  });
+
+  test("reserved words are not alias-expanded", () => {
+    expect(syntaxError("fi", options).detail).toBe('Syntax error: "fi" unexpected');
+  });
+});
+
+describe("Parser.next: one command line at a time", () => {
+  function lines(source: string, options?: ParseOptions): string[] {
+    const parser = new Parser(source, options);
+    const out: string[] = [];
+    for (let l = parser.next(); l !== null; l = parser.next()) out.push(list(l));
+    return out;
+  }
+
+  test.each([
+    ["", []],
+    ["\n\n# c\n  \n", []],
+    ["a\nb", ["[(a)]", "[(b)]"]],
+    ["a; b & c\nd", ["[(a); (b) &; (c)]", "[(d)]"]],
+    ["a;\nb &\n", ["[(a)]", "[(b) &]"]],
+    ["if a\nthen b\nfi\nc", ["[(if [(a)] [(b)])]", "[(c)]"]],
+    ["cat <<E; echo x\nbody\nE\nnext", ["[(cat <<E{body\n}); (echo x)]", "[(next)]"]],
+    ["a &&\nb\nc", ["[((a) && (b))]", "[(c)]"]],
+    ["echo 'a\nb'\nc", ["[(echo 'a\nb')]", "[(c)]"]],
+    ["a # comment\n# more\nb", ["[(a)]", "[(b)]"]],
+  ])("%j", (source, want) => {
+    expect(lines(source)).toEqual(want);
+  });
+
+  test("an alias defined after line 1 applies on line 2", () => {
+    const defined = new Map<string, string>();
+    const parser = new Parser("alias ll='ls -l'\nll\nll", { aliases: (name) => defined.get(name) });
+    expect(list(parser.next() ?? { kind: "list", items: [], start: pos0, end: pos0 })).toBe("[(alias ll='ls -l')]");
+    defined.set("ll", "ls -l");
+    const second = parser.next();
+    expect(second === null ? null : list(second)).toBe("[(ls -l)]");
+    defined.delete("ll");
+    const third = parser.next();
+    expect(third === null ? null : list(third)).toBe("[(ll)]");
+    expect(parser.next()).toBeNull();
+  });
+
+  test("a syntax error on a later line is raised only when that line is read", () => {
+    const parser = new Parser("echo ok\nfi\n");
+    expect(parser.next()).not.toBeNull();
+    expect(() => parser.next()).toThrow(ShellSyntaxError);
+  });
+});
+
+const pos0 = { offset: 0, line: 1, column: 1 };
+
+function at(offset: number, line: number, column: number): { offset: number; line: number; column: number } {
+  return { offset, line, column };
+}
+
+describe("positions", () => {
+  test("simple command and its words", () => {
+    const c = parse("echo hi").body.items[0]?.command;
+    expect(c?.start).toEqual(at(0, 1, 1));
+    expect(c?.end).toEqual(at(7, 1, 8));
+    expect(c?.kind === "simple" ? c.words[1]?.start : undefined).toEqual(at(5, 1, 6));
+  });
+
+  test("commands on later lines", () => {
+    const items = parse("a\n  b c").body.items;
+    expect(items[1]?.command.start).toEqual(at(4, 2, 3));
+    expect(items[1]?.command.end).toEqual(at(7, 2, 6));
+  });
+
+  test("compound commands span their keywords", () => {
+    const c = parse("  if a; then b; fi >f").body.items[0]?.command;
+    expect(c?.start).toEqual(at(2, 1, 3));
+    expect(c?.end).toEqual(at(21, 1, 22));
+  });
+
+  test("words inside $(…) keep source positions", () => {
+    const c = parse("echo $(\n  ls -l)").body.items[0]?.command;
+    const subst = c?.kind === "simple" ? c.words[1]?.parts[0] : undefined;
+    const inner = subst?.kind === "cmdsubst" ? subst.program.body.items[0]?.command : undefined;
+    expect(inner?.start).toEqual(at(10, 2, 3));
+    expect(inner?.kind === "simple" ? inner.words[1]?.end : undefined).toEqual(at(15, 2, 8));
+  });
+
+  test("redirections, assignments and here-doc bodies", () => {
+    const c = parse("x=1 cat 2>f <<E\nbody\nE\n").body.items[0]?.command;
+    if (c?.kind !== "simple") throw new Error("expected a simple command");
+    expect(c.assigns[0]?.start).toEqual(at(0, 1, 1));
+    expect(c.assigns[0]?.value.start).toEqual(at(2, 1, 3));
+    expect(c.redirs[0]?.start).toEqual(at(8, 1, 9));
+    expect(c.redirs[0]?.end).toEqual(at(11, 1, 12));
+    expect(c.redirs[1]?.heredoc?.body.start).toEqual(at(16, 2, 1));
+    expect(c.redirs[1]?.heredoc?.body.end).toEqual(at(21, 3, 1));
+  });
+
+  test("a syntax error inside $(…) names its own line", () => {
+    const e = syntaxError("echo $(\n\n  fi)");
+    expect([e.line, e.column]).toEqual([3, 3]);
+  });
+});
+
+describe("robustness", () => {
+  const n = 10_000;
+  test.each([
+    ["subshells", "(".repeat(n) + "a" + ")".repeat(n)],
+    ["unclosed subshells", "(".repeat(n)],
+    ["command substitutions", "echo " + "$(".repeat(n) + "a" + ")".repeat(n)],
+    ["quoted substitutions", "echo " + '"$('.repeat(n)],
+    ["parameter words", "echo " + "${x:-".repeat(n) + "}".repeat(n)],
+    ["quoted parameter words", 'echo "' + '${x:-"'.repeat(n)],
+    ["arithmetic", "echo " + "$((".repeat(n)],
+    ["groups", "{ ".repeat(n) + "a" + "; }".repeat(n)],
+    ["ifs", "if ".repeat(n) + "a"],
+    ["test groups", "[[ " + "( ".repeat(n) + "a" + " )".repeat(n) + " ]]"],
+    ["functions", "f() ".repeat(n) + "{ a; }"],
+    ["cases", "case x in a) ".repeat(n)],
+  ])("deep %s: a syntax error, not a stack overflow", (_name, source) => {
+    expect(() => parse(source)).toThrow(ShellSyntaxError);
+  });
+
+  test("deep nesting within the limit parses", () => {
+    expect(show("(".repeat(200) + "a" + ")".repeat(200))).toStartWith("[(subshell [(subshell ");
+  });
+
+  test.each([
+    ["long pipelines", Array(n).fill("a").join(" | ")],
+    ["long and-or lists", Array(n).fill("a").join(" && ")],
+    ["many negations", "! ".repeat(n) + "a"],
+    ["deep arithmetic parentheses", "echo $((" + "(".repeat(n) + "1" + ")".repeat(n) + "))"],
+    // Each `$((` here is a subshell substitution; a naive retry would take 2^200 steps.
+    ["nested $(( that are subshells", "echo " + "$((".repeat(200) + "a" + ") )".repeat(200)],
+  ])("%s are iterative", (_name, source) => {
+    expect(parse(source).body.items).toHaveLength(1);
+  });
+
+  test("a 1 MB line", () => {
+    const c = parse("echo " + "word ".repeat(200_000)).body.items[0]?.command;
+    expect(c?.kind === "simple" ? c.words.length : 0).toBe(200_001);
+    const long = parse(`echo "${"a $x ".repeat(200_000)}"`).body.items[0]?.command;
+    expect(long?.kind).toBe("simple");
+  });
+
+  test("a 10 MB here-document", () => {
+    const line = "some text with $x and more\n";
+    const count = Math.ceil(10_000_000 / line.length);
+    for (const quote of ["", "'"]) {
+      const c = parse(`cat <<${quote}EOF${quote}\n${line.repeat(count)}EOF\necho done`).body.items;
+      expect(c).toHaveLength(2);
+      const first = c[0]?.command;
+      const body = first?.kind === "simple" ? first.redirs[0]?.heredoc?.body : undefined;
+      expect(body?.parts.length).toBe(quote === "" ? 2 * count + 1 : 1);
+    }
   });
 });

@@ -185,8 +185,11 @@ export class CommandParser {
     return this.list(items, first.start);
   }
 
-  /** compound_list: and-or lists separated by `;`, `&` or newlines, up to a closing token. */
-  parseList(required: boolean): List {
+  /**
+   * compound_list: and-or lists separated by `;`, `&` or newlines, up to a
+   * closing token. `closer` names what should follow, for the error at end of input.
+   */
+  parseList(required: boolean, closer?: string): List {
     this.skipNewlines();
     const start = this.peekStart();
     const items: ListItem[] = [];
@@ -201,7 +204,10 @@ export class CommandParser {
       else break;
       this.skipNewlines();
     }
-    if (required && items.length === 0) throw this.unexpected(this.peek());
+    if (required && items.length === 0) {
+      const t = this.peek();
+      throw this.unexpected(t, t.kind === "eof" ? closer : undefined);
+    }
     return this.list(items, start);
   }
 

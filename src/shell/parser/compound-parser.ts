@@ -47,14 +47,14 @@ export function parseFunctionBody(p: CommandParser, at: Pos): Command {
 
 function parseSubshell(p: CommandParser): Subshell {
   const start = p.take().start;
-  const body = p.parseList(true);
+  const body = p.parseList(true, ")");
   p.expectOp(")");
   return { kind: "subshell", start, end: p.lastEnd, body, redirs: [] };
 }
 
 function parseGroup(p: CommandParser): Group {
   const start = p.take().start;
-  const body = p.parseList(true);
+  const body = p.parseList(true, "}");
   p.expectReserved("}");
   return { kind: "group", start, end: p.lastEnd, body, redirs: [] };
 }
@@ -64,9 +64,9 @@ function parseIf(p: CommandParser): If {
   const clauses: { condition: List; body: List }[] = [];
   let elseBody: List | undefined;
   for (;;) {
-    const condition = p.parseList(true);
+    const condition = p.parseList(true, "then");
     p.expectReserved("then");
-    const body = p.parseList(true);
+    const body = p.parseList(true, "fi");
     clauses.push({ condition, body });
     const t = p.peek();
     if (p.isReserved(t, "elif")) {
@@ -75,7 +75,7 @@ function parseIf(p: CommandParser): If {
     }
     if (p.isReserved(t, "else")) {
       p.take();
-      elseBody = p.parseList(true);
+      elseBody = p.parseList(true, "fi");
     }
     p.expectReserved("fi");
     break;
@@ -86,14 +86,14 @@ function parseIf(p: CommandParser): If {
 
 function parseLoop(p: CommandParser): Loop {
   const first = p.take();
-  const condition = p.parseList(true);
+  const condition = p.parseList(true, "do");
   const body = parseDoGroup(p);
   return { kind: "loop", start: first.start, end: p.lastEnd, until: p.isReserved(first, "until"), condition, body, redirs: [] };
 }
 
 function parseDoGroup(p: CommandParser): List {
   p.expectReserved("do");
-  const body = p.parseList(true);
+  const body = p.parseList(true, "done");
   p.expectReserved("done");
   return body;
 }
@@ -144,7 +144,7 @@ function parseCase(p: CommandParser): Case {
       p.take();
       break;
     }
-    if (t.kind === "eof") throw p.unexpected(t, "esac");
+    if (t.kind === "eof") throw p.unexpected(t, ")");
     if (p.isOp(t, "(")) p.take();
     const patterns = [p.takeWord().word];
     while (p.isOp(p.peek(), "|")) {
@@ -159,7 +159,7 @@ function parseCase(p: CommandParser): Case {
       p.take();
       terminator = end.op;
     } else if (!p.isReserved(end, "esac")) {
-      throw p.unexpected(end, "esac");
+      throw p.unexpected(end, ";;");
     }
     items.push({ start: t.start, end: p.lastEnd, patterns, body, terminator });
     p.skipNewlines();

@@ -11,7 +11,8 @@ export { ShellSyntaxError } from "../errors.ts";
 /** Parse a whole program (script text or the body of $(…)). Throws ShellSyntaxError. */
 export function parse(source: string, options: ParseOptions = {}): Program {
   const lexer = createLexer(new Scanner(source), options, new NestingGuard());
-  return new CommandParser(lexer, options).parseProgram();
+  const parser = new CommandParser(lexer, options);
+  return withStackGuard(parser, () => parser.parseProgram());
 }
 
 /**
@@ -29,7 +30,23 @@ export class Parser {
 
   /** The next complete command line as a List (may have several `;`/`&` items), or null at end of input. Blank and comment-only lines are skipped. Throws ShellSyntaxError. */
   next(): List | null {
-    return this.parser.parseLine();
+    this.parser.lexer.guard.reset();
+    return withStackGuard(this.parser, () => this.parser.parseLine());
+  }
+}
+
+/**
+ * The nesting limit keeps recursion well inside the stack when parsing starts
+ * near the top of it; a caller already deep in its own recursion (nested
+ * `eval`) may still exhaust it, and that must surface as a syntax error too.
+ */
+function withStackGuard<T>(parser: CommandParser, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const s = parser.lexer.scanner;
+    throw s.error("Syntax error: nesting too deep", Math.min(s.pos, s.text.length));
   }
 }
 

@@ -5,6 +5,13 @@
 
 import type { ParamExp, ParamOp, Program, Word, WordPart } from "../ast.ts";
 import type { LexMode, NestingGuard, Scanner, WordReader } from "../lexer.ts";
+import {
+  applyTilde, ARG, ARG_DQ, type Context, decodeAnsiC, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
+  isNameStart, NotArithmetic, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, arithContext,
+  regexContext, WORD,
+} from "./word-context.ts";
+
+export { applyTilde } from "./word-context.ts";
 
 /** The grammar callbacks a word needs for `$(…)` and backquotes. */
 export interface SubstitutionParser {
@@ -14,205 +21,9 @@ export interface SubstitutionParser {
   backquote(text: string, base: number): Program;
 }
 
-/** How a run of word text is read; see the contexts below. */
-interface Context {
-  /** 1 for char codes the reading loop must inspect; everything else is plain text. */
-  readonly special: Uint8Array;
-  /** Double-quote rules: `'` is literal and `\` quotes only `escapable`. */
-  readonly quoted: boolean;
-  /** Here-doc body: `"` is literal too. */
-  readonly heredoc: boolean;
-  readonly escapable: string;
-  /** True ends this run; may keep state (parenthesis depth). */
-  stop(c: number, scanner: Scanner): boolean;
-}
-
-function table(chars: string): Uint8Array {
-  const t = new Uint8Array(128);
-  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
-  return t;
-}
-
-const METACHARS = " \t\n;&|<>()";
-const isMeta = table(METACHARS);
-
-const WORD: Context = {
-  special: table(`${METACHARS}\\'"$\``),
-  quoted: false,
-  heredoc: false,
-  escapable: "",
-  stop: (c) => isMeta[c] === 1,
-};
-
-const DOUBLE: Context = {
-  special: table('"\\$`'),
-  quoted: true,
-  heredoc: false,
-  escapable: '$`"\\',
-  stop: (c) => c === 34,
-};
-
-function braceArg(quoted: boolean, stops: string): Context {
-  const stopSet = table(stops);
-  return {
-    special: table(quoted ? `${stops}"\\$\`` : `${stops}'"\\$\``),
-    quoted,
-    heredoc: false,
-    escapable: '$`"\\}',
-    stop: (c) => stopSet[c] === 1,
-  };
-}
-
-const ARG = braceArg(false, "}");
-const ARG_DQ = braceArg(true, "}");
-const PATTERN = braceArg(false, "/}");
-const PATTERN_DQ = braceArg(true, "/}");
-const OFFSET = braceArg(false, ":}");
-const OFFSET_DQ = braceArg(true, ":}");
-
-const HEREDOC: Context = {
-  special: table("\\$`"),
-  quoted: true,
-  heredoc: true,
-  escapable: "$`\\",
-  stop: () => false,
-};
-
-/** `<<-` bodies: newlines are inspected so the tabs after them can be dropped. */
-const HEREDOC_TABS: Context = { ...HEREDOC, special: table("\\$`\n") };
-
-/** Thrown when `$((` turns out to be `$( (…) … )`; caught where the attempt began. */
-class NotArithmetic extends Error {}
-
-function arithContext(): Context {
-  let depth = 0;
-  return {
-    special: table('()"\\$`'),
-    quoted: true,
-    heredoc: false,
-    escapable: '$`"\\',
-    stop(c, s) {
-      if (c === 40) depth++;
-      if (c !== 41) return false;
-      if (depth > 0) {
-        depth--;
-        return false;
-      }
-      // At the end of input this is an unterminated `$((`, not a subshell.
-      if (s.peekRaw(1) === 41 || s.peekRaw(1) === -1) return true;
-      throw new NotArithmetic();
-    },
-  };
-}
-
-/** bash `=~`: parentheses group, and blanks or `|` inside them belong to the regex. */
-function regexContext(): Context {
-  let depth = 0;
-  return {
-    special: WORD.special,
-    quoted: false,
-    heredoc: false,
-    escapable: "",
-    stop(c, s) {
-      if (c === 40) depth++;
-      else if (c === 41) {
-        if (depth === 0) return true;
-        depth--;
-      } else if (depth === 0) {
-        if (c === 124) return s.peekRaw(1) === 124;
-        if (c === 60 || c === 62) return false;
-        return isMeta[c] === 1;
-      }
-      return false;
-    },
-  };
-}
-
-/** Collects parts, merging neighbouring literal (or single-quoted) text. */
-class PartList {
-  private readonly parts: WordPart[] = [];
-  private text: string[] = [];
-  private kind: "literal" | "single" = "literal";
-
-  add(kind: "literal" | "single", value: string): void {
-    if (this.kind !== kind) this.flush();
-    this.kind = kind;
-    this.text.push(value);
-  }
-
-  push(part: WordPart): void {
-    this.flush();
-    this.parts.push(part);
-  }
-
-  finish(): WordPart[] {
-    this.flush();
-    return this.parts;
-  }
-
-  private flush(): void {
-    if (this.text.length === 0) return;
-    this.parts.push({ kind: this.kind, value: this.text.join("") });
-    this.text = [];
-  }
-}
-
-const SPECIAL_PARAMS = "@*#?-$!";
-
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/**
- * XCU 2.6.1: an unquoted `~` starting the word (or, in an assignment value,
- * following `=` or `:`) up to the first `/` (or `:`) is a tilde prefix — but
- * only if no character of the prefix is quoted or expanded.
- */
-export function applyTilde(parts: readonly WordPart[], assignment: boolean): WordPart[] {
-  const out: WordPart[] = [];
-  parts.forEach((part, index) => {
-    if (part.kind !== "literal" || (!assignment && index > 0)) {
-      out.push(part);
-      return;
-    }
-    const value = part.value;
-    const isLast = index === parts.length - 1;
-    let from = 0;
-    let i = 0;
-    while (i < value.length) {
-      const atStart = i === 0 ? index === 0 : assignment && value[i - 1] === ":";
-      if (value[i] !== "~" || !atStart) {
-        if (!assignment) break;
-        i++;
-        continue;
-      }
-      let end = i + 1;
-      while (end < value.length && value[end] !== "/" && !(assignment && value[end] === ":")) end++;
-      if (end === value.length && !isLast) break;
-      if (i > from) out.push({ kind: "literal", value: value.slice(from, i) });
-      out.push({ kind: "tilde", user: value.slice(i + 1, end) });
-      from = end;
-      i = end;
-    }
-    if (from < value.length) out.push({ kind: "literal", value: value.slice(from) });
-  });
-  return out;
-}
-
-const ANSI_ESCAPES: Record<string, string> = {
-  a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
-  "\\": "\\", "'": "'", '"': '"', "?": "?",
-};
-
 export class WordParser implements WordReader {
+  private readonly substitutions = new Map<number, { part: WordPart; end: number }>();
+
   constructor(
     private readonly s: Scanner,
     private readonly guard: NestingGuard,
@@ -239,7 +50,7 @@ export class WordParser implements WordReader {
     }
   }
 
-  private word(start: number, parts: WordPart[]): Word {
+  private word(start: number, parts: readonly WordPart[]): Word {
     return { start: this.s.posAt(start), end: this.s.posAt(this.s.pos), parts };
   }
 
@@ -345,43 +156,10 @@ export class WordParser implements WordReader {
   /** bash `$'…'`: ANSI-C escapes, decoded now; the result is quoted text. */
   private readAnsiC(): string {
     const s = this.s;
-    const text = s.text;
-    const start = s.pos;
-    let i = start + 1;
-    let value = "";
-    for (;;) {
-      if (i >= s.end) throw s.error("Syntax error: Unterminated quoted string", start, true);
-      const ch = text[i] ?? "";
-      if (ch === "'") break;
-      if (ch !== "\\" || i + 1 >= s.end) {
-        value += ch;
-        i++;
-        continue;
-      }
-      const e = text[i + 1] ?? "";
-      i += 2;
-      const simple = ANSI_ESCAPES[e];
-      if (simple !== undefined) {
-        value += simple;
-      } else if (e >= "0" && e <= "7") {
-        let digits = e;
-        while (digits.length < 3 && /[0-7]/.test(text[i] ?? "") && i < s.end) digits += text[i++];
-        value += String.fromCharCode(parseInt(digits, 8) & 0xff);
-      } else if (e === "x" || e === "u" || e === "U") {
-        const max = e === "x" ? 2 : e === "u" ? 4 : 8;
-        let digits = "";
-        while (digits.length < max && /[0-9a-fA-F]/.test(text[i] ?? "") && i < s.end) digits += text[i++];
-        if (digits === "") value += `\\${e}`;
-        else value += e === "x" ? String.fromCharCode(parseInt(digits, 16)) : safeCodePoint(parseInt(digits, 16));
-      } else if (e === "c" && i < s.end) {
-        value += String.fromCharCode((text.charCodeAt(i) & 0x1f));
-        i++;
-      } else {
-        value += `\\${e}`;
-      }
-    }
-    s.pos = i + 1;
-    return value;
+    const decoded = decodeAnsiC(s.text, s.pos + 1, s.end);
+    if (decoded === undefined) throw s.error("Syntax error: Unterminated quoted string", s.pos, true);
+    s.pos = decoded.next;
+    return decoded.value;
   }
 
   private readDollar(ctx: Context, out: PartList): void {
@@ -392,7 +170,7 @@ export class WordParser implements WordReader {
     if (c === 123) {
       out.push(this.readBraced(ctx, start));
     } else if (c === 40) {
-      out.push(s.peekRaw(1) === 40 ? this.readArithOrSubst(start) : this.readCommandSubst(start));
+      out.push(this.readParenthesised(start));
     } else if (c === 39 && !ctx.quoted) {
       out.add("single", this.readAnsiC());
     } else if (c === 34 && !ctx.quoted) {
@@ -410,6 +188,23 @@ export class WordParser implements WordReader {
     }
   }
 
+  /**
+   * `$(…)` and `$((…))`, remembered by offset: when `$((` turns out to be a
+   * command substitution its body is read again, and without the memo nested
+   * attempts would make that exponential.
+   */
+  private readParenthesised(dollar: number): WordPart {
+    const s = this.s;
+    const known = this.substitutions.get(dollar);
+    if (known !== undefined) {
+      s.pos = known.end;
+      return known.part;
+    }
+    const part = s.peekRaw(1) === 40 ? this.readArithOrSubst(dollar) : this.readCommandSubst(dollar);
+    this.substitutions.set(dollar, { part, end: s.pos });
+    return part;
+  }
+
   private readCommandSubst(dollar: number): WordPart {
     const s = this.s;
     this.guard.enter(s.posAt(dollar));
@@ -425,12 +220,15 @@ export class WordParser implements WordReader {
     const open = s.pos;
     s.pos += 2;
     let parts: WordPart[];
+    this.guard.enter(s.posAt(dollar));
     try {
       parts = this.readParts(arithContext());
     } catch (e) {
       if (!(e instanceof NotArithmetic)) throw e;
       s.pos = open;
       return this.readCommandSubst(dollar);
+    } finally {
+      this.guard.leave();
     }
     if (s.peek() !== 41 || s.peekRaw(1) !== 41) throw s.error("Syntax error: Missing '))'", dollar, true);
     const expr = { start: s.posAt(open + 2), end: s.posAt(s.pos), parts };
@@ -582,6 +380,3 @@ function param(name: string): ParamExp {
   return { kind: "param", name, length: false, colon: false };
 }
 
-function safeCodePoint(n: number): string {
-  return n <= 0x10ffff ? String.fromCodePoint(n) : "\ufffd";
-}
