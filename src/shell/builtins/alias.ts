@@ -1,0 +1,52 @@
+// `alias` and `unalias`. Aliases are expanded by the parser, which asks the
+// shell for them line by line.
+
+import { afterWrite, defineBuiltin } from "./define.ts";
+import { quoteValue } from "./quote.ts";
+
+export const alias = defineBuiltin({
+  name: "alias",
+  flags: {},
+  run(ctx, { operands }) {
+    const aliases = ctx.interp.state.aliases;
+    if (operands.length === 0) {
+      let text = "";
+      for (const name of [...aliases.keys()].sort()) text += `${name}=${quoteValue(aliases.get(name) ?? "")}\n`;
+      return afterWrite(ctx.out(text), 0);
+    }
+    let text = "";
+    let status = 0;
+    for (const operand of operands) {
+      const eq = operand.indexOf("=");
+      if (eq > 0) aliases.set(operand.slice(0, eq), operand.slice(eq + 1));
+      else {
+        const value = aliases.get(operand);
+        if (value === undefined) {
+          ctx.fail(`${operand}: not found`, 1);
+          status = 1;
+        } else text += `${operand}=${quoteValue(value)}\n`;
+      }
+    }
+    return afterWrite(ctx.out(text), status);
+  },
+});
+
+export const unalias = defineBuiltin({
+  name: "unalias",
+  flags: { a: "flag" },
+  run(ctx, args) {
+    const aliases = ctx.interp.state.aliases;
+    if (args.has("a")) {
+      aliases.clear();
+      return 0;
+    }
+    let status = 0;
+    for (const name of args.operands) {
+      if (!aliases.delete(name)) {
+        ctx.fail(`${name}: not found`, 1);
+        status = 1;
+      }
+    }
+    return status;
+  },
+});

@@ -1,0 +1,70 @@
+// `cd` and `pwd`. The shell's cwd is its own (never process.chdir): externals
+// get it through Bun.spawn, and relative paths are resolved against it.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Interp } from "../exec/executor.ts";
+import { afterWrite, defineBuiltin } from "./define.ts";
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch (error) {
+    if (error instanceof Error && "code" in error) return false;
+    throw error;
+  }
+}
+
+/** Candidates for a relative operand: each CDPATH entry, then the cwd (XCU cd, step 5). */
+function candidates(interp: Interp, target: string): { dir: string; fromCdpath: boolean }[] {
+  const cwd = interp.state.cwd;
+  if (target.startsWith("/")) return [{ dir: target, fromCdpath: false }];
+  const list: { dir: string; fromCdpath: boolean }[] = [];
+  const cdpath = interp.get("CDPATH");
+  if (cdpath !== undefined && cdpath !== "" && !/^\.\.?(\/|$)/.test(target)) {
+    for (const entry of cdpath.split(":")) {
+      if (entry === "") continue;
+      list.push({ dir: path.resolve(cwd, entry, target), fromCdpath: true });
+    }
+  }
+  list.push({ dir: path.resolve(cwd, target), fromCdpath: false });
+  return list;
+}
+
+export const cd = defineBuiltin({
+  name: "cd",
+  flags: { L: "flag", P: "flag" },
+  run(ctx, args) {
+    const interp = ctx.interp;
+    let target = args.operands[0];
+    let print = false;
+    if (target === undefined) {
+      target = interp.get("HOME");
+      if (target === undefined || target === "") return ctx.fail("HOME not set", 2);
+    } else if (target === "-") {
+      target = interp.get("OLDPWD");
+      if (target === undefined) return ctx.fail("OLDPWD not set", 2);
+      print = true;
+    }
+    for (const candidate of candidates(interp, target)) {
+      if (!isDirectory(candidate.dir)) continue;
+      let dir = path.resolve(candidate.dir);
+      if (args.has("P")) dir = fs.realpathSync(dir);
+      const old = interp.state.cwd;
+      interp.state.cwd = dir;
+      interp.setVar("OLDPWD", interp.get("PWD") ?? old);
+      interp.setVar("PWD", dir);
+      return print || candidate.fromCdpath ? afterWrite(ctx.out(`${dir}\n`), 0) : 0;
+    }
+    return ctx.fail(`can't cd to ${target}`, 2);
+  },
+});
+
+export const pwd = defineBuiltin({
+  name: "pwd",
+  flags: { L: "flag", P: "flag" },
+  run(ctx, args) {
+    const cwd = ctx.interp.state.cwd;
+    return afterWrite(ctx.out(`${args.has("P") ? fs.realpathSync(cwd) : cwd}\n`), 0);
+  },
+});

@@ -1,0 +1,101 @@
+// `command`, `type` and `exec`: look a name up the way the shell would, or run
+// it skipping functions, or run it and end the shell.
+
+import { ExitFlow } from "../exec/control-flow.ts";
+import type { Interp } from "../exec/executor.ts";
+import { then } from "../exec/maybe.ts";
+import { findCommand } from "../exec/spawn.ts";
+import { afterWrite, defineBuiltin } from "./define.ts";
+import { builtins } from "./index.ts";
+
+const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
+
+type Found =
+  | { readonly kind: "alias"; readonly value: string }
+  | { readonly kind: "keyword" | "function" | "builtin" | "special builtin" }
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "missing" };
+
+function describe(interp: Interp, name: string, skipFunctions = false): Found {
+  const alias = interp.state.aliases.get(name);
+  if (alias !== undefined && !skipFunctions) return { kind: "alias", value: alias };
+  if (KEYWORDS.has(name)) return { kind: "keyword" };
+  const builtin = builtins.get(name);
+  if (builtin?.special === true) return { kind: "special builtin" };
+  if (!skipFunctions && interp.state.functions.has(name)) return { kind: "function" };
+  if (builtin !== undefined) return { kind: "builtin" };
+  const found = findCommand(interp, name);
+  return "path" in found ? { kind: "file", path: found.path } : { kind: "missing" };
+}
+
+function verbose(name: string, found: Found): string {
+  switch (found.kind) {
+    case "alias":
+      return `${name} is an alias for ${found.value}`;
+    case "keyword":
+      return `${name} is a shell keyword`;
+    case "function":
+      return `${name} is a shell function`;
+    case "builtin":
+      return `${name} is a shell builtin`;
+    case "special builtin":
+      return `${name} is a special shell builtin`;
+    case "file":
+      return `${name} is ${found.path}`;
+    case "missing":
+      return `${name}: not found`;
+  }
+}
+
+export const command = defineBuiltin({
+  name: "command",
+  flags: { p: "flag", v: "flag", V: "flag" },
+  run(ctx, args) {
+    const interp = ctx.interp;
+    if (args.has("v") || args.has("V")) {
+      let text = "";
+      let status = 0;
+      for (const name of args.operands) {
+        const found = describe(interp, name);
+        if (found.kind === "missing") {
+          status = 127;
+          if (args.has("V")) text += `${verbose(name, found)}\n`;
+          continue;
+        }
+        if (args.has("V")) text += `${verbose(name, found)}\n`;
+        else text += found.kind === "file" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
+      }
+      return afterWrite(ctx.out(text), status);
+    }
+    if (args.operands.length === 0) return 0;
+    return interp.executeArgv(args.operands, true);
+  },
+});
+
+export const type = defineBuiltin({
+  name: "type",
+  flags: {},
+  run(ctx, { operands }) {
+    let text = "";
+    let status = 0;
+    for (const name of operands) {
+      const found = describe(ctx.interp, name);
+      if (found.kind === "missing") status = 127;
+      text += `${verbose(name, found)}\n`;
+    }
+    return afterWrite(ctx.out(text), status);
+  },
+});
+
+export const exec = defineBuiltin({
+  name: "exec",
+  special: true,
+  flags: {},
+  run(ctx, { operands }) {
+    // Without a command the redirections were made permanent by the executor.
+    if (operands.length === 0) return 0;
+    return then(ctx.interp.executeArgv(operands, true), (status) => {
+      throw new ExitFlow(status);
+    });
+  },
+});

@@ -1,0 +1,98 @@
+// What a builtin is (data: name, special or not, its flags, its run
+// function), the context it runs with, and how the executor invokes one.
+//
+// Imports `args.ts` and executor types; builtins never import `exec/simple`.
+
+import { ExitFlow } from "../exec/control-flow.ts";
+import type { Interp } from "../exec/executor.ts";
+import { FdError } from "../exec/fds.ts";
+import { recover, type Status } from "../exec/maybe.ts";
+import { ReadonlyError } from "../exec/vars.ts";
+import { type FlagSpec, ParsedArgs, parseArgs, UsageError } from "./args.ts";
+
+export interface Builtin {
+  readonly name: string;
+  /** POSIX special builtin (XCU 2.14): found before functions, keeps prefix assignments, errors end the shell. */
+  readonly special: boolean;
+  /** Declared flags; `null` hands the arguments over untouched (echo, test, printf, …). */
+  readonly flags: FlagSpec | null;
+  /** Accept `+x` as well as `-x`. */
+  readonly plusFlags: boolean;
+  run(ctx: BuiltinContext, args: ParsedArgs): Status;
+}
+
+export interface BuiltinSpec {
+  readonly name: string;
+  readonly special?: boolean;
+  readonly flags: FlagSpec | null;
+  readonly plusFlags?: boolean;
+  run(ctx: BuiltinContext, args: ParsedArgs): Status;
+}
+
+export function defineBuiltin(spec: BuiltinSpec): Builtin {
+  return { special: false, plusFlags: false, ...spec };
+}
+
+export class BuiltinContext {
+  constructor(
+    readonly interp: Interp,
+    readonly builtin: Builtin,
+    /** The whole command line, `argv[0]` being the builtin's name. */
+    readonly argv: readonly string[],
+  ) {}
+
+  get name(): string {
+    return this.builtin.name;
+  }
+
+  out(text: string | Uint8Array): void | Promise<void> {
+    return this.interp.write(1, text);
+  }
+
+  err(text: string): void | Promise<void> {
+    return this.interp.write(2, text);
+  }
+
+  /** `<argv0>: <line>: <name>: <message>` on stderr; yields `status`. */
+  fail(message: string, status = 1): Status {
+    return this.interp.fail(`${this.name}: ${message}`, status);
+  }
+
+  /** An error that ends a non-interactive shell when the builtin is special (dash exits with 2). */
+  fatal(message: string, status = 2): Status {
+    if (!this.builtin.special) return this.fail(message, status);
+    this.interp.report(`${this.name}: ${message}`);
+    throw new ExitFlow(status);
+  }
+}
+
+export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly string[]): Status {
+  const ctx = new BuiltinContext(interp, builtin, argv);
+  return recover(
+    () => {
+      const args = builtin.flags === null ? ParsedArgs.raw(argv.slice(1)) : parseArgs(argv.slice(1), builtin.flags, builtin.plusFlags);
+      return builtin.run(ctx, args);
+    },
+    (error) => {
+      if (error instanceof UsageError) return ctx.fatal(error.message, 2);
+      if (error instanceof FdError) return ctx.fail(error.message, 1);
+      if (error instanceof ReadonlyError) return ctx.fatal(error.message, 2);
+      throw error;
+    },
+  );
+}
+
+/** Parse a decimal count for `shift`, `exit`, `return`, `break`: undefined if it is not one. */
+export function parseCount(text: string): number | undefined {
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** A syntactically valid variable name. */
+export function isName(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text);
+}
+
+/** The status once a write is done (synchronously when the write was). */
+export function afterWrite(write: void | Promise<void>, status: number): Status {
+  return write instanceof Promise ? write.then(() => status) : status;
+}

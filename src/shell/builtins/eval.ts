@@ -1,0 +1,72 @@
+// `eval` and `.`/`source`: run text in the current shell.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ReturnFlow } from "../exec/control-flow.ts";
+import { recover, withCleanup } from "../exec/maybe.ts";
+import { defineBuiltin } from "./define.ts";
+
+export const evalBuiltin = defineBuiltin({
+  name: "eval",
+  special: true,
+  flags: null,
+  run(ctx, { operands }) {
+    if (operands.length === 0) return 0;
+    return ctx.interp.runSource(operands.join(" "));
+  },
+});
+
+function findScript(pathValue: string, cwd: string, name: string): string | undefined {
+  if (name.includes("/")) return path.resolve(cwd, name);
+  for (const dir of pathValue.split(":")) {
+    const file = path.resolve(cwd, dir === "" ? "." : dir, name);
+    try {
+      if (fs.statSync(file).isFile()) return file;
+    } catch (error) {
+      if (!(error instanceof Error && "code" in error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+function defineDot(name: string) {
+  return defineBuiltin({
+    name,
+    special: name === ".",
+    flags: {},
+    run(ctx, { operands }) {
+      const interp = ctx.interp;
+      const [script, ...args] = operands;
+      if (script === undefined) return ctx.fatal("filename argument required");
+      const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? path.resolve(interp.state.cwd, script);
+      let source: string;
+      try {
+        source = fs.readFileSync(file, "utf8");
+      } catch (error) {
+        if (error instanceof Error && "code" in error) return ctx.fatal(`cannot open ${script}: No such file`);
+        throw error;
+      }
+      const state = interp.state;
+      const savedPositional = state.positional;
+      if (args.length > 0) state.positional = args;
+      state.functionDepth++;
+      return withCleanup(
+        () =>
+          recover(
+            () => interp.runSource(source),
+            (error) => {
+              if (error instanceof ReturnFlow) return error.status;
+              throw error;
+            },
+          ),
+        () => {
+          state.functionDepth--;
+          if (args.length > 0) state.positional = savedPositional;
+        },
+      );
+    },
+  });
+}
+
+export const dot = defineDot(".");
+export const source = defineDot("source");

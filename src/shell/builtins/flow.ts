@@ -1,0 +1,65 @@
+// `exit`, `return`, `break`, `continue`: throw the typed control flow the
+// executor catches at the right level.
+
+import { BreakFlow, ContinueFlow, ExitFlow, ReturnFlow } from "../exec/control-flow.ts";
+import { type BuiltinContext, defineBuiltin, parseCount } from "./define.ts";
+
+function statusOperand(ctx: BuiltinContext, operand: string | undefined): number | undefined {
+  if (operand === undefined) return ctx.interp.state.lastStatus;
+  const n = parseCount(operand);
+  return n === undefined || n < 0 ? undefined : n & 255;
+}
+
+export const exit = defineBuiltin({
+  name: "exit",
+  special: true,
+  flags: null,
+  run(ctx, { operands }) {
+    const status = statusOperand(ctx, operands[0]);
+    if (status === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
+    throw new ExitFlow(status);
+  },
+});
+
+export const returnBuiltin = defineBuiltin({
+  name: "return",
+  special: true,
+  flags: null,
+  run(ctx, { operands }) {
+    const status = statusOperand(ctx, operands[0]);
+    if (status === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
+    throw new ReturnFlow(status);
+  },
+});
+
+function loopLevels(ctx: BuiltinContext, operand: string | undefined): number | undefined {
+  if (operand === undefined) return 1;
+  const n = parseCount(operand);
+  return n === undefined || n < 1 ? undefined : n;
+}
+
+export const breakBuiltin = defineBuiltin({
+  name: "break",
+  special: true,
+  flags: null,
+  run(ctx, { operands }) {
+    const levels = loopLevels(ctx, operands[0]);
+    if (levels === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
+    const depth = ctx.interp.state.loopDepth;
+    if (depth === 0) return 0;
+    throw new BreakFlow(Math.min(levels, depth));
+  },
+});
+
+export const continueBuiltin = defineBuiltin({
+  name: "continue",
+  special: true,
+  flags: null,
+  run(ctx, { operands }) {
+    const levels = loopLevels(ctx, operands[0]);
+    if (levels === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
+    const depth = ctx.interp.state.loopDepth;
+    if (depth === 0) return 0;
+    throw new ContinueFlow(Math.min(levels, depth));
+  },
+});

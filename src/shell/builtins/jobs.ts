@@ -1,0 +1,118 @@
+// `wait`, `jobs` and `kill`: the job table of background lists.
+
+import type { Job } from "../exec/jobs.ts";
+import { lookupSignal, signalName } from "../exec/signals.ts";
+import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
+import { parseArgs } from "./args.ts";
+
+function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
+  const jobs = ctx.interp.session.jobs;
+  if (spec.startsWith("%")) {
+    const id = spec === "%%" || spec === "%+" || spec === "%" ? Math.max(0, ...jobs.all().map((j) => j.id)) : Number(spec.slice(1));
+    return jobs.byId(id);
+  }
+  return /^\d+$/.test(spec) ? jobs.byPid(Number(spec)) : undefined;
+}
+
+export const wait = defineBuiltin({
+  name: "wait",
+  flags: {},
+  async run(ctx, { operands }) {
+    const jobs = ctx.interp.session.jobs;
+    if (operands.length === 0) {
+      for (const job of jobs.all()) {
+        await job.done;
+        jobs.remove(job);
+      }
+      return 0;
+    }
+    let status = 0;
+    for (const operand of operands) {
+      const job = findJob(ctx, operand);
+      if (job === undefined) {
+        status = 127;
+        continue;
+      }
+      status = await job.done;
+      jobs.remove(job);
+    }
+    return status;
+  },
+});
+
+export const jobsBuiltin = defineBuiltin({
+  name: "jobs",
+  flags: { l: "flag", p: "flag" },
+  run(ctx, args) {
+    const table = ctx.interp.session.jobs;
+    let text = "";
+    for (const job of table.all()) {
+      if (args.has("p")) text += `${job.pid}\n`;
+      else text += `[${job.id}]${args.has("l") ? ` ${job.pid}` : ""} ${job.status === undefined ? "Running" : `Done${job.status === 0 ? "" : `(${job.status})`}`}\n`;
+      if (job.status !== undefined) table.remove(job);
+    }
+    return afterWrite(ctx.out(text), 0);
+  },
+});
+
+function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
+  const job = findJob(ctx, target);
+  if (job !== undefined) {
+    if (job.status !== undefined) return true;
+    for (const child of job.processes) child.kill(signal);
+    // The in-process part of the job stops at its next command, like a killed subshell.
+    if (signal !== 0 && job.processes.size === 0) job.cancel.cancelled = true;
+    return true;
+  }
+  if (!/^-?\d+$/.test(target)) return false;
+  try {
+    process.kill(Number(target), signal);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && "code" in error) return false;
+    throw error;
+  }
+}
+
+export const kill = defineBuiltin({
+  name: "kill",
+  flags: null,
+  run(ctx, { operands }) {
+    // `kill -TERM pid` / `kill -9 pid`: a signal written as a flag, then getopt rules.
+    let rest = operands;
+    let signal = 15;
+    const first = rest[0];
+    if (first !== undefined && /^-[A-Z0-9]+$/i.test(first) && first !== "-l" && first !== "-s" && first !== "-n") {
+      const n = lookupSignal(first.slice(1));
+      if (n === undefined) return ctx.fail(`invalid signal: ${first.slice(1)}`, 2);
+      signal = n;
+      rest = rest.slice(1);
+    }
+    const args = parseArgs(rest, { l: "flag", s: "value", n: "value" });
+    if (args.has("l")) {
+      const status = args.operands[0];
+      if (status !== undefined) return afterWrite(ctx.out(`${signalName(Number(status) & 127) ?? status}\n`), 0);
+      const names: string[] = [];
+      for (let n = 1; n < 65; n++) {
+        const name = signalName(n);
+        if (name !== undefined) names.push(name);
+      }
+      return afterWrite(ctx.out(`${names.join(" ")}\n`), 0);
+    }
+    const named = args.value("s") ?? args.value("n");
+    if (named !== undefined) {
+      const n = lookupSignal(named);
+      if (n === undefined) return ctx.fail(`invalid signal: ${named}`, 2);
+      signal = n;
+    }
+    if (args.operands.length === 0) return ctx.fail("usage: kill [-s sigspec | -signum] pid | jobspec ...", 2);
+    let status = 0;
+    for (const target of args.operands) {
+      if (!sendSignal(ctx, target, signal)) {
+        ctx.fail(`${target}: No such process`, 1);
+        status = 1;
+      }
+    }
+    return status;
+  },
+});

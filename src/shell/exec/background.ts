@@ -1,0 +1,27 @@
+// Asynchronous lists (`cmd &`): run in a subshell of their own, recorded in
+// the job table. Without job control their stdin is /dev/null (XCU 2.9.3.1).
+//
+// Imports sibling executor modules.
+
+import type { Subprocess } from "bun";
+import type { Command } from "../ast.ts";
+import type { Interp } from "./executor.ts";
+import { NULL_TARGET } from "./fds.ts";
+import { CancelToken } from "./session.ts";
+
+function redirectsStdin(command: Command): boolean {
+  return "redirs" in command && command.redirs.some((r) => (r.fd ?? (r.op.startsWith("<") ? 0 : 1)) === 0);
+}
+
+export function runBackground(interp: Interp, command: Command): void {
+  const cancel = new CancelToken();
+  const processes = new Set<Subprocess>();
+  const child = interp.subshell(cancel, processes);
+  if (!redirectsStdin(command)) child.state.fds.set(0, NULL_TARGET);
+  const jobs = interp.session.jobs;
+  const job = jobs.add(command.kind, cancel, processes, async () => child.runAsSubshell(() => child.runCommand(command)));
+  // A job that is one external command started synchronously: `$!` is its real pid.
+  const [first] = processes;
+  job.pid = command.kind === "simple" && processes.size === 1 && first !== undefined ? first.pid : jobs.syntheticPid();
+  interp.state.lastBackgroundPid = job.pid;
+}

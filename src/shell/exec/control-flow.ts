@@ -1,0 +1,51 @@
+// Typed non-local exits of the shell language. They are not `Error`s (no
+// stack capture: `return` in a hot function must be cheap), and every
+// generic `catch` in the executor rethrows them.
+//
+// Imports nothing.
+
+export abstract class ControlFlow {
+  abstract readonly kind: string;
+}
+
+/** `break N`: `levels` loops still to leave. */
+export class BreakFlow extends ControlFlow {
+  readonly kind = "break";
+  constructor(readonly levels: number) {
+    super();
+  }
+}
+
+/** `continue N` */
+export class ContinueFlow extends ControlFlow {
+  readonly kind = "continue";
+  constructor(readonly levels: number) {
+    super();
+  }
+}
+
+/** `return [N]` from a function or a sourced file. */
+export class ReturnFlow extends ControlFlow {
+  readonly kind = "return";
+  constructor(readonly status: number) {
+    super();
+  }
+}
+
+/** `exit [N]`, a fatal error, or a deadly signal: leave the (sub)shell. */
+export class ExitFlow extends ControlFlow {
+  readonly kind = "exit";
+  constructor(readonly status: number) {
+    super();
+  }
+}
+
+/** A write to a pipe whose reader is gone (the in-process SIGPIPE): ends the writing pipeline stage with 128+13. */
+export class BrokenPipeFlow extends ControlFlow {
+  readonly kind = "broken-pipe";
+  readonly status = 141;
+}
+
+export function isControlFlow(value: unknown): value is ControlFlow {
+  return value instanceof ControlFlow;
+}

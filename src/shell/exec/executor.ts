@@ -1,0 +1,527 @@
+// The executor: runs commands of the AST in one (sub)shell. Compound
+// commands live here; simple commands, pipelines, redirections, externals and
+// background jobs have their own modules, which take the `Interp` they run in.
+//
+// Every `run*` returns `number | Promise<number>`: synchronous while only
+// builtins run, so loops of builtins cost no promise per command.
+
+import type { Subprocess } from "bun";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Case, Command, For, If, List, ListItem, Loop, Program, Subshell, Word } from "../ast.ts";
+import { assertNever } from "../ast.ts";
+import { drive, type ExpandEnv, expandPattern, expandText, expandTextFast, expandWords, expandWordsFast, type Expansion, matchPattern } from "../expand/index.ts";
+import { Parser } from "../parser/index.ts";
+import { ShellSyntaxError } from "../errors.ts";
+import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
+import { CaptureSink, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
+import { runBackground } from "./background.ts";
+import { type Maybe, recover, type Status, then, withCleanup, yieldToEventLoop } from "./maybe.ts";
+import { runPipeline } from "./pipeline.ts";
+import { withRedirects } from "./redirect.ts";
+import { CancelToken, type Session } from "./session.ts";
+import { executeArgv, runSimple } from "./simple.ts";
+import { optionLetters, type ShellState } from "./state.ts";
+import { runTestClause } from "./test-clause.ts";
+import { ReadonlyError } from "./vars.ts";
+import { signalNumber } from "./signals.ts";
+
+const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
+
+export class Interp implements ExpandEnv {
+  /** Line of the command running now, for error messages. */
+  currentLine = 0;
+  /** OS fds this shell opened with `exec n>file`: closed when it ends. */
+  readonly ownedFds = new Set<number>();
+  /** Answers the command substitutions of expansions run by this shell. */
+  readonly substitute = (program: Program): Maybe<string> => this.commandSubstitution(program);
+
+  constructor(
+    readonly session: Session,
+    readonly state: ShellState,
+    readonly cancel: CancelToken,
+    /** Set for the shells of a background job: processes they start are recorded there. */
+    readonly jobProcesses: Set<Subprocess> | null = null,
+  ) {}
+
+  // ---------------------------------------------------------------- ExpandEnv
+
+  get(name: string): string | undefined {
+    return this.state.vars.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.setVar(name, value);
+  }
+
+  special(name: string): string | undefined {
+    switch (name) {
+      case "?":
+        return String(this.state.lastStatus);
+      case "$":
+        return String(this.session.pid);
+      case "!":
+        return this.state.lastBackgroundPid === undefined ? undefined : String(this.state.lastBackgroundPid);
+      case "-":
+        return optionLetters(this.state.options);
+      case "0":
+        return this.session.argv0;
+      default:
+        return undefined;
+    }
+  }
+
+  get positional(): readonly string[] {
+    return this.state.positional;
+  }
+
+  get nounset(): boolean {
+    return this.state.options.nounset;
+  }
+
+  get noglob(): boolean {
+    return this.state.options.noglob;
+  }
+
+  home(user: string): string | undefined {
+    if (user === "") return this.get("HOME");
+    let passwd: string;
+    try {
+      passwd = fs.readFileSync("/etc/passwd", "utf8");
+    } catch (error) {
+      if (error instanceof Error && "code" in error) return undefined;
+      throw error;
+    }
+    for (const line of passwd.split("\n")) {
+      const fields = line.split(":");
+      if (fields[0] === user) return fields[5];
+    }
+    return undefined;
+  }
+
+  readDir(dir: string): readonly string[] | null {
+    try {
+      return fs.readdirSync(this.resolvePath(dir === "" ? "." : dir));
+    } catch (error) {
+      if (error instanceof Error && "code" in error) return null;
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers for builtins and modules
+
+  resolvePath(file: string): string {
+    return path.resolve(this.state.cwd, file);
+  }
+
+  /** Assign a shell variable, honouring `set -a`. Throws `ReadonlyError`. */
+  setVar(name: string, value: string): void {
+    this.state.vars.set(name, value, this.state.options.allexport);
+  }
+
+  fd(n: number): FdTarget | undefined {
+    return this.state.fds.get(n);
+  }
+
+  write(fd: number, data: string | Uint8Array): void | Promise<void> {
+    return writeTarget(this.state.fds.get(fd), typeof data === "string" ? encodeText(data) : data);
+  }
+
+  /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
+  report(message: string): void | Promise<void> {
+    const target = this.state.fds.get(2);
+    if (target === undefined) return;
+    return writeTarget(target, encodeText(`${this.session.argv0}: ${this.currentLine}: ${message}\n`));
+  }
+
+  /** Report and yield a status. */
+  fail(message: string, status: number): Status {
+    return then(this.report(message), () => status);
+  }
+
+  /** A subshell: a copy of this shell's state, run in-process. */
+  subshell(cancel: CancelToken = this.cancel, jobProcesses = this.jobProcesses): Interp {
+    const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
+    child.currentLine = this.currentLine;
+    return child;
+  }
+
+  /** Run an expanded command line (for `command`, `exec`). */
+  executeArgv(argv: readonly string[], skipFunctions: boolean): Status {
+    return executeArgv(this, argv, [], skipFunctions);
+  }
+
+  expand<T>(expansion: Expansion<T>): Maybe<T> {
+    return drive(expansion, this.substitute);
+  }
+
+  expandWords(words: readonly Word[]): Maybe<string[]> {
+    return expandWordsFast(words, this) ?? this.expand(expandWords(words, this));
+  }
+
+  expandText(word: Word): Maybe<string> {
+    return expandTextFast(word, this) ?? this.expand(expandText(word, this));
+  }
+
+  // ---------------------------------------------------------------- running source text
+
+  /** Parse and run source one complete command at a time (so aliases defined on a line apply to the next). */
+  runSource(source: string): Status {
+    const parser = new Parser(source, { aliases: (name) => this.state.aliases.get(name) });
+    return this.runParsed(parser, source, 0);
+  }
+
+  private runParsed(parser: Parser, source: string, status: number): Status {
+    for (;;) {
+      let list: List | null;
+      try {
+        list = parser.next();
+      } catch (error) {
+        if (!(error instanceof ShellSyntaxError)) throw error;
+        this.currentLine = error.line;
+        return then(this.report(`Syntax error: ${error.detail}`), () => {
+          throw new ExitFlow(2);
+        });
+      }
+      if (list === null) return status;
+      if (this.state.options.verbose) this.write(2, `${source.slice(list.start.offset, list.end.offset)}\n`);
+      if (this.state.options.noexec) continue;
+      const result = this.runList(list);
+      if (result instanceof Promise) return result.then((s) => this.runParsed(parser, source, s));
+      status = result;
+    }
+  }
+
+  /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
+  commandSubstitution(program: Program): Maybe<string> {
+    const child = this.subshell();
+    const capture = new CaptureSink();
+    child.state.fds.set(1, { kind: "sink", sink: capture });
+    return then(child.runAsSubshell(() => child.runList(program.body)), (status) => {
+      this.state.lastStatus = status;
+      return capture.finish();
+    });
+  }
+
+  /** Run a list as the body of a subshell: `exit` ends only it, its EXIT trap runs, its fds close. */
+  runAsSubshell(body: () => Status): Status {
+    return withCleanup(
+      () => then(recover(body, (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
+      () => this.closeOwnedFds(),
+    );
+  }
+
+  /** The status an escaping `exit`/`return`/broken pipe gives a (sub)shell; other errors are rethrown. */
+  exitStatusOf(error: unknown): number {
+    if (error instanceof ExitFlow || error instanceof ReturnFlow) return error.status;
+    if (isControlFlow(error)) {
+      if (error instanceof BreakFlow || error instanceof ContinueFlow) return this.state.lastStatus;
+      if ("status" in error && typeof error.status === "number") return error.status;
+    }
+    throw error;
+  }
+
+  runExitTrap(status: number): Status {
+    const action = this.state.traps.get("EXIT");
+    if (action === undefined) return status;
+    this.state.traps.delete("EXIT");
+    this.state.lastStatus = status;
+    // `exit N` inside the trap sets the final status; otherwise it is kept.
+    return recover(
+      () => then(this.runSource(action), () => status),
+      (error) => {
+        if (error instanceof ExitFlow) return error.status;
+        throw error;
+      },
+    );
+  }
+
+  closeOwnedFds(): void {
+    for (const fd of this.ownedFds) closeOsFd(fd);
+    this.ownedFds.clear();
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  /** Handle pending signals and cancellation; let the event loop turn now and then. */
+  checkpoint(): void | Promise<void> {
+    const session = this.session;
+    if (this.cancel.cancelled) throw new ExitFlow(143);
+    if (session.pendingSignals.length > 0) return this.handleSignals();
+    if (++session.tick >= COMMANDS_PER_EVENT_LOOP_TURN) {
+      session.tick = 0;
+      return yieldToEventLoop();
+    }
+  }
+
+  private async handleSignals(): Promise<void> {
+    const signals = this.session.pendingSignals.splice(0);
+    for (const name of signals) {
+      const short = name.replace(/^SIG/, "");
+      const action = this.state.traps.get(short);
+      if (action === "") continue;
+      if (action === undefined) throw new ExitFlow(128 + signalNumber(short));
+      const saved = this.state.lastStatus;
+      await this.runSource(action);
+      this.state.lastStatus = saved;
+    }
+  }
+
+  runList(list: List): Status {
+    const items = list.items;
+    let status = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item === undefined) continue;
+      const tick = this.checkpoint();
+      if (tick instanceof Promise) return this.runListAsync(items, i, tick.then(() => this.runItem(item)));
+      const result = this.runItem(item);
+      if (result instanceof Promise) return this.runListAsync(items, i, result);
+      status = result;
+    }
+    return status;
+  }
+
+  private async runListAsync(items: readonly ListItem[], index: number, pending: Promise<number>): Promise<number> {
+    let status = await pending;
+    for (let i = index + 1; i < items.length; i++) {
+      const item = items[i];
+      if (item === undefined) continue;
+      await this.checkpoint();
+      status = await this.runItem(item);
+    }
+    return status;
+  }
+
+  private runItem(item: ListItem): Status {
+    if (!item.background) return this.runCommand(item.command);
+    runBackground(this, item.command);
+    this.state.lastStatus = 0;
+    return 0;
+  }
+
+  runCommand(command: Command): Status {
+    const result = this.dispatch(command);
+    if (result instanceof Promise) return result.then((status) => this.finish(command, status));
+    return this.finish(command, result);
+  }
+
+  private dispatch(command: Command): Status {
+    switch (command.kind) {
+      case "simple":
+        return runSimple(this, command);
+      case "pipeline":
+        return runPipeline(this, command);
+      case "andor":
+        return this.runAndOr(command.first, command.rest, 0, 0);
+      case "list":
+        return this.runList(command);
+      case "subshell":
+        return withRedirects(this, command.redirs, () => this.runSubshell(command));
+      case "group":
+        return withRedirects(this, command.redirs, () => this.runList(command.body));
+      case "if":
+        return withRedirects(this, command.redirs, () => this.runIf(command, 0));
+      case "loop":
+        return withRedirects(this, command.redirs, () => this.runLoop(command));
+      case "for":
+        return withRedirects(this, command.redirs, () => this.runFor(command));
+      case "case":
+        return withRedirects(this, command.redirs, () => this.runCase(command, 0));
+      case "testclause":
+        return withRedirects(this, command.redirs, () => runTestClause(this, command));
+      case "funcdef":
+        this.state.functions.set(command.name, command.body);
+        return 0;
+      default:
+        return assertNever(command);
+    }
+  }
+
+  private finish(command: Command, status: number): number {
+    this.state.lastStatus = status;
+    if (status !== 0 && this.state.options.errexit && this.state.errexitSuppressed === 0) {
+      if (command.kind === "simple" || command.kind === "subshell" || (command.kind === "pipeline" && !command.negated)) {
+        throw new ExitFlow(status);
+      }
+    }
+    return status;
+  }
+
+  /** Run with `set -e` suspended (conditions, non-final `&&`/`||` operands, `!`). */
+  runSuppressed(run: () => Status): Status {
+    this.state.errexitSuppressed++;
+    return withCleanup(run, () => {
+      this.state.errexitSuppressed--;
+    });
+  }
+
+  private runAndOr(first: Command, rest: readonly { op: "&&" | "||"; command: Command }[], index: number, status: number): Status {
+    // index 0 is `first`, then rest[index - 1]; only the last operand runs with `set -e` in force.
+    for (let i = index; i <= rest.length; i++) {
+      const command = i === 0 ? first : rest[i - 1]?.command;
+      if (command === undefined) break;
+      if (i > 0) {
+        const op = rest[i - 1]?.op;
+        if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) continue;
+      }
+      const result = i === rest.length ? this.runCommand(command) : this.runSuppressed(() => this.runCommand(command));
+      if (result instanceof Promise) return result.then((s) => this.runAndOr(first, rest, i + 1, s));
+      status = result;
+    }
+    this.state.lastStatus = status;
+    return status;
+  }
+
+  // ---------------------------------------------------------------- compound commands
+
+  private runSubshell(command: Subshell): Status {
+    const child = this.subshell();
+    return child.runAsSubshell(() => child.runList(command.body));
+  }
+
+  private runIf(command: If, index: number): Status {
+    const clause = command.clauses[index];
+    if (clause === undefined) return command.elseBody === undefined ? 0 : this.runList(command.elseBody);
+    return then(this.runSuppressed(() => this.runList(clause.condition)), (status) =>
+      status === 0 ? this.runList(clause.body) : this.runIf(command, index + 1),
+    );
+  }
+
+  /** What a loop does with a `break`/`continue` thrown from its body. */
+  private loopControl(error: unknown): "break" | "continue" {
+    if (error instanceof BreakFlow) {
+      if (error.levels > 1) throw new BreakFlow(error.levels - 1);
+      return "break";
+    }
+    if (error instanceof ContinueFlow) {
+      if (error.levels > 1) throw new ContinueFlow(error.levels - 1);
+      return "continue";
+    }
+    throw error;
+  }
+
+  private enterLoop(run: () => Status): Status {
+    this.state.loopDepth++;
+    return withCleanup(run, () => {
+      this.state.loopDepth--;
+    });
+  }
+
+  private runLoop(command: Loop): Status {
+    return this.enterLoop(() => this.loopSync(command));
+  }
+
+  private loopSync(command: Loop, initial = 0): Status {
+    let status = initial;
+    for (;;) {
+      const tick = this.checkpoint();
+      if (tick instanceof Promise) return this.loopAsync(command, status, "tick", tick.then(() => 0));
+      let condition: Status;
+      try {
+        condition = this.runSuppressed(() => this.runList(command.condition));
+      } catch (error) {
+        if (this.loopControl(error) === "break") return status;
+        continue;
+      }
+      if (condition instanceof Promise) return this.loopAsync(command, status, "condition", condition);
+      if ((condition === 0) === command.until) return status;
+      let body: Status;
+      try {
+        body = this.runList(command.body);
+      } catch (error) {
+        if (this.loopControl(error) === "break") return status;
+        continue;
+      }
+      if (body instanceof Promise) return this.loopAsync(command, status, "body", body);
+      status = body;
+    }
+  }
+
+  /** Finish the iteration whose `phase` had to wait, then go back to the synchronous loop. */
+  private async loopAsync(command: Loop, status: number, phase: "tick" | "condition" | "body", pending: Promise<number>): Promise<number> {
+    try {
+      if (phase !== "body") {
+        let condition: number;
+        if (phase === "condition") condition = await pending;
+        else {
+          await pending;
+          condition = await this.runSuppressed(() => this.runList(command.condition));
+        }
+        if ((condition === 0) === command.until) return status;
+        status = await this.runList(command.body);
+      } else status = await pending;
+    } catch (error) {
+      if (this.loopControl(error) === "break") return status;
+    }
+    return this.loopSync(command, status);
+  }
+
+  private runFor(command: For): Status {
+    const items = command.items === undefined ? this.state.positional.slice() : this.expandWords(command.items);
+    return then(items, (values) => this.enterLoop(() => this.forFrom(command, values, 0, 0)));
+  }
+
+  private forFrom(command: For, values: readonly string[], index: number, status: number): Status {
+    for (let i = index; i < values.length; i++) {
+      const value = values[i] ?? "";
+      let result: Status;
+      try {
+        const tick = this.checkpoint();
+        if (tick instanceof Promise) return tick.then(() => this.forFrom(command, values, i, status));
+        this.setVarChecked(command.name, value);
+        result = this.runList(command.body);
+      } catch (error) {
+        if (this.loopControl(error) === "break") return status;
+        continue;
+      }
+      if (result instanceof Promise) {
+        return result.then(
+          (s) => this.forFrom(command, values, i + 1, s),
+          (error: unknown) => (this.loopControl(error) === "break" ? status : this.forFrom(command, values, i + 1, status)),
+        );
+      }
+      status = result;
+    }
+    return status;
+  }
+
+  /** Assign or report a read-only variable as a fatal error (dash exits with 2). */
+  setVarChecked(name: string, value: string): void {
+    try {
+      this.setVar(name, value);
+    } catch (error) {
+      if (!(error instanceof ReadonlyError)) throw error;
+      this.report(error.message);
+      throw new ExitFlow(2);
+    }
+  }
+
+  private runCase(command: Case, from: number): Status {
+    return then(this.expand(selectCaseItem(command, this, from)), (index) => (index < 0 ? 0 : this.runCaseBodies(command, index)));
+  }
+
+  private runCaseBodies(command: Case, index: number): Status {
+    const item = command.items[index];
+    if (item === undefined) return 0;
+    return then(this.runList(item.body), (status) => {
+      if (item.terminator === ";&") return command.items[index + 1] === undefined ? status : this.runCaseBodies(command, index + 1);
+      if (item.terminator === ";;&") return then(this.runCase(command, index + 1), (next) => (next === 0 ? status : next));
+      return status;
+    });
+  }
+}
+
+/** Index of the first item from `from` whose pattern matches the case word, or -1. */
+function* selectCaseItem(command: Case, env: ExpandEnv, from: number): Expansion<number> {
+  const word = yield* expandText(command.word, env);
+  for (let i = from; i < command.items.length; i++) {
+    const item = command.items[i];
+    if (item === undefined) continue;
+    for (const pattern of item.patterns) {
+      const compiled = yield* expandPattern(pattern, env);
+      if (matchPattern(compiled, word)) return i;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,263 @@
+// The shell's file descriptors. Each shell fd number maps to a target: a
+// real OS fd (files opened by redirections, the CLI's 0/1/2, OS pipes between
+// external commands), a JS sink or source (the worker's stdio, in-memory pipes
+// between builtins, captures of `$(…)`, here-documents), or /dev/null.
+//
+// Imports `io.ts` types and `control-flow.ts` only.
+
+import * as fs from "node:fs";
+import type { InputSource, OutputSink } from "../io.ts";
+import { BrokenPipeFlow } from "./control-flow.ts";
+
+/** Something bytes can be read from; `read` never returns more than asked. */
+export interface ByteSource {
+  read(maxBytes: number): Promise<Uint8Array | null>;
+}
+
+export type FdTarget =
+  | { readonly kind: "os"; readonly fd: number }
+  | { readonly kind: "sink"; readonly sink: OutputSink }
+  | { readonly kind: "source"; readonly source: ByteSource }
+  | { readonly kind: "null" };
+
+export type FdTable = Map<number, FdTarget>;
+
+export const NULL_TARGET: FdTarget = { kind: "null" };
+
+/** Bad fd, or reading from an output: the builtin reports it and fails. */
+export class FdError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FdError";
+  }
+}
+
+const encoder = new TextEncoder();
+
+export function encodeText(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+function isWouldBlock(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "EAGAIN";
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "EPIPE";
+}
+
+function writeAsync(fd: number, data: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, data, (error, written) => {
+      if (error !== null) reject(isBrokenPipe(error) ? new BrokenPipeFlow() : error);
+      else if (written < data.length) writeAsync(fd, data.subarray(written)).then(resolve, reject);
+      else resolve();
+    });
+  });
+}
+
+/** Write all of `data` to an OS fd; synchronous unless the fd is non-blocking and full. */
+function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += fs.writeSync(fd, data, offset, data.length - offset);
+    } catch (error) {
+      if (isWouldBlock(error)) return writeAsync(fd, data.subarray(offset));
+      if (isBrokenPipe(error)) throw new BrokenPipeFlow();
+      throw error;
+    }
+  }
+}
+
+/** Write bytes to an fd target. */
+export function writeTarget(target: FdTarget | undefined, data: Uint8Array): void | Promise<void> {
+  if (target === undefined) throw new FdError("Bad file descriptor");
+  switch (target.kind) {
+    case "os":
+      return writeOs(target.fd, data);
+    case "sink":
+      return target.sink.write(data);
+    case "null":
+      return;
+    case "source":
+      throw new FdError("Bad file descriptor");
+  }
+}
+
+function readAsync(fd: number, maxBytes: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const buffer = new Uint8Array(maxBytes);
+    fs.read(fd, buffer, 0, maxBytes, null, (error, bytesRead) => {
+      if (error !== null) reject(error);
+      else resolve(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+    });
+  });
+}
+
+/** Read at most `maxBytes` from an fd target; null at end of input. */
+export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint8Array | null | Promise<Uint8Array | null> {
+  if (target === undefined) throw new FdError("Bad file descriptor");
+  switch (target.kind) {
+    case "os": {
+      const buffer = new Uint8Array(maxBytes);
+      try {
+        const bytesRead = fs.readSync(target.fd, buffer, 0, maxBytes, null);
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+      } catch (error) {
+        if (isWouldBlock(error)) return readAsync(target.fd, maxBytes);
+        throw error;
+      }
+    }
+    case "source":
+      return target.source.read(maxBytes);
+    case "null":
+      return null;
+    case "sink":
+      throw new FdError("Bad file descriptor");
+  }
+}
+
+/** A here-document or here-string: bytes read from memory. */
+export class BytesSource implements ByteSource {
+  private offset = 0;
+  constructor(private readonly data: Uint8Array) {}
+
+  read(maxBytes: number): Promise<Uint8Array | null> {
+    if (this.offset >= this.data.length) return Promise.resolve(null);
+    const chunk = this.data.subarray(this.offset, this.offset + maxBytes);
+    this.offset += chunk.length;
+    return Promise.resolve(chunk);
+  }
+}
+
+/**
+ * The session's stdin. A pump feeding an external command stops when the
+ * command exits; a read still in flight then is adopted here, so its bytes go
+ * to the next reader instead of being lost.
+ */
+export class SessionInput implements ByteSource {
+  private leftover: Uint8Array | null = null;
+  private inFlight: Promise<Uint8Array | null> | null = null;
+  constructor(private readonly source: InputSource) {}
+
+  async read(maxBytes: number): Promise<Uint8Array | null> {
+    if (this.leftover === null && this.inFlight !== null) {
+      const pending = this.inFlight;
+      this.inFlight = null;
+      this.leftover = await pending;
+      if (this.leftover === null) return null;
+    }
+    if (this.leftover !== null) {
+      const chunk = this.leftover.subarray(0, maxBytes);
+      this.leftover = chunk.length < this.leftover.length ? this.leftover.subarray(chunk.length) : null;
+      return chunk;
+    }
+    const chunk = await this.source.read(maxBytes);
+    if (chunk === null || chunk.length <= maxBytes) return chunk;
+    this.leftover = chunk.subarray(maxBytes);
+    return chunk.subarray(0, maxBytes);
+  }
+
+  /** Keep the result of an abandoned read for the next reader. */
+  adopt(pending: Promise<Uint8Array | null>): void {
+    this.inFlight = pending;
+  }
+}
+
+const CHANNEL_HIGH_WATER_BYTES = 64 * 1024;
+
+/**
+ * An in-memory pipe between two in-process pipeline stages, with
+ * backpressure: a write resolves once the buffer is under the high-water
+ * mark. Writing after the reader closed throws `BrokenPipeFlow`.
+ */
+export class Channel {
+  private readonly chunks: Uint8Array[] = [];
+  private buffered = 0;
+  private writerClosed = false;
+  private readerClosed = false;
+  private wakeReader: (() => void) | null = null;
+  private wakeWriter: (() => void) | null = null;
+
+  readonly writer: OutputSink = { write: (chunk) => this.write(chunk) };
+  readonly reader: ByteSource = { read: (maxBytes) => this.read(maxBytes) };
+
+  private write(chunk: Uint8Array): void | Promise<void> {
+    if (this.readerClosed) throw new BrokenPipeFlow();
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    this.wake();
+    if (this.buffered <= CHANNEL_HIGH_WATER_BYTES) return;
+    return new Promise<void>((resolve) => {
+      this.wakeWriter = resolve;
+    }).then(() => {
+      if (this.readerClosed && this.buffered > 0) throw new BrokenPipeFlow();
+    });
+  }
+
+  private wake(): void {
+    const wake = this.wakeReader;
+    this.wakeReader = null;
+    wake?.();
+  }
+
+  private async read(maxBytes: number): Promise<Uint8Array | null> {
+    while (this.chunks.length === 0) {
+      if (this.writerClosed || this.readerClosed) return null;
+      await new Promise<void>((resolve) => {
+        this.wakeReader = resolve;
+      });
+    }
+    const first = this.chunks[0] ?? new Uint8Array(0);
+    let chunk = first;
+    if (first.length > maxBytes) {
+      chunk = first.subarray(0, maxBytes);
+      this.chunks[0] = first.subarray(maxBytes);
+    } else this.chunks.shift();
+    this.buffered -= chunk.length;
+    if (this.buffered <= CHANNEL_HIGH_WATER_BYTES) this.releaseWriter();
+    return chunk;
+  }
+
+  private releaseWriter(): void {
+    const wake = this.wakeWriter;
+    this.wakeWriter = null;
+    wake?.();
+  }
+
+  /** The writing stage is done: the reader sees end of input after the buffered bytes. */
+  closeWriter(): void {
+    this.writerClosed = true;
+    this.wake();
+  }
+
+  /** The reading stage is done: further writes break. */
+  closeReader(): void {
+    this.readerClosed = true;
+    this.chunks.length = 0;
+    this.buffered = 0;
+    this.releaseWriter();
+    this.wake();
+  }
+}
+
+/** Collects the output of `$(…)`. */
+export class CaptureSink implements OutputSink {
+  private text = "";
+  private readonly decoder = new TextDecoder();
+
+  write(chunk: Uint8Array): void {
+    this.text += this.decoder.decode(chunk, { stream: true });
+  }
+
+  finish(): string {
+    return this.text + this.decoder.decode();
+  }
+}
+
+/** Close an OS fd we own. */
+export function closeOsFd(fd: number): void {
+  fs.closeSync(fd);
+}

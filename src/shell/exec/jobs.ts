@@ -1,0 +1,82 @@
+// The job table: background lists started with `&`, their pid for `$!`,
+// `wait` and `kill`, and their processes.
+//
+// A job that is one external command gets that process's real pid. Any other
+// job runs in-process and gets a pid above the kernel's maximum (2^22), so it
+// can never name a real process.
+//
+// Imports nothing from the executor.
+
+import type { Subprocess } from "bun";
+import type { CancelToken } from "./session.ts";
+
+const FIRST_SYNTHETIC_PID = 4_194_305;
+
+export interface Job {
+  readonly id: number;
+  pid: number;
+  readonly command: string;
+  /** Exit status once done. */
+  status: number | undefined;
+  readonly done: Promise<number>;
+  /** External processes the job started (to signal them). */
+  readonly processes: Set<Subprocess>;
+  readonly cancel: CancelToken;
+}
+
+export class JobTable {
+  private readonly jobs = new Map<number, Job>();
+  private nextId = 1;
+  private nextSyntheticPid = FIRST_SYNTHETIC_PID;
+
+  syntheticPid(): number {
+    return this.nextSyntheticPid++;
+  }
+
+  add(command: string, cancel: CancelToken, processes: Set<Subprocess>, start: () => Promise<number>): Job {
+    const id = this.nextId++;
+    let resolveDone: (status: number) => void = () => undefined;
+    const done = new Promise<number>((resolve) => {
+      resolveDone = resolve;
+    });
+    const job: Job = { id, pid: 0, command, status: undefined, done, processes, cancel };
+    this.jobs.set(id, job);
+    start().then(
+      (status) => {
+        job.status = status;
+        resolveDone(status);
+      },
+      (error: unknown) => {
+        // The job's shell already reported what it could; an escaped error is a bug, keep it visible.
+        console.error("rushd: background job failed:", error);
+        job.status = 2;
+        resolveDone(2);
+      },
+    );
+    return job;
+  }
+
+  byPid(pid: number): Job | undefined {
+    for (const job of this.jobs.values()) if (job.pid === pid) return job;
+    return undefined;
+  }
+
+  byId(id: number): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  all(): Job[] {
+    return [...this.jobs.values()];
+  }
+
+  remove(job: Job): void {
+    this.jobs.delete(job.id);
+  }
+
+  /** Forget every job (dispose): running ones keep running and are reaped by their promises. */
+  forgetAll(): Job[] {
+    const jobs = this.all();
+    this.jobs.clear();
+    return jobs;
+  }
+}

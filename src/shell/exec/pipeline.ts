@@ -1,0 +1,80 @@
+// Pipelines (XCU 2.9.2). Every stage of a multi-command pipeline runs in its
+// own in-process subshell, all at once. Two adjacent external commands are
+// joined by a kernel pipe (bytes never pass through JS); any other pair by an
+// in-memory channel with backpressure, which externals read or fill through
+// their own pumped pipe.
+//
+// Imports expansion, the builtin registry and sibling executor modules.
+
+import type { Command, Pipeline } from "../ast.ts";
+import { builtins } from "../builtins/index.ts";
+import { staticText } from "../expand/index.ts";
+import type { Interp } from "./executor.ts";
+import { Channel, closeOsFd, type FdTarget } from "./fds.ts";
+import { type Status, then } from "./maybe.ts";
+import { osPipe } from "./spawn.ts";
+
+type Link = { readonly kind: "os"; readonly read: number; readonly write: number } | { readonly kind: "channel"; readonly channel: Channel };
+
+/** Will this stage (almost certainly) run an external command? Decided before expansion, from its literal name. */
+function isExternalStage(interp: Interp, command: Command): boolean {
+  if (command.kind !== "simple" || command.redirs.length > 0) return false;
+  const first = command.words[0];
+  if (first === undefined) return false;
+  const name = staticText(first);
+  return name !== undefined && !builtins.has(name) && !interp.state.functions.has(name) && !interp.state.aliases.has(name);
+}
+
+function readEnd(link: Link): FdTarget {
+  return link.kind === "os" ? { kind: "os", fd: link.read } : { kind: "source", source: link.channel.reader };
+}
+
+function writeEnd(link: Link): FdTarget {
+  return link.kind === "os" ? { kind: "os", fd: link.write } : { kind: "sink", sink: link.channel.writer };
+}
+
+export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
+  const commands = pipeline.commands;
+  const only = commands[0];
+  if (commands.length === 1 && only !== undefined) {
+    if (!pipeline.negated) return interp.runCommand(only);
+    return then(interp.runSuppressed(() => interp.runCommand(only)), (status) => (status === 0 ? 1 : 0));
+  }
+  return runStages(interp, pipeline);
+}
+
+async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
+  const commands = pipeline.commands;
+  const external = commands.map((command) => isExternalStage(interp, command));
+  const links: Link[] = [];
+  for (let i = 0; i + 1 < commands.length; i++) {
+    links.push(external[i] === true && external[i + 1] === true ? { kind: "os", ...osPipe() } : { kind: "channel", channel: new Channel() });
+  }
+  const stages = commands.map((command, i) => {
+    const child = interp.subshell();
+    const input = links[i - 1];
+    const output = links[i];
+    if (input !== undefined) child.state.fds.set(0, readEnd(input));
+    if (output !== undefined) child.state.fds.set(1, writeEnd(output));
+    let result: Status;
+    try {
+      result = child.runAsSubshell(() => child.runCommand(command));
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).finally(() => {
+      if (output !== undefined) {
+        if (output.kind === "os") closeOsFd(output.write);
+        else output.channel.closeWriter();
+      }
+      if (input !== undefined) {
+        if (input.kind === "os") closeOsFd(input.read);
+        else input.channel.closeReader();
+      }
+    });
+  });
+  const statuses = await Promise.all(stages);
+  let status = statuses[statuses.length - 1] ?? 0;
+  if (interp.state.options.pipefail) status = statuses.findLast((s) => s !== 0) ?? 0;
+  return pipeline.negated ? (status === 0 ? 1 : 0) : status;
+}

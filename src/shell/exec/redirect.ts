@@ -1,0 +1,211 @@
+// Redirections (XCU 2.7): build the fd table a command runs with. Files are
+// opened as real OS fds (passed to externals directly and closed after the
+// command); here-documents and here-strings become in-memory sources.
+//
+// Imports the AST, expansion and sibling executor modules.
+
+import * as fs from "node:fs";
+import type { Redirect } from "../ast.ts";
+import { expandText } from "../expand/index.ts";
+import type { Interp } from "./executor.ts";
+import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
+import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
+
+/** A redirection failed; the command does not run (status 2, as dash). */
+export class RedirectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RedirectError";
+  }
+}
+
+export interface AppliedRedirects {
+  readonly fds: FdTable;
+  /** OS fds opened for these redirections: the caller closes them when the command is done. */
+  readonly opened: number[];
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
+}
+
+function describeOpenError(error: unknown, creating: boolean): string {
+  switch (errorCode(error)) {
+    case "ENOENT":
+      return creating ? "Directory nonexistent" : "No such file";
+    case "EACCES":
+      return "Permission denied";
+    case "EISDIR":
+      return "Is a directory";
+    case "EEXIST":
+      return "File exists";
+    case "ENOTDIR":
+      return "Not a directory";
+    default:
+      throw error;
+  }
+}
+
+function defaultFd(op: Redirect["op"]): number {
+  return op === "<" || op === "<&" || op === "<<" || op === "<<-" || op === "<<<" || op === "<>" ? 0 : 1;
+}
+
+function openFile(interp: Interp, file: string, op: Redirect["op"], opened: number[]): FdTarget {
+  if (file === "/dev/null") return NULL_TARGET;
+  const resolved = interp.resolvePath(file);
+  const creating = op !== "<";
+  if (op === ">" && interp.state.options.noclobber) {
+    let isRegular = false;
+    try {
+      isRegular = fs.statSync(resolved).isFile();
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw error;
+    }
+    if (isRegular) throw new RedirectError(`cannot create ${file}: File exists`);
+  }
+  const flags = op === "<" ? "r" : op === "<>" ? fs.constants.O_RDWR | fs.constants.O_CREAT : op === ">>" || op === "&>>" ? "a" : "w";
+  let fd: number;
+  try {
+    fd = fs.openSync(resolved, flags, 0o666);
+  } catch (error) {
+    throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(error, creating)}`);
+  }
+  opened.push(fd);
+  return { kind: "os", fd };
+}
+
+function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): void {
+  const op = redirect.op;
+  const fd = redirect.fd ?? defaultFd(op);
+  switch (op) {
+    case "<":
+    case ">":
+    case ">|":
+    case ">>":
+    case "<>":
+      fds.set(fd, openFile(interp, target, op, opened));
+      return;
+    case "&>":
+    case "&>>": {
+      const file = openFile(interp, target, op, opened);
+      fds.set(1, file);
+      fds.set(2, file);
+      return;
+    }
+    case "<&":
+    case ">&": {
+      if (target === "-") {
+        fds.delete(fd);
+        return;
+      }
+      if (!/^\d+$/.test(target)) {
+        if (op === ">&" && redirect.fd === undefined) {
+          const file = openFile(interp, target, ">", opened);
+          fds.set(1, file);
+          fds.set(2, file);
+          return;
+        }
+        throw new RedirectError(`Syntax error: Bad fd number`);
+      }
+      const source = fds.get(Number(target));
+      if (source === undefined) throw new RedirectError(`${target}: Bad file descriptor`);
+      fds.set(fd, source);
+      return;
+    }
+    case "<<":
+    case "<<-":
+    case "<<<":
+      fds.set(fd, { kind: "source", source: new BytesSource(encodeText(op === "<<<" ? `${target}\n` : target)) });
+      return;
+  }
+}
+
+/** The text a redirection needs: the expanded target word, or the here-document body. */
+function redirectText(interp: Interp, redirect: Redirect): Maybe<string> {
+  if (redirect.op === "<<" || redirect.op === "<<-") {
+    const heredoc = redirect.heredoc;
+    if (heredoc === undefined) return "";
+    if (heredoc.quoted) return heredoc.body.parts.map((part) => (part.kind === "single" || part.kind === "literal" ? part.value : "")).join("");
+    return interp.expand(expandText(heredoc.body, interp));
+  }
+  return interp.expand(expandText(redirect.target, interp));
+}
+
+/** Apply redirections on top of `base` (copied). On failure, files opened so far are closed and a `RedirectError` thrown. */
+export function applyRedirects(interp: Interp, redirects: readonly Redirect[], base: FdTable): Maybe<AppliedRedirects> {
+  const fds: FdTable = new Map(base);
+  const opened: number[] = [];
+  const step = (index: number): Maybe<AppliedRedirects> => {
+    for (let i = index; i < redirects.length; i++) {
+      const redirect = redirects[i];
+      if (redirect === undefined) continue;
+      let text: Maybe<string>;
+      try {
+        text = redirectText(interp, redirect);
+        if (!(text instanceof Promise)) applyOne(interp, redirect, fds, opened, text);
+      } catch (error) {
+        closeAll(opened);
+        throw error;
+      }
+      if (text instanceof Promise) {
+        return text.then(
+          (value) => {
+            try {
+              applyOne(interp, redirect, fds, opened, value);
+            } catch (error) {
+              closeAll(opened);
+              throw error;
+            }
+            return step(i + 1);
+          },
+          (error: unknown) => {
+            closeAll(opened);
+            throw error;
+          },
+        );
+      }
+    }
+    return { fds, opened };
+  };
+  return step(0);
+}
+
+export function closeAll(fds: readonly number[]): void {
+  for (const fd of fds) closeOsFd(fd);
+}
+
+/**
+ * Run `body` with redirections applied to this shell's fds, then restore them
+ * and close what was opened. A failed redirection is reported (status 2).
+ */
+export function withRedirects(interp: Interp, redirects: readonly Redirect[], body: () => Status): Status {
+  if (redirects.length === 0) return body();
+  let applied: Maybe<AppliedRedirects>;
+  try {
+    applied = applyRedirects(interp, redirects, interp.state.fds);
+  } catch (error) {
+    return reportRedirectError(interp, error);
+  }
+  if (applied instanceof Promise) {
+    return applied.then(
+      (ready) => runRedirected(interp, ready, body),
+      (error: unknown) => reportRedirectError(interp, error),
+    );
+  }
+  return runRedirected(interp, applied, body);
+}
+
+function runRedirected(interp: Interp, applied: AppliedRedirects, body: () => Status): Status {
+  const state = interp.state;
+  const saved = state.fds;
+  state.fds = applied.fds;
+  return withCleanup(body, () => {
+    state.fds = saved;
+    closeAll(applied.opened);
+  });
+}
+
+export function reportRedirectError(interp: Interp, error: unknown): Status {
+  if (!(error instanceof RedirectError)) throw error;
+  return interp.fail(error.message, 2);
+}

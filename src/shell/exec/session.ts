@@ -1,0 +1,37 @@
+// What all the (sub)shells of one session share: the embedding's host and
+// name, the job table, the foreground processes (for `Shell.signal`), signals
+// waiting to be handled, the PATH lookup cache, and the dispose switch.
+//
+// Imports sibling executor modules only.
+
+import type { Subprocess } from "bun";
+import type { ShellHost } from "../io.ts";
+import { JobTable } from "./jobs.ts";
+import type { SessionInput } from "./fds.ts";
+
+/** Cancels a tree of in-process shells (a background job at dispose time). */
+export class CancelToken {
+  cancelled = false;
+}
+
+export class Session {
+  readonly jobs = new JobTable();
+  /** Processes of foreground commands: `Shell.signal` forwards to these. */
+  readonly foreground = new Set<Subprocess>();
+  /** Signal names received and not yet handled by the shell itself. */
+  readonly pendingSignals: string[] = [];
+  /** PATH lookups, valid for `pathCacheKey` (the PATH they were made with). */
+  readonly commandPaths = new Map<string, string>();
+  pathCacheKey: string | undefined = undefined;
+  /** Commands run since the interpreter last let the event loop turn. */
+  tick = 0;
+  disposed = false;
+  readonly pid = process.pid;
+
+  constructor(
+    readonly argv0: string,
+    readonly host: ShellHost,
+    /** The session's stdin when it is a JS source (null for an OS fd or /dev/null). */
+    readonly input: SessionInput | null,
+  ) {}
+}

@@ -1,0 +1,215 @@
+// Simple commands (XCU 2.9.1): expand words, then redirections and
+// assignments, then find the command — special builtin, function, builtin,
+// external (PATH) — and run it.
+//
+// Imports the builtin registry, expansion and sibling executor modules.
+
+import type { Assign, Command, SimpleCommand } from "../ast.ts";
+import { builtins } from "../builtins/index.ts";
+import { type Builtin, runBuiltin } from "../builtins/define.ts";
+import { ExpansionError } from "../expand/index.ts";
+import { ExitFlow, ReturnFlow } from "./control-flow.ts";
+import type { Interp } from "./executor.ts";
+import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
+import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
+import { closeOsFd } from "./fds.ts";
+import { findCommand, spawnErrorCode, spawnExternal } from "./spawn.ts";
+import { ReadonlyError, type Variable } from "./vars.ts";
+
+type Assignment = readonly [name: string, value: string];
+
+/** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
+function fatalExpansionError(interp: Interp, error: unknown): never {
+  if (error instanceof ExpansionError || error instanceof ReadonlyError) {
+    interp.report(error.message);
+    throw new ExitFlow(2);
+  }
+  throw error;
+}
+
+function expandAssignments(interp: Interp, assigns: readonly Assign[], index = 0, out: Assignment[] = []): Maybe<Assignment[]> {
+  for (let i = index; i < assigns.length; i++) {
+    const assign = assigns[i];
+    if (assign === undefined) continue;
+    const value = interp.expandText(assign.value);
+    if (value instanceof Promise) {
+      return value.then((v) => {
+        out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + v : v]);
+        return expandAssignments(interp, assigns, i + 1, out);
+      });
+    }
+    out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + value : value]);
+  }
+  return out;
+}
+
+export function runSimple(interp: Interp, command: SimpleCommand): Status {
+  interp.currentLine = command.start.line;
+  return recover(
+    () => {
+      if (command.words.length === 0) return runAssignmentsOnly(interp, command);
+      return then(interp.expandWords(command.words), (argv) => (argv.length === 0 ? runAssignmentsOnly(interp, command) : runArgv(interp, command, argv)));
+    },
+    (error) => fatalExpansionError(interp, error),
+  );
+}
+
+/** `x=1 y=2` or `>file`: assignments stay in the shell; status is that of the last command substitution. */
+function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
+  interp.state.lastStatus = 0;
+  return then(expandAssignments(interp, command.assigns), (assignments) => {
+    const status = interp.state.lastStatus;
+    for (const [name, value] of assignments) interp.setVar(name, value);
+    if (interp.state.options.xtrace && assignments.length > 0) trace(interp, assignments, []);
+    if (command.redirs.length === 0) return status;
+    return withRedirects(interp, command.redirs, () => status);
+  });
+}
+
+function quoteForTrace(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[]): void {
+  const words = [...assignments.map(([name, value]) => `${name}=${quoteForTrace(value)}`), ...argv.map(quoteForTrace)];
+  interp.write(2, `${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
+}
+
+function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
+  return then(expandAssignments(interp, command.assigns), (assignments) => {
+    if (interp.state.options.xtrace) trace(interp, assignments, argv);
+    const name = argv[0] ?? "";
+    if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command);
+    const builtin = builtins.get(name);
+    if (builtin?.special === true) {
+      // Special builtins keep their assignments, and their errors end the shell.
+      for (const [variable, value] of assignments) interp.setVar(variable, value);
+      return withRedirects(interp, command.redirs, () => runBuiltin(interp, builtin, argv));
+    }
+    return withRedirects(interp, command.redirs, () => executeArgv(interp, argv, assignments, false));
+  });
+}
+
+/** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
+function redirectPermanently(interp: Interp, command: SimpleCommand): Status {
+  let applied: Maybe<AppliedRedirects>;
+  try {
+    applied = applyRedirects(interp, command.redirs, interp.state.fds);
+  } catch (error) {
+    return reportRedirectError(interp, error);
+  }
+  return then(applied, (ready) => {
+    const before = interp.state.fds;
+    interp.state.fds = ready.fds;
+    for (const fd of ready.opened) interp.ownedFds.add(fd);
+    // Close files the shell owned that no fd refers to any more.
+    const stillUsed = new Set<number>();
+    for (const target of ready.fds.values()) if (target.kind === "os") stillUsed.add(target.fd);
+    for (const target of before.values()) {
+      if (target.kind === "os" && interp.ownedFds.has(target.fd) && !stillUsed.has(target.fd)) {
+        interp.ownedFds.delete(target.fd);
+        closeOsFd(target.fd);
+      }
+    }
+    return 0;
+  });
+}
+
+/**
+ * Run an expanded command line with prefix assignments: function, builtin or
+ * external. `skipFunctions` is `command`'s lookup.
+ */
+export function executeArgv(interp: Interp, argv: readonly string[], assignments: readonly Assignment[], skipFunctions: boolean): Status {
+  const name = argv[0] ?? "";
+  const body = skipFunctions ? undefined : interp.state.functions.get(name);
+  if (body !== undefined) return withTemporaryAssignments(interp, assignments, () => callFunction(interp, body, argv.slice(1)));
+  const builtin = builtins.get(name);
+  if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv));
+  return runExternal(interp, argv, assignments);
+}
+
+/** Prefix assignments of a function or regular builtin: visible (and exported) while it runs, then undone. */
+function withTemporaryAssignments(interp: Interp, assignments: readonly Assignment[], run: () => Status): Status {
+  if (assignments.length === 0) return run();
+  const vars = interp.state.vars;
+  const saved: [string, Variable | undefined][] = [];
+  for (const [name, value] of assignments) {
+    saved.push([name, vars.entry(name)]);
+    try {
+      vars.set(name, value, true);
+    } catch (error) {
+      for (const [restoreName, entry] of saved.reverse()) vars.restore(restoreName, entry);
+      return fatalExpansionError(interp, error);
+    }
+  }
+  return withCleanup(run, () => {
+    for (const [name, entry] of saved.reverse()) vars.restore(name, entry);
+  });
+}
+
+export function callFunction(interp: Interp, body: Command, args: string[]): Status {
+  const state = interp.state;
+  const savedPositional = state.positional;
+  const savedLine = interp.currentLine;
+  state.positional = args;
+  state.functionDepth++;
+  const frame = new Map<string, Variable | undefined>();
+  state.localFrames.push(frame);
+  return withCleanup(
+    () =>
+      recover(
+        () => interp.runCommand(body),
+        (error) => {
+          if (error instanceof ReturnFlow) return error.status;
+          throw error;
+        },
+      ),
+    () => {
+      state.positional = savedPositional;
+      state.functionDepth--;
+      state.localFrames.pop();
+      for (const [name, entry] of frame) state.vars.restore(name, entry);
+      interp.currentLine = savedLine;
+    },
+  );
+}
+
+function runExternal(interp: Interp, argv: readonly string[], assignments: readonly Assignment[]): Status {
+  const name = argv[0] ?? "";
+  let env = interp.state.vars.environment();
+  let pathValue: string | undefined;
+  if (assignments.length > 0) {
+    env = { ...env };
+    for (const [variable, value] of assignments) {
+      env[variable] = value;
+      if (variable === "PATH") pathValue = value;
+    }
+  }
+  const found = findCommand(interp, name, pathValue);
+  if ("error" in found) return interp.fail(`${name}: ${found.error}`, found.status);
+  let running: Promise<number>;
+  try {
+    running = spawnExternal(interp, found.path, argv, env);
+  } catch (error) {
+    return reportSpawnError(interp, error, found.path, argv);
+  }
+  return running.catch((error: unknown) => reportSpawnError(interp, error, found.path, argv));
+}
+
+function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[]): Status {
+  const code = spawnErrorCode(error);
+  const name = argv[0] ?? "";
+  // XCU 2.9.1.1: a file that is not an executable format runs as a shell script.
+  if (code === "ENOEXEC") return runScriptFile(interp, file, argv);
+  if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
+  if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);
+  return interp.fail(`${name}: ${code}`, 126);
+}
+
+function runScriptFile(interp: Interp, file: string, argv: readonly string[]): Status {
+  const child = interp.subshell();
+  child.state.positional = argv.slice(1);
+  return Bun.file(file)
+    .text()
+    .then((source) => child.runAsSubshell(() => child.runSource(source)));
+}

@@ -1,0 +1,184 @@
+// External commands: PATH lookup (cached per session), `Bun.spawn` with the
+// shell's cwd and exported environment, and the wiring of each fd. OS fds
+// are handed to the child as they are; JS sinks and sources get a pipe that
+// is pumped chunk by chunk while the command runs (with backpressure).
+//
+// Imports sibling executor modules and Bun.
+
+import type { FileSink, Subprocess } from "bun";
+import { dlopen, FFIType, ptr } from "bun:ffi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { OutputSink } from "../io.ts";
+import { BrokenPipeFlow } from "./control-flow.ts";
+import type { Interp } from "./executor.ts";
+import { type ByteSource, closeOsFd, type FdTarget } from "./fds.ts";
+import { signalNumber } from "./signals.ts";
+
+const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+const PUMP_CHUNK_BYTES = 65536;
+const O_CLOEXEC = 0o2000000;
+
+export type CommandLookup = { readonly path: string } | { readonly error: "not found" | "Permission denied"; readonly status: number };
+
+function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    if (error instanceof Error && "code" in error) return "missing";
+    throw error;
+  }
+  if (stat.isDirectory()) return "no-permission";
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return "yes";
+  } catch (error) {
+    if (error instanceof Error && "code" in error) return "no-permission";
+    throw error;
+  }
+}
+
+/** Resolve a command name to a file, as execvp does, with a per-session cache of PATH hits. */
+export function findCommand(interp: Interp, name: string, pathValue = interp.get("PATH") ?? DEFAULT_PATH): CommandLookup {
+  if (name.includes("/")) {
+    const file = interp.resolvePath(name);
+    const kind = isExecutableFile(file);
+    if (kind === "yes") return { path: file };
+    return kind === "missing" ? { error: "not found", status: 127 } : { error: "Permission denied", status: 126 };
+  }
+  const session = interp.session;
+  if (session.pathCacheKey !== pathValue) {
+    session.commandPaths.clear();
+    session.pathCacheKey = pathValue;
+  }
+  const cached = session.commandPaths.get(name);
+  if (cached !== undefined) return { path: cached };
+  let denied = false;
+  for (const dir of pathValue.split(":")) {
+    const file = interp.resolvePath(path.join(dir === "" ? "." : dir, name));
+    const kind = isExecutableFile(file);
+    if (kind === "yes") {
+      // Relative PATH entries depend on the cwd: never cache them.
+      if (dir.startsWith("/")) session.commandPaths.set(name, file);
+      return { path: file };
+    }
+    if (kind === "no-permission") denied = true;
+  }
+  return denied ? { error: "Permission denied", status: 126 } : { error: "not found", status: 127 };
+}
+
+const libc = dlopen("libc.so.6", { pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 } });
+
+/** A kernel pipe (close-on-exec in this process; the child gets its own copy through its stdio). */
+export function osPipe(): { readonly read: number; readonly write: number } {
+  const fds = new Int32Array(2);
+  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw new Error("pipe2 failed");
+  return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
+}
+
+async function pumpOut(stream: ReadableStream<Uint8Array>, sink: OutputSink): Promise<void> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    try {
+      const wait = sink.write(value);
+      if (wait !== undefined) await wait;
+    } catch (error) {
+      if (!(error instanceof BrokenPipeFlow)) throw error;
+      // The reading stage is gone: stop reading so the child gets SIGPIPE.
+      await reader.cancel();
+      return;
+    }
+  }
+}
+
+async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<number>, interp: Interp): Promise<void> {
+  const exitedMarker = exited.then(() => "exited" as const);
+  for (;;) {
+    const pending = source.read(PUMP_CHUNK_BYTES);
+    const chunk = await Promise.race([pending, exitedMarker]);
+    if (chunk === "exited") {
+      // Bytes that arrive after the command ended belong to the next reader.
+      if (source === interp.session.input) interp.session.input.adopt(pending);
+      return;
+    }
+    try {
+      if (chunk === null) {
+        await stdin.end();
+        return;
+      }
+      stdin.write(chunk);
+      await stdin.flush();
+    } catch (error) {
+      // The command closed its stdin (EPIPE): it wants no more input.
+      if (error instanceof Error && "code" in error) return;
+      throw error;
+    }
+  }
+}
+
+type StdioOption = number | "pipe" | "ignore";
+
+function outputOption(target: FdTarget | undefined): StdioOption {
+  if (target === undefined || target.kind === "null" || target.kind === "source") return "ignore";
+  return target.kind === "os" ? target.fd : "pipe";
+}
+
+/** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
+export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Record<string, string>): Promise<number> {
+  const fds = interp.state.fds;
+  const stdinTarget = fds.get(0);
+  const stdoutTarget = fds.get(1);
+  const stderrTarget = fds.get(2);
+  const stdio: [StdioOption, StdioOption, StdioOption, ...StdioOption[]] = [
+    stdinTarget === undefined || stdinTarget.kind === "null" || stdinTarget.kind === "sink" ? "ignore" : stdinTarget.kind === "os" ? stdinTarget.fd : "pipe",
+    outputOption(stdoutTarget),
+    outputOption(stderrTarget),
+  ];
+  // `2>&1` into one JS sink: share one kernel pipe so the two streams keep their order.
+  let merged: { read: number; write: number } | null = null;
+  if (stdoutTarget !== undefined && stdoutTarget === stderrTarget && stdoutTarget.kind === "sink") {
+    merged = osPipe();
+    stdio[1] = merged.write;
+    stdio[2] = merged.write;
+  }
+  for (const [fd, target] of fds) {
+    if (fd < 3 || target.kind !== "os") continue;
+    while (stdio.length < fd) stdio.push("ignore");
+    stdio[fd] = target.fd;
+  }
+  let child: Subprocess;
+  try {
+    child = Bun.spawn({ cmd: [file, ...argv.slice(1)], argv0: argv[0], cwd: interp.state.cwd, env, stdio });
+  } finally {
+    if (merged !== null) closeOsFd(merged.write);
+  }
+  const owner = interp.jobProcesses ?? interp.session.foreground;
+  owner.add(child);
+  const pumps: Promise<void>[] = [];
+  if (merged !== null && stdoutTarget?.kind === "sink") {
+    pumps.push(pumpOut(Bun.file(merged.read).stream(), stdoutTarget.sink).finally(() => closeOsFd(merged.read)));
+  } else {
+    if (stdoutTarget?.kind === "sink" && child.stdout instanceof ReadableStream) pumps.push(pumpOut(child.stdout, stdoutTarget.sink));
+    if (stderrTarget?.kind === "sink" && child.stderr instanceof ReadableStream) pumps.push(pumpOut(child.stderr, stderrTarget.sink));
+  }
+  if (stdinTarget?.kind === "source" && child.stdin !== undefined && typeof child.stdin === "object") {
+    pumps.push(pumpIn(stdinTarget.source, child.stdin, child.exited, interp));
+  }
+  try {
+    await child.exited;
+    await Promise.all(pumps);
+  } finally {
+    owner.delete(child);
+  }
+  if (child.signalCode !== null && child.signalCode !== undefined) return 128 + signalNumber(String(child.signalCode));
+  return child.exitCode ?? 0;
+}
+
+/** The child's error when it could not be started (ENOEXEC, EACCES, …), or rethrow. */
+export function spawnErrorCode(error: unknown): string {
+  if (error instanceof Error && "code" in error && typeof error.code === "string") return error.code;
+  throw error;
+}

@@ -1,0 +1,136 @@
+// Everything a subshell copies: variables, functions, positional parameters,
+// cwd, fds, traps, options, aliases. `clone()` is the in-process fork.
+//
+// Imports the AST and sibling data modules only.
+
+import type { Command } from "../ast.ts";
+import type { FdTable } from "./fds.ts";
+import { type Variable, Variables } from "./vars.ts";
+
+/** `set -o` names and their `set -x` letters. */
+export const OPTION_LETTERS: ReadonlyMap<string, string> = new Map([
+  ["allexport", "a"],
+  ["errexit", "e"],
+  ["noglob", "f"],
+  ["hashall", "h"],
+  ["interactive", "i"],
+  ["monitor", "m"],
+  ["noexec", "n"],
+  ["nounset", "u"],
+  ["verbose", "v"],
+  ["xtrace", "x"],
+  ["noclobber", "C"],
+  ["notify", "b"],
+  ["ignoreeof", ""],
+  ["pipefail", ""],
+  ["nolog", ""],
+  ["vi", ""],
+  ["emacs", ""],
+]);
+
+export function optionForLetter(letter: string): string | undefined {
+  for (const [name, l] of OPTION_LETTERS) if (l === letter && l !== "") return name;
+  return undefined;
+}
+
+export interface Options {
+  allexport: boolean;
+  errexit: boolean;
+  noglob: boolean;
+  noexec: boolean;
+  nounset: boolean;
+  verbose: boolean;
+  xtrace: boolean;
+  noclobber: boolean;
+  pipefail: boolean;
+  /** Options we accept and report but that change nothing here. */
+  readonly other: Set<string>;
+}
+
+function isKnownOption(name: string): name is Exclude<keyof Options, "other"> {
+  return ["allexport", "errexit", "noglob", "noexec", "nounset", "verbose", "xtrace", "noclobber", "pipefail"].includes(name);
+}
+
+export function setOption(options: Options, name: string, on: boolean): boolean {
+  if (isKnownOption(name)) options[name] = on;
+  else if (OPTION_LETTERS.has(name)) {
+    if (on) options.other.add(name);
+    else options.other.delete(name);
+  } else return false;
+  return true;
+}
+
+export function getOption(options: Options, name: string): boolean {
+  return isKnownOption(name) ? options[name] : options.other.has(name);
+}
+
+export function defaultOptions(): Options {
+  return {
+    allexport: false,
+    errexit: false,
+    noglob: false,
+    noexec: false,
+    nounset: false,
+    verbose: false,
+    xtrace: false,
+    noclobber: false,
+    pipefail: false,
+    other: new Set(),
+  };
+}
+
+/** `$-` */
+export function optionLetters(options: Options): string {
+  let letters = "";
+  for (const [name, letter] of OPTION_LETTERS) if (letter !== "" && getOption(options, name)) letters += letter;
+  return letters;
+}
+
+export type FunctionBody = Command;
+
+export class ShellState {
+  constructor(
+    public vars: Variables,
+    public positional: string[],
+    public cwd: string,
+    public fds: FdTable,
+    public readonly functions: Map<string, FunctionBody>,
+    public readonly traps: Map<string, string>,
+    public readonly aliases: Map<string, string>,
+    public readonly options: Options,
+  ) {}
+
+  lastStatus = 0;
+  /** `$!` */
+  lastBackgroundPid: number | undefined = undefined;
+  /** >0 while running a condition, a non-final `&&`/`||` operand or a `!` pipeline: `set -e` does not apply. */
+  errexitSuppressed = 0;
+  /** Depth of function calls (for `return` and `local`). */
+  functionDepth = 0;
+  /** Loop nesting (for `break`/`continue`). */
+  loopDepth = 0;
+  /** `getopts` position: the OPTIND it last set and the offset inside a grouped `-abc`. */
+  getopts = { optind: "1", offset: 0 };
+  /** Saved variables of the running function's `local`s, innermost frame last. */
+  readonly localFrames: Map<string, Variable | undefined>[] = [];
+
+  /** The copy a subshell runs in. Traps are reset, except ignored ones (XCU 2.12). */
+  clone(): ShellState {
+    const traps = new Map<string, string>();
+    for (const [signal, action] of this.traps) if (action === "" && signal !== "EXIT") traps.set(signal, "");
+    const copy = new ShellState(
+      this.vars.clone(),
+      this.positional.slice(),
+      this.cwd,
+      new Map(this.fds),
+      new Map(this.functions),
+      traps,
+      new Map(this.aliases),
+      { ...this.options, other: new Set(this.options.other) },
+    );
+    copy.lastStatus = this.lastStatus;
+    copy.lastBackgroundPid = this.lastBackgroundPid;
+    copy.errexitSuppressed = this.errexitSuppressed;
+    return copy;
+  }
+}

@@ -1,0 +1,217 @@
+// Word expansion in XCU 2.6 order: brace expansion (bash), then per word
+// tilde, parameter, command substitution and arithmetic (left to right),
+// field splitting, pathname expansion, quote removal.
+//
+// Every step is a generator that yields command substitutions; `drive` runs
+// one synchronously until a substitution needs to wait, so builtin-only
+// scripts expand without promises. Imports only the AST and its siblings.
+
+import type { ParamExp, Program, Word, WordPart } from "../ast.ts";
+import { evaluateArithmetic } from "./arith.ts";
+import { expandBraces, mayHaveBraces } from "./brace.ts";
+import type { ExpandEnv, Expansion } from "./env.ts";
+import { globPattern } from "./glob.ts";
+import { expandParam, lookupParam, type WordExpander } from "./param.ts";
+import { hasGlobChars } from "./pattern.ts";
+import { joinPieces, joinPiecesAsPattern, type Pieces, splitFields } from "./split.ts";
+import { expandTilde } from "./tilde.ts";
+
+export { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
+export { evaluateArithmetic, parseArithNumber } from "./arith.ts";
+export { matchPattern, quotePattern } from "./pattern.ts";
+
+function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void> {
+  switch (part.kind) {
+    case "literal":
+      if (part.value !== "") out.push({ text: part.value, quoted, split: literalSplit && !quoted });
+      return;
+    case "single":
+      out.push({ text: part.value, quoted: true, split: false });
+      return;
+    case "double":
+      // `""` still makes a (possibly empty) field, but `"$@"` with no
+      // positional parameters makes none.
+      if (!part.parts.some(isAtParam)) out.push({ text: "", quoted: true, split: false });
+      for (const inner of part.parts) yield* expandPart(inner, env, true, false, out);
+      return;
+    case "tilde":
+      out.push({ text: expandTilde(part.user, env), quoted: true, split: false });
+      return;
+    case "param":
+      yield* expandParam(part, env, quoted, out, expander);
+      return;
+    case "cmdsubst": {
+      const output: string = yield part.program;
+      // XCU 2.6.3: trailing newlines are removed.
+      let end = output.length;
+      while (end > 0 && output.charCodeAt(end - 1) === 10) end--;
+      out.push({ text: output.slice(0, end), quoted, split: !quoted });
+      return;
+    }
+    case "arith": {
+      const text = yield* expandText(part.expr, env);
+      out.push({ text: evaluateArithmetic(text, env).toString(), quoted, split: !quoted });
+      return;
+    }
+  }
+}
+
+function isAtParam(part: WordPart): boolean {
+  return part.kind === "param" && part.name === "@" && part.op === undefined && !part.length;
+}
+
+function* expandPieces(word: Word, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void> {
+  for (const part of word.parts) yield* expandPart(part, env, quoted, literalSplit, out);
+}
+
+/** Expand a word to one string: no field splitting, no globbing (assignments, redirections, here-documents). */
+export function* expandText(word: Word, env: ExpandEnv): Expansion<string> {
+  const fixed = staticText(word);
+  if (fixed !== undefined) return fixed;
+  const pieces: Pieces = [];
+  yield* expandPieces(word, env, false, false, pieces);
+  return joinPieces(pieces);
+}
+
+/** Expand a word to a pattern (`case`, `${x%p}`): quoted characters match literally. */
+export function* expandPattern(word: Word, env: ExpandEnv): Expansion<string> {
+  const pieces: Pieces = [];
+  yield* expandPieces(word, env, false, false, pieces);
+  return joinPiecesAsPattern(pieces);
+}
+
+const expander: WordExpander = { pieces: expandPieces, text: expandText, pattern: expandPattern };
+
+// Pure memo: the text of words that need no expansion at all (no
+// substitutions, no glob characters, no braces), keyed by the AST node.
+const staticTexts = new WeakMap<Word, string | null>();
+
+/** The word's text if expanding it can only give that one string. */
+export function staticText(word: Word): string | undefined {
+  const cached = staticTexts.get(word);
+  if (cached !== undefined) return cached ?? undefined;
+  let text: string | null = "";
+  for (const part of word.parts) {
+    if (part.kind === "single") text += part.value;
+    else if (part.kind === "literal" && !hasGlobChars(part.value) && !part.value.includes("{")) text += part.value;
+    else {
+      text = null;
+      break;
+    }
+  }
+  if (text === "" && word.parts.length === 0) text = null;
+  staticTexts.set(word, text);
+  return text ?? undefined;
+}
+
+/** Expand words into fields: the arguments of a command or the items of `for`. */
+export function* expandWords(words: readonly Word[], env: ExpandEnv): Expansion<string[]> {
+  const fields: string[] = [];
+  for (const word of words) {
+    const fixed = staticText(word);
+    if (fixed !== undefined) {
+      fields.push(fixed);
+      continue;
+    }
+    const braced = mayHaveBraces(word) ? expandBraces(word) : [word];
+    for (const one of braced) yield* expandFields(one, env, fields);
+  }
+  return fields;
+}
+
+function* expandFields(word: Word, env: ExpandEnv, fields: string[]): Expansion<void> {
+  const pieces: Pieces = [];
+  yield* expandPieces(word, env, false, false, pieces);
+  for (const field of splitFields(pieces, env.get("IFS"))) {
+    if (field.pattern !== undefined && !env.noglob) {
+      const matches = globPattern(field.pattern, (dir) => env.readDir(dir));
+      if (matches !== null) {
+        fields.push(...matches);
+        continue;
+      }
+    }
+    fields.push(field.value);
+  }
+}
+
+function isPlainParam(part: WordPart): part is ParamExp {
+  return part.kind === "param" && part.op === undefined && !part.length && part.name !== "@" && part.name !== "*";
+}
+
+/**
+ * The common words (literals, `$x`, `"$x"`) expanded without a generator;
+ * undefined when any word needs the general path (which then starts over:
+ * nothing here has side effects).
+ */
+export function expandWordsFast(words: readonly Word[], env: ExpandEnv): string[] | undefined {
+  const fields: string[] = [];
+  for (const word of words) {
+    const fixed = staticText(word);
+    if (fixed !== undefined) {
+      fields.push(fixed);
+      continue;
+    }
+    if (word.parts.length !== 1) return undefined;
+    const part = word.parts[0];
+    if (part === undefined) return undefined;
+    if (isPlainParam(part)) {
+      const value = lookupParam(part.name, env);
+      if (value === undefined) {
+        if (env.nounset) return undefined;
+        continue;
+      }
+      if (value === "") continue;
+      // Anything to split or glob takes the general path.
+      if (/[\s*?[\]]/.test(value) || (env.get("IFS") ?? " \t\n") !== " \t\n") return undefined;
+      fields.push(value);
+      continue;
+    }
+    if (part.kind === "double" && part.parts.length === 1 && part.parts[0] !== undefined && isPlainParam(part.parts[0])) {
+      const value = lookupParam(part.parts[0].name, env);
+      if (value === undefined && env.nounset) return undefined;
+      fields.push(value ?? "");
+      continue;
+    }
+    return undefined;
+  }
+  return fields;
+}
+
+/** `expandText` without a generator for the common shapes (`$x`, `"$x"`, `$((static))`); undefined otherwise. */
+export function expandTextFast(word: Word, env: ExpandEnv): string | undefined {
+  const fixed = staticText(word);
+  if (fixed !== undefined) return fixed;
+  if (word.parts.length !== 1) return undefined;
+  let part = word.parts[0];
+  if (part?.kind === "double" && part.parts.length === 1) part = part.parts[0];
+  if (part === undefined) return undefined;
+  if (isPlainParam(part)) {
+    const value = lookupParam(part.name, env);
+    return value === undefined && env.nounset ? undefined : (value ?? "");
+  }
+  if (part.kind === "arith") {
+    const expression = staticText(part.expr);
+    if (expression !== undefined) return evaluateArithmetic(expression, env).toString();
+  }
+  return undefined;
+}
+
+/**
+ * Run an expansion. Command substitutions go to `substitute`; as long as it
+ * answers synchronously the whole expansion is synchronous.
+ */
+export function drive<T>(expansion: Expansion<T>, substitute: (program: Program) => string | Promise<string>): T | Promise<T> {
+  let step = expansion.next();
+  while (step.done !== true) {
+    const output = substitute(step.value);
+    if (output instanceof Promise) return driveAsync(expansion, output, substitute);
+    step = expansion.next(output);
+  }
+  return step.value;
+}
+
+async function driveAsync<T>(expansion: Expansion<T>, pending: Promise<string>, substitute: (program: Program) => string | Promise<string>): Promise<T> {
+  let step = expansion.next(await pending);
+  while (step.done !== true) step = expansion.next(await substitute(step.value));
+  return step.value;
+}

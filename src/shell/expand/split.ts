@@ -1,0 +1,145 @@
+// Field splitting (XCU 2.6.5). Expansion produces a list of pieces, each
+// remembering whether it was quoted and whether it came from an unquoted
+// expansion (only those are split); `null` is a hard field break (between the
+// words of `"$@"`). Splitting turns them into fields that also carry a pattern
+// form (quoted characters backslash-escaped) for pathname expansion.
+//
+// Imports only `pattern.ts`.
+
+import { hasGlobChars, quotePattern } from "./pattern.ts";
+
+export interface Piece {
+  readonly text: string;
+  /** Quoted text: never split, never a pattern. */
+  readonly quoted: boolean;
+  /** The unquoted result of an expansion: subject to field splitting. */
+  readonly split: boolean;
+}
+
+export type Pieces = (Piece | null)[];
+
+export interface Field {
+  /** The field's text after quote removal. */
+  readonly value: string;
+  /** The field as a pattern (quoted characters escaped), when it has unquoted glob characters. */
+  readonly pattern: string | undefined;
+}
+
+const DEFAULT_IFS = " \t\n";
+
+function isIfsWhitespace(ch: string): boolean {
+  return ch === " " || ch === "\t" || ch === "\n";
+}
+
+class FieldBuilder {
+  readonly fields: Field[] = [];
+  private value = "";
+  private pattern = "";
+  private hasMagic = false;
+  private started = false;
+
+  add(text: string, quoted: boolean): void {
+    this.started = true;
+    this.value += text;
+    if (quoted) this.pattern += quotePattern(text);
+    else {
+      this.pattern += text;
+      if (!this.hasMagic && hasGlobChars(text)) this.hasMagic = true;
+    }
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** End the current field (only if something started it, unless `force`). */
+  finish(force = false): void {
+    if (!this.started && !force) return;
+    this.fields.push({ value: this.value, pattern: this.hasMagic ? this.pattern : undefined });
+    this.value = "";
+    this.pattern = "";
+    this.hasMagic = false;
+    this.started = false;
+  }
+}
+
+function containsAny(text: string, chars: string): boolean {
+  for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i] ?? "") !== -1) return true;
+  return false;
+}
+
+/**
+ * Split pieces into fields. `ifs` undefined means IFS is unset (default
+ * whitespace); "" means no splitting at all.
+ */
+export function splitFields(pieces: Pieces, ifs: string | undefined): Field[] {
+  const separators = ifs ?? DEFAULT_IFS;
+  const builder = new FieldBuilder();
+  // True right after a field was ended by IFS whitespace, so that a following
+  // non-whitespace separator belongs to the same delimiter.
+  let afterWhitespace = false;
+  for (const piece of pieces) {
+    if (piece === null) {
+      builder.finish();
+      afterWhitespace = false;
+      continue;
+    }
+    if (!piece.split || separators === "") {
+      // An empty unquoted expansion contributes nothing; `""` does start a field.
+      if (piece.text !== "" || piece.quoted) {
+        builder.add(piece.text, piece.quoted);
+        afterWhitespace = false;
+      }
+      continue;
+    }
+    if (!containsAny(piece.text, separators)) {
+      if (piece.text !== "") {
+        builder.add(piece.text, false);
+        afterWhitespace = false;
+      }
+      continue;
+    }
+    let run = "";
+    for (const ch of piece.text) {
+      if (separators.indexOf(ch) === -1) {
+        run += ch;
+        afterWhitespace = false;
+        continue;
+      }
+      if (run !== "") {
+        builder.add(run, false);
+        run = "";
+      }
+      if (isIfsWhitespace(ch)) {
+        if (builder.isStarted) {
+          builder.finish();
+          afterWhitespace = true;
+        }
+      } else if (builder.isStarted) {
+        builder.finish();
+        afterWhitespace = false;
+      } else if (afterWhitespace) {
+        afterWhitespace = false;
+      } else {
+        builder.finish(true);
+      }
+    }
+    if (run !== "") builder.add(run, false);
+  }
+  builder.finish();
+  return builder.fields;
+}
+
+/** Join pieces without splitting (assignments, here-documents, `case` words). */
+export function joinPieces(pieces: Pieces): string {
+  let out = "";
+  for (const piece of pieces) if (piece !== null) out += piece.text;
+  return out;
+}
+
+/** Join pieces as a pattern: quoted text is escaped, unquoted text keeps its magic. */
+export function joinPiecesAsPattern(pieces: Pieces): string {
+  let out = "";
+  for (const piece of pieces) if (piece !== null) out += piece.quoted ? quotePattern(piece.text) : piece.text;
+  return out;
+}

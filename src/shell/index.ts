@@ -1,0 +1,6 @@
+// The shell's public API, for the CLI and the worker.
+
+export { Shell } from "./shell.ts";
+export { parse, Parser } from "./parser/index.ts";
+export { ShellSyntaxError } from "./errors.ts";
+export type * from "./io.ts";

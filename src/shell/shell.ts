@@ -1,0 +1,126 @@
+// `Shell`: one shell session for an embedding (CLI in-process, a worker
+// serving a client, tests). It owns the session's state and stdio; all
+// process-wide effects go through `options.host`.
+//
+// Imports the executor; nothing from daemon, worker, protocol or client.
+
+import type { OutputSink } from "./io.ts";
+import type { ShellOptions, StdioEndpoint } from "./io.ts";
+import { isControlFlow } from "./exec/control-flow.ts";
+import { Interp } from "./exec/executor.ts";
+import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
+import { CancelToken, Session } from "./exec/session.ts";
+import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
+import { Variables } from "./exec/vars.ts";
+
+/** Output of the session: once the session is disposed, late writers (background jobs) are dropped. */
+class GatedSink implements OutputSink {
+  isOpen = true;
+  constructor(private readonly sink: OutputSink) {}
+
+  write(chunk: Uint8Array): void | Promise<void> {
+    if (this.isOpen) return this.sink.write(chunk);
+  }
+}
+
+export class Shell {
+  private readonly session: Session;
+  private readonly interp: Interp;
+  private readonly gates: GatedSink[] = [];
+  private running = 0;
+  private isDisposed = false;
+
+  constructor(options: ShellOptions) {
+    const input = options.stdin.kind === "source" ? new SessionInput(options.stdin.source) : null;
+    this.session = new Session(options.argv0, options.host, input);
+    const fds: FdTable = new Map<number, FdTarget>([
+      [0, input !== null ? { kind: "source", source: input } : this.endpoint(options.stdin, "in")],
+      [1, this.endpoint(options.stdout, "out")],
+      [2, this.endpoint(options.stderr, "out")],
+    ]);
+    const vars = Variables.fromEnvironment(options.env);
+    const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
+    // The variables sh sets itself (not exported unless they came from the environment).
+    if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
+    if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
+    vars.set("OPTIND", "1");
+    vars.set("PPID", String(process.ppid));
+    vars.set("PWD", options.cwd);
+    for (const letter of options.flags ?? []) {
+      const name = optionForLetter(letter);
+      if (name !== undefined) setOption(state.options, name, true);
+    }
+    for (const name of options.longOptions ?? []) setOption(state.options, name, true);
+    this.interp = new Interp(this.session, state, new CancelToken());
+  }
+
+  private endpoint(endpoint: StdioEndpoint, direction: "in" | "out"): FdTarget {
+    switch (endpoint.kind) {
+      case "fd":
+        return { kind: "os", fd: endpoint.fd };
+      case "null":
+        return NULL_TARGET;
+      case "sink": {
+        if (direction === "in") return NULL_TARGET;
+        const gate = new GatedSink(endpoint.sink);
+        this.gates.push(gate);
+        return { kind: "sink", sink: gate };
+      }
+      case "source":
+        return direction === "in" ? { kind: "source", source: new SessionInput(endpoint.source) } : NULL_TARGET;
+    }
+  }
+
+  /** Parse and run a script; resolves with its exit status. The EXIT trap runs at the end. */
+  async run(source: string): Promise<number> {
+    if (this.isDisposed) throw new Error("Shell.run after dispose");
+    const interp = this.interp;
+    this.running++;
+    let status: number;
+    try {
+      try {
+        status = await interp.runSource(source);
+      } catch (error) {
+        status = interp.exitStatusOf(error);
+      }
+      try {
+        status = await interp.runExitTrap(status);
+      } catch (error) {
+        status = interp.exitStatusOf(error);
+      }
+    } catch (error) {
+      if (isControlFlow(error)) throw error;
+      // A bug in the interpreter: say so once, on the session's stderr, with sh's status for errors.
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      await writeTarget(interp.fd(2), encodeText(`${this.session.argv0}: internal error: ${message}\n`));
+      status = 2;
+    } finally {
+      this.running--;
+    }
+    interp.state.lastStatus = status;
+    return status;
+  }
+
+  /** Forward a signal to the foreground commands; the shell itself reacts (trap or exit) at its next command. */
+  signal(name: string): void {
+    if (this.running === 0) return;
+    const signal = name.startsWith("SIG") ? name : `SIG${name}`;
+    for (const child of this.session.foreground) child.kill(signal as NodeJS.Signals);
+    this.session.pendingSignals.push(signal);
+  }
+
+  /** End of session: close the fds it opened, drop traps, detach background jobs. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.session.disposed = true;
+    for (const gate of this.gates) gate.isOpen = false;
+    this.interp.closeOwnedFds();
+    this.interp.state.traps.clear();
+    this.interp.cancel.cancelled = true;
+    // Jobs keep running (like after `sh -c` exits) but their shells stop at their next command,
+    // and their promises still reap their processes.
+    for (const job of this.session.jobs.forgetAll()) job.cancel.cancelled = true;
+    this.session.pendingSignals.length = 0;
+  }
+}

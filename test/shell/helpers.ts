@@ -1,0 +1,83 @@
+// Running scripts through `Shell` with capture sinks, for the shell tests.
+
+import { Shell } from "../../src/shell/index.ts";
+import type { InputSource, OutputSink, ShellHost, ShellOptions } from "../../src/shell/index.ts";
+
+export class CaptureSink implements OutputSink {
+  private readonly chunks: Uint8Array[] = [];
+  write(chunk: Uint8Array): void {
+    this.chunks.push(chunk.slice());
+  }
+  text(): string {
+    return new TextDecoder().decode(Buffer.concat(this.chunks));
+  }
+}
+
+/** An InputSource over fixed bytes that records how much was asked for each read. */
+export class FixedSource implements InputSource {
+  private offset = 0;
+  readonly requests: number[] = [];
+  private readonly data: Uint8Array;
+  constructor(text: string) {
+    this.data = new TextEncoder().encode(text);
+  }
+  async read(maxBytes: number): Promise<Uint8Array | null> {
+    this.requests.push(maxBytes);
+    if (this.offset >= this.data.length) return null;
+    const chunk = this.data.slice(this.offset, this.offset + maxBytes);
+    this.offset += chunk.length;
+    return chunk;
+  }
+}
+
+export function fakeHost(): ShellHost & { mask: number } {
+  return {
+    mask: 0o022,
+    getUmask() {
+      return this.mask;
+    },
+    setUmask(mask: number) {
+      this.mask = mask;
+    },
+  };
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+export interface RunOptions {
+  stdin?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  args?: string[];
+  argv0?: string;
+  flags?: string[];
+}
+
+export function makeShell(options: RunOptions = {}): { shell: Shell; stdout: CaptureSink; stderr: CaptureSink; stdin: FixedSource | null } {
+  const stdout = new CaptureSink();
+  const stderr = new CaptureSink();
+  const stdin = options.stdin === undefined ? null : new FixedSource(options.stdin);
+  const shellOptions: ShellOptions = {
+    argv0: options.argv0 ?? "sh",
+    args: options.args ?? [],
+    cwd: options.cwd ?? "/tmp",
+    env: options.env ?? { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/root" },
+    stdin: stdin === null ? { kind: "null" } : { kind: "source", source: stdin },
+    stdout: { kind: "sink", sink: stdout },
+    stderr: { kind: "sink", sink: stderr },
+    host: fakeHost(),
+    flags: options.flags,
+  };
+  return { shell: new Shell(shellOptions), stdout, stderr, stdin };
+}
+
+export async function runScript(script: string, options: RunOptions = {}): Promise<RunResult> {
+  const { shell, stdout, stderr } = makeShell(options);
+  const status = await shell.run(script);
+  await shell.dispose();
+  return { stdout: stdout.text(), stderr: stderr.text(), status };
+}
