@@ -2,8 +2,10 @@
 // these and the executor, CLI and worker catch them by type.
 
 /**
- * A syntax error at a source position. `message` is `line N: <detail>` as sh
- * prints it; `detail` is the bare text for callers that format their own.
+ * A syntax error at a source position. `detail` is what went wrong in dash's
+ * words (`"fi" unexpected (expecting "then")`, `Unterminated quoted string`);
+ * the shell reports it as `Syntax error: <detail>`. `message` is
+ * `line N: <detail>`.
  */
 export class ShellSyntaxError extends Error {
   override readonly name = "ShellSyntaxError";

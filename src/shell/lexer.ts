@@ -18,7 +18,7 @@ export class NestingGuard {
   enter(at: Pos): void {
     this.depth++;
     if (this.depth > MAX_NESTING) {
-      throw new ShellSyntaxError("Syntax error: nesting too deep", at.line, at.column);
+      throw new ShellSyntaxError("nesting too deep", at.line, at.column);
     }
   }
 

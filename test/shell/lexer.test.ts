@@ -168,24 +168,24 @@ describe("tilde prefixes", () => {
 
 describe("word errors", () => {
   test.each([
-    ["'abc", "Syntax error: Unterminated quoted string", 1, 1],
-    ["a \"b\nc", "Syntax error: Unterminated quoted string", 1, 3],
-    ["$'abc", "Syntax error: Unterminated quoted string", 1, 2],
-    ["x ${a", "Syntax error: Missing '}'", 1, 3],
-    ["${a-b", "Syntax error: Missing '}'", 1, 1],
-    ["${a:b", "Syntax error: Missing '}'", 1, 1],
-    ["${!a}", "Syntax error: Bad substitution", 1, 1],
-    ["${a^^}", "Syntax error: Bad substitution", 1, 1],
-    ["\n ${}", "Syntax error: Bad substitution", 2, 2],
-    ["`a", "Syntax error: EOF in backquote substitution", 1, 1],
-    ["$((1", "Syntax error: Missing '))'", 1, 1],
+    ["'abc", "Unterminated quoted string", 1, 1],
+    ["a \"b\nc", "Unterminated quoted string", 1, 3],
+    ["$'abc", "Unterminated quoted string", 1, 2],
+    ["x ${a", "Missing '}'", 1, 3],
+    ["${a-b", "Missing '}'", 1, 1],
+    ["${a:b", "Missing '}'", 1, 1],
+    ["${!a}", "Bad substitution", 1, 1],
+    ["${a^^}", "Bad substitution", 1, 1],
+    ["\n ${}", "Bad substitution", 2, 2],
+    ["`a", "EOF in backquote substitution", 1, 1],
+    ["$((1", "Missing '))'", 1, 1],
   ])("%j", (source, message, line, column) => {
     expect(() => tokenize(source)).toThrow(ShellSyntaxError);
     try {
       tokenize(source);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      expect([e.detail, e.line, e.column, e.incomplete]).toEqual([message, line, column, message !== "Syntax error: Bad substitution"]);
+      expect([e.detail, e.line, e.column, e.incomplete]).toEqual([message, line, column, message !== "Bad substitution"]);
     }
   });
 });

@@ -295,38 +295,38 @@ describe("here-documents", () => {
 
 describe("syntax errors", () => {
   test.each([
-    ["if true; fi", 'Syntax error: "fi" unexpected (expecting "then")', 1, 10, false],
-    ["if true; then echo", 'Syntax error: end of file unexpected (expecting "fi")', 1, 19, true],
-    ["fi", 'Syntax error: "fi" unexpected', 1, 1, false],
-    ["echo a; ;", 'Syntax error: ";" unexpected', 1, 9, false],
-    ["echo a;;", 'Syntax error: ";;" unexpected', 1, 7, false],
-    ["( )", 'Syntax error: ")" unexpected', 1, 3, false],
-    ["echo )", 'Syntax error: ")" unexpected', 1, 6, false],
-    ["echo >", "Syntax error: end of file unexpected", 1, 7, true],
-    ["echo >\nx", "Syntax error: newline unexpected", 1, 7, false],
-    ["a &&", "Syntax error: end of file unexpected", 1, 5, true],
-    ["a | | b", 'Syntax error: "|" unexpected', 1, 5, false],
-    ["echo 'abc", "Syntax error: Unterminated quoted string", 1, 6, true],
-    ["echo \"abc", "Syntax error: Unterminated quoted string", 1, 6, true],
-    ["echo\n\n  \"a\n\nb", "Syntax error: Unterminated quoted string", 3, 3, true],
-    ["echo ${x", "Syntax error: Missing '}'", 1, 6, true],
-    ["echo ${}", "Syntax error: Bad substitution", 1, 6, false],
-    ["echo ${a b}", "Syntax error: Bad substitution", 1, 6, false],
-    ["echo ${#x:-y}", "Syntax error: Bad substitution", 1, 6, false],
-    ["echo `echo", "Syntax error: EOF in backquote substitution", 1, 6, true],
-    ["echo $(echo", 'Syntax error: end of file unexpected (expecting ")")', 1, 12, true],
-    ["echo $((1+2)", "Syntax error: Missing '))'", 1, 6, true],
-    ["{ echo a }", 'Syntax error: end of file unexpected (expecting "}")', 1, 11, true],
-    ["while true; do :; ", 'Syntax error: end of file unexpected (expecting "done")', 1, 19, true],
-    ["for 1 in a; do :; done", "Syntax error: Bad for loop variable", 1, 5, false],
-    ["case x in a) b;; c", 'Syntax error: end of file unexpected (expecting ")")', 1, 19, true],
-    ["case x in a) b ) esac", 'Syntax error: ")" unexpected (expecting ";;")', 1, 16, false],
-    ["x=(1)", 'Syntax error: "(" unexpected', 1, 3, false],
-    ["if then fi", 'Syntax error: "then" unexpected', 1, 4, false],
-    ["{ }", 'Syntax error: "}" unexpected', 1, 3, false],
-    ["echo a\nthen", 'Syntax error: "then" unexpected', 2, 1, false],
-    ["[[ a ", 'Syntax error: end of file unexpected (expecting "]]")', 1, 6, true],
-    ["{ a; } b", 'Syntax error: "b" unexpected', 1, 8, false],
+    ["if true; fi", '"fi" unexpected (expecting "then")', 1, 10, false],
+    ["if true; then echo", 'end of file unexpected (expecting "fi")', 1, 19, true],
+    ["fi", '"fi" unexpected', 1, 1, false],
+    ["echo a; ;", '";" unexpected', 1, 9, false],
+    ["echo a;;", '";;" unexpected', 1, 7, false],
+    ["( )", '")" unexpected', 1, 3, false],
+    ["echo )", '")" unexpected', 1, 6, false],
+    ["echo >", "end of file unexpected", 1, 7, true],
+    ["echo >\nx", "newline unexpected", 1, 7, false],
+    ["a &&", "end of file unexpected", 1, 5, true],
+    ["a | | b", '"|" unexpected', 1, 5, false],
+    ["echo 'abc", "Unterminated quoted string", 1, 6, true],
+    ["echo \"abc", "Unterminated quoted string", 1, 6, true],
+    ["echo\n\n  \"a\n\nb", "Unterminated quoted string", 3, 3, true],
+    ["echo ${x", "Missing '}'", 1, 6, true],
+    ["echo ${}", "Bad substitution", 1, 6, false],
+    ["echo ${a b}", "Bad substitution", 1, 6, false],
+    ["echo ${#x:-y}", "Bad substitution", 1, 6, false],
+    ["echo `echo", "EOF in backquote substitution", 1, 6, true],
+    ["echo $(echo", 'end of file unexpected (expecting ")")', 1, 12, true],
+    ["echo $((1+2)", "Missing '))'", 1, 6, true],
+    ["{ echo a }", 'end of file unexpected (expecting "}")', 1, 11, true],
+    ["while true; do :; ", 'end of file unexpected (expecting "done")', 1, 19, true],
+    ["for 1 in a; do :; done", "Bad for loop variable", 1, 5, false],
+    ["case x in a) b;; c", 'end of file unexpected (expecting ")")', 1, 19, true],
+    ["case x in a) b ) esac", '")" unexpected (expecting ";;")', 1, 16, false],
+    ["x=(1)", '"(" unexpected', 1, 3, false],
+    ["if then fi", '"then" unexpected', 1, 4, false],
+    ["{ }", '"}" unexpected', 1, 3, false],
+    ["echo a\nthen", '"then" unexpected', 2, 1, false],
+    ["[[ a ", 'end of file unexpected (expecting "]]")', 1, 6, true],
+    ["{ a; } b", '"b" unexpected', 1, 8, false],
   ])("%j", (source, message, line, column, incomplete) => {
     const e = syntaxError(source);
     expect({ detail: e.detail, line: e.line, column: e.column, incomplete: e.incomplete }).toEqual({
@@ -432,7 +432,7 @@ describe("aliases", () => {
   });
 
   test("reserved words are not alias-expanded", () => {
-    expect(syntaxError("fi", options).detail).toBe('Syntax error: "fi" unexpected');
+    expect(syntaxError("fi", options).detail).toBe('"fi" unexpected');
   });
 });
 

@@ -124,7 +124,7 @@ export class CommandParser {
   unexpected(t: Token, expecting?: string): ShellSyntaxError {
     const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
     return new ShellSyntaxError(
-      `Syntax error: ${describe(t)} unexpected${suffix}`,
+      `${describe(t)} unexpected${suffix}`,
       t.start.line,
       t.start.column,
       t.kind === "eof",

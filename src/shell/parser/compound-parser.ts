@@ -103,7 +103,7 @@ function parseFor(p: CommandParser): For {
   const nameToken = p.peek();
   if (nameToken.kind !== "word" || nameToken.literal === undefined || !NAME.test(nameToken.literal)) {
     if (nameToken.kind === "eof") throw p.unexpected(nameToken);
-    throw new ShellSyntaxError("Syntax error: Bad for loop variable", nameToken.start.line, nameToken.start.column);
+    throw new ShellSyntaxError("Bad for loop variable", nameToken.start.line, nameToken.start.column);
   }
   p.take();
   const name = nameToken.literal;

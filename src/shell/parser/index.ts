@@ -46,7 +46,7 @@ function withStackGuard<T>(parser: CommandParser, run: () => T): T {
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     const s = parser.lexer.scanner;
-    throw s.error("Syntax error: nesting too deep", Math.min(s.pos, s.text.length));
+    throw s.error("nesting too deep", Math.min(s.pos, s.text.length));
   }
 }
 

@@ -138,7 +138,7 @@ export class WordParser implements WordReader {
     const s = this.s;
     const start = s.pos;
     const close = s.text.indexOf("'", start + 1);
-    if (close < 0 || close >= s.end) throw s.error("Syntax error: Unterminated quoted string", start, true);
+    if (close < 0 || close >= s.end) throw s.error("Unterminated quoted string", start, true);
     s.pos = close + 1;
     return s.text.slice(start + 1, close);
   }
@@ -148,7 +148,7 @@ export class WordParser implements WordReader {
     const start = s.pos;
     s.pos++;
     const parts = this.readParts(DOUBLE);
-    if (s.peek() !== 34) throw s.error("Syntax error: Unterminated quoted string", start, true);
+    if (s.peek() !== 34) throw s.error("Unterminated quoted string", start, true);
     s.pos++;
     return { kind: "double", parts };
   }
@@ -157,7 +157,7 @@ export class WordParser implements WordReader {
   private readAnsiC(): string {
     const s = this.s;
     const decoded = decodeAnsiC(s.text, s.pos + 1, s.end);
-    if (decoded === undefined) throw s.error("Syntax error: Unterminated quoted string", s.pos, true);
+    if (decoded === undefined) throw s.error("Unterminated quoted string", s.pos, true);
     s.pos = decoded.next;
     return decoded.value;
   }
@@ -230,7 +230,7 @@ export class WordParser implements WordReader {
     } finally {
       this.guard.leave();
     }
-    if (s.peek() !== 41 || s.peekRaw(1) !== 41) throw s.error("Syntax error: Missing '))'", dollar, true);
+    if (s.peek() !== 41 || s.peekRaw(1) !== 41) throw s.error("Missing '))'", dollar, true);
     const expr = { start: s.posAt(open + 2), end: s.posAt(s.pos), parts };
     s.pos += 2;
     return { kind: "arith", expr };
@@ -245,7 +245,7 @@ export class WordParser implements WordReader {
     let from = i;
     const chunks: string[] = [];
     for (;;) {
-      if (i >= s.end) throw s.error("Syntax error: EOF in backquote substitution", start, true);
+      if (i >= s.end) throw s.error("EOF in backquote substitution", start, true);
       const ch = text.charCodeAt(i);
       if (ch === 96) break;
       if (ch === 92 && i + 1 < s.end) {
@@ -352,11 +352,11 @@ export class WordParser implements WordReader {
         result = { ...result, replacement: this.readArg(arg, true) };
       }
     } else if (c === -1) {
-      throw s.error("Syntax error: Missing '}'", dollar, true);
+      throw s.error("Missing '}'", dollar, true);
     } else {
       throw this.badSubstitution(dollar);
     }
-    if (s.peek() !== 125) throw s.error("Syntax error: Missing '}'", dollar, true);
+    if (s.peek() !== 125) throw s.error("Missing '}'", dollar, true);
     s.pos++;
     this.guard.leave();
     return result;
@@ -371,8 +371,8 @@ export class WordParser implements WordReader {
   private badSubstitution(dollar: number): Error {
     const s = this.s;
     const c = s.peek();
-    if (c === -1) return s.error("Syntax error: Missing '}'", dollar, true);
-    return s.error("Syntax error: Bad substitution", dollar);
+    if (c === -1) return s.error("Missing '}'", dollar, true);
+    return s.error("Bad substitution", dollar);
   }
 }
 
