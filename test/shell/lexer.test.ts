@@ -168,24 +168,25 @@ describe("tilde prefixes", () => {
 
 describe("word errors", () => {
   test.each([
-    ["'abc", "Unterminated quoted string", 1, 1],
-    ["a \"b\nc", "Unterminated quoted string", 1, 3],
-    ["$'abc", "Unterminated quoted string", 1, 2],
-    ["x ${a", "Missing '}'", 1, 3],
-    ["${a-b", "Missing '}'", 1, 1],
-    ["${a:b", "Missing '}'", 1, 1],
-    ["${!a}", "Bad substitution", 1, 1],
-    ["${a^^}", "Bad substitution", 1, 1],
-    ["\n ${}", "Bad substitution", 2, 2],
-    ["`a", "EOF in backquote substitution", 1, 1],
-    ["$((1", "Missing '))'", 1, 1],
-  ])("%j", (source, message, line, column) => {
+    ["'abc", "Unterminated quoted string", 1, 1, true],
+    ["a \"b\nc", "Unterminated quoted string", 1, 3, true],
+    ["$'abc", "Unterminated quoted string", 1, 2, true],
+    ["x ${a", "Missing '}'", 1, 3, true],
+    ["${a-b", "Missing '}'", 1, 1, true],
+    ["${a:b", "Missing '}'", 1, 1, true],
+    ["${!a}", "Bad substitution", 1, 1, false],
+    ["${x\necho", "Missing '}'", 1, 1, false],
+    ["${a^^}", "Bad substitution", 1, 1, false],
+    ["\n ${}", "Bad substitution", 2, 2, false],
+    ["`a", "EOF in backquote substitution", 1, 1, true],
+    ["$((1", "Missing '))'", 1, 1, true],
+  ])("%j", (source, message, line, column, incomplete) => {
     expect(() => tokenize(source)).toThrow(ShellSyntaxError);
     try {
       tokenize(source);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      expect([e.detail, e.line, e.column, e.incomplete]).toEqual([message, line, column, message !== "Bad substitution"]);
+      expect([e.detail, e.line, e.column, e.incomplete]).toEqual([message, line, column, incomplete]);
     }
   });
 });

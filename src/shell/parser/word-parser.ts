@@ -371,7 +371,8 @@ export class WordParser implements WordReader {
   private badSubstitution(dollar: number): Error {
     const s = this.s;
     const c = s.peek();
-    if (c === -1) return s.error("Missing '}'", dollar, true);
+    // dash: a `${` cut short by the end of the line or input is missing its `}`.
+    if (c === -1 || c === 10) return s.error("Missing '}'", dollar, c === -1);
     return s.error("Bad substitution", dollar);
   }
 }
