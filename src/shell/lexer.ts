@@ -280,7 +280,6 @@ export class Lexer {
       }
       s.pos = lineEnd < s.end ? lineEnd + 1 : s.end;
     }
-    if (s.pos >= s.end && bodyEnd === s.end) bodyEnd = s.end;
     let body: Word;
     if (h.quoted) {
       const value = h.stripTabs ? pieces.join("") : text.slice(start, bodyEnd);

@@ -13,6 +13,11 @@ import {
 
 export { applyTilde } from "./word-context.ts";
 
+/** Operators that may follow `:` (test for null as well as unset). */
+const DEFAULT_OPS: readonly ParamOp[] = ["-", "=", "?", "+"];
+/** Every operator after a name, longest first so `%%` wins over `%`. */
+const ALL_OPS: readonly ParamOp[] = ["//", "/#", "/%", "/", "%%", "%", "##", "#", ...DEFAULT_OPS];
+
 /** The grammar callbacks a word needs for `$(…)` and backquotes. */
 export interface SubstitutionParser {
   /** Parse a `$(…)` body starting at the scanner's position; consumes the closing `)`. */
@@ -58,7 +63,8 @@ export class WordParser implements WordReader {
     while (this.s.peekRaw() === 9) this.s.pos++;
   }
 
-  private readParts(ctx: Context, out = new PartList()): WordPart[] {
+  private readParts(ctx: Context): WordPart[] {
+    const out = new PartList();
     const s = this.s;
     const text = s.text;
     const special = ctx.special;
@@ -104,10 +110,10 @@ export class WordParser implements WordReader {
         case 96: // `
           out.push(this.readBackquote(ctx.quoted));
           break;
-        case 10: // only special in `<<-` bodies
+        case 10: // reaches here in `<<-` bodies and inside `=~ ( … )`
           s.pos++;
           out.add("literal", "\n");
-          this.skipTabs();
+          if (ctx === HEREDOC_TABS) this.skipTabs();
           break;
         default:
           s.pos++;
@@ -313,53 +319,39 @@ export class WordParser implements WordReader {
     if (length) throw this.badSubstitution(dollar);
     const quoted = ctx.quoted;
     const arg = quoted ? ARG_DQ : ARG;
-    let op: ParamOp;
-    let colon = false;
     let result: ParamExp;
-    const take = (o: ParamOp): ParamOp => {
-      s.pos += o.length;
-      return o;
-    };
-    if (c === 58 /* : */) {
+    if (c === 58 && this.matchOp(DEFAULT_OPS, 1) === undefined) {
+      // bash `${name:offset}` / `${name:offset:length}`
       s.pos++;
-      c = s.peek();
-      if (c === 45 || c === 61 || c === 63 || c === 43) {
-        colon = true;
-        op = take(String.fromCharCode(c) as ParamOp);
-        result = { ...param(name), colon, op, arg: this.readArg(arg, true) };
-      } else {
-        const offset = this.readArg(quoted ? OFFSET_DQ : OFFSET, false);
-        result = { ...param(name), op: ":", arg: offset };
-        if (s.peek() === 58) {
-          s.pos++;
-          result = { ...result, sliceLength: this.readArg(arg, false) };
-        }
+      result = { ...param(name), op: ":", arg: this.readArg(quoted ? OFFSET_DQ : OFFSET, false) };
+      if (s.peek() === 58) {
+        s.pos++;
+        result = { ...result, sliceLength: this.readArg(arg, false) };
       }
-    } else if (c === 45 || c === 61 || c === 63 || c === 43) {
-      op = take(String.fromCharCode(c) as ParamOp);
-      result = { ...param(name), op, arg: this.readArg(arg, true) };
-    } else if (c === 37 || c === 35) {
-      const ch = String.fromCharCode(c);
-      op = take((s.peekRaw(1) === c ? ch + ch : ch) as ParamOp);
-      result = { ...param(name), op, arg: this.readArg(arg, true) };
-    } else if (c === 47 /* / */) {
-      const next = s.peekRaw(1);
-      op = take(next === 47 ? "//" : next === 35 ? "/#" : next === 37 ? "/%" : "/");
-      const pattern = this.readArg(quoted ? PATTERN_DQ : PATTERN, true);
-      result = { ...param(name), op, arg: pattern };
-      if (s.peek() === 47) {
+    } else {
+      const colon = c === 58;
+      const op = this.matchOp(colon ? DEFAULT_OPS : ALL_OPS, colon ? 1 : 0);
+      if (op === undefined) throw this.badSubstitution(dollar);
+      s.pos += (colon ? 1 : 0) + op.length;
+      const substitute = op.startsWith("/");
+      const pattern = quoted ? PATTERN_DQ : PATTERN;
+      result = { ...param(name), colon, op, arg: this.readArg(substitute ? pattern : arg, true) };
+      if (substitute && s.peek() === 47) {
         s.pos++;
         result = { ...result, replacement: this.readArg(arg, true) };
       }
-    } else if (c === -1) {
-      throw s.error("Missing '}'", dollar, true);
-    } else {
-      throw this.badSubstitution(dollar);
     }
     if (s.peek() !== 125) throw s.error("Missing '}'", dollar, true);
     s.pos++;
     this.guard.leave();
     return result;
+  }
+
+  /** The operator at `pos + skip`, longest first. */
+  private matchOp(ops: readonly ParamOp[], skip: number): ParamOp | undefined {
+    const s = this.s;
+    const at = s.pos + skip;
+    return ops.find((op) => at + op.length <= s.end && s.text.startsWith(op, at));
   }
 
   private readArg(ctx: Context, tilde: boolean): Word {
