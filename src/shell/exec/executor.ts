@@ -205,9 +205,15 @@ export class Interp implements ExpandEnv {
 
   /** Run a list as the body of a subshell: `exit` ends only it, its EXIT trap runs, its fds close. */
   runAsSubshell(body: () => Status): Status {
+    // The umask is process-wide (children inherit it): a subshell's `umask` is undone when it ends.
+    const host = this.session.host;
+    const umask = host.getUmask();
     return withCleanup(
       () => then(recover(body, (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
-      () => this.closeOwnedFds(),
+      () => {
+        this.closeOwnedFds();
+        if (host.getUmask() !== umask) host.setUmask(umask);
+      },
     );
   }
 
@@ -272,7 +278,7 @@ export class Interp implements ExpandEnv {
     let status = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      if (item === undefined) continue;
+      if (item === undefined || this.state.options.noexec) continue;
       const tick = this.checkpoint();
       if (tick instanceof Promise) return this.runListAsync(items, i, tick.then(() => this.runItem(item)));
       const result = this.runItem(item);

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import type { Redirect } from "../ast.ts";
 import { expandText } from "../expand/index.ts";
+import { ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
@@ -178,18 +179,18 @@ export function closeAll(fds: readonly number[]): void {
  * Run `body` with redirections applied to this shell's fds, then restore them
  * and close what was opened. A failed redirection is reported (status 2).
  */
-export function withRedirects(interp: Interp, redirects: readonly Redirect[], body: () => Status): Status {
+export function withRedirects(interp: Interp, redirects: readonly Redirect[], body: () => Status, isFatal = false): Status {
   if (redirects.length === 0) return body();
   let applied: Maybe<AppliedRedirects>;
   try {
     applied = applyRedirects(interp, redirects, interp.state.fds);
   } catch (error) {
-    return reportRedirectError(interp, error);
+    return reportRedirectError(interp, error, isFatal);
   }
   if (applied instanceof Promise) {
     return applied.then(
       (ready) => runRedirected(interp, ready, body),
-      (error: unknown) => reportRedirectError(interp, error),
+      (error: unknown) => reportRedirectError(interp, error, isFatal),
     );
   }
   return runRedirected(interp, applied, body);
@@ -205,7 +206,11 @@ function runRedirected(interp: Interp, applied: AppliedRedirects, body: () => St
   });
 }
 
-export function reportRedirectError(interp: Interp, error: unknown): Status {
+/** Report a failed redirection (status 2); for a special builtin it ends the shell (XCU 2.8.1). */
+export function reportRedirectError(interp: Interp, error: unknown, isFatal = false): Status {
   if (!(error instanceof RedirectError)) throw error;
-  return interp.fail(error.message, 2);
+  if (!isFatal) return interp.fail(error.message, 2);
+  return then(interp.fail(error.message, 2), (status) => {
+    throw new ExitFlow(status);
+  });
 }

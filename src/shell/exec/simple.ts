@@ -54,16 +54,30 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
   );
 }
 
-/** `x=1 y=2` or `>file`: assignments stay in the shell; status is that of the last command substitution. */
+/** `x=1 y=$x` or `>file`: each assignment is made before the next is expanded; status is that of the last command substitution. */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
   interp.state.lastStatus = 0;
-  return then(expandAssignments(interp, command.assigns), (assignments) => {
+  return then(assignInOrder(interp, command.assigns, 0), () => {
     const status = interp.state.lastStatus;
-    for (const [name, value] of assignments) interp.setVar(name, value);
-    if (interp.state.options.xtrace && assignments.length > 0) trace(interp, assignments, []);
     if (command.redirs.length === 0) return status;
     return withRedirects(interp, command.redirs, () => status);
   });
+}
+
+function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
+  for (let i = index; i < assigns.length; i++) {
+    const assign = assigns[i];
+    if (assign === undefined) continue;
+    const value = interp.expandText(assign.value);
+    if (value instanceof Promise) return value.then((v) => assignOne(interp, assign, v)).then(() => assignInOrder(interp, assigns, i + 1));
+    assignOne(interp, assign, value);
+  }
+}
+
+function assignOne(interp: Interp, assign: Assign, value: string): void {
+  const full = assign.append ? (interp.get(assign.name) ?? "") + value : value;
+  if (interp.state.options.xtrace) trace(interp, [[assign.name, full]], []);
+  interp.setVar(assign.name, full);
 }
 
 function quoteForTrace(word: string): string {
@@ -84,7 +98,7 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
     if (builtin?.special === true) {
       // Special builtins keep their assignments, and their errors end the shell.
       for (const [variable, value] of assignments) interp.setVar(variable, value);
-      return withRedirects(interp, command.redirs, () => runBuiltin(interp, builtin, argv));
+      return withRedirects(interp, command.redirs, () => runBuiltin(interp, builtin, argv), true);
     }
     return withRedirects(interp, command.redirs, () => executeArgv(interp, argv, assignments, false));
   });
@@ -96,7 +110,7 @@ function redirectPermanently(interp: Interp, command: SimpleCommand): Status {
   try {
     applied = applyRedirects(interp, command.redirs, interp.state.fds);
   } catch (error) {
-    return reportRedirectError(interp, error);
+    return reportRedirectError(interp, error, true);
   }
   return then(applied, (ready) => {
     const before = interp.state.fds;

@@ -1,0 +1,27 @@
+// Differential conformance: each script's stdout, stderr presence and status
+// under rushd must equal what dash gave (recorded in dash-cases.ts).
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dashCases } from "./dash-cases.ts";
+import { setUpFixture } from "./fixture.ts";
+import { runScript } from "./helpers.ts";
+
+const dirHolder = { dir: "" };
+beforeAll(() => {
+  dirHolder.dir = mkdtempSync(join(tmpdir(), "rushd-conformance-"));
+});
+afterAll(() => rmSync(dirHolder.dir, { recursive: true, force: true }));
+
+test.each(dashCases.map((c) => [c.script, c] as const))("%s", async (_script, want) => {
+  const dir = dirHolder.dir;
+  setUpFixture(dir);
+  const got = await runScript(want.script, { argv0: "dash", cwd: dir, env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/root", FIXTURE: dir } });
+  expect({ stdout: got.stdout.replaceAll(dir, "$FIXTURE"), stderr: got.stderr !== "", status: got.status }).toEqual({
+    stdout: want.stdout,
+    stderr: want.stderr,
+    status: want.status,
+  });
+});

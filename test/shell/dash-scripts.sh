@@ -1,0 +1,444 @@
+# Conformance scripts: each case is run by dash (record-dash.ts) and by rushd (conformance.test.ts).
+# Cases are separated by a line with three dashes.
+---
+echo *.txt; echo .*; echo s*/*; echo "*.txt"; echo [ab].txt; echo [!a]*.txt; echo nomatch*
+---
+x="a  b   c"; set -- $x; echo $#; echo "$x"
+---
+IFS=:; x="a::b:"; set -- $x; echo $#; for i; do echo "[$i]"; done
+---
+IFS=" :"; x=" :a"; set -- $x; echo $#
+---
+set -- ; echo "[$@]" "$#"; for a in "$@"; do echo x; done; set -- "" ""; for a in "$@"; do echo "<$a>"; done
+---
+set -- a b; echo "$*"; IFS=-; echo "$*"; IFS=; echo "$*"
+---
+x=; echo ${x:-def} ${x-def} ${y:=assigned} $y ${x:+alt} ${HOME:+alt}
+---
+x=hello.tar.gz; echo ${x%.*} ${x%%.*} ${x#*.} ${x##*.} ${#x}
+---
+echo $((1+2*3)) $((10%3)) $(( (1+2)*3 )) $((1<2)) $((3>=3&&0)) $((1?2:3)) $((~0)) $((!5)) $((5^3)) $((6&3)) $((6|1)) $((1<<10>>2))
+---
+x=5; echo $((x+=3)) $((x-=1)) $((x*=2)) $((x/=3)) $((x%=3)) $((x<<=2)) $x
+---
+x=010; y=0x1f; echo $((x)) $((y)) $((x+y))
+---
+f() { local x=inner; echo $x; }; x=outer; f; echo $x
+---
+f() { echo "$1-$2-$#"; shift; echo "$@"; }; f a b c; echo "$#"
+---
+for i in 1 2 3 4 5; do if [ $i = 2 ]; then continue; fi; if [ $i = 4 ]; then break; fi; echo $i; done
+---
+for i in 1 2; do for j in a b c; do [ $j = b ] && continue 2; echo $i$j; done; done
+---
+i=0; until [ $i -ge 3 ]; do echo $i; i=$((i+1)); done
+---
+case hello in h*o) echo one;; *) echo two;; esac; case x in a|x) echo three;; esac; case "*" in \*) echo star;; esac
+---
+x=$(echo a; exit 3); echo $? $x
+---
+false; echo $?; true; echo $?; ! false; echo $?
+---
+echo a && echo b || echo c; false && echo d || echo e
+---
+(exit 5); echo $?; (echo sub; exit 1) || echo failed
+---
+x=1; (x=2; echo $x); echo $x
+---
+{ echo a; echo b; } > $FIXTURE/out1; cat $FIXTURE/out1
+---
+echo hi >&2 2>/dev/null
+---
+echo err 2>&1 >/dev/null | cat
+---
+cat <<-EOF
+	tab stripped
+	  $HOME
+	EOF
+---
+cat <<'EOF'
+no $HOME expansion
+EOF
+---
+read x y <<EOF
+one two three
+EOF
+echo "$x|$y"
+---
+printf '%s|%5s|%-5s|%05d|%x|%o|%c|%%\n' a b c 42 255 8 xyz
+---
+printf '%d %d\n' 1 2 3; printf 'a\tb\n'; printf '%b\n' 'x\ty'
+---
+echo -n no newline; echo; echo 'a\tb'
+---
+test -d /tmp && echo dir; [ -f /etc/passwd ] && echo file; [ -z "" ] && echo empty; [ abc = abc ] && echo eq; [ 1 -lt 2 -a 3 -gt 2 ] && echo and
+---
+[ ! -e /nonexist ] && echo notexist; [ \( 1 -eq 1 \) -o 1 -eq 2 ] && echo paren
+---
+x=abc; export x; sh -c 'echo $x'; y=local; sh -c 'echo "[$y]"'; z=temp sh -c 'echo $z'; echo "[$z]"
+---
+unset HOME; echo "[$HOME]"; x=1; unset x; echo "[${x-unset}]"
+---
+set -e; false; echo not reached
+---
+set -e; false || true; echo reached; if false; then :; fi; echo reached2
+---
+set -u; echo ${x:-ok}; echo $x; echo after
+---
+set -- a b c; shift 2; echo $1 $#
+---
+eval 'echo evaluated; x=5'; echo $x
+---
+echo $(( 1/0 ))
+---
+cd $FIXTURE/sub && pwd && cd .. && pwd && cd - && echo $OLDPWD
+---
+trap 'echo trapped' EXIT; echo body; exit 3
+---
+f() { return 7; }; f; echo $?
+---
+a=1 b=2; echo $a$b ${a}x
+---
+echo "a\"b" 'c"d' "e'f" a\ b
+---
+x='a b'; y=$x; echo "$y"; z="$x c"; echo $z
+---
+nosuch_cmd_x; echo $?
+---
+/etc/passwd; echo $?
+---
+command -v echo; command -v sh; type echo cd; command -v nosuch || echo none
+---
+getopts ab: opt -a -b val arg; echo $opt $OPTIND; getopts ab: opt -a -b val arg; echo $opt $OPTARG $OPTIND
+---
+set -- -a -b foo -c bar; while getopts "ab:c" o; do echo "$o:${OPTARG-}"; done; echo $OPTIND
+---
+seq 1 5 | while read n; do echo n$n; done | tail -2
+---
+yes | head -3
+---
+echo abc | tr a-z A-Z | rev
+---
+ls $FIXTURE/*.txt | wc -l
+---
+x=$(cat <<EOF
+inner
+EOF
+); echo $x
+---
+echo $(echo $(echo nested))
+---
+umask 027; umask; (umask 077); umask
+---
+readonly r=1; echo $r; r=2; echo after
+---
+alias ll='echo aliased'
+ll
+---
+f() { echo in f; }; unset -f f; f; echo $?
+---
+exec 3>$FIXTURE/fd3; echo to3 >&3; exec 3>&-; cat $FIXTURE/fd3
+---
+echo start; exec echo replaced; echo never
+---
+printf '%s\n' "${x:-$(echo sub)}"
+---
+v="a*"; echo $v; echo "$v"; set -f; echo $v
+---
+echo ~ ~/x; x=~; echo $x
+---
+i=0; while :; do i=$((i+1)); [ $i -gt 3 ] && break; done; echo $i
+---
+echo a; false; echo $?; exit
+---
+f() { false; }; f; echo $?; g() { true; return; }; g; echo $?
+---
+kill -l 2 9 15; kill -l 130
+---
+(sleep 0.1; echo bg) & echo fg; wait; echo done
+---
+wait 12345; echo $?
+---
+echo "$(printf 'a\n\n\n')"x
+---
+x="  lead trail  "; echo "[$x]" [$x]
+---
+printf 'l1\nl2\nl3\n' > f; while read -r line; do echo "<$line>"; done < f
+---
+printf 'a b c\n' | { read x rest; echo "$x|$rest"; }
+---
+printf 'x\\\ny\n' | { read v; echo "$v"; }; printf 'x\\\ny\n' | { read -r v; echo "$v"; }
+---
+echo one > f; echo two >> f; cat f; wc -l < f
+---
+set -- "a b" c; printf '[%s]\n' "$@" $@ "$*" $*
+---
+echo ${x=default}; echo $x
+---
+f() { echo "$0 $1"; }; f arg
+---
+echo a | (read x; echo got $x)
+---
+x=1; f() { x=2; }; f; echo $x
+---
+f() { g() { echo inner; }; }; f; g
+---
+echo $? ; false; echo $? $?
+---
+for x in a b; do :; done; echo $x
+---
+for x do echo $x; done
+---
+set -- p q; for x do echo $x; done
+---
+echo 'single $x' "double $HOME"
+---
+echo \$HOME \\ \'
+---
+test 2 -gt 10; echo $?; test a \< b; echo $?
+---
+[ -n "" ]; echo $?; [ "" ]; echo $?; [ x ]; echo $?; [ ]; echo $?
+---
+printf '%3d|%-3d|%+d|% d\n' 5 5 5 5
+---
+printf '%.2f %e %g\n' 3.14159 12345.678 0.0001
+---
+printf '%s\n'; printf 'x%sy\n' ""
+---
+printf '%5.2s|\n' abcdef
+---
+echo 'a\nb'; echo 'c\0101d'
+---
+cd /; pwd; cd; pwd
+---
+x=`echo back\`tick`; echo $x
+---
+echo $((  3  *  (  2 + 1 )  ))
+---
+exit 300
+---
+(exit 2); echo $?
+---
+true && (false; echo in) ; echo $?
+---
+false | true; echo $?
+---
+! true | false; echo $?
+---
+echo x | false; echo $?
+---
+set -e; (false); echo no
+---
+set -e; ! false; echo yes
+---
+set -e; f() { false; echo in; }; f || echo failed
+---
+set -e; x=$(false); echo no
+---
+unset x; echo ${x:?custom message}; echo no
+---
+echo "${x:-a b}" ${x:-a b}; set -- ${x:-a b}; echo $#
+---
+y=val; echo ${x:-$y} ${x:-"$y q"}
+---
+echo ${HOME#/} "${HOME#/}"
+---
+p='*.txt'; echo $p "$p"
+---
+case b.txt in *.md) echo md;; *.txt) echo txt;; esac
+---
+case "" in "") echo empty;; esac
+---
+case abc in [a-c]bc) echo range;; esac; case Abc in [[:upper:]]*) echo upper;; esac
+---
+x=a*; case abc in $x) echo pat;; esac; case abc in "$x") echo lit;; *) echo nolit;; esac
+---
+echo [[:alpha:]].txt; echo [!b].txt; echo ?.md
+---
+echo sub/*; echo */x.txt; echo nosuch/*
+---
+cat nonexistent; echo $?
+---
+echo hi > /nonexistent/dir/f; echo $?
+---
+echo a >&5; echo $?
+---
+exec 4<f 2>/dev/null || echo x; echo done
+---
+echo data > f; exec 4<f; read line <&4; echo $line; exec 4<&-
+---
+{ echo out; echo err >&2; } 2>&1 | cat
+---
+ls nonexistent 2>/dev/null; echo $?
+---
+echo abc > f; cat f f | wc -c
+---
+echo $(( 2 > 1 ? 10 : 20 ))
+---
+a=5 b=7; echo $(( a > b ? a : b ))
+---
+x=$((1+1)) y=$((x+1)); echo $x $y
+---
+f() { echo "[$*]"; }; IFS=,; f a b
+---
+sh -c 'exit 7'; echo $?
+---
+type nosuchthing; echo $?
+---
+hash nosuchthing; echo $?
+---
+printf '%s %s\n' a; printf 'no newline'
+---
+trap 'echo exiting' EXIT; (exit 3); echo $?
+---
+trap 'echo inner' EXIT; (trap 'echo sub' EXIT; echo in sub); echo after
+---
+trap; trap 'echo x' INT; trap
+---
+f() { echo f; }; command f 2>/dev/null; echo $?
+---
+command echo via command
+---
+export -p | grep -c PATH
+---
+readonly ro=1; readonly -p | grep ro=
+---
+x=5; readonly x; unset x; echo $x
+---
+set -- 1 2 3 4 5 6 7 8 9 10 11; echo $10 ${10} ${11}
+---
+echo $#; set a b c; echo $# $2
+---
+set -x; echo traced; set +x; echo untraced
+---
+set -o | grep errexit; set -e; set -o | grep errexit; echo $- | grep -c e
+---
+set -C; echo a > nc; echo b > nc; echo $?; echo c >| nc; cat nc
+---
+set -a; auto=1; sh -c 'echo $auto'
+---
+set -n; echo not run
+---
+IFS=; x="a b"; set -- $x; echo $#
+---
+unset IFS; x="a:b c"; set -- $x; echo $#
+---
+x=" a b "; IFS=" "; set -- $x; echo $#
+---
+echo a    b
+---
+echo "multi
+line"
+---
+if true; then echo a; fi > f; cat f
+---
+for i in 1 2; do echo $i; done > f; cat f
+---
+while read x; do echo "l:$x"; done < f
+---
+case x in x) echo matched;; esac > f; cat f
+---
+f() { echo redirected; } ; f > f2; cat f2
+---
+g() { echo in g; } > f3; g; cat f3
+---
+echo a; { echo b; exit 4; echo c; }; echo d
+---
+echo "$@" | cat; set -- 'x y'; printf '<%s>' "$@"; echo
+---
+echo ${#}; echo ${?}; echo ${$} | grep -c .
+---
+echo "${HOME}" "${HOME:+set}"
+---
+f() { local a; a=1; echo $a; }; a=0; f; echo $a
+---
+f() { return 3; echo no; }; f; echo $?
+---
+f() { (return 4); echo $?; }; f
+---
+break 2>/dev/null; echo ok
+---
+for i in 1 2 3; do (break); echo $i; done
+---
+x=$(exit 9); echo $?
+---
+echo $(echo "a   b")  "$(echo "a   b")"
+---
+echo `echo '\$HOME'`
+---
+dir=$(pwd); cd sub; echo ${PWD#$dir}; cd ..
+---
+cd nonexistent_dir; echo $?
+---
+pwd -P >/dev/null; echo $?
+---
+eval "echo a; echo b"; eval; echo $?
+---
+eval 'x=1; echo $x'; eval 'f() { echo ev; }'; f
+---
+. /dev/null; echo $?
+---
+echo 'echo sourced $1' > s.sh; . ./s.sh; echo $?
+---
+echo 'return 5; echo no' > r.sh; . ./r.sh; echo $?
+---
+echo 'echo script "$@"' > sc; chmod +x sc; ./sc a b; echo $?
+---
+printf '#!/bin/sh\necho shebang "$1"\n' > sb; chmod +x sb; ./sb x
+---
+echo nope > ne; ./ne; echo $?
+---
+true > /dev/null; echo $?
+---
+cat < /dev/null; echo $?
+---
+echo $(echo a; echo b >&2) 2>/dev/null
+---
+printf 'a\nb\nc\n' | head -1
+---
+printf 'a\nb\n' | { read x; read y; echo "$y$x"; }
+---
+printf 'hello\n' | cat | cat | cat
+---
+x=$(printf 'abc' | wc -c); echo $x
+---
+echo "a
+b" | while read l; do echo "[$l]"; done
+---
+seq 1 3 | (while read n; do s=$((${s:-0}+n)); done; echo $s)
+---
+ulimit -n >/dev/null; echo $?
+---
+times > /dev/null; echo $?
+---
+jobs; echo $?
+---
+true & wait; echo $?
+---
+(exit 3) & wait $!; echo $?
+---
+shift 3; echo $?
+---
+set -- a; shift 2; echo no
+---
+getopts "a" opt -x 2>/dev/null; echo "$opt $?"
+---
+getopts ":a:" opt -a; echo "$opt $OPTARG"
+---
+x=abcdef; echo ${x#a*c} ${x%d*} ${x##*[ce]} ${x%%[bd]*}
+---
+x='a.b.c'; echo ${x%.*} ${x%%.*} ${x#*.} ${x##*.}
+---
+echo ${x-unset} ${x+set}; x=; echo ${x-unset} ${x+set} ${x:+nonempty}
+---
+echo ${UNSETVAR:-$((1+2))}
+---
+echo $(( $(echo 3) + 4 ))
+---
+n=3; echo $(($n+1)) $((n+1))
+---
+echo $((-5 / 2)) $((-5 % 2)) $((5 / -2))
+---
+echo $((0x7fffffffffffffff)) $((0x7fffffffffffffff + 1))
+---
+echo $((2 > 1 && 3 > 2)) $((0 || 0)) $((5 == 5)) $((5 != 5))
