@@ -7,6 +7,7 @@ import type { Subprocess } from "bun";
 import type { Command } from "../ast.ts";
 import type { Interp } from "./executor.ts";
 import { NULL_TARGET } from "./fds.ts";
+import { yieldToEventLoop } from "./maybe.ts";
 import { CancelToken } from "./session.ts";
 
 function redirectsStdin(command: Command): boolean {
@@ -19,9 +20,15 @@ export function runBackground(interp: Interp, command: Command): void {
   const child = interp.subshell(cancel, processes);
   if (!redirectsStdin(command)) child.state.fds.set(0, NULL_TARGET);
   const jobs = interp.session.jobs;
-  const job = jobs.add(command.kind, cancel, processes, async () => child.runAsSubshell(() => child.runCommand(command)));
+  // One simple command starts at once (its pid is `$!`); anything else starts
+  // after the current command, as a forked shell would let the parent go on.
+  const isSimple = command.kind === "simple";
+  const job = jobs.add(command.kind, cancel, processes, async () => {
+    if (!isSimple) await yieldToEventLoop();
+    return child.runAsSubshell(() => child.runCommand(command));
+  });
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
-  job.pid = command.kind === "simple" && processes.size === 1 && first !== undefined ? first.pid : jobs.syntheticPid();
+  job.pid = isSimple && processes.size === 1 && first !== undefined ? first.pid : jobs.syntheticPid();
   interp.state.lastBackgroundPid = job.pid;
 }
