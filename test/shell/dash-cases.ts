@@ -1284,5 +1284,419 @@ export const dashCases: readonly { script: string; stdout: string; stderr: boole
     "stdout": "1 0 1 0\n",
     "stderr": false,
     "status": 0
+  },
+  {
+    "script": "set -x; x=1; echo \"a b\" $x; f() { :; }; f arg",
+    "stdout": "a b 1\n",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "set -e; x=$(false); echo no",
+    "stdout": "",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "set -e; false | true; echo yes; true | false; echo no",
+    "stdout": "yes\n",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "set -e; if ! false; then echo ok; fi; while false; do :; done; echo end",
+    "stdout": "ok\nend\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -e; { false; echo no; }; echo no2",
+    "stdout": "",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "set -e; for i in 1; do false; echo no; done",
+    "stdout": "",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "set -e; f() { false; return 0; }; f; echo no",
+    "stdout": "",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "set -e; false && true; echo yes",
+    "stdout": "yes\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -u; f() { echo ${1:-none}; }; f; echo $#; echo \"$@\"; echo ok",
+    "stdout": "none\n0\n\nok\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -u; x=; echo \"[$x]\"; unset x; echo ${x-dflt}; echo ${#x}",
+    "stdout": "[]\ndflt\n",
+    "stderr": true,
+    "status": 2
+  },
+  {
+    "script": "printf '%s\\n' a b | while read l; do case $l in a) echo A;; *) echo other;; esac; done",
+    "stdout": "A\nother\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=$(printf '%s\\n' 1 2 3 | tail -1); echo $x",
+    "stdout": "3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo hi | read v; echo \"[$v]\"",
+    "stdout": "[]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { echo \"$@\"; }; f \"$(echo a b)\" c",
+    "stdout": "a b c\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "a=$(echo \"x y\"); set -- $a; echo $#",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"${x:-\"quoted default\"}\"",
+    "stdout": "quoted default\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=,; read a b c <<EOF\n1,2,3,4\nEOF\necho \"$a|$b|$c\"",
+    "stdout": "1|2|3,4\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "read a <<EOF\n  spaced  \nEOF\necho \"[$a]\"",
+    "stdout": "[spaced]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "read -r a <<'EOF'\nback\\slash\nEOF\necho \"$a\"",
+    "stdout": "back\\slash\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "while IFS= read -r line; do echo \"[$line]\"; done <<EOF\n  x  \ny\nEOF",
+    "stdout": "[  x  ]\n[y]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "v=abc; echo ${v#\"a\"} ${v%\"c\"} \"${v#?}\"",
+    "stdout": "bc ab bc\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"$(echo \"nested \\\"quotes\\\"\")\"",
+    "stdout": "nested \"quotes\"\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "t=\"a'b\"; echo \"$t\" '$t'",
+    "stdout": "a'b $t\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $(( 010 + 0x10 + 10 ))",
+    "stdout": "34\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%i %u %X %#x %#o\\n' 42 42 255 255 8",
+    "stdout": "42 42 FF 0xff 010\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%-4s|%4s|\\n' ab cd; printf '%.1s\\n' xyz",
+    "stdout": "ab  |  cd|\nx\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%c%c\\n' hello world",
+    "stdout": "hw\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '\\101\\102\\n'; printf '%b\\n' '\\0101'",
+    "stdout": "AB\nA\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'x\\cy\\n'; echo after",
+    "stdout": "x\\cy\nafter\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo 'x\\cy'; echo after",
+    "stdout": "xafter\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%s' a b c; echo",
+    "stdout": "abc\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%d\\n' 0x1f 010 -5 \"'A\"",
+    "stdout": "31\n8\n-5\n65\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "cd /tmp; cd ..; pwd; cd -; cd /nonexistent 2>/dev/null; echo $?",
+    "stdout": "/\n/tmp\n2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $PWD | grep -c /; cd /usr/bin; echo $PWD; echo $OLDPWD",
+    "stdout": "1\n/usr/bin\n$FIXTURE\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=1; export x; export -p | grep 'x='",
+    "stdout": "export x='1'\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "unset -v PATH; ls 2>/dev/null; echo $?",
+    "stdout": "127\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "PATH=/nonexistent; ls; echo $?",
+    "stdout": "127\n",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "type true cd : if ls | sed 's|/usr||'",
+    "stdout": "true is a shell builtin\ncd is a shell builtin\n: is a special shell builtin\nif is a shell keyword\nls is /bin/ls\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { echo f; }; type f | head -1",
+    "stdout": "f is a shell function\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "trap 'echo got USR1' USR1; kill -USR1 $$; echo after",
+    "stdout": "got USR1\nafter\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $$ | grep -c '^[0-9]*$'",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "sh -c 'echo $0 $1' name arg",
+    "stdout": "name arg\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=5; (echo $x; x=6); echo $x",
+    "stdout": "5\n5\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo a; (exit 3) && echo no || echo $?",
+    "stdout": "a\n3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { local x; x=2; g; }; g() { echo $x; }; x=1; f; echo $x",
+    "stdout": "2\n1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "i=5; while [ $i -gt 0 ]; do i=$((i-1)); [ $i = 2 ] && break; done; echo $i",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for f in *.txt; do echo \"file $f\"; done",
+    "stdout": "file a.txt\nfile b.txt\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for f in *.zzz; do echo \"file $f\"; done",
+    "stdout": "file *.zzz\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $((1+)) ; echo after",
+    "stdout": "",
+    "stderr": true,
+    "status": 2
+  },
+  {
+    "script": "echo ${x?}; echo after",
+    "stdout": "",
+    "stderr": true,
+    "status": 2
+  },
+  {
+    "script": "x=a; case $x in (a) echo paren;; esac",
+    "stdout": "paren\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "case x in esac; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "if (exit 3); then :; else echo $?; fi",
+    "stdout": "3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "while false; do :; done; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "false; while false; do :; done; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "false; for i in; do :; done; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo one; exec >/dev/null; echo two",
+    "stdout": "one\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "exec 2>&1; ls /nonexistent",
+    "stdout": "ls: cannot access '/nonexistent': No such file or directory\n",
+    "stderr": false,
+    "status": 2
+  },
+  {
+    "script": "{ echo a >&3; } 3>&1",
+    "stdout": "a\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "exec 3>&1; echo via3 >&3; exec 3>&-; echo gone >&3; echo $?",
+    "stdout": "via3\n2\n",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "cat <<EOF | tr a-z A-Z\nupper $((1+1))\nEOF",
+    "stdout": "UPPER 2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "cat <<EOF1; cat <<EOF2\none\nEOF1\ntwo\nEOF2",
+    "stdout": "one\ntwo\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=y; cat <<EOF\n\\$x=$x \\\\ \\`\nEOF",
+    "stdout": "$x=y \\ `\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { cat; }; echo piped | f",
+    "stdout": "piped\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"tab\there\" | cat",
+    "stdout": "tab\there\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": ": > empty; wc -c < empty",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo a b c | { read x y; echo \"$y\"; }",
+    "stdout": "b c\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'no newline' | { read x; echo \"$? [$x]\"; }",
+    "stdout": "1 [no newline]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $(printf '\\n\\n')x",
+    "stdout": "x\n",
+    "stderr": false,
+    "status": 0
   }
 ];

@@ -442,3 +442,161 @@ echo $((-5 / 2)) $((-5 % 2)) $((5 / -2))
 echo $((0x7fffffffffffffff)) $((0x7fffffffffffffff + 1))
 ---
 echo $((2 > 1 && 3 > 2)) $((0 || 0)) $((5 == 5)) $((5 != 5))
+---
+set -x; x=1; echo "a b" $x; f() { :; }; f arg
+---
+set -e; x=$(false); echo no
+---
+set -e; false | true; echo yes; true | false; echo no
+---
+set -e; if ! false; then echo ok; fi; while false; do :; done; echo end
+---
+set -e; { false; echo no; }; echo no2
+---
+set -e; for i in 1; do false; echo no; done
+---
+set -e; f() { false; return 0; }; f; echo no
+---
+set -e; false && true; echo yes
+---
+set -u; f() { echo ${1:-none}; }; f; echo $#; echo "$@"; echo ok
+---
+set -u; x=; echo "[$x]"; unset x; echo ${x-dflt}; echo ${#x}
+---
+printf '%s\n' a b | while read l; do case $l in a) echo A;; *) echo other;; esac; done
+---
+x=$(printf '%s\n' 1 2 3 | tail -1); echo $x
+---
+echo hi | read v; echo "[$v]"
+---
+f() { echo "$@"; }; f "$(echo a b)" c
+---
+a=$(echo "x y"); set -- $a; echo $#
+---
+echo "${x:-"quoted default"}"
+---
+IFS=,; read a b c <<EOF
+1,2,3,4
+EOF
+echo "$a|$b|$c"
+---
+read a <<EOF
+  spaced  
+EOF
+echo "[$a]"
+---
+read -r a <<'EOF'
+back\slash
+EOF
+echo "$a"
+---
+while IFS= read -r line; do echo "[$line]"; done <<EOF
+  x  
+y
+EOF
+---
+v=abc; echo ${v#"a"} ${v%"c"} "${v#?}"
+---
+echo "$(echo "nested \"quotes\"")"
+---
+t="a'b"; echo "$t" '$t'
+---
+echo $(( 010 + 0x10 + 10 ))
+---
+printf '%i %u %X %#x %#o\n' 42 42 255 255 8
+---
+printf '%-4s|%4s|\n' ab cd; printf '%.1s\n' xyz
+---
+printf '%c%c\n' hello world
+---
+printf '\101\102\n'; printf '%b\n' '\0101'
+---
+printf 'x\cy\n'; echo after
+---
+echo 'x\cy'; echo after
+---
+printf '%s' a b c; echo
+---
+printf '%d\n' 0x1f 010 -5 "'A"
+---
+cd /tmp; cd ..; pwd; cd -; cd /nonexistent 2>/dev/null; echo $?
+---
+echo $PWD | grep -c /; cd /usr/bin; echo $PWD; echo $OLDPWD
+---
+x=1; export x; export -p | grep 'x='
+---
+unset -v PATH; ls 2>/dev/null; echo $?
+---
+PATH=/nonexistent; ls; echo $?
+---
+type true cd : if ls | sed 's|/usr||'
+---
+f() { echo f; }; type f | head -1
+---
+trap 'echo got USR1' USR1; kill -USR1 $$; echo after
+---
+echo $$ | grep -c '^[0-9]*$'
+---
+sh -c 'echo $0 $1' name arg
+---
+x=5; (echo $x; x=6); echo $x
+---
+echo a; (exit 3) && echo no || echo $?
+---
+f() { local x; x=2; g; }; g() { echo $x; }; x=1; f; echo $x
+---
+i=5; while [ $i -gt 0 ]; do i=$((i-1)); [ $i = 2 ] && break; done; echo $i
+---
+for f in *.txt; do echo "file $f"; done
+---
+for f in *.zzz; do echo "file $f"; done
+---
+echo $((1+)) ; echo after
+---
+echo ${x?}; echo after
+---
+x=a; case $x in (a) echo paren;; esac
+---
+case x in esac; echo $?
+---
+if (exit 3); then :; else echo $?; fi
+---
+while false; do :; done; echo $?
+---
+false; while false; do :; done; echo $?
+---
+false; for i in; do :; done; echo $?
+---
+echo one; exec >/dev/null; echo two
+---
+exec 2>&1; ls /nonexistent
+---
+{ echo a >&3; } 3>&1
+---
+exec 3>&1; echo via3 >&3; exec 3>&-; echo gone >&3; echo $?
+---
+cat <<EOF | tr a-z A-Z
+upper $((1+1))
+EOF
+---
+cat <<EOF1; cat <<EOF2
+one
+EOF1
+two
+EOF2
+---
+x=y; cat <<EOF
+\$x=$x \\ \`
+EOF
+---
+f() { cat; }; echo piped | f
+---
+echo "tab	here" | cat
+---
+: > empty; wc -c < empty
+---
+echo a b c | { read x y; echo "$y"; }
+---
+printf 'no newline' | { read x; echo "$? [$x]"; }
+---
+echo $(printf '\n\n')x

@@ -14,7 +14,8 @@ export function decodeEscapeAt(input: string, i: number, style: "echo" | "format
   if (next === undefined) return { text: "\\", consumed: 1, stop: false };
   const simple = SIMPLE[next];
   if (simple !== undefined) return { text: simple, consumed: 2, stop: false };
-  if (next === "c") return { text: "", consumed: 2, stop: true };
+  // `\c` ends echo/%b output; in a printf format dash keeps it as text.
+  if (next === "c" && style === "echo") return { text: "", consumed: 2, stop: true };
   if (style === "format" && (next === '"' || next === "'")) return { text: next, consumed: 2, stop: false };
   const rest = input.slice(i + 1);
   const octal = style === "echo" ? /^0([0-7]{0,3})/.exec(rest) : /^([0-7]{1,3})/.exec(rest);

@@ -65,6 +65,12 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
     return true;
   }
   if (!/^-?\d+$/.test(target)) return false;
+  // `kill $$`: the shell lives inside a host process it must not kill; the signal goes to the shell itself.
+  // `kill 0` and process groups would hit the host too: they also mean the shell itself here.
+  if (Number(target) === ctx.interp.session.pid || Number(target) <= 0) {
+    if (signal !== 0) ctx.interp.session.pendingSignals.push(`SIG${signalName(signal) ?? "TERM"}`);
+    return true;
+  }
   try {
     process.kill(Number(target), signal);
     return true;

@@ -15,7 +15,6 @@ import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, type FdTarget } from "./fds.ts";
 import { signalNumber } from "./signals.ts";
 
-const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 const PUMP_CHUNK_BYTES = 65536;
 const O_CLOEXEC = 0o2000000;
 
@@ -40,13 +39,15 @@ function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
 }
 
 /** Resolve a command name to a file, as execvp does, with a per-session cache of PATH hits. */
-export function findCommand(interp: Interp, name: string, pathValue = interp.get("PATH") ?? DEFAULT_PATH): CommandLookup {
+export function findCommand(interp: Interp, name: string, pathValue = interp.get("PATH")): CommandLookup {
   if (name.includes("/")) {
     const file = interp.resolvePath(name);
     const kind = isExecutableFile(file);
     if (kind === "yes") return { path: file };
     return kind === "missing" ? { error: "not found", status: 127 } : { error: "Permission denied", status: 126 };
   }
+  // Like dash, an unset PATH searches nowhere.
+  if (pathValue === undefined) return { error: "not found", status: 127 };
   const session = interp.session;
   if (session.pathCacheKey !== pathValue) {
     session.commandPaths.clear();

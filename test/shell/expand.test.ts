@@ -1,0 +1,217 @@
+// Unit tests of the expansion steps: arithmetic, patterns, field splitting,
+// brace expansion, and whole-word expansion against a fake environment.
+
+import { describe, expect, test } from "bun:test";
+import type { Word } from "../../src/shell/ast.ts";
+import { evaluateArithmetic } from "../../src/shell/expand/arith.ts";
+import { expandBraces } from "../../src/shell/expand/brace.ts";
+import type { ExpandEnv } from "../../src/shell/expand/env.ts";
+import { globPattern } from "../../src/shell/expand/glob.ts";
+import { drive, expandWords } from "../../src/shell/expand/index.ts";
+import { matchPattern, replacePattern, trimPattern } from "../../src/shell/expand/pattern.ts";
+import { splitFields } from "../../src/shell/expand/split.ts";
+import { parse } from "../../src/shell/parser/index.ts";
+
+function fakeEnv(vars: Record<string, string>, positional: string[] = []): ExpandEnv & { vars: Record<string, string> } {
+  return {
+    vars,
+    get: (name) => vars[name],
+    set: (name, value) => {
+      vars[name] = value;
+    },
+    special: (name) => (name === "?" ? "0" : name === "0" ? "sh" : undefined),
+    positional,
+    nounset: false,
+    noglob: false,
+    home: () => "/home/u",
+    readDir: (dir) => (dir === "" ? ["a.txt", "b.txt", ".hid", "c.md"] : null),
+  };
+}
+
+describe("arithmetic", () => {
+  test.each([
+    ["1+2*3", 7],
+    ["(1+2)*3", 9],
+    ["7/2", 3],
+    ["-7/2", -3],
+    ["-7%3", -1],
+    ["2**10", 1024],
+    ["1<<4|1", 17],
+    ["0x1f+010", 39],
+    ["16#ff", 255],
+    ["5>3 && 2>1", 1],
+    ["0 || 0", 0],
+    ["!0 + ~0", 0],
+    ["1 ? 2 : 3", 2],
+    ["0 ? 2 : 1 ? 4 : 5", 4],
+    ["1,2,3", 3],
+    ["x", 5],
+    ["x*y", 15],
+    ["expr*2", 8],
+    ["unset_var + 1", 1],
+    ["9223372036854775807 + 1", -9223372036854775808n],
+    ["3 == 3", 1],
+    ["3 != 3", 0],
+    ["5 ^ 1", 4],
+  ] as const)("%s = %p", (source, want) => {
+    const env = fakeEnv({ x: "5", y: "3", expr: "2+2" });
+    expect(evaluateArithmetic(source, env).toString()).toBe(want.toString());
+  });
+
+  test.each([
+    ["x=4", "4", "4"],
+    ["x+=2", "7", "7"],
+    ["x<<=1", "10", "10"],
+    ["x++", "5", "6"],
+    ["++x", "6", "6"],
+    ["x--", "5", "4"],
+    ["y = x = 2", "2", "2"],
+  ])("%s gives %s and sets x to %s", (source, result, after) => {
+    const env = fakeEnv({ x: "5" });
+    expect(evaluateArithmetic(source, env).toString()).toBe(result);
+    expect(env.vars.x).toBe(after);
+  });
+
+  test.each([["1/0", "division by zero"], ["5%0", "division by zero"], ["1+", "expecting primary"], ["(1", 'expecting ")"'], ["08", "invalid number"], ["2 3", "unexpected"]])(
+    "%s fails: %s",
+    (source, message) => {
+      expect(() => evaluateArithmetic(source, fakeEnv({}))).toThrow(message);
+    },
+  );
+
+  test("0 || 1/0 and 1 && ... short-circuit", () => {
+    expect(evaluateArithmetic("1 || 1/0", fakeEnv({})).toString()).toBe("1");
+    expect(evaluateArithmetic("0 && 1/0", fakeEnv({})).toString()).toBe("0");
+    expect(evaluateArithmetic("0 ? 1/0 : 2", fakeEnv({})).toString()).toBe("2");
+  });
+});
+
+describe("patterns", () => {
+  test.each([
+    ["*.txt", "a.txt", true],
+    ["*.txt", "a.md", false],
+    ["?", "ab", false],
+    ["[abc]x", "bx", true],
+    ["[!abc]x", "bx", false],
+    ["[^abc]x", "dx", true],
+    ["[a-c]", "b", true],
+    ["[[:alpha:]]*", "Zed", true],
+    ["[[:digit:]]", "x", false],
+    ["[[:space:]]", " ", true],
+    ["\\*", "*", true],
+    ["\\*", "a", false],
+    ["[", "[", true],
+    ["a[]]b", "a]b", true],
+    ["*", ".hidden", true],
+  ])("%s matches %s: %p", (pattern, text, want) => {
+    expect(matchPattern(pattern, text)).toBe(want);
+  });
+
+  test.each([
+    ["hello.tar.gz", "*.", "#", "tar.gz"],
+    ["hello.tar.gz", "*.", "##", "gz"],
+    ["hello.tar.gz", ".*", "%", "hello.tar"],
+    ["hello.tar.gz", ".*", "%%", "hello"],
+    ["abc", "x", "#", "abc"],
+  ] as const)("trim %s by %s (%s) = %s", (value, pattern, mode, want) => {
+    expect(trimPattern(value, pattern, mode)).toBe(want);
+  });
+
+  test.each([
+    ["aaa", "a", "b", "/", "baa"],
+    ["aaa", "a", "b", "//", "bbb"],
+    ["abcabc", "b*", "X", "/", "aX"],
+    ["abc", "a", "X", "/#", "Xbc"],
+    ["abc", "c", "X", "/%", "abX"],
+  ] as const)("replace in %s: %s -> %s (%s) = %s", (value, pattern, replacement, mode, want) => {
+    expect(replacePattern(value, pattern, replacement, mode)).toBe(want);
+  });
+});
+
+describe("field splitting", () => {
+  const unquoted = (text: string) => [{ text, quoted: false, split: true }];
+  test.each([
+    ["  a  b  ", undefined, ["a", "b"]],
+    ["a:b::c:", ":", ["a", "b", "", "c"]],
+    [" :a", " :", ["", "a"]],
+    ["a : b", " :", ["a", "b"]],
+    ["a b", "", ["a b"]],
+    ["", undefined, []],
+    ["a\tb\nc", undefined, ["a", "b", "c"]],
+  ] as const)("%p with IFS %p", (text, ifs, want) => {
+    expect(splitFields(unquoted(text), ifs).map((f) => f.value)).toEqual([...want]);
+  });
+
+  test("quoted empty text makes a field; an empty expansion does not", () => {
+    expect(splitFields([{ text: "", quoted: true, split: false }], undefined).map((f) => f.value)).toEqual([""]);
+    expect(splitFields([{ text: "", quoted: false, split: true }], undefined)).toEqual([]);
+  });
+});
+
+describe("brace expansion", () => {
+  const words = (source: string): readonly Word[] => {
+    const first = parse(source).body.items[0]?.command;
+    if (first?.kind !== "simple") throw new Error("not a simple command");
+    return first.words;
+  };
+  test.each([
+    ["echo a{b,c}d", ["echo", "abd", "acd"]],
+    ["echo {1..3}", ["echo", "1", "2", "3"]],
+    ["echo {3..1}", ["echo", "3", "2", "1"]],
+    ["echo {01..03}", ["echo", "01", "02", "03"]],
+    ["echo {a..c}", ["echo", "a", "b", "c"]],
+    ["echo {1..10..4}", ["echo", "1", "5", "9"]],
+    ["echo {a,b}{1,2}", ["echo", "a1", "a2", "b1", "b2"]],
+    ["echo {a,{b,c}}", ["echo", "a", "b", "c"]],
+    ["echo {a}", ["echo", "{a}"]],
+    ["echo '{a,b}'", ["echo", "{a,b}"]],
+  ])("%s", (source, want) => {
+    const expanded = drive(expandWords(words(source), fakeEnv({})), () => "");
+    expect(expanded).toEqual(want);
+  });
+
+  test("a word without braces is returned as is", () => {
+    const [word] = words("plain");
+    if (word === undefined) throw new Error("no word");
+    expect(expandBraces(word)).toEqual([word]);
+  });
+});
+
+describe("globbing", () => {
+  const tree: Record<string, string[]> = { "": ["a.txt", "b.txt", ".hid", "sub"], sub: ["x.txt", "y.md"], "/": ["etc"], "/etc": ["passwd"] };
+  const readDir = (dir: string) => tree[dir] ?? null;
+  test.each([
+    ["*.txt", ["a.txt", "b.txt"]],
+    [".*", [".", "..", ".hid"]],
+    ["*/*.txt", ["sub/x.txt"]],
+    ["/e*/p*", ["/etc/passwd"]],
+    ["*.none", null],
+    ["\\*.txt", null],
+  ] as const)("%s", (pattern, want) => {
+    expect(globPattern(pattern, readDir)).toEqual(want === null ? null : [...want]);
+  });
+});
+
+describe("whole words", () => {
+  test.each([
+    ['echo "$@"', ["a b", "c"], ["echo", "a b", "c"]],
+    ["echo $@", ["a b", "c"], ["echo", "a", "b", "c"]],
+    ['echo "$*"', ["a", "b"], ["echo", "a b"]],
+    ['echo "x$@y"', ["a", "b"], ["echo", "xa", "by"]],
+    ['echo "$@"', [], ["echo"]],
+    ['echo ""', [], ["echo", ""]],
+    ["echo ${v:-a b}", [], ["echo", "a", "b"]],
+    ['echo "${v:-a b}"', [], ["echo", "a b"]],
+    ["echo ~/x", [], ["echo", "/root/x"]],
+    ["echo *.txt", [], ["echo", "a.txt", "b.txt"]],
+    ['echo "*.txt"', [], ["echo", "*.txt"]],
+    ["echo ${#HOME}", [], ["echo", "5"]],
+    ["echo $((2+3))", [], ["echo", "5"]],
+    ["echo $(cmd)", [], ["echo", "out", "put"]],
+  ])("%s with %p", (source, positional, want) => {
+    const first = parse(source).body.items[0]?.command;
+    if (first?.kind !== "simple") throw new Error("not a simple command");
+    const env = fakeEnv({ HOME: "/root", IFS: " \t\n" }, [...positional]);
+    expect(drive(expandWords(first.words, env), () => "out put\n\n")).toEqual(want);
+  });
+});
