@@ -347,7 +347,7 @@ export class Lexer {
 
   private opToken(op: Operator, offset: number, fd: number | undefined): OperatorToken {
     const s = this.scanner;
-    const token = { kind: "op", op, start: s.posAt(offset), end: s.posAt(s.pos), offset } as const;
+    const token: OperatorToken = { kind: "op", op, start: s.posAt(offset), end: s.posAt(s.pos), offset };
     return fd === undefined ? token : { ...token, fd };
   }
 

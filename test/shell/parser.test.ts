@@ -248,6 +248,7 @@ describe("redirections", () => {
     ["a > f", "[(a >f)]"],
     ["a >f <g >>h >|i <>j", "[(a >f <g >>h >|i <>j)]"],
     ["a 2>&1 >&2 <&- 3<&0", "[(a 2>&1 >&2 <&- 3<&0)]"],
+    ["a >&$fd 2>&\"1\" 3>&10", '[(a >&${fd} 2>&"1" 3>&10)]'],
     ["a 2 >f", "[(a 2 >f)]"],
     ["a x2>f", "[(a x2 >f)]"],
     ["a 10>f", "[(a 10>f)]"],
@@ -331,6 +332,8 @@ describe("syntax errors", () => {
     ["echo a\nthen", '"then" unexpected', 2, 1, false],
     ["[[ a ", 'end of file unexpected (expecting "]]")', 1, 6, true],
     ["{ a; } b", '"b" unexpected', 1, 8, false],
+    ["echo x >&bad", "Bad fd number", 1, 10, false],
+    ["echo x 2<&1x", "Bad fd number", 1, 11, false],
   ])("%j", (source, message, line, column, incomplete) => {
     const e = syntaxError(source);
     expect({ detail: e.detail, line: e.line, column: e.column, incomplete: e.incomplete }).toEqual({
@@ -350,9 +353,20 @@ describe("tilde", () => {
     ["echo ~+ ~-", "[(echo ~+ ~-)]"],
     ["x=~/a:~b/c:d~ y=a:~", "[(x=~/a:~b/c:d~ y=a:~)]"],
     ["echo x=~/a", "[(echo x=~/a)]"],
+    ["export x=~/a:~ y=~ -p ~", "[(export x=~/a:~ y=~ -p ~)]"],
+    ["local x=~'q' y=a", "[(local x=~'q' y=a)]"],
     ["x=a~:~'q'", "[(x=a~:~'q')]"],
   ])("%j", (source, want) => {
     expect(show(source)).toBe(want);
+  });
+
+  test("declaration utilities get assignment tildes in their operands", () => {
+    const c = parse("export V=~/x W=~u").body.items[0]?.command;
+    expect(c?.kind === "simple" ? c.words.map((w) => w.parts) : undefined).toEqual([
+      [{ kind: "literal", value: "export" }],
+      [{ kind: "literal", value: "V=" }, { kind: "tilde", user: "" }, { kind: "literal", value: "/x" }],
+      [{ kind: "literal", value: "W=" }, { kind: "tilde", user: "u" }],
+    ]);
   });
 
   test("tilde parts are distinct from literal text", () => {

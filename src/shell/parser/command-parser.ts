@@ -20,11 +20,18 @@ const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"
 /** Reserved words that open a compound command. */
 const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
 
-const REDIRECT_OPS = new Set<string>([
+const REDIRECT_OPS: ReadonlySet<string> = new Set<RedirOp>([
   "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>",
 ]);
 
+function isRedirOp(op: string): op is RedirOp {
+  return REDIRECT_OPS.has(op);
+}
+
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
+
+/** Utilities whose `NAME=value` operands are expanded like assignments. */
+const DECLARATION_UTILITIES = new Set(["export", "readonly", "local", "declare", "typeset"]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -287,7 +294,7 @@ export class CommandParser {
   }
 
   isRedirect(t: Token): boolean {
-    return t.kind === "op" && REDIRECT_OPS.has(t.op);
+    return t.kind === "op" && isRedirOp(t.op);
   }
 
   private parseSimple(): Command {
@@ -323,7 +330,9 @@ export class CommandParser {
       words.push(t.word);
     }
     if (assigns.length + words.length + redirs.length === 0) throw this.unexpected(this.peek());
-    const command: SimpleCommand = { kind: "simple", start, end: this.lastEnd, assigns, words, redirs };
+    const command: SimpleCommand = {
+      kind: "simple", start, end: this.lastEnd, assigns, words: declarationWords(words), redirs,
+    };
     return command;
   }
 
@@ -339,9 +348,13 @@ export class CommandParser {
 
   parseRedirect(): Redirect {
     const opToken = this.take();
-    if (opToken.kind !== "op") throw this.unexpected(opToken);
+    if (opToken.kind !== "op" || !isRedirOp(opToken.op)) throw this.unexpected(opToken);
+    const op = opToken.op;
     const target = this.takeWord();
-    const op = opToken.op as RedirOp;
+    // dash: a literal `>&word` must name an fd (or `-`); expansions are checked when run.
+    if ((op === "<&" || op === ">&") && target.literal !== undefined && !/^(?:\d+|-)$/.test(target.literal)) {
+      throw new ShellSyntaxError("Bad fd number", target.start.line, target.start.column);
+    }
     const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
     if (opToken.fd !== undefined) redirect.fd = opToken.fd;
     if (op === "<<" || op === "<<-") {
@@ -386,22 +399,45 @@ export class CommandParser {
 
 /** `NAME=value` / `NAME+=value` before the command name; the value gets assignment tildes. */
 function toAssignment(t: WordToken): Assign | undefined {
-  const first = t.word.parts[0];
+  const split = splitAssignment(t.word);
+  if (split === undefined) return undefined;
+  return { start: t.start, end: t.end, name: split.name, append: split.append, value: split.value };
+}
+
+/** `NAME=value` / `NAME+=value` split at the `=`; the value gets assignment tildes (XCU 2.6.1). */
+function splitAssignment(word: Word): { name: string; append: boolean; prefix: string; value: Word } | undefined {
+  const first = word.parts[0];
   if (first?.kind !== "literal") return undefined;
   const m = ASSIGNMENT.exec(first.value);
   if (m === null) return undefined;
   const rest = first.value.slice(m[0].length);
   const parts: WordPart[] = rest === "" ? [] : [{ kind: "literal", value: rest }];
-  parts.push(...t.word.parts.slice(1));
-  const s = t.start;
+  parts.push(...word.parts.slice(1));
+  const s = word.start;
   const valueStart = { offset: s.offset + m[0].length, line: s.line, column: s.column + m[0].length };
   return {
-    start: t.start,
-    end: t.end,
     name: m[1] ?? "",
     append: m[2] === "+",
-    value: { start: valueStart, end: t.end, parts: applyTilde(parts, true) },
+    prefix: m[0],
+    value: { start: valueStart, end: word.end, parts: applyTilde(parts, true) },
   };
+}
+
+/**
+ * Arguments of declaration utilities (`export V=~/x`) that look like
+ * assignments get assignment tildes too, as dash and bash do; the word keeps
+ * its shape (`V=` stays literal text in front of the value's parts).
+ */
+function declarationWords(words: readonly Word[]): Word[] {
+  const name = words[0]?.parts[0];
+  const isDeclaration =
+    words[0]?.parts.length === 1 && name?.kind === "literal" && DECLARATION_UTILITIES.has(name.value);
+  if (!isDeclaration) return [...words];
+  return words.map((word, index) => {
+    const split = index === 0 ? undefined : splitAssignment(word);
+    if (split === undefined || !split.value.parts.some((p) => p.kind === "tilde")) return word;
+    return { ...word, parts: [{ kind: "literal", value: split.prefix }, ...split.value.parts] };
+  });
 }
 
 /** XCU 2.7.4: the delimiter is the word after quote removal; any quoting makes the body literal. */
