@@ -123,8 +123,9 @@ class Formatter {
       case "u":
       case "x":
       case "X": {
-        let n = this.number(this.next());
-        if (n < 0) n = Number(BigInt.asUintN(64, BigInt(n)));
+        const signed = this.number(this.next());
+        // Unsigned conversions show a negative number as its 64-bit two's complement.
+        const n = signed < 0 ? BigInt.asUintN(64, BigInt(signed)) : signed;
         body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision);
         if (d.conversion === "X") body = body.toUpperCase();
         if (flags.includes("#") && n !== 0) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
@@ -137,8 +138,8 @@ class Formatter {
   }
 }
 
-function integer(n: number, base: number, flags: string, precision: number | undefined): string {
-  let digits = Math.abs(Math.trunc(n)).toString(base);
+function integer(n: number | bigint, base: number, flags: string, precision: number | undefined): string {
+  let digits = (typeof n === "bigint" ? n : Math.abs(Math.trunc(n))).toString(base);
   if (precision !== undefined) digits = precision === 0 && n === 0 ? "" : digits.padStart(precision, "0");
   const sign = n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   return sign + digits;

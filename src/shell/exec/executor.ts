@@ -47,7 +47,12 @@ export class Interp implements ExpandEnv {
   // ---------------------------------------------------------------- ExpandEnv
 
   get(name: string): string | undefined {
-    return this.state.vars.get(name);
+    const value = this.state.vars.get(name);
+    if (value !== undefined) return value;
+    // Dynamic variables of bash/dash, computed when not assigned.
+    if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
+    if (name === "LINENO") return String(this.currentLine);
+    return undefined;
   }
 
   set(name: string, value: string): void {
