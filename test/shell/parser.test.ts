@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Command, List, Redirect, TestExpr, Word, WordPart } from "../../src/shell/ast.ts";
+import type { Command, List, Pos, Redirect, TestExpr, Word, WordPart } from "../../src/shell/ast.ts";
 import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import { parse, Parser, type ParseOptions } from "../../src/shell/parser/index.ts";
 
@@ -480,14 +480,15 @@ describe("Parser.next: one command line at a time", () => {
   test("an alias defined after line 1 applies on line 2", () => {
     const defined = new Map<string, string>();
     const parser = new Parser("alias ll='ls -l'\nll\nll", { aliases: (name) => defined.get(name) });
-    expect(list(parser.next() ?? { kind: "list", items: [], start: pos0, end: pos0 })).toBe("[(alias ll='ls -l')]");
+    const next = (): string | null => {
+      const l = parser.next();
+      return l === null ? null : list(l);
+    };
+    expect(next()).toBe("[(alias ll='ls -l')]");
     defined.set("ll", "ls -l");
-    const second = parser.next();
-    expect(second === null ? null : list(second)).toBe("[(ls -l)]");
+    expect(next()).toBe("[(ls -l)]");
     defined.delete("ll");
-    const third = parser.next();
-    expect(third === null ? null : list(third)).toBe("[(ll)]");
-    expect(parser.next()).toBeNull();
+    expect([next(), next()]).toEqual(["[(ll)]", null]);
   });
 
   test("a syntax error on a later line is raised only when that line is read", () => {
@@ -497,11 +498,7 @@ describe("Parser.next: one command line at a time", () => {
   });
 });
 
-const pos0 = { offset: 0, line: 1, column: 1 };
-
-function at(offset: number, line: number, column: number): { offset: number; line: number; column: number } {
-  return { offset, line, column };
-}
+const at = (offset: number, line: number, column: number): Pos => ({ offset, line, column });
 
 describe("positions", () => {
   test("simple command and its words", () => {

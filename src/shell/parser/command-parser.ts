@@ -33,6 +33,7 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 /** Utilities whose `NAME=value` operands are expanded like assignments. */
 const DECLARATION_UTILITIES = new Set(["export", "readonly", "local", "declare", "typeset"]);
 
+/** Redirect nodes are built here and get their here-doc body once the lexer reads it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A lexer wired to a word parser whose `$(…)` and backquotes recurse into this grammar. */
@@ -50,7 +51,8 @@ export function createLexer(scanner: Scanner, options: ParseOptions, guard: Nest
   return lexer;
 }
 
-export function describe(t: Token): string {
+/** A token as dash names it in "… unexpected" messages. */
+export function describeToken(t: Token): string {
   if (t.kind === "word") return `"${t.raw}"`;
   if (t.kind === "op") return `"${t.op}"`;
   return t.kind === "eof" ? "end of file" : "newline";
@@ -131,7 +133,7 @@ export class CommandParser {
   unexpected(t: Token, expecting?: string): ShellSyntaxError {
     const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
     return new ShellSyntaxError(
-      `${describe(t)} unexpected${suffix}`,
+      `${describeToken(t)} unexpected${suffix}`,
       t.start.line,
       t.start.column,
       t.kind === "eof",
