@@ -10,11 +10,11 @@ let daemon: TestDaemon;
 
 beforeAll(async () => {
   daemon = await new TestDaemon("pool").start();
-});
+}, 30_000);
 
 afterAll(async () => {
   await daemon.stop();
-});
+}, 30_000);
 
 /** Send raw bytes (optionally half-closing), collect every message until the daemon closes. */
 async function sendRaw(bytes: Uint8Array, halfClose: boolean): Promise<Message[]> {

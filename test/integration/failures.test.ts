@@ -11,7 +11,7 @@ let daemon: TestDaemon | undefined;
 afterEach(async () => {
   await daemon?.stop();
   daemon = undefined;
-});
+}, 30_000);
 
 test("kill -9 of a worker mid-command: the client gets a clear error, the pool replaces the worker", async () => {
   daemon = await new TestDaemon("pool").start();

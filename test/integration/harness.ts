@@ -15,6 +15,10 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+export interface BinaryRunResult extends RunResult {
+  readonly stdoutBytes: Uint8Array;
+}
+
 export interface RunOptions {
   readonly stdin?: string | Uint8Array;
   readonly cwd?: string;
@@ -39,7 +43,7 @@ export interface Status {
 }
 
 /** Run dist/rushd with args; resolves when it exits. */
-export async function runRushd(args: readonly string[], env: Record<string, string>, options: RunOptions = {}): Promise<RunResult> {
+export async function runRushd(args: readonly string[], env: Record<string, string>, options: RunOptions = {}): Promise<BinaryRunResult> {
   const child = Bun.spawn([RUSHD, ...args], {
     cwd: options.cwd,
     env: { ...env, ...options.env },
@@ -47,8 +51,8 @@ export async function runRushd(args: readonly string[], env: Record<string, stri
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { status, stdout, stderr };
+  const [stdoutBytes, stderr, status] = await Promise.all([new Response(child.stdout).bytes(), new Response(child.stderr).text(), child.exited]);
+  return { status, stdout: new TextDecoder().decode(stdoutBytes), stderr, stdoutBytes };
 }
 
 export class TestDaemon {
@@ -78,12 +82,16 @@ export class TestDaemon {
   }
 
   /** `rushd -c script [name args…]` through this daemon. */
-  sh(script: string, options: RunOptions & { args?: readonly string[] } = {}): Promise<RunResult> {
-    return runRushd(["-c", script, ...(options.args ?? [])], this.env, options);
+  /** `rushd -c script [args…]`; the result has text stdout, or also the raw bytes with `binary: true`. */
+  sh(script: string, options: RunOptions & { args?: readonly string[]; binary: true }): Promise<BinaryRunResult>;
+  sh(script: string, options?: RunOptions & { args?: readonly string[] }): Promise<RunResult>;
+  async sh(script: string, options: RunOptions & { args?: readonly string[]; binary?: boolean } = {}): Promise<RunResult> {
+    return this.run(["-c", script, ...(options.args ?? [])], options, options.binary === true);
   }
 
-  run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    return runRushd(args, this.env, options);
+  async run(args: readonly string[], options: RunOptions = {}, binary = false): Promise<BinaryRunResult | RunResult> {
+    const result = await runRushd(args, this.env, options);
+    return binary ? result : { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
   async status(): Promise<Status> {

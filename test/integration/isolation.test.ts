@@ -17,11 +17,11 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     clientDir = join(daemon.dir, "client-cwd");
     mkdirSync(clientDir);
     clientDir = realpathSync(clientDir);
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await daemon.stop();
-  });
+  }, 30_000);
 
   test("cd does not carry over; the session runs in the client's cwd", async () => {
     expect(await daemon.sh("cd /tmp && pwd", { cwd: clientDir })).toEqual({ status: 0, stdout: "/tmp\n", stderr: "" });

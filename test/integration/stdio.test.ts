@@ -1,7 +1,14 @@
 // Output streamed as produced, stdin forwarded only on demand, nothing lost.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RUSHD, TestDaemon } from "./harness.ts";
+import { RUSHD, TestDaemon, type RunResult } from "./harness.ts";
+
+/** Run a script under dash, the way a user's shell script would call rushd -c. */
+async function outerShell(script: string, env: Record<string, string>): Promise<RunResult> {
+  const child = Bun.spawn(["/bin/sh", "-c", script], { env, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { status, stdout, stderr };
+}
 
 describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
   let daemon: TestDaemon;
@@ -12,7 +19,7 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
 
   afterAll(async () => {
     await daemon.stop();
-  });
+  }, 30_000);
 
   test("stdin reaches an external command", async () => {
     expect(await daemon.sh("cat", { stdin: "abc\n" })).toEqual({ status: 0, stdout: "abc\n", stderr: "" });
@@ -20,18 +27,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
 
   test("stdin is read only as far as the command reads it", async () => {
     const script = `printf 'a\\nb\\n' | { '${RUSHD}' -c 'read x; echo $x'; '${RUSHD}' -c 'read y; echo $y'; }`;
-    const result = await daemon.run(["--no-daemon", "-c", script]);
-    expect(result).toEqual({ status: 0, stdout: "a\nb\n", stderr: "" });
+    expect(await outerShell(script, daemon.env)).toEqual({ status: 0, stdout: "a\nb\n", stderr: "" });
   });
 
   test("a while-read loop around rushd -c loses no lines", async () => {
     const script = `printf '1\\n2\\n3\\n' | while read l; do '${RUSHD}' -c 'echo "got $1"' sh "$l"; done`;
-    expect((await daemon.run(["--no-daemon", "-c", script])).stdout).toBe("got 1\ngot 2\ngot 3\n");
+    expect((await outerShell(script, daemon.env)).stdout).toBe("got 1\ngot 2\ngot 3\n");
   });
 
   test("stdout and stderr keep their bytes and streams", async () => {
-    const result = await daemon.sh("echo out; echo err >&2; printf '\\001\\377'");
-    expect(result.stdout).toBe("out\n\u0001\uFFFD");
+    const result = await daemon.sh("echo out; echo err >&2; /usr/bin/printf '\\001\\377\\000x'", { binary: true });
+    expect([...result.stdoutBytes]).toEqual([..."out\n"].map((c) => c.charCodeAt(0)).concat([1, 255, 0, 120]));
     expect(result.stderr).toBe("err\n");
   });
 
@@ -51,7 +57,8 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     const reader = child.stdout.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("first\n");
-    await Bun.write(fifo, "go\n");
+    // A blocking open of the fifo for writing: it waits for the command's `read x <` to open it.
+    expect(await Bun.spawn(["sh", "-c", `echo go > '${fifo}'`]).exited).toBe(0);
     let rest = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toBe("second\n");
