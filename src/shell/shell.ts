@@ -44,8 +44,7 @@ export class Shell {
     if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
     if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
     vars.set("OPTIND", "1");
-    vars.set("PPID", String(process.ppid));
-    vars.set("PWD", options.cwd);
+    if (vars.get("PWD") !== options.cwd) vars.set("PWD", options.cwd);
     for (const letter of options.flags ?? []) {
       const name = optionForLetter(letter);
       if (name !== undefined) setOption(state.options, name, true);

@@ -190,14 +190,15 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
 
 function runExternal(interp: Interp, argv: readonly string[], assignments: readonly Assignment[]): Status {
   const name = argv[0] ?? "";
-  let env = interp.state.vars.environment();
+  let env: Readonly<Record<string, string>> = interp.state.vars.environment();
   let pathValue: string | undefined;
   if (assignments.length > 0) {
-    env = { ...env };
+    const withAssignments: Record<string, string> = { ...env };
     for (const [variable, value] of assignments) {
-      env[variable] = value;
+      withAssignments[variable] = value;
       if (variable === "PATH") pathValue = value;
     }
+    env = withAssignments;
   }
   const found = findCommand(interp, name, pathValue);
   if ("error" in found) return interp.fail(`${name}: ${found.error}`, found.status);

@@ -128,7 +128,7 @@ function outputOption(target: FdTarget | undefined): StdioOption {
 }
 
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
-export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Record<string, string>): Promise<number> {
+export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
   const fds = interp.state.fds;
   const stdinTarget = fds.get(0);
   const stdoutTarget = fds.get(1);

@@ -1,7 +1,11 @@
 // Shell variables: value, export and read-only flags, and the environment
-// handed to external commands (built on demand, cached until an exported
-// variable changes). Entries are immutable records, so a subshell's copy is
-// one shallow `Map` copy.
+// handed to external commands.
+//
+// The initial environment is not copied: it stays the read-only base, and
+// every change goes to an overlay (`null` marks a deleted variable). Making a
+// shell costs nothing per environment variable, and as long as no exported
+// variable changes, externals get the base object itself. Entries are
+// immutable records, so a subshell's copy is one shallow copy of the overlay.
 //
 // Imports nothing from the executor.
 
@@ -19,95 +23,99 @@ export class ReadonlyError extends Error {
   }
 }
 
-export class Variables {
-  private environmentCache: Record<string, string> | null = null;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-  private constructor(private readonly map: Map<string, Variable>) {}
+export class Variables {
+  /** The environment for externals; null when it must be rebuilt. */
+  private environmentCache: Readonly<Record<string, string>> | null;
+
+  private constructor(
+    private readonly base: Readonly<Record<string, string>>,
+    private readonly overlay: Map<string, Variable | null>,
+    environment: Readonly<Record<string, string>> | null,
+  ) {
+    this.environmentCache = environment;
+  }
 
   /** The initial variables: everything in the environment, exported. */
   static fromEnvironment(env: Readonly<Record<string, string>>): Variables {
-    const map = new Map<string, Variable>();
-    for (const name in env) {
-      const value = env[name];
-      if (value !== undefined) map.set(name, { value, exported: true, readonly: false });
-    }
-    return new Variables(map);
+    return new Variables(env, new Map(), env);
   }
 
   clone(): Variables {
-    const copy = new Variables(new Map(this.map));
-    copy.environmentCache = this.environmentCache;
-    return copy;
+    return new Variables(this.base, new Map(this.overlay), this.environmentCache);
   }
 
   get(name: string): string | undefined {
-    return this.map.get(name)?.value;
+    const changed = this.overlay.get(name);
+    if (changed !== undefined) return changed === null ? undefined : changed.value;
+    return hasOwn.call(this.base, name) ? this.base[name] : undefined;
   }
 
   entry(name: string): Variable | undefined {
-    return this.map.get(name);
+    const changed = this.overlay.get(name);
+    if (changed !== undefined) return changed ?? undefined;
+    if (!hasOwn.call(this.base, name)) return undefined;
+    return { value: this.base[name], exported: true, readonly: false };
+  }
+
+  private put(name: string, entry: Variable | undefined, touchesEnvironment: boolean): void {
+    this.overlay.set(name, entry ?? null);
+    if (touchesEnvironment) this.environmentCache = null;
   }
 
   /** Put back a saved entry (or remove the variable), bypassing read-only: for `local` and prefix assignments. */
   restore(name: string, saved: Variable | undefined): void {
-    const current = this.map.get(name);
-    if (saved === undefined) this.map.delete(name);
-    else this.map.set(name, saved);
-    if (current?.exported === true || saved?.exported === true) this.environmentCache = null;
+    const current = this.entry(name);
+    this.put(name, saved, current?.exported === true || saved?.exported === true);
   }
 
   set(name: string, value: string, exportIt = false): void {
-    const current = this.map.get(name);
-    if (current === undefined) {
-      this.map.set(name, { value, exported: exportIt, readonly: false });
-      if (exportIt) this.environmentCache = null;
-      return;
-    }
-    if (current.readonly) throw new ReadonlyError(name);
-    const exported = current.exported || exportIt;
-    this.map.set(name, { value, exported, readonly: false });
-    if (exported) this.environmentCache = null;
+    const current = this.entry(name);
+    if (current?.readonly === true) throw new ReadonlyError(name);
+    const exported = exportIt || current?.exported === true;
+    this.put(name, { value, exported, readonly: false }, exported);
   }
 
   unset(name: string): void {
-    const current = this.map.get(name);
+    const current = this.entry(name);
     if (current === undefined) return;
     if (current.readonly) throw new ReadonlyError(name);
-    this.map.delete(name);
-    if (current.exported) this.environmentCache = null;
+    this.put(name, undefined, current.exported);
   }
 
   /** Mark exported (and optionally assign). */
   markExported(name: string, value?: string): void {
-    const current = this.map.get(name);
+    const current = this.entry(name);
     if (current?.readonly === true && value !== undefined) throw new ReadonlyError(name);
-    this.map.set(name, { value: value ?? current?.value, exported: true, readonly: current?.readonly ?? false });
-    this.environmentCache = null;
+    this.put(name, { value: value ?? current?.value, exported: true, readonly: current?.readonly ?? false }, true);
   }
 
   /** Mark read-only (and optionally assign first). */
   markReadonly(name: string, value?: string): void {
-    const current = this.map.get(name);
+    const current = this.entry(name);
     if (current?.readonly === true && value !== undefined) throw new ReadonlyError(name);
-    this.map.set(name, { value: value ?? current?.value, exported: current?.exported ?? false, readonly: true });
-    if (current?.exported === true) this.environmentCache = null;
-  }
-
-  /** Declare without a value (`local x`): keeps nothing of an outer value. */
-  declare(name: string, entry: Variable): void {
-    this.map.set(name, entry);
-    this.environmentCache = null;
+    this.put(name, { value: value ?? current?.value, exported: current?.exported ?? false, readonly: true }, current?.exported === true);
   }
 
   names(): string[] {
-    return [...this.map.keys()].sort();
+    const names = new Set(Object.keys(this.base));
+    for (const [name, entry] of this.overlay) {
+      if (entry === null) names.delete(name);
+      else names.add(name);
+    }
+    return [...names].sort();
   }
 
   /** The environment of external commands: every exported variable that has a value. */
-  environment(): Record<string, string> {
+  environment(): Readonly<Record<string, string>> {
     if (this.environmentCache !== null) return this.environmentCache;
     const env: Record<string, string> = {};
-    for (const [name, variable] of this.map) if (variable.exported && variable.value !== undefined) env[name] = variable.value;
+    for (const name in this.base) {
+      const value = this.base[name];
+      if (value !== undefined && !this.overlay.has(name)) env[name] = value;
+    }
+    for (const [name, entry] of this.overlay) if (entry !== null && entry.exported && entry.value !== undefined) env[name] = entry.value;
     this.environmentCache = env;
     return env;
   }
