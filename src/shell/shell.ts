@@ -11,6 +11,7 @@ import { Interp } from "./exec/executor.ts";
 import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
 import { CancelToken, Session } from "./exec/session.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
+import { signalNumber } from "./exec/signals.ts";
 import { Variables } from "./exec/vars.ts";
 
 /** Output of the session: once the session is disposed, late writers (background jobs) are dropped. */
@@ -104,8 +105,11 @@ export class Shell {
   signal(name: string): void {
     if (this.running === 0) return;
     const signal = name.startsWith("SIG") ? name : `SIG${name}`;
-    for (const child of this.session.foreground) child.kill(signal as NodeJS.Signals);
+    const number = signalNumber(signal);
+    if (number === 0) return;
+    for (const child of this.session.foreground) child.kill(number);
     this.session.pendingSignals.push(signal);
+    this.session.wakeSignalWaiters();
   }
 
   /** End of session: close the fds it opened, drop traps, detach background jobs. Idempotent. */

@@ -100,7 +100,7 @@ test("signal() forwards to the foreground command and ends the shell with 128+N"
   const { shell, stdout } = makeShell();
   const running = shell.run("sh -c 'echo started; exec sleep 5'; echo after");
   // Wait for the child to announce itself, then interrupt it.
-  for (let i = 0; i < 500 && !stdout.text().includes("started"); i++) await Bun.sleep(10);
+  await stdout.waitFor("started");
   shell.signal("SIGINT");
   expect(await running).toBe(130);
   expect(stdout.text()).toBe("started\n");
@@ -110,7 +110,7 @@ test("signal() forwards to the foreground command and ends the shell with 128+N"
 test("a trapped signal runs its trap and the shell goes on", async () => {
   const { shell, stdout } = makeShell();
   const running = shell.run("trap 'echo caught' INT; sh -c 'echo started; exec sleep 5'; echo after $?");
-  for (let i = 0; i < 500 && !stdout.text().includes("started"); i++) await Bun.sleep(10);
+  await stdout.waitFor("started");
   shell.signal("SIGINT");
   expect(await running).toBe(0);
   expect(stdout.text()).toBe("started\ncaught\nafter 130\n");
@@ -130,6 +130,16 @@ function fdsOpenOn(suffix: string): number {
   return count;
 }
 
+test("a signal interrupts `wait`, which returns 128+N after the trap runs", async () => {
+  const { shell, stdout } = makeShell();
+  const running = shell.run("trap 'echo caught' USR1; sh -c 'echo started; exec sleep 5' & wait; echo after $?; kill $!");
+  await stdout.waitFor("started");
+  shell.signal("SIGUSR1");
+  expect(await running).toBe(0);
+  expect(stdout.text()).toBe("started\ncaught\nafter 138\n");
+  await shell.dispose();
+});
+
 test("dispose closes fds the session opened with exec", async () => {
   const dir = fs.mkdtempSync(join(tmpdir(), "rushd-exec-"));
   const { shell } = makeShell({ cwd: dir });
@@ -144,7 +154,7 @@ test("dispose closes fds the session opened with exec", async () => {
 test("a background job stops writing to the session once it is disposed", async () => {
   const { shell, stdout } = makeShell();
   expect(await shell.run("(echo early; while :; do echo tick; done) & echo fg")).toBe(0);
-  for (let i = 0; i < 1000 && !stdout.text().includes("tick"); i++) await new Promise((resolve) => setImmediate(resolve));
+  await stdout.waitFor("tick");
   await shell.dispose();
   const atDispose = stdout.text();
   // Let the job's loop reach its next checkpoints (event-loop turns, not time).

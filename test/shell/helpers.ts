@@ -5,8 +5,19 @@ import type { InputSource, OutputSink, ShellHost, ShellOptions } from "../../src
 
 export class CaptureSink implements OutputSink {
   private readonly chunks: Uint8Array[] = [];
+  private readonly waiters: { text: string; resolve: () => void }[] = [];
   write(chunk: Uint8Array): void {
     this.chunks.push(chunk.slice());
+    const text = this.text();
+    for (const waiter of this.waiters.splice(0)) {
+      if (text.includes(waiter.text)) waiter.resolve();
+      else this.waiters.push(waiter);
+    }
+  }
+  /** Resolves once the output contains `text` (an event to await instead of polling). */
+  waitFor(text: string): Promise<void> {
+    if (this.text().includes(text)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ text, resolve }));
   }
   text(): string {
     return new TextDecoder().decode(Buffer.concat(this.chunks));

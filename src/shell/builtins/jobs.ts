@@ -14,6 +14,20 @@ function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
   return /^\d+$/.test(spec) ? jobs.byPid(Number(spec)) : undefined;
 }
 
+/** A job's status, or 128+N if a signal reaches the shell first (its trap then runs). */
+async function waitFor(ctx: BuiltinContext, job: Job): Promise<number> {
+  const session = ctx.interp.session;
+  const signal = session.nextSignal();
+  try {
+    const status = await Promise.race([job.done, signal.arrived.then(() => undefined)]);
+    if (status !== undefined) return status;
+    const name = session.pendingSignals[0] ?? "SIGTERM";
+    return 128 + (lookupSignal(name) ?? 15);
+  } finally {
+    signal.cancel();
+  }
+}
+
 export const wait = defineBuiltin({
   name: "wait",
   flags: {},
@@ -21,7 +35,8 @@ export const wait = defineBuiltin({
     const jobs = ctx.interp.session.jobs;
     if (operands.length === 0) {
       for (const job of jobs.all()) {
-        await job.done;
+        const status = await waitFor(ctx, job);
+        if (job.status === undefined) return status;
         jobs.remove(job);
       }
       return 0;
@@ -33,7 +48,8 @@ export const wait = defineBuiltin({
         status = 127;
         continue;
       }
-      status = await job.done;
+      status = await waitFor(ctx, job);
+      if (job.status === undefined) return status;
       jobs.remove(job);
     }
     return status;
@@ -68,7 +84,10 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
   // `kill $$`: the shell lives inside a host process it must not kill; the signal goes to the shell itself.
   // `kill 0` and process groups would hit the host too: they also mean the shell itself here.
   if (Number(target) === ctx.interp.session.pid || Number(target) <= 0) {
-    if (signal !== 0) ctx.interp.session.pendingSignals.push(`SIG${signalName(signal) ?? "TERM"}`);
+    if (signal !== 0) {
+      ctx.interp.session.pendingSignals.push(`SIG${signalName(signal) ?? "TERM"}`);
+      ctx.interp.session.wakeSignalWaiters();
+    }
     return true;
   }
   try {

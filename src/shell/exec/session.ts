@@ -28,6 +28,24 @@ export class Session {
   disposed = false;
   readonly pid = process.pid;
 
+  private readonly signalWaiters = new Set<() => void>();
+
+  /** Resolves at the next signal `Shell.signal` delivers (`wait` returns early on one, XCU wait). */
+  nextSignal(): { readonly arrived: Promise<void>; cancel(): void } {
+    let wake: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.signalWaiters.add(wake);
+    return { arrived, cancel: () => this.signalWaiters.delete(wake) };
+  }
+
+  wakeSignalWaiters(): void {
+    const waiters = [...this.signalWaiters];
+    this.signalWaiters.clear();
+    for (const wake of waiters) wake();
+  }
+
   constructor(
     readonly argv0: string,
     readonly host: ShellHost,
