@@ -134,13 +134,7 @@ export class LeaseConnection {
     }
     const env = init.env ?? this.previousEnv;
     this.previousEnv = env;
-    try {
-      this.state.enterSession(init.cwd, init.umask);
-    } catch (error) {
-      this.state.reset();
-      const reason = error instanceof Error ? error.message : String(error);
-      return this.connection.fail(new ProtocolError("BAD_FIELD", `cannot start a session in ${init.cwd}: ${reason}`), id);
-    }
+    this.state.enterSession(init.umask);
     // Output and stdin requests are tagged with the id of the Execute they belong to.
     const tag = { requestId: id };
     const input = new RemoteInput(this.connection, () => tag.requestId);

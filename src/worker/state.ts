@@ -61,9 +61,12 @@ export class WorkerState {
     else process.env[key] = value;
   }
 
-  /** Bind the process to a session's start: its cwd (children and relative paths) and umask (inherited by children). */
-  enterSession(cwd: string, umask: number): void {
-    if (cwd !== this.snapshot.cwd) this.chdir(cwd);
+  /**
+   * Bind the process to a session: its umask, which children inherit. The
+   * session's cwd is not bound: the executor keeps its own and passes it to
+   * every child, which saves two chdir(2) calls (~5 µs) per session.
+   */
+  enterSession(umask: number): void {
     if (umask !== this.snapshot.umask) this.setUmask(umask);
   }
 

@@ -49,7 +49,8 @@ describe("WorkerState", () => {
   });
 
   test("reset restores cwd and umask", () => {
-    state.enterSession(dir, 0o077);
+    state.chdir(dir);
+    state.enterSession(0o077);
     expect(process.cwd()).toBe(dir);
     expect(state.getUmask()).toBe(0o077);
     expect(state.verify()).toContain(`cwd is ${dir}, expected ${state.snapshot.cwd}`);
