@@ -1,6 +1,7 @@
 // The shell's public API, for the CLI and the worker.
 
 export { Shell } from "./shell.ts";
+export { defaultHandlers, type Handlers, type OpenFlags } from "./exec/handlers.ts";
 export { parse, Parser } from "./parser/index.ts";
 export { ShellSyntaxError } from "./errors.ts";
 export type * from "./io.ts";

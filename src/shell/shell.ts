@@ -8,6 +8,7 @@ import type { OutputSink } from "./io.ts";
 import type { ShellOptions, StdioEndpoint } from "./io.ts";
 import { isControlFlow } from "./exec/control-flow.ts";
 import { Interp } from "./exec/executor.ts";
+import { defaultHandlers, type Handlers } from "./exec/handlers.ts";
 import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
 import { CancelToken, Session } from "./exec/session.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
@@ -31,9 +32,10 @@ export class Shell {
   private running = 0;
   private isDisposed = false;
 
-  constructor(options: ShellOptions) {
+  /** `handlers` replaces the outside effects (spawning, opening, listing directories), for tests. */
+  constructor(options: ShellOptions, { handlers = defaultHandlers }: { handlers?: Handlers } = {}) {
     const input = options.stdin.kind === "source" ? new SessionInput(options.stdin.source) : null;
-    this.session = new Session(options.argv0, options.host, input);
+    this.session = new Session(options.argv0, options.host, input, handlers);
     const fds: FdTable = new Map<number, FdTarget>([
       [0, input !== null ? { kind: "source", source: input } : this.endpoint(options.stdin, "in")],
       [1, this.endpoint(options.stdout, "out")],

@@ -106,12 +106,7 @@ export class Interp implements ExpandEnv {
   }
 
   readDir(dir: string): readonly string[] | null {
-    try {
-      return fs.readdirSync(this.resolvePath(dir === "" ? "." : dir));
-    } catch (error) {
-      if (error instanceof Error && "code" in error) return null;
-      throw error;
-    }
+    return this.session.handlers.readDir(this.resolvePath(dir === "" ? "." : dir));
   }
 
   // ---------------------------------------------------------------- helpers for builtins and modules

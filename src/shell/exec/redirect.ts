@@ -67,7 +67,7 @@ function openFile(interp: Interp, file: string, op: Redirect["op"], opened: numb
   const flags = op === "<" ? "r" : op === "<>" ? fs.constants.O_RDWR | fs.constants.O_CREAT : op === ">>" || op === "&>>" ? "a" : "w";
   let fd: number;
   try {
-    fd = fs.openSync(resolved, flags, 0o666);
+    fd = interp.session.handlers.open(resolved, flags, 0o666);
   } catch (error) {
     throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(error, creating)}`);
   }

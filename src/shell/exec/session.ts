@@ -8,6 +8,7 @@ import type { Subprocess } from "bun";
 import type { ShellHost } from "../io.ts";
 import { JobTable } from "./jobs.ts";
 import type { SessionInput } from "./fds.ts";
+import type { Handlers } from "./handlers.ts";
 
 /** Cancels a tree of in-process shells (a background job at dispose time). */
 export class CancelToken {
@@ -51,5 +52,6 @@ export class Session {
     readonly host: ShellHost,
     /** The session's stdin when it is a JS source (null for an OS fd or /dev/null). */
     readonly input: SessionInput | null,
+    readonly handlers: Handlers,
   ) {}
 }

@@ -13,7 +13,6 @@ import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
-import { findCommand, spawnErrorCode, spawnExternal } from "./spawn.ts";
 import { ReadonlyError, type Variable } from "./vars.ts";
 
 type Assignment = readonly [name: string, value: string];
@@ -139,7 +138,17 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
   if (body !== undefined) return withTemporaryAssignments(interp, assignments, () => callFunction(interp, body, argv.slice(1)));
   const builtin = builtins.get(name);
   if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv));
-  return runExternal(interp, argv, assignments);
+  let env = interp.state.vars.environment();
+  let pathValue = interp.get("PATH");
+  if (assignments.length > 0) {
+    const withAssignments: Record<string, string> = { ...env };
+    for (const [variable, value] of assignments) {
+      withAssignments[variable] = value;
+      if (variable === "PATH") pathValue = value;
+    }
+    env = withAssignments;
+  }
+  return interp.session.handlers.exec(argv, env, interp, pathValue);
 }
 
 /** Prefix assignments of a function or regular builtin: visible (and exported) while it runs, then undone. */
@@ -188,43 +197,3 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   );
 }
 
-function runExternal(interp: Interp, argv: readonly string[], assignments: readonly Assignment[]): Status {
-  const name = argv[0] ?? "";
-  let env: Readonly<Record<string, string>> = interp.state.vars.environment();
-  let pathValue: string | undefined;
-  if (assignments.length > 0) {
-    const withAssignments: Record<string, string> = { ...env };
-    for (const [variable, value] of assignments) {
-      withAssignments[variable] = value;
-      if (variable === "PATH") pathValue = value;
-    }
-    env = withAssignments;
-  }
-  const found = findCommand(interp, name, pathValue);
-  if ("error" in found) return interp.fail(`${name}: ${found.error}`, found.status);
-  let running: Promise<number>;
-  try {
-    running = spawnExternal(interp, found.path, argv, env);
-  } catch (error) {
-    return reportSpawnError(interp, error, found.path, argv);
-  }
-  return running.catch((error: unknown) => reportSpawnError(interp, error, found.path, argv));
-}
-
-function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[]): Status {
-  const code = spawnErrorCode(error);
-  const name = argv[0] ?? "";
-  // XCU 2.9.1.1: a file that is not an executable format runs as a shell script.
-  if (code === "ENOEXEC") return runScriptFile(interp, file, argv);
-  if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
-  if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);
-  return interp.fail(`${name}: ${code}`, 126);
-}
-
-function runScriptFile(interp: Interp, file: string, argv: readonly string[]): Status {
-  const child = interp.subshell();
-  child.state.positional = argv.slice(1);
-  return Bun.file(file)
-    .text()
-    .then((source) => child.runAsSubshell(() => child.runSource(source)));
-}

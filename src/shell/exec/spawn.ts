@@ -13,6 +13,7 @@ import type { OutputSink } from "../io.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, type FdTarget } from "./fds.ts";
+import type { Status } from "./maybe.ts";
 import { signalNumber } from "./signals.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
@@ -39,7 +40,7 @@ function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
 }
 
 /** Resolve a command name to a file, as execvp does, with a per-session cache of PATH hits. */
-export function findCommand(interp: Interp, name: string, pathValue = interp.get("PATH")): CommandLookup {
+export function findCommand(interp: Interp, name: string, pathValue: string | undefined = interp.get("PATH")): CommandLookup {
   if (name.includes("/")) {
     const file = interp.resolvePath(name);
     const kind = isExecutableFile(file);
@@ -182,4 +183,36 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
 export function spawnErrorCode(error: unknown): string {
   if (error instanceof Error && "code" in error && typeof error.code === "string") return error.code;
   throw error;
+}
+
+/** The default `Handlers.exec`: PATH lookup, spawn, and sh's statuses and messages for failures. */
+export function runExternal(argv: readonly string[], env: Readonly<Record<string, string>>, interp: Interp, pathValue: string | undefined): Status {
+  const name = argv[0] ?? "";
+  const found = findCommand(interp, name, pathValue);
+  if ("error" in found) return interp.fail(`${name}: ${found.error}`, found.status);
+  let running: Promise<number>;
+  try {
+    running = spawnExternal(interp, found.path, argv, env);
+  } catch (error) {
+    return reportSpawnError(interp, error, found.path, argv);
+  }
+  return running.catch((error: unknown) => reportSpawnError(interp, error, found.path, argv));
+}
+
+function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[]): Status {
+  const code = spawnErrorCode(error);
+  const name = argv[0] ?? "";
+  // XCU 2.9.1.1: a file that is not an executable format runs as a shell script.
+  if (code === "ENOEXEC") return runScriptFile(interp, file, argv);
+  if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
+  if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);
+  return interp.fail(`${name}: ${code}`, 126);
+}
+
+function runScriptFile(interp: Interp, file: string, argv: readonly string[]): Status {
+  const child = interp.subshell();
+  child.state.positional = argv.slice(1);
+  return Bun.file(file)
+    .text()
+    .then((source) => child.runAsSubshell(() => child.runSource(source)));
 }
