@@ -12,6 +12,8 @@ import { BrokenPipeFlow } from "./control-flow.ts";
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
   read(maxBytes: number): Promise<Uint8Array | null>;
+  /** Bytes available now (null at end of input), or undefined when a read would have to wait. */
+  readNow?(maxBytes: number): Uint8Array | null | undefined;
 }
 
 export type FdTarget =
@@ -109,8 +111,10 @@ export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint
         throw error;
       }
     }
-    case "source":
-      return target.source.read(maxBytes);
+    case "source": {
+      const now = target.source.readNow?.(maxBytes);
+      return now === undefined ? target.source.read(maxBytes) : now;
+    }
     case "null":
       return null;
     case "sink":
@@ -124,10 +128,14 @@ export class BytesSource implements ByteSource {
   constructor(private readonly data: Uint8Array) {}
 
   read(maxBytes: number): Promise<Uint8Array | null> {
-    if (this.offset >= this.data.length) return Promise.resolve(null);
+    return Promise.resolve(this.readNow(maxBytes));
+  }
+
+  readNow(maxBytes: number): Uint8Array | null {
+    if (this.offset >= this.data.length) return null;
     const chunk = this.data.subarray(this.offset, this.offset + maxBytes);
     this.offset += chunk.length;
-    return Promise.resolve(chunk);
+    return chunk;
   }
 }
 
@@ -181,7 +189,7 @@ export class Channel {
   private wakeWriter: (() => void) | null = null;
 
   readonly writer: OutputSink = { write: (chunk) => this.write(chunk) };
-  readonly reader: ByteSource = { read: (maxBytes) => this.read(maxBytes) };
+  readonly reader: ByteSource = { read: (maxBytes) => this.read(maxBytes), readNow: (maxBytes) => this.readNow(maxBytes) };
 
   private write(chunk: Uint8Array): void | Promise<void> {
     if (this.readerClosed) throw new BrokenPipeFlow();
@@ -204,18 +212,38 @@ export class Channel {
   }
 
   private async read(maxBytes: number): Promise<Uint8Array | null> {
-    while (this.chunks.length === 0) {
-      if (this.writerClosed || this.readerClosed) return null;
+    for (;;) {
+      const now = this.readNow(maxBytes);
+      if (now !== undefined) return now;
       await new Promise<void>((resolve) => {
         this.wakeReader = resolve;
       });
     }
+  }
+
+  /** Buffered bytes, coalesced up to `maxBytes` (small writes become one chunk for the reader). */
+  private readNow(maxBytes: number): Uint8Array | null | undefined {
+    if (this.chunks.length === 0) return this.writerClosed || this.readerClosed ? null : undefined;
     const first = this.chunks[0] ?? new Uint8Array(0);
-    let chunk = first;
-    if (first.length > maxBytes) {
+    let chunk: Uint8Array;
+    if (first.length >= maxBytes) {
       chunk = first.subarray(0, maxBytes);
-      this.chunks[0] = first.subarray(maxBytes);
-    } else this.chunks.shift();
+      if (first.length > maxBytes) this.chunks[0] = first.subarray(maxBytes);
+      else this.chunks.shift();
+    } else {
+      const size = Math.min(maxBytes, this.buffered);
+      chunk = new Uint8Array(size);
+      let filled = 0;
+      while (filled < size) {
+        const next = this.chunks[0];
+        if (next === undefined) break;
+        const take = Math.min(next.length, size - filled);
+        chunk.set(next.subarray(0, take), filled);
+        filled += take;
+        if (take < next.length) this.chunks[0] = next.subarray(take);
+        else this.chunks.shift();
+      }
+    }
     this.buffered -= chunk.length;
     if (this.buffered <= CHANNEL_HIGH_WATER_BYTES) this.releaseWriter();
     return chunk;
