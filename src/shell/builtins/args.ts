@@ -14,6 +14,9 @@ export class UsageError extends Error {
   }
 }
 
+const NO_FLAGS: ReadonlySet<string> = new Set();
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
 export class ParsedArgs {
   constructor(
     private readonly flags: ReadonlySet<string>,
@@ -39,8 +42,9 @@ export class ParsedArgs {
     return this.values.get(letter);
   }
 
+  /** Arguments handed over untouched (no flag parsing): shares empty, never-mutated flag sets. */
   static raw(operands: readonly string[]): ParsedArgs {
-    return new ParsedArgs(new Set(), new Map(), new Set(), operands, []);
+    return new ParsedArgs(NO_FLAGS, NO_VALUES, NO_FLAGS, operands, []);
   }
 }
 

@@ -39,7 +39,19 @@ function canAccess(interp: Interp, file: string, mode: number): boolean {
 
 const INTEGER = /^[+-]?\d+$/;
 
+/** A short run of decimal digits (the common operand), checked without a regex. */
+function isShortDecimal(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 15) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function parseInteger(text: string): number | bigint {
+  if (isShortDecimal(text)) return Number(text);
   let digits = text;
   if (!INTEGER.test(digits)) {
     digits = text.trim();

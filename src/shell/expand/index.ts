@@ -138,6 +138,39 @@ function isPlainParam(part: WordPart): part is ParamExp {
   return part.kind === "param" && part.op === undefined && !part.length && part.name !== "@" && part.name !== "*";
 }
 
+/** What the fast paths know about a word, computed once per AST node. */
+type WordShape =
+  | { readonly kind: "static"; readonly text: string }
+  | { readonly kind: "param"; readonly name: string; readonly quoted: boolean }
+  | { readonly kind: "arith"; readonly expression: string }
+  | { readonly kind: "general" };
+
+const GENERAL: WordShape = { kind: "general" };
+// Pure memo keyed by the AST node.
+const shapes = new WeakMap<Word, WordShape>();
+
+function shapeOf(word: Word): WordShape {
+  const cached = shapes.get(word);
+  if (cached !== undefined) return cached;
+  let shape: WordShape = GENERAL;
+  const fixed = staticText(word);
+  const [only] = word.parts;
+  if (fixed !== undefined) shape = { kind: "static", text: fixed };
+  else if (word.parts.length === 1 && only !== undefined) {
+    const inner = only.kind === "double" && only.parts.length === 1 ? only.parts[0] : undefined;
+    if (isPlainParam(only)) shape = { kind: "param", name: only.name, quoted: false };
+    else if (inner !== undefined && isPlainParam(inner)) shape = { kind: "param", name: inner.name, quoted: true };
+    else if (only.kind === "arith") {
+      const expression = staticText(only.expr);
+      if (expression !== undefined) shape = { kind: "arith", expression };
+    }
+  }
+  shapes.set(word, shape);
+  return shape;
+}
+
+const DEFAULT_IFS = " \t\n";
+
 /**
  * The common words (literals, `$x`, `"$x"`) expanded without a generator;
  * undefined when any word needs the general path (which then starts over:
@@ -146,54 +179,41 @@ function isPlainParam(part: WordPart): part is ParamExp {
 export function expandWordsFast(words: readonly Word[], env: ExpandEnv): string[] | undefined {
   const fields: string[] = [];
   for (const word of words) {
-    const fixed = staticText(word);
-    if (fixed !== undefined) {
-      fields.push(fixed);
+    const shape = shapeOf(word);
+    if (shape.kind === "static") {
+      fields.push(shape.text);
       continue;
     }
-    if (word.parts.length !== 1) return undefined;
-    const part = word.parts[0];
-    if (part === undefined) return undefined;
-    if (isPlainParam(part)) {
-      const value = lookupParam(part.name, env);
-      if (value === undefined) {
-        if (env.nounset) return undefined;
-        continue;
-      }
-      if (value === "") continue;
-      // Anything to split or glob takes the general path.
-      if (/[\s*?[\]]/.test(value) || (env.get("IFS") ?? " \t\n") !== " \t\n") return undefined;
-      fields.push(value);
-      continue;
-    }
-    if (part.kind === "double" && part.parts.length === 1 && part.parts[0] !== undefined && isPlainParam(part.parts[0])) {
-      const value = lookupParam(part.parts[0].name, env);
-      if (value === undefined && env.nounset) return undefined;
+    if (shape.kind !== "param") return undefined;
+    const value = lookupParam(shape.name, env);
+    if (value === undefined && env.nounset) return undefined;
+    if (shape.quoted) {
       fields.push(value ?? "");
       continue;
     }
-    return undefined;
+    if (value === undefined || value === "") continue;
+    // Anything to split or glob takes the general path.
+    if (/[\s*?[\]]/.test(value) || (env.get("IFS") ?? DEFAULT_IFS) !== DEFAULT_IFS) return undefined;
+    fields.push(value);
   }
   return fields;
 }
 
 /** `expandText` without a generator for the common shapes (`$x`, `"$x"`, `$((static))`); undefined otherwise. */
 export function expandTextFast(word: Word, env: ExpandEnv): string | undefined {
-  const fixed = staticText(word);
-  if (fixed !== undefined) return fixed;
-  if (word.parts.length !== 1) return undefined;
-  let part = word.parts[0];
-  if (part?.kind === "double" && part.parts.length === 1) part = part.parts[0];
-  if (part === undefined) return undefined;
-  if (isPlainParam(part)) {
-    const value = lookupParam(part.name, env);
-    return value === undefined && env.nounset ? undefined : (value ?? "");
+  const shape = shapeOf(word);
+  switch (shape.kind) {
+    case "static":
+      return shape.text;
+    case "param": {
+      const value = lookupParam(shape.name, env);
+      return value === undefined && env.nounset ? undefined : (value ?? "");
+    }
+    case "arith":
+      return evaluateArithmetic(shape.expression, env).toString();
+    case "general":
+      return undefined;
   }
-  if (part.kind === "arith") {
-    const expression = staticText(part.expr);
-    if (expression !== undefined) return evaluateArithmetic(expression, env).toString();
-  }
-  return undefined;
 }
 
 /**
