@@ -92,9 +92,14 @@ export class Shell {
       }
     } catch (error) {
       if (isControlFlow(error)) throw error;
-      // A bug in the interpreter: say so once, on the session's stderr, with sh's status for errors.
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      await writeTarget(interp.fd(2), encodeText(`${this.session.argv0}: internal error: ${message}\n`));
+      if (error instanceof RangeError && error.message.includes("call stack")) {
+        // Runaway recursion of shell functions: an error of the script, not of the interpreter.
+        await writeTarget(interp.fd(2), encodeText(`${this.session.argv0}: ${interp.currentLine}: maximum recursion depth exceeded\n`));
+      } else {
+        // A bug in the interpreter: say so once, on the session's stderr, with sh's status for errors.
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        await writeTarget(interp.fd(2), encodeText(`${this.session.argv0}: internal error: ${message}\n`));
+      }
       status = 2;
     } finally {
       this.running--;

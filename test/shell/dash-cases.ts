@@ -1698,5 +1698,263 @@ export const dashCases: readonly { script: string; stdout: string; stderr: boole
     "stdout": "x\n",
     "stderr": false,
     "status": 0
+  },
+  {
+    "script": "IFS=: read a b <<EOF\nx:y:z\nEOF\necho \"[$a][$b]\"",
+    "stdout": "[x][y:z]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=: read a b c <<EOF\nx::z:\nEOF\necho \"[$a][$b][$c]\"",
+    "stdout": "[x][][z]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=: read a b <<EOF\nx:\nEOF\necho \"[$a][$b]\"",
+    "stdout": "[x][]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=\" :\" read a b <<EOF\n  x : y : z  \nEOF\necho \"[$a][$b]\"",
+    "stdout": "[x][y : z]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "read a b <<EOF\n   one   two   three   \nEOF\necho \"[$a][$b]\"",
+    "stdout": "[one][two   three]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=, read a <<EOF\nx,y,\nEOF\necho \"[$a]\"",
+    "stdout": "[x,y,]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=, read a b <<EOF\nx,y,\nEOF\necho \"[$a][$b]\"",
+    "stdout": "[x][y]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "read a b <<EOF\none\\ two three\nEOF\necho \"[$a][$b]\"",
+    "stdout": "[one two][three]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"a b\" | { IFS= read x; echo \"[$x]\"; }",
+    "stdout": "[a b]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=$(printf 'a\\tb'); IFS='\t'; set -- $x; echo $#",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -- \"$(printf 'x\\n\\ny')\"; echo \"$1\" | wc -l",
+    "stdout": "3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { echo \"$#:$*\"; }; x=\"1 2  3\"; f $x; f \"$x\"; IFS=; f $x",
+    "stdout": "3:1 2 3\n1:1 2  3\n1:1 2  3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "a=\"*.txt\"; for f in $a; do echo \"$f\"; done",
+    "stdout": "a.txt\nb.txt\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"$((3 + $(echo 4)))\"",
+    "stdout": "7\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=5; y=x; echo $(( $y + 1 ))",
+    "stdout": "6\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%s\\n' \"$(echo \"a\nb\")\"",
+    "stdout": "a\nb\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $(ls *.txt)",
+    "stdout": "a.txt b.txt\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "cd sub; echo *; cd ..; echo s*",
+    "stdout": "x.txt\nsub\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo [a-b]* [!.]*.md",
+    "stdout": "a.txt b.txt c.md\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \\*.txt '*'.txt \"*\".txt",
+    "stdout": "*.txt *.txt *.txt\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x='[ab].txt'; echo $x \"$x\"",
+    "stdout": "a.txt b.txt [ab].txt\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo ${PWD##*/} | grep -c .",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "v=abc; echo ${v#} ${#v} ${v%%} ${v:-}",
+    "stdout": "abc 3 abc abc\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo ${1-one} ${1:-two}; set -- \"\"; echo ${1-one} ${1:-two}",
+    "stdout": "one two\ntwo\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "unset y; echo ${y:+x}z ${y+x}z",
+    "stdout": "z z\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "trap 'echo $?' EXIT; false",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "trap 'exit 5' EXIT; exit 2",
+    "stdout": "",
+    "stderr": false,
+    "status": 5
+  },
+  {
+    "script": "f() { trap 'echo in trap' EXIT; }; f; echo after",
+    "stdout": "after\nin trap\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "(trap 'echo sub exit' EXIT; exit 1); echo $?",
+    "stdout": "sub exit\n1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $( (exit 4) ; echo $?)",
+    "stdout": "4\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=$(trap 'echo t' EXIT; echo body); echo \"[$x]\"",
+    "stdout": "[body\nt]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -e; trap 'echo cleanup' EXIT; false; echo no",
+    "stdout": "cleanup\n",
+    "stderr": false,
+    "status": 1
+  },
+  {
+    "script": "for i in 1 2 3; do case $i in 2) continue;; 3) break;; esac; echo $i; done",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "until false; do break; done; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "while true; do while true; do break 2; done; echo no; done; echo out",
+    "stdout": "out\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { while true; do return 4; done; }; f; echo $?",
+    "stdout": "4\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "i=0; while [ $i -lt 3 ]; do i=$((i+1)); [ $i -eq 2 ] && continue; echo $i; done",
+    "stdout": "1\n3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo a > f; echo b >> f; while read l; do echo \"$l\"; done < f; exec 3< f; read x <&3; read y <&3; echo $x$y",
+    "stdout": "a\nb\nab\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "{ read a; read b; } < f; echo $a$b",
+    "stdout": "\n",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "while read l; do echo \"$l\"; read m; echo \"m=$m\"; done < f",
+    "stdout": "",
+    "stderr": true,
+    "status": 2
+  },
+  {
+    "script": "cat f | (read a; cat)",
+    "stdout": "",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "echo x | { cat; echo y; }",
+    "stdout": "x\ny\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"   \" | { read x; echo \"[$x]\"; }",
+    "stdout": "[]\n",
+    "stderr": false,
+    "status": 0
   }
 ];

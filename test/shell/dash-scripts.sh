@@ -600,3 +600,114 @@ echo a b c | { read x y; echo "$y"; }
 printf 'no newline' | { read x; echo "$? [$x]"; }
 ---
 echo $(printf '\n\n')x
+---
+IFS=: read a b <<EOF
+x:y:z
+EOF
+echo "[$a][$b]"
+---
+IFS=: read a b c <<EOF
+x::z:
+EOF
+echo "[$a][$b][$c]"
+---
+IFS=: read a b <<EOF
+x:
+EOF
+echo "[$a][$b]"
+---
+IFS=" :" read a b <<EOF
+  x : y : z  
+EOF
+echo "[$a][$b]"
+---
+read a b <<EOF
+   one   two   three   
+EOF
+echo "[$a][$b]"
+---
+IFS=, read a <<EOF
+x,y,
+EOF
+echo "[$a]"
+---
+IFS=, read a b <<EOF
+x,y,
+EOF
+echo "[$a][$b]"
+---
+read a b <<EOF
+one\ two three
+EOF
+echo "[$a][$b]"
+---
+echo "a b" | { IFS= read x; echo "[$x]"; }
+---
+x=$(printf 'a\tb'); IFS='	'; set -- $x; echo $#
+---
+set -- "$(printf 'x\n\ny')"; echo "$1" | wc -l
+---
+f() { echo "$#:$*"; }; x="1 2  3"; f $x; f "$x"; IFS=; f $x
+---
+a="*.txt"; for f in $a; do echo "$f"; done
+---
+echo "$((3 + $(echo 4)))"
+---
+x=5; y=x; echo $(( $y + 1 ))
+---
+printf '%s\n' "$(echo "a
+b")"
+---
+echo $(ls *.txt)
+---
+cd sub; echo *; cd ..; echo s*
+---
+echo [a-b]* [!.]*.md
+---
+echo \*.txt '*'.txt "*".txt
+---
+x='[ab].txt'; echo $x "$x"
+---
+echo ${PWD##*/} | grep -c .
+---
+v=abc; echo ${v#} ${#v} ${v%%} ${v:-}
+---
+echo ${1-one} ${1:-two}; set -- ""; echo ${1-one} ${1:-two}
+---
+unset y; echo ${y:+x}z ${y+x}z
+---
+trap 'echo $?' EXIT; false
+---
+trap 'exit 5' EXIT; exit 2
+---
+f() { trap 'echo in trap' EXIT; }; f; echo after
+---
+(trap 'echo sub exit' EXIT; exit 1); echo $?
+---
+echo $( (exit 4) ; echo $?)
+---
+x=$(trap 'echo t' EXIT; echo body); echo "[$x]"
+---
+set -e; trap 'echo cleanup' EXIT; false; echo no
+---
+for i in 1 2 3; do case $i in 2) continue;; 3) break;; esac; echo $i; done
+---
+until false; do break; done; echo $?
+---
+while true; do while true; do break 2; done; echo no; done; echo out
+---
+f() { while true; do return 4; done; }; f; echo $?
+---
+i=0; while [ $i -lt 3 ]; do i=$((i+1)); [ $i -eq 2 ] && continue; echo $i; done
+---
+echo a > f; echo b >> f; while read l; do echo "$l"; done < f; exec 3< f; read x <&3; read y <&3; echo $x$y
+---
+{ read a; read b; } < f; echo $a$b
+---
+while read l; do echo "$l"; read m; echo "m=$m"; done < f
+---
+cat f | (read a; cat)
+---
+echo x | { cat; echo y; }
+---
+echo "   " | { read x; echo "[$x]"; }
