@@ -92,8 +92,7 @@ export class WorkerLink {
       longOptions: spec.longOptions === undefined ? undefined : [...spec.longOptions],
     });
     this.token = undefined; // only the first session shows the lease token
-    this.connection.send(id, init);
-    this.connection.send(id, message("Execute", { script }));
+    this.connection.sendAll(id, [init, message("Execute", { script })]);
     return result;
   }
 

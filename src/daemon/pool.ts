@@ -113,12 +113,12 @@ export class Pool {
       if (this.stopping) return worker.send({ kind: "shutdown" });
       this.makeAvailable(worker);
     },
-    onServed: (_worker, report) => {
-      this.requestsTotal += 1;
-      this.resetUs.add(report.resetUs);
-      if (!report.resetOk) {
+    onServed: (worker, report) => {
+      this.requestsTotal += report.resetUs.length;
+      for (const resetUs of report.resetUs) this.resetUs.add(resetUs);
+      for (const problems of report.failures) {
         this.resetsFailed += 1;
-        this.log(`worker ${_worker.pid}: reset verification failed, retiring it: ${report.problems.join("; ")}`);
+        this.log(`worker ${worker.pid}: reset verification failed, retiring it: ${problems.join("; ")}`);
       }
     },
     onExit: (worker, reason) => {

@@ -100,7 +100,7 @@ export class WorkerHandle {
         this.phase = "leased";
         return;
       case "served":
-        this.sessionsServed += 1;
+        this.sessionsServed += value.resetUs.length;
         this.events.onServed(this, value);
         return;
       case "retiring":

@@ -31,10 +31,7 @@ export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageT
   if (!isMessageType(type) || !accepts.has(type)) {
     throw new ProtocolError("UNKNOWN_TYPE", `unknown message type ${JSON.stringify(type).slice(0, 64)}`);
   }
-  const schema = schemaOf(type);
-  for (const [field, spec] of Object.entries(schema)) {
-    const optional = spec.endsWith("?");
-    const kind = optional ? spec.slice(0, -1) : spec;
+  for (const { field, kind, optional } of compiledSchema(type)) {
     const fieldValue = value[field];
     if (fieldValue === undefined || fieldValue === null) {
       if (optional) continue;
@@ -46,6 +43,28 @@ export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageT
   }
   // Validated field by field against the schema above.
   return value as Message;
+}
+
+interface FieldCheck {
+  readonly field: string;
+  readonly kind: string;
+  readonly optional: boolean;
+}
+
+// Schemas flattened once: validation is on every request's path.
+const compiledSchemas = new Map<MessageType, readonly FieldCheck[]>();
+
+function compiledSchema(type: MessageType): readonly FieldCheck[] {
+  let checks = compiledSchemas.get(type);
+  if (checks === undefined) {
+    checks = Object.entries(schemaOf(type)).map(([field, spec]) => ({
+      field,
+      kind: spec.endsWith("?") ? spec.slice(0, -1) : spec,
+      optional: spec.endsWith("?"),
+    }));
+    compiledSchemas.set(type, checks);
+  }
+  return checks;
 }
 
 function hasKind(value: unknown, kind: string): boolean {

@@ -44,6 +44,19 @@ export class Connection {
     this.write(encodeMessage(id, msg));
   }
 
+  /** Several messages in one write: the peer wakes once for all of them. */
+  sendAll(id: number, messages: readonly Message[]): void {
+    if (this.closed) return;
+    const frames = messages.map((msg) => encodeMessage(id, msg));
+    const out = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
+    let at = 0;
+    for (const frame of frames) {
+      out.set(frame, at);
+      at += frame.length;
+    }
+    this.write(out);
+  }
+
   whenDrained(): Promise<void> {
     if (this.pending.length === 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));

@@ -7,8 +7,12 @@ export type WorkerToDaemon =
   | { readonly kind: "ready"; readonly socket: string; readonly token: string }
   /** A client presented the token: the lease is in use. */
   | { readonly kind: "leased" }
-  /** One session finished and was reset. */
-  | { readonly kind: "served"; readonly resetUs: number; readonly resetOk: boolean; readonly problems: readonly string[] }
+  /**
+   * Sessions finished and reset since the last report, batched so the daemon
+   * is not woken per request: one reset time per session, and the problems
+   * of any reset that failed verification.
+   */
+  | { readonly kind: "served"; readonly resetUs: readonly number[]; readonly failures: readonly (readonly string[])[] }
   /** The lease ended; the worker is clean and waits for a client with this new token. */
   | { readonly kind: "idle"; readonly token: string }
   /** The worker is leaving (served its last session, or a reset failed). */

@@ -18,9 +18,8 @@ export function encodeFrame(id: number, payload: Uint8Array): Uint8Array {
     throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`);
   }
   const out = new Uint8Array(HEADER_BYTES + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length);
-  view.setUint32(4, id >>> 0);
+  writeUint32(out, 0, payload.length);
+  writeUint32(out, 4, id >>> 0);
   out.set(payload, HEADER_BYTES);
   return out;
 }
@@ -38,13 +37,12 @@ export class FrameReader {
     const frames: Frame[] = [];
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
-      const view = new DataView(data.buffer, data.byteOffset + at, HEADER_BYTES);
-      const length = view.getUint32(0);
+      const length = readUint32(data, at);
       if (length > MAX_FRAME_BYTES) {
         throw new ProtocolError("FRAME_TOO_LARGE", `frame length ${length} exceeds the maximum of ${MAX_FRAME_BYTES} bytes`);
       }
       if (data.length - at < HEADER_BYTES + length) break;
-      const id = view.getUint32(4);
+      const id = readUint32(data, at + 4);
       frames.push({ id, payload: data.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length) });
       at += HEADER_BYTES + length;
     }
@@ -57,6 +55,17 @@ export class FrameReader {
   get pendingBytes(): number {
     return this.buffer.length;
   }
+}
+
+function writeUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) * 0x1000000) + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

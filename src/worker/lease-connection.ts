@@ -152,7 +152,9 @@ export class LeaseConnection {
     });
     this.session = { shell, input, persistent: init.persistent, tag, running: undefined };
     this.sessionCount += 1;
-    this.connection.send(id, message("SessionInitAck", { sessionId: this.sessionCount, workerPid: process.pid }));
+    // A one-shot client learned the worker from its lease and waits only for the result:
+    // an ack would be one more write and one more wake-up per request.
+    if (init.persistent) this.connection.send(id, message("SessionInitAck", { sessionId: this.sessionCount, workerPid: process.pid }));
   }
 
   private async execute(id: number, script: string): Promise<void> {

@@ -17,6 +17,12 @@ export interface WorkerOptions {
   readonly verifyReset: boolean;
 }
 
+/** Longest delay before a held lease's counters reach the daemon (they are batched off the hot path). */
+const REPORT_INTERVAL_MS = 100;
+
+/** A worker leaving waits at most this long for its last reports to be sent. */
+const EXIT_FLUSH_TIMEOUT_MS = 1_000;
+
 /** Exit status of a worker that could not capture its start state. */
 export const EXIT_CAPTURE_FAILED = 70;
 
@@ -43,6 +49,9 @@ class Worker {
   private sessionsServed = 0;
   private retireReason: string | undefined;
   private listener: ReturnType<typeof Bun.listen<ConnectionData>> | undefined;
+  private servedResetUs: number[] = [];
+  private servedFailures: (readonly string[])[] = [];
+  private reportTimer: Timer | undefined;
 
   constructor(
     private readonly state: WorkerState,
@@ -114,7 +123,7 @@ class Worker {
       sessionDone(outcome) {
         worker.sessionsServed += 1;
         const resetOk = outcome.problems.length === 0;
-        worker.report({ kind: "served", resetUs: outcome.resetUs, resetOk, problems: outcome.problems });
+        worker.recordServed(outcome.resetUs, outcome.problems);
         if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
         else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
       },
@@ -123,6 +132,7 @@ class Worker {
         worker.current = undefined;
         // A connection that never showed the token leaves the lease as it was.
         if (!attached) return;
+        worker.flushServed();
         if (worker.retireReason !== undefined) {
           worker.report({ kind: "retiring", reason: worker.retireReason });
           worker.exit();
@@ -135,6 +145,22 @@ class Worker {
     return lease;
   }
 
+  /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */
+  recordServed(resetUs: number, problems: readonly string[]): void {
+    this.servedResetUs.push(resetUs);
+    if (problems.length > 0) this.servedFailures.push(problems);
+    this.reportTimer ??= setTimeout(() => this.flushServed(), REPORT_INTERVAL_MS);
+  }
+
+  flushServed(): void {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+    if (this.servedResetUs.length === 0) return;
+    this.report({ kind: "served", resetUs: this.servedResetUs, failures: this.servedFailures });
+    this.servedResetUs = [];
+    this.servedFailures = [];
+  }
+
   private issueToken(): void {
     this.token = newToken();
     this.report({ kind: "idle", token: this.token });
@@ -145,13 +171,17 @@ class Worker {
   }
 
   private exit(): void {
+    this.flushServed();
     this.listener?.stop(true);
     try {
       unlinkSync(this.options.socketPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") console.error("rushd worker: cannot remove socket:", error);
     }
-    process.exit(0);
+    // Let the last reports reach the daemon before leaving (an empty message's callback runs after them).
+    if (process.send === undefined || !process.connected) process.exit(0);
+    setTimeout(() => process.exit(0), EXIT_FLUSH_TIMEOUT_MS).unref();
+    process.send({ kind: "pong" } satisfies WorkerToDaemon, undefined, undefined, () => process.exit(0));
   }
 }
 
