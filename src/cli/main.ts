@@ -2,8 +2,9 @@
 // (`rushd -c`), in-process shell (files, stdin, --no-daemon), daemon,
 // daemon control, and the worker role the daemon starts.
 //
-// Only the roles that run scripts in this process load the interpreter
-// (dynamic import), so the client path stays small and fast.
+// The client path loads only the protocol and the client. Every other role
+// lives in roles.ts, a second entry point embedded in the executable and
+// imported at run time, so its code is not even compiled on the client path.
 
 import { isatty } from "node:tty";
 import { UsageError } from "../daemon/options.ts";
@@ -29,19 +30,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case "version":
       process.stdout.write(`rushd ${VERSION}\n`);
       return 0;
-    case "worker": {
-      const { runWorker } = await import("../worker/main.ts");
-      await runWorker(invocation);
+    case "worker":
+      await (await loadRoles()).runWorker(invocation);
       return -1; // keeps running; exits when the daemon says so
-    }
-    case "daemon": {
-      const { runDaemonForeground } = await import("./daemon-commands.ts");
-      return runDaemonForeground(invocation.options, invocation.notifyReady);
-    }
-    case "control": {
-      const { runControl } = await import("./daemon-commands.ts");
-      return runControl(invocation.command, invocation.options, invocation.json);
-    }
+    case "daemon":
+      return (await loadRoles()).runDaemonForeground(invocation.options, invocation.notifyReady);
+    case "control":
+      return (await loadRoles()).runControl(invocation.command, invocation.options, invocation.json);
     case "shell":
       return runShell(invocation);
   }
@@ -55,8 +50,14 @@ async function runShell(invocation: ShellInvocation): Promise<number> {
     // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2).
     if (process.env.RUSHD_DEBUG) process.stderr.write(`rushd: running in process: ${outcome.reason}\n`);
   }
-  const { runInProcess } = await import("./in-process.ts");
-  return runInProcess(invocation);
+  return (await loadRoles()).runInProcess(invocation);
+}
+
+/** roles.ts: bundled as its own entry (a computed specifier keeps the bundler from inlining it). */
+function loadRoles(): Promise<typeof import("./roles.ts")> {
+  const isCompiled = Bun.main.startsWith("/$bunfs/");
+  const specifier = isCompiled ? "./roles.js" : "./roles.ts";
+  return import(specifier);
 }
 
 main(process.argv.slice(2)).then(
