@@ -1,0 +1,200 @@
+// `bun run bench` (or `bun scripts/bench.ts [--quick]`): measures rushd
+// against its peers side by side in one run (DESIGN §7), prints the tables
+// and, for the default run, writes BENCHMARKS.md.
+//
+// Everything it starts (two daemons and their workers, coprocesses, an echo
+// server) lives under one private 0700 temp directory and is stopped at the
+// end, on error and on Ctrl-C.
+
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { connect } from "../src/client/library.ts";
+import { Cleanup } from "./bench/cleanup.ts";
+import type { BenchContext } from "./bench/context.ts";
+import { BenchDaemon } from "./bench/daemons.ts";
+import { describeBuild, describeMachine } from "./bench/machine.ts";
+import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
+import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
+import { choosePlan, type Plan } from "./bench/plan.ts";
+import { expectOutput, spawnAndRead } from "./bench/processes.ts";
+import { renderDocument, renderSection, renderTable, targetTable, type Section } from "./bench/report.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const RUSHD = join(ROOT, "dist", "rushd");
+const POOL_WORKERS = 4;
+const POOL_ARGV = ["--mode", "pool", "--workers", String(POOL_WORKERS)];
+const FORK_ARGV = ["--mode", "fork"];
+const STEADY_ARGV = [...POOL_ARGV, "--max-requests-per-worker", "1000000"];
+
+const startedAt = Date.now();
+
+function progress(line: string): void {
+  process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const plan = choosePlan(argv);
+  const command = ["bun scripts/bench.ts", ...argv].join(" ");
+  await checkBinary();
+  const machine = describeMachine();
+  const build = describeBuild(ROOT, RUSHD);
+  if (build.newerSources.length > 0) progress(`warning: ${build.newerSources.length} source file(s) are newer than dist/rushd; run 'npm run build' to bench the current tree`);
+
+  const cleanup = new Cleanup();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    progress(`${signal}: stopping everything the benchmark started`);
+    void cleanup.runAll().then((problems) => {
+      for (const problem of problems) process.stderr.write(`bench: cleanup: ${problem}\n`);
+      process.exit(130);
+    });
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const sections: Section[] = [];
+  let failed = false;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "rushd-bench-"));
+    chmodSync(dir, 0o700);
+    cleanup.add(`remove ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
+    cleanup.add("reap leftover processes", async () => {
+      for (const pid of processesMentioning(dir)) {
+        process.stderr.write(`bench: process ${pid} (started for ${dir}) was still running; killing it\n`);
+        process.kill(pid, "SIGKILL");
+        failed = true;
+      }
+    });
+
+    progress(`plan '${plan.name}'; compiling the Bun hello-world`);
+    const helloBinary = await compileHelloWorld(dir);
+    progress("starting the pool and fork daemons");
+    const pool = await BenchDaemon.start(RUSHD, dir, "pool", POOL_ARGV);
+    cleanup.add("stop the pool daemon", async () => reportProblems(await pool.stop()));
+    const fork = await BenchDaemon.start(RUSHD, dir, "fork", FORK_ARGV);
+    cleanup.add("stop the fork daemon", async () => reportProblems(await fork.stop()));
+    const steady = await BenchDaemon.start(RUSHD, dir, "steady", STEADY_ARGV);
+    cleanup.add("stop the no-retirement pool daemon", async () => reportProblems(await steady.stop()));
+    await steady.waitForIdleWorkers(POOL_WORKERS);
+    const fresh = poolMemory(await pool.waitForIdleWorkers(POOL_WORKERS));
+
+    const poolClient = await connect({ socket: pool.socket, autostart: false });
+    const closePool = cleanup.add("close the pool client", async () => poolClient.close());
+    const forkClient = await connect({ socket: fork.socket, autostart: false });
+    const closeFork = cleanup.add("close the fork client", async () => forkClient.close());
+    const steadyClient = await connect({ socket: steady.socket, autostart: false });
+    cleanup.add("close the no-retirement pool client", async () => steadyClient.close());
+    const ctx: BenchContext = { plan, rushd: RUSHD, dir, pool, fork, steady, poolClient, forkClient, steadyClient, helloBinary, cleanup, progress };
+
+    const measures: [string, () => Promise<Section>][] = [
+      ["Round trip of `true`", () => measureRoundTrip(ctx, "true", { status: 0, stdout: "" })],
+      ["Round trip of `echo hi`", () => measureRoundTrip(ctx, "echo hi", { status: 0, stdout: "hi\n" })],
+      ["Whole process", () => measureWholeProcess(ctx)],
+      ["External command", () => measureExternal(ctx)],
+      ["Throughput", () => measureThroughput(ctx)],
+      ["Interpreter loop", () => measureLoop(ctx)],
+      ["Bulk output", () => measureBulk(ctx)],
+    ];
+    for (const [title, measure] of measures) {
+      progress(`measuring: ${title}`);
+      const section = await guarded(title, measure);
+      if (section.error !== undefined || section.failures.length > 0) failed = true;
+      sections.push(section);
+      process.stdout.write(`\n${renderSection(section)}`);
+    }
+
+    progress("reading reset times and idle memory");
+    await closePool();
+    await closeFork();
+    const final = await pool.waitForIdleWorkers(POOL_WORKERS);
+    const section = resetAndMemorySection(final, fresh, poolMemory(final));
+    sections.push(section);
+    process.stdout.write(`\n${renderSection(section)}`);
+  } finally {
+    progress("stopping daemons and removing the socket directory");
+    for (const problem of await cleanup.runAll()) {
+      process.stderr.write(`bench: cleanup: ${problem}\n`);
+      failed = true;
+    }
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const durationS = (Date.now() - startedAt) / 1000;
+  const allTargets = sections.flatMap((section) => section.targets);
+  process.stdout.write(`\n## Targets\n\n${renderTable(targetTable(allTargets))}\n\n`);
+  const document = renderDocument({ date: new Date(startedAt), command, machine, build, durationS, sections, method: method(plan) });
+  if (plan.name === "default") {
+    writeFileSync(join(ROOT, "BENCHMARKS.md"), document);
+    progress(`wrote BENCHMARKS.md (${durationS.toFixed(0)} s in all)`);
+  } else {
+    progress(`--quick: BENCHMARKS.md left as it is (${durationS.toFixed(0)} s in all)`);
+  }
+  return failed ? 1 : 0;
+}
+
+/** A measure that throws becomes a section saying so; the others still run. */
+async function guarded(title: string, measure: () => Promise<Section>): Promise<Section> {
+  try {
+    return await measure();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    progress(`${title} failed: ${error.message}`);
+    return { title, intro: [], tables: [], targets: [], notes: [], failures: [], error: error.message };
+  }
+}
+
+async function checkBinary(): Promise<void> {
+  if (!existsSync(RUSHD)) throw new Error(`${RUSHD} is missing; run 'npm run build' first`);
+  const probe = await spawnAndRead([RUSHD, "--no-daemon", "-c", "echo hi"]);
+  expectOutput(`${RUSHD} --no-daemon -c 'echo hi' (is the build working?)`, probe, { status: 0, stdout: "hi\n" });
+}
+
+/** The runtime's floor: a one-line program compiled like dist/rushd (see package.json "build"). */
+async function compileHelloWorld(dir: string): Promise<string> {
+  const source = join(dir, "hello.ts");
+  const binary = join(dir, "hello");
+  writeFileSync(source, 'console.log("hello world");\n');
+  const built = Bun.spawn([process.execPath, "build", "--compile", "--minify", "--bytecode", source, "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
+  const [stderr, status] = await Promise.all([new Response(built.stderr).text(), built.exited, new Response(built.stdout).text()]);
+  if (status !== 0) throw new Error(`bun build --compile of the hello-world failed: ${stderr.trim()}`);
+  expectOutput("compiled hello-world", await spawnAndRead([binary]), { status: 0, stdout: "hello world\n" });
+  return binary;
+}
+
+/** Pids of processes whose command line names `dir` (only the benchmark's own daemons, workers and helpers do). */
+function processesMentioning(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    } catch (error) {
+      if (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ESRCH" || error.code === "EACCES")) continue;
+      throw error;
+    }
+    if (cmdline.includes(dir)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+function reportProblems(problems: readonly string[]): void {
+  if (problems.length > 0) throw new Error(problems.join("; "));
+}
+
+function method(plan: Plan): string[] {
+  return [
+    `Plan '${plan.name}'. Within each measure the contenders run interleaved in rounds (${plan.rounds} for the latency measures), each taking its share of samples per round, the order rotating from round to round, so machine noise hits all alike. Untimed warm-up runs come first (a tenth of the samples, 3 to 500).`,
+    "The daemons and workers are `dist/rushd`; the client library (`connect`, `RushdClient.run`) is imported from `src/client/` of the tree at run time, so build just before benching.",
+    "Every sample's result is checked (exit status and stdout); a wrong answer fails that contender instead of being timed.",
+    "Times are wall times in the benchmark process (`Bun.nanoseconds()`), from issuing the request to having the status and all output. Median and p99 are nearest-rank over all samples.",
+    `Daemons: \`dist/rushd start --socket DIR/pool.sock ${POOL_ARGV.join(" ")}\` and \`dist/rushd start --socket DIR/fork.sock ${FORK_ARGV.join(" ")}\`, other options at their defaults (so a held pool lease moves to a newly started worker after --max-requests-per-worker 1000 sessions). A third daemon, \`${STEADY_ARGV.join(" ")}\`, shows rushd without that retirement; targets are judged on the defaults. DIR is a private mkdtemp directory, mode 0700.`,
+    "Peers: `Bun.spawn([\"dash\"|\"bash\", \"-c\", cmd])` with stdout read to the end and the exit awaited; running `dash` and `bash --norc --noprofile` coprocesses fed `cmd; echo __END__$?` and read up to the sentinel; a Bun↔Bun Unix-socket echo of 16 bytes as the floor of one socket round trip.",
+  ];
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  return 1;
+});
