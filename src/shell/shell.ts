@@ -82,6 +82,9 @@ export class Shell {
     try {
       try {
         status = await interp.runSource(source);
+        // Signals that arrived during the last command still get their trap (or end the shell).
+        interp.state.lastStatus = status;
+        await interp.deliverSignals();
       } catch (error) {
         status = interp.exitStatusOf(error);
       }
@@ -115,7 +118,7 @@ export class Shell {
     const number = signalNumber(signal);
     if (number === 0) return;
     for (const child of this.session.foreground) child.kill(number);
-    this.session.pendingSignals.push(signal);
+    this.session.pendingSignals.push({ name: signal, groupWide: true });
     this.session.wakeSignalWaiters();
   }
 
@@ -130,7 +133,8 @@ export class Shell {
     this.interp.cancel.cancelled = true;
     // Jobs keep running (like after `sh -c` exits) but their shells stop at their next command,
     // and their promises still reap their processes.
-    for (const job of this.session.jobs.forgetAll()) job.cancel.cancelled = true;
+    for (const job of this.session.allJobs) job.cancel.cancelled = true;
+    this.session.allJobs.clear();
     this.session.pendingSignals.length = 0;
   }
 }

@@ -42,8 +42,7 @@ export const cd = defineBuiltin({
       target = interp.get("HOME");
       if (target === undefined || target === "") return ctx.fail("HOME not set", 2);
     } else if (target === "-") {
-      target = interp.get("OLDPWD");
-      if (target === undefined) return ctx.fail("OLDPWD not set", 2);
+      target = interp.get("OLDPWD") ?? interp.state.cwd;
       print = true;
     }
     for (const candidate of candidates(interp, target)) {

@@ -8,6 +8,9 @@ import { findCommand } from "../exec/spawn.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
 
+/** `command -p`: a PATH that finds the standard utilities. */
+const STANDARD_PATH = "/usr/local/bin:/usr/bin:/bin";
+
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
 
 type Found =
@@ -68,7 +71,7 @@ export const command = defineBuiltin({
       return afterWrite(ctx.out(text), status);
     }
     if (args.operands.length === 0) return 0;
-    return interp.executeArgv(args.operands, true);
+    return interp.executeArgv(args.operands, true, args.has("p") ? STANDARD_PATH : undefined);
   },
 });
 
@@ -94,6 +97,8 @@ export const exec = defineBuiltin({
   run(ctx, { operands }) {
     // Without a command the redirections were made permanent by the executor.
     if (operands.length === 0) return 0;
+    // The shell is replaced: its EXIT trap never runs.
+    ctx.interp.state.traps.delete("EXIT");
     return then(ctx.interp.executeArgv(operands, true), (status) => {
       throw new ExitFlow(status);
     });

@@ -39,6 +39,7 @@ export class BuiltinContext {
     readonly builtin: Builtin,
     /** The whole command line, `argv[0]` being the builtin's name. */
     readonly argv: readonly string[],
+    private readonly viaCommand = false,
   ) {}
 
   get name(): string {
@@ -60,14 +61,15 @@ export class BuiltinContext {
 
   /** An error that ends a non-interactive shell when the builtin is special (dash exits with 2). */
   fatal(message: string, status = 2): Status {
-    if (!this.builtin.special) return this.fail(message, status);
+    if (!this.builtin.special || this.viaCommand) return this.fail(message, status);
     this.interp.report(`${this.name}: ${message}`);
     throw new ExitFlow(status);
   }
 }
 
-export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly string[]): Status {
-  const ctx = new BuiltinContext(interp, builtin, argv);
+/** Run a builtin; `viaCommand` (`command shift 5`) keeps a special builtin's errors from ending the shell. */
+export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly string[], viaCommand = false): Status {
+  const ctx = new BuiltinContext(interp, builtin, argv, viaCommand);
   return recover(
     () => {
       const args = builtin.flags === null ? ParsedArgs.raw(argv.slice(1)) : parseArgs(argv.slice(1), builtin.flags, builtin.plusFlags);

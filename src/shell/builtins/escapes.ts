@@ -1,5 +1,8 @@
 // Backslash escapes shared by `echo`, `printf` and `printf %b`.
 
+/** Which escapes apply: `echo`'s, a printf format's, or printf `%b`'s. */
+export type EscapeStyle = "echo" | "format" | "b";
+
 export interface Decoded {
   readonly text: string;
   /** `\c` was seen: print nothing more. */
@@ -9,16 +12,18 @@ export interface Decoded {
 const SIMPLE: Readonly<Record<string, string>> = { a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
 
 /** Decode the escape starting at `input[i]` (a backslash): its text and how many characters it used. */
-export function decodeEscapeAt(input: string, i: number, style: "echo" | "format"): { text: string; consumed: number; stop: boolean } {
+export function decodeEscapeAt(input: string, i: number, style: EscapeStyle): { text: string; consumed: number; stop: boolean } {
   const next = input[i + 1];
   if (next === undefined) return { text: "\\", consumed: 1, stop: false };
   const simple = SIMPLE[next];
   if (simple !== undefined) return { text: simple, consumed: 2, stop: false };
   // `\c` ends echo/%b output; in a printf format dash keeps it as text.
-  if (next === "c" && style === "echo") return { text: "", consumed: 2, stop: true };
+  if (next === "c" && style !== "format") return { text: "", consumed: 2, stop: true };
   if (style === "format" && (next === '"' || next === "'")) return { text: next, consumed: 2, stop: false };
   const rest = input.slice(i + 1);
-  const octal = style === "echo" ? /^0([0-7]{0,3})/.exec(rest) : /^([0-7]{1,3})/.exec(rest);
+  // echo: `\0nnn`; a printf format: `\nnn`; `%b`: either.
+  const octal = style === "echo" ? /^0([0-7]{0,3})/.exec(rest) : style === "format" ? /^([0-7]{1,3})/.exec(rest) : /^(?:0([0-7]{0,3})|([0-7]{1,3}))/.exec(rest);
+  if (octal !== null && style === "b") return { text: String.fromCharCode(parseInt(octal[1] ?? octal[2] ?? "0", 8) & 255), consumed: 1 + octal[0].length, stop: false };
   if (octal !== null) return { text: String.fromCharCode(parseInt(octal[1] || "0", 8) & 255), consumed: 1 + octal[0].length, stop: false };
   const hex = /^x([0-9a-fA-F]{1,2})/.exec(rest);
   if (hex !== null) return { text: String.fromCharCode(parseInt(hex[1] ?? "0", 16)), consumed: 1 + hex[0].length, stop: false };
@@ -29,7 +34,7 @@ export function decodeEscapeAt(input: string, i: number, style: "echo" | "format
  * Decode escapes. `echo`/`%b` style: octal is `\0nnn`; `printf` format style:
  * octal is `\nnn` and `\"` `\'` are accepted.
  */
-export function decodeEscapes(input: string, style: "echo" | "format"): Decoded {
+export function decodeEscapes(input: string, style: EscapeStyle): Decoded {
   if (input.indexOf("\\") === -1) return { text: input, stop: false };
   let text = "";
   for (let i = 0; i < input.length; i++) {

@@ -48,7 +48,9 @@ function defineDot(name: string) {
       }
       const state = interp.state;
       const savedPositional = state.positional;
-      if (args.length > 0) state.positional = args;
+      // bash's `source` passes its arguments; dash's `.` ignores them.
+      const setsArgs = name === "source" && args.length > 0;
+      if (setsArgs) state.positional = args;
       state.functionDepth++;
       return withCleanup(
         () =>
@@ -61,7 +63,7 @@ function defineDot(name: string) {
           ),
         () => {
           state.functionDepth--;
-          if (args.length > 0) state.positional = savedPositional;
+          if (setsArgs) state.positional = savedPositional;
         },
       );
     },

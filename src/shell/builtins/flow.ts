@@ -4,10 +4,11 @@
 import { BreakFlow, ContinueFlow, ExitFlow, ReturnFlow } from "../exec/control-flow.ts";
 import { type BuiltinContext, defineBuiltin, parseCount } from "./define.ts";
 
-function statusOperand(ctx: BuiltinContext, operand: string | undefined): number | undefined {
+/** The operand of `exit`/`return`: `$?` by default; `exit` keeps the low 8 bits, `return` the number (as dash). */
+function statusOperand(ctx: BuiltinContext, operand: string | undefined, mask = 255): number | undefined {
   if (operand === undefined) return ctx.interp.state.lastStatus;
   const n = parseCount(operand);
-  return n === undefined || n < 0 ? undefined : n & 255;
+  return n === undefined || n < 0 ? undefined : n & mask;
 }
 
 export const exit = defineBuiltin({
@@ -26,7 +27,7 @@ export const returnBuiltin = defineBuiltin({
   special: true,
   flags: null,
   run(ctx, { operands }) {
-    const status = statusOperand(ctx, operands[0]);
+    const status = statusOperand(ctx, operands[0], 0x7fffffff);
     if (status === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
     throw new ReturnFlow(status);
   },

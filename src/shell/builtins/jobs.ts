@@ -2,11 +2,12 @@
 
 import type { Job } from "../exec/jobs.ts";
 import { lookupSignal, signalName } from "../exec/signals.ts";
+import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
 
 function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
-  const jobs = ctx.interp.session.jobs;
+  const jobs = ctx.interp.state.jobs;
   if (spec.startsWith("%")) {
     const id = spec === "%%" || spec === "%+" || spec === "%" ? Math.max(0, ...jobs.all().map((j) => j.id)) : Number(spec.slice(1));
     return jobs.byId(id);
@@ -21,7 +22,7 @@ async function waitFor(ctx: BuiltinContext, job: Job): Promise<number> {
   try {
     const status = await Promise.race([job.done, signal.arrived.then(() => undefined)]);
     if (status !== undefined) return status;
-    const name = session.pendingSignals[0] ?? "SIGTERM";
+    const name = session.pendingSignals[0]?.name ?? "SIGTERM";
     return 128 + (lookupSignal(name) ?? 15);
   } finally {
     signal.cancel();
@@ -32,12 +33,11 @@ export const wait = defineBuiltin({
   name: "wait",
   flags: {},
   async run(ctx, { operands }) {
-    const jobs = ctx.interp.session.jobs;
+    const jobs = ctx.interp.state.jobs;
     if (operands.length === 0) {
       for (const job of jobs.all()) {
         const status = await waitFor(ctx, job);
         if (job.status === undefined) return status;
-        jobs.remove(job);
       }
       return 0;
     }
@@ -48,9 +48,9 @@ export const wait = defineBuiltin({
         status = 127;
         continue;
       }
+      // A finished job stays known: waiting for it again gives its status again (dash).
       status = await waitFor(ctx, job);
       if (job.status === undefined) return status;
-      jobs.remove(job);
     }
     return status;
   },
@@ -60,7 +60,7 @@ export const jobsBuiltin = defineBuiltin({
   name: "jobs",
   flags: { l: "flag", p: "flag" },
   run(ctx, args) {
-    const table = ctx.interp.session.jobs;
+    const table = ctx.interp.state.jobs;
     let text = "";
     for (const job of table.all()) {
       if (args.has("p")) text += `${job.pid}\n`;
@@ -85,7 +85,7 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
   // `kill 0` and process groups would hit the host too: they also mean the shell itself here.
   if (Number(target) === ctx.interp.session.pid || Number(target) <= 0) {
     if (signal !== 0) {
-      ctx.interp.session.pendingSignals.push(`SIG${signalName(signal) ?? "TERM"}`);
+      ctx.interp.session.pendingSignals.push({ name: `SIG${signalName(signal) ?? "TERM"}`, groupWide: false });
       ctx.interp.session.wakeSignalWaiters();
     }
     return true;
@@ -138,6 +138,9 @@ export const kill = defineBuiltin({
         status = 1;
       }
     }
-    return status;
+    // A signal to the shell itself is acted on at once, as the kernel would deliver it
+    // (a trap then sees `$?` of this kill).
+    ctx.interp.state.lastStatus = status;
+    return then(ctx.interp.deliverSignals(), () => status);
   },
 });

@@ -5,11 +5,12 @@ import { defineBuiltin, isName } from "./define.ts";
 
 export const local = defineBuiltin({
   name: "local",
+  special: true,
   flags: null,
   run(ctx, { operands }) {
     const state = ctx.interp.state;
     const frame = state.localFrames[state.localFrames.length - 1];
-    if (frame === undefined) return ctx.fail("not in a function", 2);
+    if (frame === undefined) return ctx.fatal("not in a function");
     for (const operand of operands) {
       const eq = operand.indexOf("=");
       const name = eq === -1 ? operand : operand.slice(0, eq);

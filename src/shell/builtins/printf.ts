@@ -5,6 +5,12 @@
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { decodeEscapeAt, decodeEscapes } from "./escapes.ts";
 
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/** A malformed format: printf stops with status 2. */
+class PrintfError extends Error {}
+
 interface Directive {
   readonly flags: string;
   readonly width: number | undefined;
@@ -34,18 +40,25 @@ class Formatter {
     return this.args[this.index++];
   }
 
-  private number(text: string | undefined): number {
-    if (text === undefined || text === "") return 0;
-    if (/^['"]/.test(text)) return text.codePointAt(1) ?? 0;
+  /** An integer argument (C's strtoimax): decimal, 0x hex, 0 octal, or 'c for a character code; clamped to 64 bits. */
+  private number(text: string | undefined): bigint {
+    if (text === undefined || text === "") return 0n;
+    if (/^['"]/.test(text)) return BigInt(text.codePointAt(1) ?? 0);
     const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(.*)$/.exec(text);
     if (m === null || (m[3] ?? "") !== "") {
       this.ctx.fail(`${text}: ${m === null ? "expected numeric value" : "not completely converted"}`, 1);
       this.failed = true;
-      if (m === null) return 0;
+      if (m === null) return 0n;
     }
     const digits = m?.[2] ?? "0";
-    const magnitude = digits.startsWith("0x") || digits.startsWith("0X") ? parseInt(digits, 16) : digits.length > 1 && digits.startsWith("0") ? parseInt(digits, 8) : parseInt(digits, 10);
-    return m?.[1] === "-" ? -magnitude : magnitude;
+    const magnitude = BigInt(digits.length > 1 && digits.startsWith("0") && !/^0[xX]/.test(digits) ? `0o${digits.slice(1)}` : digits);
+    const value = m?.[1] === "-" ? -magnitude : magnitude;
+    if (value > INT64_MAX || value < INT64_MIN) {
+      this.ctx.fail(`${text}: Result too large`, 1);
+      this.failed = true;
+      return value > 0n ? INT64_MAX : INT64_MIN;
+    }
+    return value;
   }
 
   private float(text: string | undefined): number {
@@ -80,12 +93,12 @@ class Formatter {
       }
       const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXcsbeEfFgGaA%])/.exec(format.slice(i));
       if (m === null) {
-        out += ch;
-        continue;
+        const bad = /^%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?(.?)/.exec(format.slice(i));
+        throw new PrintfError(`%${bad?.[1] ?? ""}: invalid directive`);
       }
       i += m[0].length - 1;
-      const width = m[2] === "*" ? this.number(this.next()) : m[2] === undefined ? undefined : Number(m[2]);
-      const precision = m[3] === "*" ? this.number(this.next()) : m[3] === undefined ? undefined : Number(m[3] || "0");
+      const width = m[2] === "*" ? Number(this.number(this.next())) : m[2] === undefined ? undefined : Number(m[2]);
+      const precision = m[3] === "*" ? Number(this.number(this.next())) : m[3] === undefined ? undefined : Number(m[3] || "0");
       out += this.convert({ flags: m[1] ?? "", width, precision, conversion: m[4] ?? "s" });
     }
     return out;
@@ -107,14 +120,17 @@ class Formatter {
         if (d.precision !== undefined) body = body.slice(0, d.precision);
         break;
       case "b": {
-        const decoded = decodeEscapes(this.next() ?? "", "echo");
+        const decoded = decodeEscapes(this.next() ?? "", "b");
         if (decoded.stop) this.stopped = true;
         body = d.precision !== undefined ? decoded.text.slice(0, d.precision) : decoded.text;
         break;
       }
-      case "c":
-        body = (this.next() ?? "").slice(0, 1);
+      case "c": {
+        const arg = this.next();
+        // An empty argument prints a NUL byte (dash); no argument prints nothing.
+        body = arg === undefined ? "" : arg === "" ? "\0" : arg.slice(0, 1);
         break;
+      }
       case "d":
       case "i":
         body = integer(this.number(this.next()), 10, flags, d.precision);
@@ -125,10 +141,10 @@ class Formatter {
       case "X": {
         const signed = this.number(this.next());
         // Unsigned conversions show a negative number as its 64-bit two's complement.
-        const n = signed < 0 ? BigInt.asUintN(64, BigInt(signed)) : signed;
+        const n = BigInt.asUintN(64, signed);
         body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision);
         if (d.conversion === "X") body = body.toUpperCase();
-        if (flags.includes("#") && n !== 0) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
+        if (flags.includes("#") && n !== 0n) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
         break;
       }
       default:
@@ -138,10 +154,10 @@ class Formatter {
   }
 }
 
-function integer(n: number | bigint, base: number, flags: string, precision: number | undefined): string {
-  let digits = (typeof n === "bigint" ? n : Math.abs(Math.trunc(n))).toString(base);
-  if (precision !== undefined) digits = precision === 0 && n === 0 ? "" : digits.padStart(precision, "0");
-  const sign = n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+function integer(n: bigint, base: number, flags: string, precision: number | undefined): string {
+  let digits = (n < 0n ? -n : n).toString(base);
+  if (precision !== undefined) digits = precision === 0 && n === 0n ? "" : digits.padStart(precision, "0");
+  const sign = n < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   return sign + digits;
 }
 
@@ -184,9 +200,15 @@ export const printf = defineBuiltin({
     const format = args[0];
     if (format === undefined) return ctx.fail("usage: printf format [arg ...]", 2);
     const formatter = new Formatter(ctx, args.slice(1));
-    let out = formatter.format(format);
-    // Reuse the format while arguments remain (and it consumed some).
-    while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) out += formatter.format(format);
+    let out: string;
+    try {
+      out = formatter.format(format);
+      // Reuse the format while arguments remain (and it consumed some).
+      while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) out += formatter.format(format);
+    } catch (error) {
+      if (error instanceof PrintfError) return ctx.fail(error.message, 2);
+      throw error;
+    }
     return afterWrite(ctx.out(out), formatter.failed ? 1 : 0);
   },
 });

@@ -1,9 +1,10 @@
 // `read [-r] [-p prompt] name…`: one line from stdin, one byte at a time so
 // that nothing after the line is consumed, split by IFS into the names.
 
+import { isatty } from "node:tty";
 import type { Interp } from "../exec/executor.ts";
-import { readTarget } from "../exec/fds.ts";
-import { type Maybe, then } from "../exec/maybe.ts";
+import { FdError, readTarget } from "../exec/fds.ts";
+import { type Maybe, recover, then } from "../exec/maybe.ts";
 import { defineBuiltin, isName } from "./define.ts";
 
 interface Line {
@@ -116,9 +117,20 @@ export const read = defineBuiltin({
     const prompt = args.value("p");
     const delimiterText = args.value("d");
     const delimiter = delimiterText === undefined ? NEWLINE : delimiterText === "" ? 0 : delimiterText.charCodeAt(0);
-    const ready = prompt === undefined ? undefined : ctx.err(prompt);
+    // Like dash, the prompt is shown only when reading from a terminal.
+    const input = interp.fd(0);
+    const ready = prompt !== undefined && input?.kind === "os" && isatty(input.fd) ? ctx.err(prompt) : undefined;
     const raw = args.has("r");
-    return then(ready instanceof Promise ? ready.then(() => readLine(interp, delimiter, raw)) : readLine(interp, delimiter, raw), (line) => {
+    const line = recover(
+      () => (ready instanceof Promise ? ready.then(() => readLine(interp, delimiter, raw)) : readLine(interp, delimiter, raw)),
+      (error) => {
+        // A closed or unreadable stdin is just end of input to read (status 1), as in dash.
+        if (error instanceof FdError) return null;
+        throw error;
+      },
+    );
+    return then(line, (line) => {
+      if (line === null) return 1;
       const text = decoder.decode(new Uint8Array(line.bytes));
       const { chars, escaped } = raw ? { chars: [...text], escaped: [] as boolean[] } : unescape(text);
       const ifs = interp.get("IFS") ?? " \t\n";

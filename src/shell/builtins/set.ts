@@ -33,6 +33,13 @@ export const set = defineBuiltin({
       }
       return afterWrite(ctx.out(text), 0);
     }
+    if (operands[0] === "-") {
+      // Obsolete `set -`: turns off -x and -v; what follows are the positional parameters.
+      state.options.xtrace = false;
+      state.options.verbose = false;
+      if (operands.length > 1) state.positional = operands.slice(1);
+      return 0;
+    }
     const args = parseArgs(operands, SET_FLAGS, true);
     for (const { sign, letter, value } of args.order) {
       const name = letter === "o" ? (value ?? "") : optionForLetter(letter);

@@ -158,12 +158,12 @@ export function binaryTest(op: string, left: string, right: string, interp: Inte
     case "-nt": {
       const a = stat(interp, left);
       const b = stat(interp, right);
-      return a !== undefined && (b === undefined || a.mtimeMs > b.mtimeMs);
+      return a !== undefined && b !== undefined && a.mtimeMs > b.mtimeMs;
     }
     case "-ot": {
       const a = stat(interp, left);
       const b = stat(interp, right);
-      return b !== undefined && (a === undefined || a.mtimeMs < b.mtimeMs);
+      return a !== undefined && b !== undefined && a.mtimeMs < b.mtimeMs;
     }
     case "-ef": {
       const a = stat(interp, left);

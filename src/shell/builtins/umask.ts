@@ -38,8 +38,8 @@ export const umask = defineBuiltin({
       const mask = host.getUmask();
       return afterWrite(ctx.out(args.has("S") ? `${symbolic(mask)}\n` : `${mask.toString(8).padStart(4, "0")}\n`), 0);
     }
-    const mask = /^[0-7]+$/.test(operand) ? parseInt(operand, 8) & 0o777 : applySymbolic(host.getUmask(), operand);
-    if (mask === undefined) return ctx.fail(`Illegal mode: ${operand}`, 1);
+    const mask = /^[0-7]+$/.test(operand) ? parseInt(operand, 8) : /^\d+$/.test(operand) ? undefined : applySymbolic(host.getUmask(), operand);
+    if (mask === undefined) return ctx.fail(`Illegal mode: ${operand}`, 2);
     host.setUmask(mask);
     return 0;
   },

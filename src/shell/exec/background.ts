@@ -19,7 +19,7 @@ export function runBackground(interp: Interp, command: Command): void {
   const processes = new Set<Subprocess>();
   const child = interp.subshell(cancel, processes);
   if (!redirectsStdin(command)) child.state.fds.set(0, NULL_TARGET);
-  const jobs = interp.session.jobs;
+  const jobs = interp.state.jobs;
   // One simple command starts at once (its pid is `$!`); anything else starts
   // after the current command, as a forked shell would let the parent go on.
   const isSimple = command.kind === "simple";
@@ -29,6 +29,9 @@ export function runBackground(interp: Interp, command: Command): void {
   });
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
-  job.pid = isSimple && processes.size === 1 && first !== undefined ? first.pid : jobs.syntheticPid();
+  job.pid = isSimple && processes.size === 1 && first !== undefined ? first.pid : interp.session.syntheticPids.take();
+  const all = interp.session.allJobs;
+  all.add(job);
+  void job.done.then(() => all.delete(job));
   interp.state.lastBackgroundPid = job.pid;
 }

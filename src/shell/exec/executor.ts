@@ -31,6 +31,8 @@ const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 export class Interp implements ExpandEnv {
   /** Line of the command running now, for error messages. */
   currentLine = 0;
+  /** Status of the last command substitution of the simple command being expanded (its status if it has no command name). */
+  substitutionStatus: number | undefined = undefined;
   /** OS fds this shell opened with `exec n>file`: closed when it ends. */
   readonly ownedFds = new Set<number>();
   /** Answers the command substitutions of expansions run by this shell. */
@@ -140,16 +142,20 @@ export class Interp implements ExpandEnv {
     return then(this.report(message), () => status);
   }
 
+  /** The session's main shell (not a subshell): it alone runs signal traps. */
+  isRoot = true;
+
   /** A subshell: a copy of this shell's state, run in-process. */
   subshell(cancel: CancelToken = this.cancel, jobProcesses = this.jobProcesses): Interp {
     const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
+    child.isRoot = false;
     child.currentLine = this.currentLine;
     return child;
   }
 
-  /** Run an expanded command line (for `command`, `exec`). */
-  executeArgv(argv: readonly string[], skipFunctions: boolean): Status {
-    return executeArgv(this, argv, [], skipFunctions);
+  /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */
+  executeArgv(argv: readonly string[], viaCommand: boolean, pathValue?: string): Status {
+    return executeArgv(this, argv, pathValue === undefined ? [] : [["PATH", pathValue]], viaCommand, viaCommand);
   }
 
   expand<T>(expansion: Expansion<T>): Maybe<T> {
@@ -196,10 +202,12 @@ export class Interp implements ExpandEnv {
   /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
   commandSubstitution(program: Program): Maybe<string> {
     const child = this.subshell();
+    // `set -e` applies inside even when the command using the output is a condition.
+    child.state.errexitSuppressed = 0;
     const capture = new CaptureSink();
     child.state.fds.set(1, { kind: "sink", sink: capture });
     return then(child.runAsSubshell(() => child.runList(program.body)), (status) => {
-      this.state.lastStatus = status;
+      this.substitutionStatus = status;
       return capture.finish();
     });
   }
@@ -261,9 +269,25 @@ export class Interp implements ExpandEnv {
     }
   }
 
-  private async handleSignals(): Promise<void> {
+  /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
+  deliverSignals(): void | Promise<void> {
+    if (this.session.pendingSignals.length > 0) return this.handleSignals();
+  }
+
+  private handleSignals(): void | Promise<void> {
+    if (this.isRoot) return this.runSignalTraps();
+    // A subshell stands for a child process: a signal sent to `$$` is not its
+    // own, but one sent to the whole group kills it unless it ignores it.
+    // The main shell still handles the signal afterwards.
+    if (this.jobProcesses !== null) return;
+    for (const { name, groupWide } of this.session.pendingSignals) {
+      if (groupWide && this.state.traps.get(name.replace(/^SIG/, "")) !== "") throw new ExitFlow(128 + signalNumber(name));
+    }
+  }
+
+  private async runSignalTraps(): Promise<void> {
     const signals = this.session.pendingSignals.splice(0);
-    for (const name of signals) {
+    for (const { name } of signals) {
       const short = name.replace(/^SIG/, "");
       const action = this.state.traps.get(short);
       if (action === "") continue;

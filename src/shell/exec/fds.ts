@@ -108,6 +108,8 @@ export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint
         return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
       } catch (error) {
         if (isWouldBlock(error)) return readAsync(target.fd, maxBytes);
+        // EISDIR, EBADF (an fd open for writing only), EIO…: the reader reports or fails.
+        if (error instanceof Error && "code" in error) throw new FdError(error.message);
         throw error;
       }
     }

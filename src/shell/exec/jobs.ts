@@ -24,14 +24,19 @@ export interface Job {
   readonly cancel: CancelToken;
 }
 
+/** Pids for in-process jobs, unique in the session. */
+export class SyntheticPids {
+  private next = FIRST_SYNTHETIC_PID;
+
+  take(): number {
+    return this.next++;
+  }
+}
+
+/** The jobs of one shell (a subshell starts with none: its `wait` and `jobs` see only its own). */
 export class JobTable {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
-  private nextSyntheticPid = FIRST_SYNTHETIC_PID;
-
-  syntheticPid(): number {
-    return this.nextSyntheticPid++;
-  }
 
   add(command: string, cancel: CancelToken, processes: Set<Subprocess>, start: () => Promise<number>): Job {
     const id = this.nextId++;
@@ -71,12 +76,5 @@ export class JobTable {
 
   remove(job: Job): void {
     this.jobs.delete(job.id);
-  }
-
-  /** Forget every job (dispose): running ones keep running and are reaped by their promises. */
-  forgetAll(): Job[] {
-    const jobs = this.all();
-    this.jobs.clear();
-    return jobs;
   }
 }

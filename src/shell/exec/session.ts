@@ -6,7 +6,7 @@
 
 import type { Subprocess } from "bun";
 import type { ShellHost } from "../io.ts";
-import { JobTable } from "./jobs.ts";
+import { type Job, SyntheticPids } from "./jobs.ts";
 import type { SessionInput } from "./fds.ts";
 import type { Handlers } from "./handlers.ts";
 
@@ -16,11 +16,17 @@ export class CancelToken {
 }
 
 export class Session {
-  readonly jobs = new JobTable();
+  /** Every background job of the session and its subshells, to detach them at dispose. */
+  readonly allJobs = new Set<Job>();
+  readonly syntheticPids = new SyntheticPids();
   /** Processes of foreground commands: `Shell.signal` forwards to these. */
   readonly foreground = new Set<Subprocess>();
-  /** Signal names received and not yet handled by the shell itself. */
-  readonly pendingSignals: string[] = [];
+  /**
+   * Signals received and not yet handled by the shell itself. `groupWide`
+   * ones came through `Shell.signal` (the whole process group gets them, so
+   * in-process subshells die of them too); others were sent to `$$`.
+   */
+  readonly pendingSignals: { readonly name: string; readonly groupWide: boolean }[] = [];
   /** PATH lookups, valid for `pathCacheKey` (the PATH they were made with). */
   readonly commandPaths = new Map<string, string>();
   pathCacheKey: string | undefined = undefined;

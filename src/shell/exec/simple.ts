@@ -44,6 +44,7 @@ function expandAssignments(interp: Interp, assigns: readonly Assign[], index = 0
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
+  interp.substitutionStatus = undefined;
   return recover(
     () => {
       if (command.words.length === 0) return runAssignmentsOnly(interp, command);
@@ -55,9 +56,8 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
 
 /** `x=1 y=$x` or `>file`: each assignment is made before the next is expanded; status is that of the last command substitution. */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
-  interp.state.lastStatus = 0;
   return then(assignInOrder(interp, command.assigns, 0), () => {
-    const status = interp.state.lastStatus;
+    const status = interp.substitutionStatus ?? 0;
     if (command.redirs.length === 0) return status;
     return withRedirects(interp, command.redirs, () => status);
   });
@@ -79,12 +79,9 @@ function assignOne(interp: Interp, assign: Assign, value: string): void {
   interp.setVar(assign.name, full);
 }
 
-function quoteForTrace(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
-}
-
+/** `set -x`: the expanded words as dash prints them (unquoted). */
 function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[]): void {
-  const words = [...assignments.map(([name, value]) => `${name}=${quoteForTrace(value)}`), ...argv.map(quoteForTrace)];
+  const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
   interp.write(2, `${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
 }
 
@@ -132,12 +129,12 @@ function redirectPermanently(interp: Interp, command: SimpleCommand): Status {
  * Run an expanded command line with prefix assignments: function, builtin or
  * external. `skipFunctions` is `command`'s lookup.
  */
-export function executeArgv(interp: Interp, argv: readonly string[], assignments: readonly Assignment[], skipFunctions: boolean): Status {
+export function executeArgv(interp: Interp, argv: readonly string[], assignments: readonly Assignment[], skipFunctions: boolean, viaCommand = false): Status {
   const name = argv[0] ?? "";
   const body = skipFunctions ? undefined : interp.state.functions.get(name);
   if (body !== undefined) return withTemporaryAssignments(interp, assignments, () => callFunction(interp, body, argv.slice(1)));
   const builtin = builtins.get(name);
-  if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv));
+  if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv, viaCommand));
   let env = interp.state.vars.environment();
   let pathValue = interp.get("PATH");
   if (assignments.length > 0) {

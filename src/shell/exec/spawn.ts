@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { OutputSink } from "../io.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
-import { type ByteSource, closeOsFd, type FdTarget } from "./fds.ts";
+import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { signalNumber } from "./signals.ts";
 
@@ -123,6 +123,12 @@ async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<numbe
 
 type StdioOption = number | "pipe" | "ignore";
 
+const SIGNAL_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  SIGHUP: "Hangup", SIGQUIT: "Quit", SIGILL: "Illegal instruction", SIGTRAP: "Trace/breakpoint trap", SIGABRT: "Aborted",
+  SIGBUS: "Bus error", SIGFPE: "Floating point exception", SIGKILL: "Killed", SIGUSR1: "User defined signal 1",
+  SIGSEGV: "Segmentation fault", SIGUSR2: "User defined signal 2", SIGALRM: "Alarm clock", SIGTERM: "Terminated",
+};
+
 function outputOption(target: FdTarget | undefined): StdioOption {
   if (target === undefined || target.kind === "null" || target.kind === "source") return "ignore";
   return target.kind === "os" ? target.fd : "pipe";
@@ -175,7 +181,13 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   } finally {
     owner.delete(child);
   }
-  if (child.signalCode !== null && child.signalCode !== undefined) return 128 + signalNumber(String(child.signalCode));
+  if (child.signalCode !== null && child.signalCode !== undefined) {
+    const name = String(child.signalCode);
+    // Like dash, a foreground command killed by a signal other than INT or PIPE is announced.
+    const description = SIGNAL_DESCRIPTIONS[name];
+    if (description !== undefined && interp.jobProcesses === null) await writeTarget(interp.fd(2), encodeText(`${description}\n`));
+    return 128 + signalNumber(name);
+  }
   return child.exitCode ?? 0;
 }
 

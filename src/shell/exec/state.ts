@@ -5,6 +5,7 @@
 
 import type { Command } from "../ast.ts";
 import type { FdTable } from "./fds.ts";
+import { JobTable } from "./jobs.ts";
 import { type Variable, Variables } from "./vars.ts";
 
 /** `set -o` names and their `set -x` letters. */
@@ -101,6 +102,8 @@ export class ShellState {
   ) {}
 
   lastStatus = 0;
+  /** Background jobs started by this shell. */
+  jobs = new JobTable();
   /** `$!` */
   lastBackgroundPid: number | undefined = undefined;
   /** >0 while running a condition, a non-final `&&`/`||` operand or a `!` pipeline: `set -e` does not apply. */

@@ -101,8 +101,10 @@ function tokenize(source: string): Token[] {
       i = j;
       continue;
     }
-    const op = OPERATORS.find((o) => source.startsWith(o, i));
+    let op = OPERATORS.find((o) => source.startsWith(o, i));
     if (op === undefined) fail(`unexpected character "${ch}"`, source);
+    // `++`/`--` only next to a variable; `3--2` is 3 - -2, as in dash.
+    if ((op === "++" || op === "--") && tokens[tokens.length - 1]?.t !== "id" && !/^\s*[a-zA-Z_]/.test(source.slice(i + 2))) op = op.slice(1);
     tokens.push({ t: "op", v: op });
     i += op.length;
   }
@@ -258,10 +260,8 @@ class Evaluator {
 
   private read(name: string): Value {
     const text = this.vars.get(name);
-    if (text === undefined) {
-      if (this.vars.nounset === true) throw new ExpansionError(`${name}: parameter not set`);
-      return 0;
-    }
+    // An unset variable is 0 even under `set -u`, as in dash.
+    if (text === undefined) return 0;
     const direct = parseValue(text);
     if (direct !== undefined) return direct;
     const trimmed = text.trim();

@@ -71,7 +71,7 @@ function exists(path: string, readDir: ReadDir): boolean {
   const dir = slash === -1 ? "" : trimmed.slice(0, slash) || "/";
   const base = trimmed.slice(slash + 1);
   const entries = readDir(dir);
-  return entries !== null && entries.includes(base);
+  return entries !== null && (base === "." || base === ".." || entries.includes(base));
 }
 
 /** Byte-wise order, as dash sorts in the C locale. */

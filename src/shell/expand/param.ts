@@ -70,7 +70,8 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
   const { name, op } = part;
   if (part.length) {
     if (name === "@" || name === "*") {
-      pushValue(out, String(env.positional.length), quoted);
+      // dash: the length of the parameters joined by spaces.
+      pushValue(out, String([...env.positional.join(" ")].length), quoted);
       return;
     }
     const value = lookupParam(name, env);

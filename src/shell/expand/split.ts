@@ -130,16 +130,16 @@ export function splitFields(pieces: Pieces, ifs: string | undefined): Field[] {
   return builder.fields;
 }
 
-/** Join pieces without splitting (assignments, here-documents, `case` words). */
+/** Join pieces without splitting (assignments, here-documents, `case` words); the fields of `$@` are joined by spaces. */
 export function joinPieces(pieces: Pieces): string {
   let out = "";
-  for (const piece of pieces) if (piece !== null) out += piece.text;
+  for (const piece of pieces) out += piece === null ? " " : piece.text;
   return out;
 }
 
 /** Join pieces as a pattern: quoted text is escaped, unquoted text keeps its magic. */
 export function joinPiecesAsPattern(pieces: Pieces): string {
   let out = "";
-  for (const piece of pieces) if (piece !== null) out += piece.quoted ? quotePattern(piece.text) : piece.text;
+  for (const piece of pieces) out += piece === null ? " " : piece.quoted ? quotePattern(piece.text) : piece.text;
   return out;
 }
