@@ -54,13 +54,14 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
   );
 }
 
-/** `x=1 y=$x` or `>file`: each assignment is made before the next is expanded; status is that of the last command substitution. */
+/**
+ * `x=1 y=$x` or `>file`: each assignment is made before the next is expanded;
+ * status is that of the last command substitution. As in dash, the
+ * redirections are in place while the values expand (`x=$(cat) <<EOF`).
+ */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
-  return then(assignInOrder(interp, command.assigns, 0), () => {
-    const status = interp.substitutionStatus ?? 0;
-    if (command.redirs.length === 0) return status;
-    return withRedirects(interp, command.redirs, () => status);
-  });
+  const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
+  return command.redirs.length === 0 ? assign() : withRedirects(interp, command.redirs, assign);
 }
 
 function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
