@@ -5,12 +5,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Interp } from "../exec/executor.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import { isSystemError } from "../exec/errno.ts";
 
 function isDirectory(file: string): boolean {
   try {
     return fs.statSync(file).isDirectory();
   } catch (error) {
-    if (error instanceof Error && "code" in error) return false;
+    if (isSystemError(error)) return false;
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
+import { isSystemError } from "../exec/errno.ts";
 
 export const evalBuiltin = defineBuiltin({
   name: "eval",
@@ -23,7 +24,7 @@ function findScript(pathValue: string, cwd: string, name: string): string | unde
     try {
       if (fs.statSync(file).isFile()) return file;
     } catch (error) {
-      if (!(error instanceof Error && "code" in error)) throw error;
+      if (!isSystemError(error)) throw error;
     }
   }
   return undefined;
@@ -43,7 +44,7 @@ function defineDot(name: string) {
       try {
         source = fs.readFileSync(file, "utf8");
       } catch (error) {
-        if (error instanceof Error && "code" in error) return ctx.fatal(`cannot open ${script}: No such file`);
+        if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: No such file`);
         throw error;
       }
       const state = interp.state;

@@ -33,34 +33,27 @@ export const returnBuiltin = defineBuiltin({
   },
 });
 
-function loopLevels(ctx: BuiltinContext, operand: string | undefined): number | undefined {
+function loopLevels(operand: string | undefined): number | undefined {
   if (operand === undefined) return 1;
   const n = parseCount(operand);
   return n === undefined || n < 1 ? undefined : n;
 }
 
-export const breakBuiltin = defineBuiltin({
-  name: "break",
-  special: true,
-  flags: null,
-  run(ctx, { operands }) {
-    const levels = loopLevels(ctx, operands[0]);
-    if (levels === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
-    const depth = ctx.interp.state.loopDepth;
-    if (depth === 0) return 0;
-    throw new BreakFlow(Math.min(levels, depth));
-  },
-});
+/** `break N` / `continue N`: leave or restart the Nth enclosing loop (outside a loop: nothing, like dash). */
+function defineLoopControl(name: string, Flow: typeof BreakFlow | typeof ContinueFlow) {
+  return defineBuiltin({
+    name,
+    special: true,
+    flags: null,
+    run(ctx, { operands }) {
+      const levels = loopLevels(operands[0]);
+      if (levels === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
+      const depth = ctx.interp.state.loopDepth;
+      if (depth === 0) return 0;
+      throw new Flow(Math.min(levels, depth));
+    },
+  });
+}
 
-export const continueBuiltin = defineBuiltin({
-  name: "continue",
-  special: true,
-  flags: null,
-  run(ctx, { operands }) {
-    const levels = loopLevels(ctx, operands[0]);
-    if (levels === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
-    const depth = ctx.interp.state.loopDepth;
-    if (depth === 0) return 0;
-    throw new ContinueFlow(Math.min(levels, depth));
-  },
-});
+export const breakBuiltin = defineLoopControl("break", BreakFlow);
+export const continueBuiltin = defineLoopControl("continue", ContinueFlow);

@@ -5,6 +5,7 @@ import { lookupSignal, signalName } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
+import { isSystemError } from "../exec/errno.ts";
 
 function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
   const jobs = ctx.interp.state.jobs;
@@ -94,7 +95,7 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
     process.kill(Number(target), signal);
     return true;
   } catch (error) {
-    if (error instanceof Error && "code" in error) return false;
+    if (isSystemError(error)) return false;
     throw error;
   }
 }

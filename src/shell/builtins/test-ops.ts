@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import type { Interp } from "../exec/executor.ts";
+import { isSystemError } from "../exec/errno.ts";
 
 /** A malformed test expression or a non-integer operand (status 2). */
 export class TestError extends Error {
@@ -21,7 +22,7 @@ function stat(interp: Interp, file: string, follow = true): fs.Stats | undefined
   try {
     return follow ? fs.statSync(interp.resolvePath(file)) : fs.lstatSync(interp.resolvePath(file));
   } catch (error) {
-    if (error instanceof Error && "code" in error) return undefined;
+    if (isSystemError(error)) return undefined;
     throw error;
   }
 }
@@ -32,7 +33,7 @@ function canAccess(interp: Interp, file: string, mode: number): boolean {
     fs.accessSync(interp.resolvePath(file), mode);
     return true;
   } catch (error) {
-    if (error instanceof Error && "code" in error) return false;
+    if (isSystemError(error)) return false;
     throw error;
   }
 }
@@ -120,7 +121,7 @@ function isTerminal(fd: number): boolean {
   try {
     return fs.fstatSync(fd).isCharacterDevice() && isatty(fd);
   } catch (error) {
-    if (error instanceof Error && "code" in error) return false;
+    if (isSystemError(error)) return false;
     throw error;
   }
 }

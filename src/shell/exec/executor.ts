@@ -25,6 +25,7 @@ import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
 import { ReadonlyError } from "./vars.ts";
 import { signalNumber } from "./signals.ts";
+import { isSystemError } from "./errno.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 
@@ -97,7 +98,7 @@ export class Interp implements ExpandEnv {
     try {
       passwd = fs.readFileSync("/etc/passwd", "utf8");
     } catch (error) {
-      if (error instanceof Error && "code" in error) return undefined;
+      if (isSystemError(error)) return undefined;
       throw error;
     }
     for (const line of passwd.split("\n")) {

@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import type { InputSource, OutputSink } from "../io.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
+import { errnoCode, isSystemError } from "./errno.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -41,11 +42,11 @@ export function encodeText(text: string): Uint8Array {
 }
 
 function isWouldBlock(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "EAGAIN";
+  return errnoCode(error) === "EAGAIN";
 }
 
 function isBrokenPipe(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "EPIPE";
+  return errnoCode(error) === "EPIPE";
 }
 
 function writeAsync(fd: number, data: Uint8Array): Promise<void> {
@@ -109,7 +110,7 @@ export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint
       } catch (error) {
         if (isWouldBlock(error)) return readAsync(target.fd, maxBytes);
         // EISDIR, EBADF (an fd open for writing only), EIO…: the reader reports or fails.
-        if (error instanceof Error && "code" in error) throw new FdError(error.message);
+        if (error instanceof Error && isSystemError(error)) throw new FdError(error.message);
         throw error;
       }
     }

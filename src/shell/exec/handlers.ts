@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import type { Interp } from "./executor.ts";
 import type { Status } from "./maybe.ts";
 import { runExternal } from "./spawn.ts";
+import { isSystemError } from "./errno.ts";
 
 /** Flags of an `open` for a redirection, as `fs.openSync` takes them. */
 export type OpenFlags = "r" | "w" | "a" | number;
@@ -33,7 +34,7 @@ export const defaultHandlers: Handlers = {
     try {
       return fs.readdirSync(path);
     } catch (error) {
-      if (error instanceof Error && "code" in error) return null;
+      if (isSystemError(error)) return null;
       throw error;
     }
   },

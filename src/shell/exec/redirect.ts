@@ -11,6 +11,7 @@ import { ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
+import { errnoCode } from "./errno.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash). */
 export class RedirectError extends Error {
@@ -26,12 +27,8 @@ export interface AppliedRedirects {
   readonly opened: number[];
 }
 
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
-}
-
 function describeOpenError(error: unknown, creating: boolean): string {
-  switch (errorCode(error)) {
+  switch (errnoCode(error)) {
     case "ENOENT":
       return creating ? "Directory nonexistent" : "No such file";
     case "EACCES":
@@ -60,7 +57,7 @@ function openFile(interp: Interp, file: string, op: Redirect["op"], opened: numb
     try {
       isRegular = fs.statSync(resolved).isFile();
     } catch (error) {
-      if (errorCode(error) !== "ENOENT") throw error;
+      if (errnoCode(error) !== "ENOENT") throw error;
     }
     if (isRegular) throw new RedirectError(`cannot create ${file}: File exists`);
   }

@@ -6,7 +6,7 @@
 
 import type { Assign, Command, SimpleCommand } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
-import { type Builtin, runBuiltin } from "../builtins/define.ts";
+import { runBuiltin } from "../builtins/define.ts";
 import { ExpansionError } from "../expand/index.ts";
 import { ExitFlow, ReturnFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";

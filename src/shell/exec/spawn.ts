@@ -15,6 +15,7 @@ import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { signalNumber } from "./signals.ts";
+import { errnoCode, isSystemError } from "./errno.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
 const O_CLOEXEC = 0o2000000;
@@ -26,7 +27,7 @@ function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
   try {
     stat = fs.statSync(file);
   } catch (error) {
-    if (error instanceof Error && "code" in error) return "missing";
+    if (isSystemError(error)) return "missing";
     throw error;
   }
   if (stat.isDirectory()) return "no-permission";
@@ -34,7 +35,7 @@ function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
     fs.accessSync(file, fs.constants.X_OK);
     return "yes";
   } catch (error) {
-    if (error instanceof Error && "code" in error) return "no-permission";
+    if (isSystemError(error)) return "no-permission";
     throw error;
   }
 }
@@ -115,7 +116,7 @@ async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<numbe
       await stdin.flush();
     } catch (error) {
       // The command closed its stdin (EPIPE): it wants no more input.
-      if (error instanceof Error && "code" in error) return;
+      if (isSystemError(error)) return;
       throw error;
     }
   }
@@ -192,9 +193,10 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
 }
 
 /** The child's error when it could not be started (ENOEXEC, EACCES, …), or rethrow. */
-export function spawnErrorCode(error: unknown): string {
-  if (error instanceof Error && "code" in error && typeof error.code === "string") return error.code;
-  throw error;
+function spawnErrorCode(error: unknown): string {
+  const code = errnoCode(error);
+  if (code === undefined) throw error;
+  return code;
 }
 
 /** The default `Handlers.exec`: PATH lookup, spawn, and sh's statuses and messages for failures. */
