@@ -40,6 +40,7 @@ export const umask = defineBuiltin({
     }
     const mask = /^[0-7]+$/.test(operand) ? parseInt(operand, 8) : /^\d+$/.test(operand) ? undefined : applySymbolic(host.getUmask(), operand);
     if (mask === undefined) return ctx.fail(`Illegal mode: ${operand}`, 2);
+    ctx.interp.state.umaskBeforeChange ??= host.getUmask();
     host.setUmask(mask);
     return 0;
   },

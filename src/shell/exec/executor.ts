@@ -215,14 +215,13 @@ export class Interp implements ExpandEnv {
 
   /** Run a list as the body of a subshell: `exit` ends only it, its EXIT trap runs, its fds close. */
   runAsSubshell(body: () => Status): Status {
-    // The umask is process-wide (children inherit it): a subshell's `umask` is undone when it ends.
-    const host = this.session.host;
-    const umask = host.getUmask();
     return withCleanup(
       () => then(recover(body, (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
       () => {
         this.closeOwnedFds();
-        if (host.getUmask() !== umask) host.setUmask(umask);
+        // The umask is process-wide (children inherit it): a subshell's `umask` is undone when it ends.
+        const saved = this.state.umaskBeforeChange;
+        if (saved !== undefined) this.session.host.setUmask(saved);
       },
     );
   }

@@ -102,6 +102,8 @@ export class ShellState {
   ) {}
 
   lastStatus = 0;
+  /** The umask before this (sub)shell first changed it, to restore when a subshell ends. */
+  umaskBeforeChange: number | undefined = undefined;
   /** Background jobs started by this shell. */
   jobs = new JobTable();
   /** `$!` */
