@@ -86,6 +86,11 @@ test("2>&1 into one sink keeps the order of an external's stdout and stderr", as
   expect(result.stdout).toBe("1\n2\n3\n4\n");
 });
 
+test("an external whose reader went away dies of SIGPIPE quietly, as with a real pipe", async () => {
+  const result = await runScript("yes | { read x; echo $x; }; yes | head -1 >&2; echo done");
+  expect(result).toEqual({ stdout: "y\ndone\n", stderr: "y\n", status: 0 });
+});
+
 test("adjacent external commands are joined by a kernel pipe", async () => {
   const result = await runScript("/bin/echo x | readlink /proc/self/fd/0");
   expect(result.stdout).toMatch(/^pipe:\[\d+\]\n$/);

@@ -18,7 +18,7 @@ type Link = { readonly kind: "os"; readonly read: number; readonly write: number
 
 /** Will this stage (almost certainly) run an external command? Decided before expansion, from its literal name. */
 function isExternalStage(interp: Interp, command: Command): boolean {
-  if (command.kind !== "simple" || command.redirs.length > 0) return false;
+  if (command.kind !== "simple") return false;
   const first = command.words[0];
   if (first === undefined) return false;
   const name = staticText(first);

@@ -80,20 +80,25 @@ export function osPipe(): { readonly read: number; readonly write: number } {
   return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
 }
 
-async function pumpOut(stream: ReadableStream<Uint8Array>, sink: OutputSink): Promise<void> {
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    try {
-      const wait = sink.write(value);
-      if (wait !== undefined) await wait;
-    } catch (error) {
-      if (!(error instanceof BrokenPipeFlow)) throw error;
-      // The reading stage is gone: stop reading so the child gets SIGPIPE.
-      await reader.cancel();
-      return;
+/** Pump the read end of a kernel pipe into a sink, chunk by chunk as produced; closes the fd. */
+async function pumpOut(fd: number, sink: OutputSink): Promise<void> {
+  const reader = Bun.file(fd).stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      try {
+        const wait = sink.write(value);
+        if (wait !== undefined) await wait;
+      } catch (error) {
+        if (!(error instanceof BrokenPipeFlow)) throw error;
+        // The reading stage is gone: close our end so the writer gets SIGPIPE, as with a real pipe.
+        await reader.cancel();
+        return;
+      }
     }
+  } finally {
+    closeOsFd(fd);
   }
 }
 
@@ -112,7 +117,8 @@ async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<numbe
         await stdin.end();
         return;
       }
-      stdin.write(chunk);
+      const written = stdin.write(chunk);
+      if (written instanceof Promise) await written;
       await stdin.flush();
     } catch (error) {
       // The command closed its stdin (EPIPE): it wants no more input.
@@ -130,10 +136,6 @@ const SIGNAL_DESCRIPTIONS: Readonly<Record<string, string>> = {
   SIGSEGV: "Segmentation fault", SIGUSR2: "User defined signal 2", SIGALRM: "Alarm clock", SIGTERM: "Terminated",
 };
 
-function outputOption(target: FdTarget | undefined): StdioOption {
-  if (target === undefined || target.kind === "null" || target.kind === "source") return "ignore";
-  return target.kind === "os" ? target.fd : "pipe";
-}
 
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
 export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
@@ -141,38 +143,43 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   const stdinTarget = fds.get(0);
   const stdoutTarget = fds.get(1);
   const stderrTarget = fds.get(2);
+  // Output to a JS sink goes through a kernel pipe we pump: one per sink, so
+  // `2>&1` keeps the order of the two streams, and a reader that goes away
+  // gives the writer SIGPIPE (Bun's own "pipe" is a socket: ECONNRESET).
+  const sinkPipes = new Map<OutputSink, { read: number; write: number }>();
+  const outputOption = (target: FdTarget | undefined): StdioOption => {
+    if (target === undefined || target.kind === "null" || target.kind === "source") return "ignore";
+    if (target.kind === "os") return target.fd;
+    let pipe = sinkPipes.get(target.sink);
+    if (pipe === undefined) {
+      pipe = osPipe();
+      sinkPipes.set(target.sink, pipe);
+    }
+    return pipe.write;
+  };
   const stdio: [StdioOption, StdioOption, StdioOption, ...StdioOption[]] = [
     stdinTarget === undefined || stdinTarget.kind === "null" || stdinTarget.kind === "sink" ? "ignore" : stdinTarget.kind === "os" ? stdinTarget.fd : "pipe",
     outputOption(stdoutTarget),
     outputOption(stderrTarget),
   ];
-  // `2>&1` into one JS sink: share one kernel pipe so the two streams keep their order.
-  let merged: { read: number; write: number } | null = null;
-  if (stdoutTarget !== undefined && stdoutTarget === stderrTarget && stdoutTarget.kind === "sink") {
-    merged = osPipe();
-    stdio[1] = merged.write;
-    stdio[2] = merged.write;
-  }
   for (const [fd, target] of fds) {
-    if (fd < 3 || target.kind !== "os") continue;
+    if (fd < 3 || target.kind === "source") continue;
     while (stdio.length < fd) stdio.push("ignore");
-    stdio[fd] = target.fd;
+    stdio[fd] = outputOption(target);
   }
   let child: Subprocess;
   try {
     child = Bun.spawn({ cmd: [file, ...argv.slice(1)], argv0: argv[0], cwd: interp.state.cwd, env, stdio });
+  } catch (error) {
+    for (const pipe of sinkPipes.values()) closeOsFd(pipe.read);
+    throw error;
   } finally {
-    if (merged !== null) closeOsFd(merged.write);
+    for (const pipe of sinkPipes.values()) closeOsFd(pipe.write);
   }
   const owner = interp.jobProcesses ?? interp.session.foreground;
   owner.add(child);
   const pumps: Promise<void>[] = [];
-  if (merged !== null && stdoutTarget?.kind === "sink") {
-    pumps.push(pumpOut(Bun.file(merged.read).stream(), stdoutTarget.sink).finally(() => closeOsFd(merged.read)));
-  } else {
-    if (stdoutTarget?.kind === "sink" && child.stdout instanceof ReadableStream) pumps.push(pumpOut(child.stdout, stdoutTarget.sink));
-    if (stderrTarget?.kind === "sink" && child.stderr instanceof ReadableStream) pumps.push(pumpOut(child.stderr, stderrTarget.sink));
-  }
+  for (const [sink, pipe] of sinkPipes) pumps.push(pumpOut(pipe.read, sink));
   if (stdinTarget?.kind === "source" && child.stdin !== undefined && typeof child.stdin === "object") {
     pumps.push(pumpIn(stdinTarget.source, child.stdin, child.exited, interp));
   }
