@@ -1956,5 +1956,287 @@ export const dashCases: readonly { script: string; stdout: string; stderr: boole
     "stdout": "[]\n",
     "stderr": false,
     "status": 0
+  },
+  {
+    "script": "f() { cat <<EOF\nin f: $1\nEOF\n}; f arg; for i in 1 2; do cat <<EOF\nloop $i\nEOF\ndone",
+    "stdout": "in f: arg\nloop 1\nloop 2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { set -- x y; echo $#; }; set -- a; f; echo $# $1",
+    "stdout": "2\n1 a\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { shift; echo \"$@\"; }; f 1 2 3; echo \"$#\"",
+    "stdout": "2 3\n0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { IFS=:; }; f; x=a:b; set -- $x; echo $#",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "pat='*.txt'; case a.txt in $pat) echo m;; esac; case '*.txt' in \"$pat\") echo lit;; esac",
+    "stdout": "m\nlit\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"$(echo \"$(echo 'deep \"nest\"')\")\"",
+    "stdout": "deep \"nest\"\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x='$HOME'; eval \"echo $x\"; eval 'echo $x'",
+    "stdout": "/root\n$HOME\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -- 'a b' c; eval 'for i in \"$@\"; do echo \"[$i]\"; done'",
+    "stdout": "[a b]\n[c]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "a=1; b=2; eval \"c=\\$a\\$b\"; echo $c",
+    "stdout": "12\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo ${x:-${y:-${z:-deep}}}",
+    "stdout": "deep\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=abc; echo ${x#${x%?}}",
+    "stdout": "c\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "i=0; while [ $((i+=1)) -le 3 ]; do echo $i; done",
+    "stdout": "1\n2\n3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for ((i=0;i<2;i++)); do echo $i; done 2>/dev/null; echo after",
+    "stdout": "",
+    "stderr": true,
+    "status": 2
+  },
+  {
+    "script": "echo $(( $(echo 2) * $(echo 3) ))",
+    "stdout": "6\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "v=$(echo \"a\nb\nc\" | wc -l); echo $v",
+    "stdout": "3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo 'it''s' \"a\"'b'c",
+    "stdout": "its abc\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"\\$ \\` \\\\ \\\" \\a\"",
+    "stdout": "$ ` \\ \" \u0007\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '%s\\n' \"a\\\\b\" 'a\\\\b'",
+    "stdout": "a\\b\na\\\\b\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=\"a\\\\nb\"; echo \"$x\"; printf '%s\\n' \"$x\"",
+    "stdout": "a\nb\na\\nb\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "cat <<EOF\na\\\\b \\$x \\`cmd\\` \"q\" 'q'\nEOF",
+    "stdout": "a\\b $x `cmd` \"q\" 'q'\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "cat <<\"EOF\"\n$x `cmd` \\\\\nEOF",
+    "stdout": "$x `cmd` \\\\\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { return; }; false; f; echo $?",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "f() { false; return; }; f; echo $?",
+    "stdout": "1\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=1; f() { x=2; return 0; }; f && echo $x",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "(cd /; echo $PWD); echo ${PWD##*/}",
+    "stdout": "/\nrushd-record-NtavtV\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "trap 'echo int' INT; trap - INT; trap",
+    "stdout": "",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo start; trap 'echo one; exit 5' EXIT; (exit 2); echo $?",
+    "stdout": "start\n2\none\n",
+    "stderr": false,
+    "status": 5
+  },
+  {
+    "script": "false || { echo recovered; true; }; echo $?",
+    "stdout": "recovered\n0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "! { false; }; echo $?",
+    "stdout": "0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "{ false; } || echo or",
+    "stdout": "or\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "if ! [ -e /nonexistent ]; then echo absent; fi",
+    "stdout": "absent\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "[ \"$(echo)\" = \"\" ] && echo empty-subst",
+    "stdout": "empty-subst\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=\" a \"; [ \"$x\" = \" a \" ] && echo kept",
+    "stdout": "kept\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "test -z \"$unset_var\" && test -n \"x\" && echo ok",
+    "stdout": "ok\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for i in a b c; do echo $i; done | sort -r | head -1",
+    "stdout": "c\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo abc | { read x; echo ${#x}; }",
+    "stdout": "3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "exec 3>&1; (echo sub >&3); exec 3>&-",
+    "stdout": "sub\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "{ echo a; echo b >&2; } 2>/dev/null",
+    "stdout": "a\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo x 1>&2 2>/dev/null | cat",
+    "stdout": "",
+    "stderr": true,
+    "status": 0
+  },
+  {
+    "script": "(echo a; echo b) | wc -l",
+    "stdout": "2\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $((5>3)) $((5<3)) $((5>=5)) $((5<=4))",
+    "stdout": "1 0 1 0\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo $(( -3 >> 1 )) $(( 1 << 62 ))",
+    "stdout": "-2 4611686018427387904\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "x=7; echo $(( x % 3 )) $(( -x % 3 )) $(( x / -2 ))",
+    "stdout": "1 -1 -3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "set -f; x='*'; echo $x; set +f; echo \"$x\"",
+    "stdout": "*\n*\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "IFS=x; v=axbxc; echo $v; set -- $v; echo $#",
+    "stdout": "a b c\n3\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "unset IFS; v=\" a  b \"; set -- $v; echo $# \"[$1]\"",
+    "stdout": "2 [a]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "echo \"${#}\" \"${##}\" 2>/dev/null",
+    "stdout": "0 1\n",
+    "stderr": false,
+    "status": 0
   }
 ];

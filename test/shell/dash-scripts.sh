@@ -711,3 +711,109 @@ cat f | (read a; cat)
 echo x | { cat; echo y; }
 ---
 echo "   " | { read x; echo "[$x]"; }
+---
+f() { cat <<EOF
+in f: $1
+EOF
+}; f arg; for i in 1 2; do cat <<EOF
+loop $i
+EOF
+done
+---
+f() { set -- x y; echo $#; }; set -- a; f; echo $# $1
+---
+f() { shift; echo "$@"; }; f 1 2 3; echo "$#"
+---
+f() { IFS=:; }; f; x=a:b; set -- $x; echo $#
+---
+pat='*.txt'; case a.txt in $pat) echo m;; esac; case '*.txt' in "$pat") echo lit;; esac
+---
+echo "$(echo "$(echo 'deep "nest"')")"
+---
+x='$HOME'; eval "echo $x"; eval 'echo $x'
+---
+set -- 'a b' c; eval 'for i in "$@"; do echo "[$i]"; done'
+---
+a=1; b=2; eval "c=\$a\$b"; echo $c
+---
+echo ${x:-${y:-${z:-deep}}}
+---
+x=abc; echo ${x#${x%?}}
+---
+i=0; while [ $((i+=1)) -le 3 ]; do echo $i; done
+---
+for ((i=0;i<2;i++)); do echo $i; done 2>/dev/null; echo after
+---
+echo $(( $(echo 2) * $(echo 3) ))
+---
+v=$(echo "a
+b
+c" | wc -l); echo $v
+---
+echo 'it''s' "a"'b'c
+---
+echo "\$ \` \\ \" \a"
+---
+printf '%s\n' "a\\b" 'a\\b'
+---
+x="a\\nb"; echo "$x"; printf '%s\n' "$x"
+---
+cat <<EOF
+a\\b \$x \`cmd\` "q" 'q'
+EOF
+---
+cat <<"EOF"
+$x `cmd` \\
+EOF
+---
+f() { return; }; false; f; echo $?
+---
+f() { false; return; }; f; echo $?
+---
+x=1; f() { x=2; return 0; }; f && echo $x
+---
+(cd /; echo $PWD); echo ${PWD##*/}
+---
+trap 'echo int' INT; trap - INT; trap
+---
+echo start; trap 'echo one; exit 5' EXIT; (exit 2); echo $?
+---
+false || { echo recovered; true; }; echo $?
+---
+! { false; }; echo $?
+---
+{ false; } || echo or
+---
+if ! [ -e /nonexistent ]; then echo absent; fi
+---
+[ "$(echo)" = "" ] && echo empty-subst
+---
+x=" a "; [ "$x" = " a " ] && echo kept
+---
+test -z "$unset_var" && test -n "x" && echo ok
+---
+for i in a b c; do echo $i; done | sort -r | head -1
+---
+echo abc | { read x; echo ${#x}; }
+---
+exec 3>&1; (echo sub >&3); exec 3>&-
+---
+{ echo a; echo b >&2; } 2>/dev/null
+---
+echo x 1>&2 2>/dev/null | cat
+---
+(echo a; echo b) | wc -l
+---
+echo $((5>3)) $((5<3)) $((5>=5)) $((5<=4))
+---
+echo $(( -3 >> 1 )) $(( 1 << 62 ))
+---
+x=7; echo $(( x % 3 )) $(( -x % 3 )) $(( x / -2 ))
+---
+set -f; x='*'; echo $x; set +f; echo "$x"
+---
+IFS=x; v=axbxc; echo $v; set -- $v; echo $#
+---
+unset IFS; v=" a  b "; set -- $v; echo $# "[$1]"
+---
+echo "${#}" "${##}" 2>/dev/null
