@@ -2102,8 +2102,8 @@ export const dashCases: readonly { script: string; stdout: string; stderr: boole
     "status": 0
   },
   {
-    "script": "(cd /; echo $PWD); echo ${PWD##*/}",
-    "stdout": "/\nrushd-record-NtavtV\n",
+    "script": "(cd /; echo $PWD); [ \"${PWD##*/}\" = \"$(basename \"$PWD\")\" ] && echo same",
+    "stdout": "/\nsame\n",
     "stderr": false,
     "status": 0
   },

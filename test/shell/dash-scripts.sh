@@ -772,7 +772,7 @@ f() { false; return; }; f; echo $?
 ---
 x=1; f() { x=2; return 0; }; f && echo $x
 ---
-(cd /; echo $PWD); echo ${PWD##*/}
+(cd /; echo $PWD); [ "${PWD##*/}" = "$(basename "$PWD")" ] && echo same
 ---
 trap 'echo int' INT; trap - INT; trap
 ---
