@@ -9,6 +9,9 @@ import { ProtocolError } from "./errors.ts";
 import { FrameReader } from "./frame.ts";
 import { message, type Message, type MessageType } from "./messages.ts";
 
+/** Batched frames are written once they add up to this much. */
+const BATCH_LIMIT_BYTES = 64 * 1024;
+
 export interface ConnectionHandlers {
   onMessage(id: number, msg: Message): void;
   /** A protocol violation by the peer: an Error has been sent and the connection is closing. */
@@ -23,6 +26,9 @@ export class Connection {
   private readonly pending: Uint8Array[] = [];
   private drainWaiters: (() => void)[] = [];
   private closed = false;
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private batchTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
     private readonly socket: Socket<unknown>,
@@ -39,15 +45,42 @@ export class Connection {
     return this.pending.length > 0;
   }
 
+  /** Send now, together with any batched frames before it (one write: the peer wakes once). */
   send(id: number, msg: Message): void {
     if (this.closed) return;
-    this.write(encodeMessage(id, msg));
+    this.batch.push(encodeMessage(id, msg));
+    this.flushBatch();
   }
 
-  /** Several messages in one write: the peer wakes once for all of them. */
+  /** Several messages in one write. */
   sendAll(id: number, messages: readonly Message[]): void {
     if (this.closed) return;
-    const frames = messages.map((msg) => encodeMessage(id, msg));
+    for (const msg of messages) this.batch.push(encodeMessage(id, msg));
+    this.flushBatch();
+  }
+
+  /**
+   * Send soon: frames queue until the next send(), until the event loop has
+   * run what is ready now (setImmediate), or until BATCH_LIMIT_BYTES. A
+   * command's output and its result then usually leave in one write.
+   */
+  sendBatched(id: number, msg: Message): void {
+    if (this.closed) return;
+    const frame = encodeMessage(id, msg);
+    this.batch.push(frame);
+    this.batchBytes += frame.length;
+    if (this.batchBytes >= BATCH_LIMIT_BYTES) return this.flushBatch();
+    this.batchTimer ??= setImmediate(() => this.flushBatch());
+  }
+
+  private flushBatch(): void {
+    if (this.batchTimer !== undefined) clearImmediate(this.batchTimer);
+    this.batchTimer = undefined;
+    const frames = this.batch;
+    if (frames.length === 0) return;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (frames.length === 1) return this.write(frames[0] as Uint8Array);
     const out = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
     let at = 0;
     for (const frame of frames) {
@@ -81,6 +114,7 @@ export class Connection {
   /** Close after the queued bytes are written. */
   end(): void {
     if (this.closed) return;
+    this.flushBatch();
     if (this.pending.length > 0) {
       void this.whenDrained().then(() => this.socket.end());
     } else {
@@ -139,6 +173,8 @@ export class Connection {
   handleClose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.batchTimer !== undefined) clearImmediate(this.batchTimer);
+    this.batch = [];
     this.pending.length = 0;
     this.releaseDrainWaiters();
     this.handlers.onClose();

@@ -77,8 +77,10 @@ export const CLIENT_ACCEPTS = new Set<MessageType>([
   "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "Error",
 ]);
 
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys(schemas));
+
 export function isMessageType(name: string): name is MessageType {
-  return Object.hasOwn(schemas, name);
+  return MESSAGE_TYPES.has(name);
 }
 
 export function schemaOf(type: MessageType): Schema {

@@ -9,6 +9,7 @@ import type { Socket } from "bun";
 import { Connection, isDaemonToWorker, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
 import { LeaseConnection } from "./lease-connection.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
+import { warmUp } from "./warm-up.ts";
 
 export interface WorkerOptions {
   readonly socketPath: string;
@@ -19,6 +20,9 @@ export interface WorkerOptions {
 
 /** Longest delay before a held lease's counters reach the daemon (they are batched off the hot path). */
 const REPORT_INTERVAL_MS = 100;
+
+/** In-memory sessions a pooled worker runs before it takes clients (each round runs every warm-up script). */
+const WARM_UP_ROUNDS = 200;
 
 /** A worker leaving waits at most this long for its last reports to be sent. */
 const EXIT_FLUSH_TIMEOUT_MS = 1_000;
@@ -39,6 +43,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     console.error(`rushd worker: ${error.message}: ${String(error.cause)}`);
     process.exit(EXIT_CAPTURE_FAILED);
   }
+  // Only a worker that will serve many sessions is worth warming; a fork-mode worker serves one.
+  if (options.maxSessions > 1) await warmUp(WARM_UP_ROUNDS);
   const worker = new Worker(state, options);
   worker.listen();
 }

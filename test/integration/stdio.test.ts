@@ -49,20 +49,27 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
   });
 
   test("output reaches the client before the command ends", async () => {
-    // Read the first line, then release the command by closing a fifo it waits on:
-    // if output were buffered until the end, the first read would never complete.
-    const fifo = `${daemon.dir}/gate`;
-    Bun.spawnSync(["mkfifo", fifo]);
-    const child = Bun.spawn([RUSHD, "-c", `echo first; read x < '${fifo}'; echo second`], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
+    // The command waits for a line we send only after reading its first output:
+    // if output were held until the end, the first read would never complete.
+    const child = Bun.spawn([RUSHD, "-c", "echo first; read x; echo \"second $x\""], { env: daemon.env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     const reader = child.stdout.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("first\n");
-    // A blocking open of the fifo for writing: it waits for the command's `read x <` to open it.
-    expect(await Bun.spawn(["sh", "-c", `echo go > '${fifo}'`]).exited).toBe(0);
+    child.stdin.write("go\n");
+    await child.stdin.end();
     let rest = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
-    expect(rest).toBe("second\n");
+    expect(rest).toBe("second go\n");
     expect(await child.exited).toBe(0);
+  });
+
+  test("output is streamed while an external command runs", async () => {
+    // `sleep` runs in the background of the event loop: the batched "a" must leave before it ends.
+    const child = Bun.spawn([RUSHD, "-c", "echo a; sleep 30; echo b"], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
+    const reader = child.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("a\n");
+    child.kill("SIGINT");
+    expect(await child.exited).toBe(130);
   });
 
   test("$0 and positional parameters come from the command line", async () => {

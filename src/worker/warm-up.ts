@@ -1,0 +1,29 @@
+// A pooled worker serves hundreds of sessions; its first ones would run
+// through cold (interpreted, not yet JIT-compiled) code. Running a few
+// hundred in-memory sessions before reporting ready moves that cost off
+// the first clients' path. No process is started and nothing touches the
+// worker's state: the sessions use capture sinks and a private host.
+
+import { decodeMessage, encodeMessage, FrameReader, message, PROTOCOL_VERSION, WORKER_ACCEPTS } from "../protocol/index.ts";
+import { Shell, type ShellHost } from "../shell/index.ts";
+
+const WARM_UP_SCRIPTS = ["true", "echo hi", "x=1; [ \"$x\" = 1 ] && echo \"${x}y\"", "f() { return 3; }; f; echo $?", "for i in a b; do case $i in a) :;; *) echo $i;; esac; done"];
+
+export function warmUp(rounds: number): Promise<void> {
+  const host: ShellHost = { getUmask: () => 0o022, setUmask: () => {} };
+  const sink = { write: () => {} };
+  const env = { PATH: "/usr/bin:/bin", HOME: "/" };
+  const init = message("SessionInit", { version: PROTOCOL_VERSION, cwd: "/", argv0: "rushd", args: [], umask: 0o022, persistent: false });
+  const reader = new FrameReader();
+  return (async () => {
+    for (let round = 0; round < rounds; round++) {
+      for (const frame of reader.push(encodeMessage(round, init))) decodeMessage(frame.payload, WORKER_ACCEPTS);
+      for (const script of WARM_UP_SCRIPTS) {
+        const shell = new Shell({ argv0: "rushd", args: [], cwd: "/", env, stdin: { kind: "null" }, stdout: { kind: "sink", sink }, stderr: { kind: "sink", sink }, host });
+        await shell.run(script);
+        await shell.dispose();
+      }
+      encodeMessage(round, message("ExecutionResult", { status: 0, durationUs: round }));
+    }
+  })();
+}
