@@ -6,8 +6,8 @@ import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
 import type { ShellInvocation } from "./invocation.ts";
 
-/** sh's status when the script file cannot be read. */
-const EXIT_CANNOT_OPEN = 127;
+/** dash's status when the script file cannot be read. */
+const EXIT_CANNOT_OPEN = 2;
 
 export async function runInProcess(invocation: ShellInvocation): Promise<number> {
   let script: string;
