@@ -75,6 +75,8 @@ table("export/readonly/unset/local", [
   ["f() { local a=in b; b=set; echo $a $b; }; a=out; b=out; f; echo $a $b", "in set\nout out\n", 0],
   ["f() { local v; echo \"[$v]\"; v=2; }; v=1; f; echo $v", "[1]\n1\n", 0],
   ["local x=1", "", 2],
+  ["set -- a b; x='1  2'; export V=\"$@\" W=$x; echo \"$V|$W\"", "a b|1  2\n", 0],
+  ["x='1 2'; for i in export a=$x; do echo \"[$i]\"; done", "[export]\n[a=1]\n[2]\n", 0],
 ]);
 
 table("trap/kill/wait/jobs", [

@@ -10,7 +10,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Case, Command, For, If, List, ListItem, Loop, Program, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
-import { drive, type ExpandEnv, expandPattern, expandText, expandTextFast, expandWords, expandWordsFast, type Expansion, matchPattern } from "../expand/index.ts";
+import {
+  drive,
+  type ExpandEnv,
+  expandDeclarationWords,
+  expandPattern,
+  expandText,
+  expandTextFast,
+  expandWords,
+  expandWordsFast,
+  type Expansion,
+  isDeclarationCommand,
+  matchPattern,
+} from "../expand/index.ts";
 import { Parser } from "../parser/index.ts";
 import { ShellSyntaxError } from "../errors.ts";
 import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
@@ -163,8 +175,11 @@ export class Interp implements ExpandEnv {
     return drive(expansion, this.substitute);
   }
 
-  expandWords(words: readonly Word[]): Maybe<string[]> {
-    return expandWordsFast(words, this) ?? this.expand(expandWords(words, this));
+  /** Expand into fields; `isCommandLine` for a simple command's words (`export V=$x` does not split). */
+  expandWords(words: readonly Word[], isCommandLine = false): Maybe<string[]> {
+    const fast = expandWordsFast(words, this);
+    if (fast !== undefined) return fast;
+    return this.expand(isCommandLine && isDeclarationCommand(words) ? expandDeclarationWords(words, this) : expandWords(words, this));
   }
 
   expandText(word: Word): Maybe<string> {

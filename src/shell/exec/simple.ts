@@ -48,7 +48,7 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
   return recover(
     () => {
       if (command.words.length === 0) return runAssignmentsOnly(interp, command);
-      return then(interp.expandWords(command.words), (argv) => (argv.length === 0 ? runAssignmentsOnly(interp, command) : runArgv(interp, command, argv)));
+      return then(interp.expandWords(command.words, true), (argv) => (argv.length === 0 ? runAssignmentsOnly(interp, command) : runArgv(interp, command, argv)));
     },
     (error) => fatalExpansionError(interp, error),
   );
