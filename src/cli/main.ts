@@ -2,11 +2,12 @@
 // (`rushd -c`), in-process shell (files, stdin, --no-daemon), daemon,
 // daemon control, and the worker role the daemon starts.
 //
-// The client path loads only the protocol and the client. Every other role
+// The client path loads only the protocol and the client, and no node:
+// module (each costs milliseconds at start-up, and start-up is the client's
+// whole cost). Every other role
 // lives in roles.ts, a second entry point embedded in the executable and
 // imported at run time, so its code is not even compiled on the client path.
 
-import { isatty } from "node:tty";
 import { UsageError } from "../daemon/options.ts";
 import { parseInvocation, type Invocation, type ShellInvocation } from "./invocation.ts";
 import { HELP_TEXT, VERSION } from "./help.ts";
@@ -17,18 +18,18 @@ const EXIT_USAGE = 2;
 async function main(argv: readonly string[]): Promise<number> {
   let invocation: Invocation;
   try {
-    invocation = parseInvocation(argv, process.env, () => isatty(0));
+    invocation = parseInvocation(argv, process.env, stdinIsTty);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`rushd: ${error.message}\n${"Try 'rushd --help'.\n"}`);
+    await Bun.write(Bun.stderr, `rushd: ${error.message}\nTry 'rushd --help'.\n`);
     return EXIT_USAGE;
   }
   switch (invocation.kind) {
     case "help":
-      process.stdout.write(HELP_TEXT);
+      await Bun.write(Bun.stdout, HELP_TEXT);
       return 0;
     case "version":
-      process.stdout.write(`rushd ${VERSION}\n`);
+      await Bun.write(Bun.stdout, `rushd ${VERSION}\n`);
       return 0;
     case "worker":
       await (await loadRoles()).runWorker(invocation);
@@ -48,9 +49,15 @@ async function runShell(invocation: ShellInvocation): Promise<number> {
     const outcome = await runCommandClient(invocation, invocation.source.script);
     if (outcome.kind === "status") return outcome.status;
     // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2).
-    if (process.env.RUSHD_DEBUG) process.stderr.write(`rushd: running in process: ${outcome.reason}\n`);
+    if (process.env.RUSHD_DEBUG) await Bun.write(Bun.stderr, `rushd: running in process: ${outcome.reason}\n`);
   }
   return (await loadRoles()).runInProcess(invocation);
+}
+
+// node:tty costs ~5 ms to load: only the rare invocation that needs it pays.
+function stdinIsTty(): boolean {
+  const tty = require("node:tty") as typeof import("node:tty");
+  return tty.isatty(0);
 }
 
 /** roles.ts: bundled as its own entry (a computed specifier keeps the bundler from inlining it). */
@@ -64,8 +71,8 @@ main(process.argv.slice(2)).then(
   (status) => {
     if (status >= 0) process.exit(status);
   },
-  (error: unknown) => {
-    process.stderr.write(`rushd: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  async (error: unknown) => {
+    await Bun.write(Bun.stderr, `rushd: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(70);
   },
 );

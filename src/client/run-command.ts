@@ -6,8 +6,7 @@
 import type { DaemonPaths } from "../protocol/index.ts";
 import { ConnectFailedError } from "./daemon-link.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
-import { DaemonLaunchError, launchDaemon } from "./launcher.ts";
-import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
+import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
 import { WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
 
 /** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
@@ -45,7 +44,7 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
   } catch (error) {
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
     if (error instanceof WorkerLostError) {
-      process.stderr.write(`rushd: ${error.message}\n`);
+      await writeStderr(`rushd: ${error.message}\n`);
       return { kind: "status", status: EXIT_CONNECTION_LOST };
     }
     throw error;
@@ -63,6 +62,8 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
   } catch (error) {
     if (!(error instanceof ConnectFailedError)) throw error;
     if (!options.autostart) return { kind: "no-daemon", reason: `no daemon on ${options.paths.socket} (auto-start is off)` };
+    // Loaded only now: it needs node:fs, which the common path does without.
+    const { DaemonLaunchError, launchDaemon } = await import("./launcher.ts");
     try {
       await launchDaemon(options.paths, options.daemonArgv);
       daemon = await DaemonClient.connect(options.paths.socket);

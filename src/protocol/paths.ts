@@ -1,8 +1,6 @@
 // Where the daemon's socket lives, and the files beside it (DESIGN §2).
 // Shared by the client (to find the daemon) and the daemon (to listen).
 
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
 
 export interface DaemonPaths {
   readonly socket: string;
@@ -16,11 +14,11 @@ export interface DaemonPaths {
 export function resolveDaemonPaths(explicitSocket: string | undefined, env: Readonly<Record<string, string | undefined>>): DaemonPaths {
   const socket = explicitSocket
     ?? nonEmpty(env.RUSHD_SOCKET)
-    ?? (nonEmpty(env.XDG_RUNTIME_DIR) !== undefined ? join(env.XDG_RUNTIME_DIR as string, "rushd", "rushd.sock") : undefined)
-    ?? join(nonEmpty(env.HOME) ?? homedir(), ".rush", "daemon.sock");
+    ?? (nonEmpty(env.XDG_RUNTIME_DIR) !== undefined ? `${trimSlash(env.XDG_RUNTIME_DIR as string)}/rushd/rushd.sock` : undefined)
+    ?? `${trimSlash(nonEmpty(env.HOME) ?? homeFromPasswd())}/.rush/daemon.sock`;
   return {
     socket,
-    dir: dirname(socket),
+    dir: parentDir(socket),
     pidFile: `${socket}.pid`,
     logFile: `${socket}.log`,
     lockFile: `${socket}.lock`,
@@ -30,6 +28,21 @@ export function resolveDaemonPaths(explicitSocket: string | undefined, env: Read
 /** The socket of one worker of the daemon listening on `daemonSocket`. */
 export function workerSocketPath(daemonSocket: string, daemonPid: number, sequence: number): string {
   return `${daemonSocket}.${daemonPid}.w${sequence}`;
+}
+
+// String helpers instead of node:path and node:os, which the client would pay to load.
+function parentDir(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
+}
+
+function trimSlash(dir: string): string {
+  return dir.length > 1 && dir.endsWith("/") ? dir.slice(0, -1) : dir;
+}
+
+function homeFromPasswd(): string {
+  const os = require("node:os") as typeof import("node:os");
+  return os.homedir();
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
