@@ -2,6 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { probeSocket } from "../common/probe.ts";
+import { isProcessAlive } from "../common/process-alive.ts";
 import { until } from "../common/until.ts";
 import { ConnectFailedError } from "../client/daemon-link.ts";
 import { DaemonClient } from "../client/daemon-client.ts";
@@ -58,35 +59,34 @@ async function start(paths: DaemonPaths, options: DaemonOptions): Promise<number
 }
 
 async function stop(paths: DaemonPaths): Promise<number> {
-  let client: DaemonClient;
-  try {
-    client = await DaemonClient.connect(paths.socket);
-  } catch (error) {
-    if (!(error instanceof ConnectFailedError)) throw error;
-    process.stderr.write(`rushd: no daemon running on ${paths.socket}\n`);
-    return 0;
-  }
+  const client = await connectOrSay(paths);
+  if (client === undefined) return 0; // stopping a stopped daemon succeeds, as service managers expect
   const pid = readPid(paths);
   await client.shutdown();
   await client.closed;
-  await until(async () => (await probeSocket(paths.socket)) === "dead" && !isAlive(pid), { timeoutMs: STOP_TIMEOUT_MS, what: "the daemon to exit" });
+  await until(async () => (await probeSocket(paths.socket)) === "dead" && !isProcessAlive(pid), { timeoutMs: STOP_TIMEOUT_MS, what: "the daemon to exit" });
   process.stderr.write(`rushd: stopped the daemon on ${paths.socket}\n`);
   return 0;
 }
 
 async function status(paths: DaemonPaths, json: boolean): Promise<number> {
-  let client: DaemonClient;
-  try {
-    client = await DaemonClient.connect(paths.socket);
-  } catch (error) {
-    if (!(error instanceof ConnectFailedError)) throw error;
-    process.stderr.write(`rushd: no daemon running on ${paths.socket}\n`);
-    return 1;
-  }
+  const client = await connectOrSay(paths);
+  if (client === undefined) return 1;
   const report = await client.status();
   client.close();
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatStatus(report));
   return 0;
+}
+
+/** The daemon's client, or undefined after saying on stderr that none runs. */
+async function connectOrSay(paths: DaemonPaths): Promise<DaemonClient | undefined> {
+  try {
+    return await DaemonClient.connect(paths.socket);
+  } catch (error) {
+    if (!(error instanceof ConnectFailedError)) throw error;
+    process.stderr.write(`rushd: no daemon running on ${paths.socket}\n`);
+    return undefined;
+  }
 }
 
 function formatStatus(report: Record<string, unknown>): string {
@@ -109,15 +109,5 @@ function readPid(paths: DaemonPaths): number | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
-  }
-}
-
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -4,6 +4,7 @@
 
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { isProcessAlive } from "../common/process-alive.ts";
 import { probeSocket } from "../common/probe.ts";
 import { selfCommand } from "../common/self-command.ts";
 import { until } from "../common/until.ts";
@@ -98,13 +99,7 @@ function lockHolderAlive(lockFile: string): boolean {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return isProcessAlive(pid);
 }
 
 function releaseLock(lockFile: string): void {

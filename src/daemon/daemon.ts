@@ -1,9 +1,9 @@
 // The daemon: owns the socket, the pid file and the pool; answers brokers'
 // requests; stops cleanly on SIGINT/SIGTERM or a Shutdown request.
 
-import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
-import type { Socket, UnixSocketListener } from "bun";
-import { Connection, DAEMON_ACCEPTS, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
+import { unlinkSync, writeFileSync } from "node:fs";
+import type { Socket } from "bun";
+import { Connection, DAEMON_ACCEPTS, listenFramed, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
 import { BrokerConnection } from "./broker.ts";
 import type { DaemonOptions } from "./options.ts";
 import { Pool } from "./pool.ts";
@@ -20,14 +20,10 @@ export class DaemonStartError extends Error {
   override readonly name = "DaemonStartError";
 }
 
-interface ConnectionData {
-  broker: BrokerConnection | undefined;
-}
-
 export class Daemon {
   readonly paths: DaemonPaths;
   readonly pool: Pool;
-  private listener: UnixSocketListener<ConnectionData> | undefined;
+  private listener: ReturnType<typeof listenFramed> | undefined;
   private readonly startedAt = Date.now();
   private openConnections = 0;
   private workerSequence = 0;
@@ -55,32 +51,11 @@ export class Daemon {
       throw new DaemonStartError(`a daemon is already running on ${socket}`);
     }
     removeIfPresent(socket); // stale: nobody answers on it
-    const daemon = this;
-    this.listener = Bun.listen<ConnectionData>({
-      unix: socket,
-      socket: {
-        open(s) {
-          s.data = { broker: daemon.accept(s) };
-        },
-        data(s, chunk) {
-          s.data.broker?.connection.handleData(chunk);
-        },
-        end(s) {
-          s.data.broker?.connection.handlePeerEnd();
-        },
-        drain(s) {
-          s.data.broker?.connection.handleDrain();
-        },
-        close(s) {
-          daemon.openConnections -= 1;
-          s.data.broker?.connection.handleClose();
-        },
-        error(s, error) {
-          log(`connection error: ${error.message}`);
-        },
-      },
+    this.listener = listenFramed(socket, {
+      accept: (s) => this.accept(s),
+      closed: () => (this.openConnections -= 1),
+      socketError: (error) => log(`connection error: ${error.message}`),
     });
-    chmodSync(socket, 0o600);
     writeFileSync(this.paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
     this.pool.start();
     process.on("SIGINT", () => void this.stop("SIGINT"));
@@ -125,17 +100,17 @@ export class Daemon {
     };
   }
 
-  private accept(socket: Socket<ConnectionData>): BrokerConnection | undefined {
+  private accept(socket: Socket<unknown>): Connection | undefined {
     this.openConnections += 1;
     let broker: BrokerConnection | undefined;
-    const connection = new Connection(socket as Socket<unknown>, DAEMON_ACCEPTS, {
+    const connection = new Connection(socket, DAEMON_ACCEPTS, {
       onMessage: (id, msg) => broker?.handleMessage(id, msg),
       onProtocolError: (error) => log(`client sent bad input: ${error.code}: ${error.message}`),
       onClose: () => broker?.handleClose(),
     });
     if (this.openConnections > this.options.maxConnections) {
       connection.fail(new ProtocolError("BUSY", `too many connections (--max-connections ${this.options.maxConnections})`));
-      return undefined;
+      return connection;
     }
     broker = new BrokerConnection(connection, {
       pool: this.pool,
@@ -143,7 +118,7 @@ export class Daemon {
       shutdown: () => void this.stop("Shutdown request"),
       log,
     });
-    return broker;
+    return connection;
   }
 
   private spawnWorker(events: ConstructorParameters<typeof WorkerHandle>[1], maxSessions: number): WorkerHandle {

@@ -7,3 +7,4 @@ export * from "./codec.ts";
 export * from "./connection.ts";
 export * from "./control.ts";
 export * from "./paths.ts";
+export * from "./listen.ts";

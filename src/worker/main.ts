@@ -4,9 +4,9 @@
 // daemon only brokers leases and hears about them over IPC, so a request's
 // bytes cross one socket (DESIGN §7).
 
-import { chmodSync, unlinkSync } from "node:fs";
+import { unlinkSync } from "node:fs";
 import type { Socket } from "bun";
-import { Connection, isDaemonToWorker, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
+import { Connection, isDaemonToWorker, listenFramed, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
 import { LeaseConnection } from "./lease-connection.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
@@ -30,10 +30,6 @@ const EXIT_FLUSH_TIMEOUT_MS = 1_000;
 /** Exit status of a worker that could not capture its start state. */
 export const EXIT_CAPTURE_FAILED = 70;
 
-interface ConnectionData {
-  lease: LeaseConnection | undefined;
-}
-
 export async function runWorker(options: WorkerOptions): Promise<void> {
   let state: WorkerState;
   try {
@@ -54,7 +50,7 @@ class Worker {
   private current: LeaseConnection | undefined;
   private sessionsServed = 0;
   private retireReason: string | undefined;
-  private listener: ReturnType<typeof Bun.listen<ConnectionData>> | undefined;
+  private listener: ReturnType<typeof listenFramed> | undefined;
   private servedResetUs: number[] = [];
   private servedFailures: (readonly string[])[] = [];
   private reportTimer: Timer | undefined;
@@ -65,32 +61,10 @@ class Worker {
   ) {}
 
   listen(): void {
-    const worker = this;
-    this.listener = Bun.listen<ConnectionData>({
-      unix: this.options.socketPath,
-      socket: {
-        open(socket) {
-          socket.data = { lease: worker.accept(socket) };
-        },
-        data(socket, chunk) {
-          socket.data.lease?.connection.handleData(chunk);
-        },
-        end(socket) {
-          socket.data.lease?.connection.handlePeerEnd();
-        },
-        drain(socket) {
-          socket.data.lease?.connection.handleDrain();
-        },
-        close(socket) {
-          socket.data.lease?.connection.handleClose();
-        },
-        error(socket, error) {
-          console.error("rushd worker: socket error:", error);
-          socket.data.lease?.connection.handleClose();
-        },
-      },
+    this.listener = listenFramed(this.options.socketPath, {
+      accept: (socket) => this.accept(socket),
+      socketError: (error) => console.error("rushd worker: socket error:", error),
     });
-    chmodSync(this.options.socketPath, 0o600);
     process.on("message", (value: unknown) => {
       if (!isDaemonToWorker(value)) return;
       switch (value.kind) {
@@ -108,18 +82,19 @@ class Worker {
     this.report({ kind: "ready", socket: this.options.socketPath, token: this.token });
   }
 
-  private accept(socket: Socket<ConnectionData>): LeaseConnection | undefined {
+  private accept(socket: Socket<unknown>): Connection {
     const worker = this;
-    const connection = new Connection(socket as Socket<unknown>, WORKER_ACCEPTS, {
-      onMessage: (id, msg) => lease.handleMessage(id, msg),
-      onClose: () => lease.handleClose(),
-      onPeerEnd: () => lease.handlePeerEnd(),
+    let lease: LeaseConnection | undefined; // stays undefined for a connection refused below
+    const connection = new Connection(socket, WORKER_ACCEPTS, {
+      onMessage: (id, msg) => lease?.handleMessage(id, msg),
+      onClose: () => lease?.handleClose(),
+      onPeerEnd: () => lease?.handlePeerEnd(),
     });
     if (this.current !== undefined) {
       connection.fail(new ProtocolError("BUSY", "this worker is serving another client"));
-      return undefined;
+      return connection;
     }
-    const lease: LeaseConnection = new LeaseConnection(connection, this.state, {
+    lease = new LeaseConnection(connection, this.state, {
       acceptToken(token) {
         if (token !== worker.token) return false;
         worker.token = ""; // one use
@@ -148,7 +123,7 @@ class Worker {
       },
     }, this.options.verifyReset);
     this.current = lease;
-    return lease;
+    return connection;
   }
 
   /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */

@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { isProcessAlive } from "../../src/common/process-alive.ts";
 
 export const RUSHD = resolve(import.meta.dir, "../../dist/rushd");
 
@@ -117,17 +118,10 @@ export class TestDaemon {
       await runRushd(["stop"], this.env);
     }
     for (const pid of [this.daemonPid, ...this.seenPids]) {
-      if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+      if (pid !== undefined && isProcessAlive(pid)) process.kill(pid, "SIGKILL");
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isProcessAlive as isAlive } from "../../src/common/process-alive.ts";
