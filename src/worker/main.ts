@@ -40,7 +40,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     process.exit(EXIT_CAPTURE_FAILED);
   }
   // Only a worker that will serve many sessions is worth warming; a fork-mode worker serves one.
-  if (options.maxSessions > 1) await warmUp(WARM_UP_ROUNDS);
+  if (options.maxSessions > 1) {
+    await warmUp(WARM_UP_ROUNDS);
+    Bun.gc(true); // give back the warm-up's garbage: an idle worker should stay small
+  }
   const worker = new Worker(state, options);
   worker.listen();
 }
