@@ -30,5 +30,6 @@ Daemon options (or the RUSHD_* variable in parentheses):
 
 Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
 Exit status: the command's (127 not found, 126 not executable, 2 usage/syntax, 128+N signal N);
+124 when the daemon killed it for running past --request-timeout;
 255 when the connection to the daemon is lost mid-command.
 `;

@@ -7,7 +7,7 @@ import { DAEMON_OPTION_SPECS, parseDaemonOptions, UsageError, type DaemonOptions
 export type Invocation =
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean }
+  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean; readonly requestTimeoutS: number }
   | { readonly kind: "daemon"; readonly options: DaemonOptions; readonly notifyReady: boolean }
   | { readonly kind: "control"; readonly command: "start" | "stop" | "restart" | "status"; readonly options: DaemonOptions; readonly json: boolean }
   | ShellInvocation;
@@ -127,10 +127,11 @@ function parseWorker(argv: readonly string[]): Invocation {
   };
   const socketPath = value("--worker-socket");
   const maxSessions = Number(value("--max-sessions") ?? "1000");
-  if (socketPath === undefined || !Number.isInteger(maxSessions) || maxSessions < 1) {
-    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--verify-reset]");
+  const requestTimeoutS = Number(value("--request-timeout") ?? "0");
+  if (socketPath === undefined || !Number.isInteger(maxSessions) || maxSessions < 1 || !Number.isInteger(requestTimeoutS) || requestTimeoutS < 0) {
+    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--request-timeout S] [--verify-reset]");
   }
-  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset") };
+  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset"), requestTimeoutS };
 }
 
 function withoutFlag(argv: readonly string[], flag: string): string[] {

@@ -11,6 +11,8 @@ import { WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts"
 
 /** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
 export const EXIT_CONNECTION_LOST = 255;
+/** Exit status when the daemon killed the command for running past --request-timeout (as timeout(1)). */
+export const EXIT_REQUEST_TIMEOUT = 124;
 /** Exit status when our stdout was closed under the command (as if killed by SIGPIPE). */
 export const EXIT_OUTPUT_CLOSED = 128 + 13;
 
@@ -45,7 +47,7 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
     if (error instanceof WorkerLostError) {
       await writeStderr(`rushd: ${error.message}\n`);
-      return { kind: "status", status: EXIT_CONNECTION_LOST };
+      return { kind: "status", status: error.code === "TIMEOUT" ? EXIT_REQUEST_TIMEOUT : EXIT_CONNECTION_LOST };
     }
     throw error;
   } finally {

@@ -140,7 +140,7 @@ export class WorkerLink {
       case "SessionInitAck":
         return;
       case "Error":
-        this.lose(new WorkerLostError(`worker error: ${msg.message}`, msg.code));
+        this.lose(new WorkerLostError(msg.code === "TIMEOUT" ? msg.message : `worker error: ${msg.message}`, msg.code));
         this.connection.end();
         return;
       default:

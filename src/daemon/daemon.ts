@@ -125,7 +125,7 @@ export class Daemon {
     this.workerSequence += 1;
     const socketPath = workerSocketPath(this.paths.socket, process.pid, this.workerSequence);
     removeIfPresent(socketPath);
-    return new WorkerHandle({ socketPath, maxSessions, verifyReset: this.options.verifyReset, logFd: "inherit" }, events);
+    return new WorkerHandle({ socketPath, maxSessions, verifyReset: this.options.verifyReset, requestTimeoutS: this.options.requestTimeoutS, logFd: "inherit" }, events);
   }
 }
 

@@ -17,6 +17,10 @@ export class PoolStoppedError extends Error {
   override readonly name = "PoolStoppedError";
 }
 
+/** Workers are pinged this often; one that has not answered for HEALTH_TIMEOUT_MS is killed and replaced. */
+const HEALTH_INTERVAL_MS = 5_000;
+const HEALTH_TIMEOUT_MS = 20_000;
+
 /** A granted lease not used within this time is revoked (its client died between the grant and the connect). */
 const GRANT_TIMEOUT_MS = 10_000;
 
@@ -36,6 +40,7 @@ export class Pool {
   private readonly idleSince = new Map<WorkerHandle, number>();
   private stopping = false;
   private idleTimer: Timer | undefined;
+  private healthTimer: Timer | undefined;
 
   readonly resetUs = new SampleWindow();
   requestsTotal = 0;
@@ -53,6 +58,8 @@ export class Pool {
   start(): void {
     const minimum = this.minimumWorkers();
     for (let i = 0; i < minimum; i++) this.spawn();
+    this.healthTimer = setInterval(() => this.checkHealth(), HEALTH_INTERVAL_MS);
+    this.healthTimer.unref();
     if (this.options.mode === "pool" && this.options.idleTimeoutS > 0) {
       this.idleTimer = setInterval(() => this.retireIdleSurplus(), Math.min(this.options.idleTimeoutS * 1000, 60_000) / 2);
       this.idleTimer.unref();
@@ -93,6 +100,7 @@ export class Pool {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.idleTimer);
+    clearInterval(this.healthTimer);
     for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolStoppedError("the daemon is stopping"));
     const deadline = Date.now() + graceMs;
     const all = [...this.workers];
@@ -185,6 +193,20 @@ export class Pool {
     const timer = this.grantTimers.get(worker);
     if (timer !== undefined) clearTimeout(timer);
     this.grantTimers.delete(worker);
+  }
+
+  /** Ping every worker; kill one that stopped answering (a wedged event loop cannot serve or reset). */
+  private checkHealth(): void {
+    const now = Date.now();
+    for (const worker of this.workers) {
+      if (worker.phase === "starting" || worker.phase === "exited") continue;
+      if (now - worker.lastPongAt > HEALTH_TIMEOUT_MS) {
+        this.log(`worker ${worker.pid}: no answer to health checks for ${Math.round((now - worker.lastPongAt) / 1000)}s; killing it`);
+        worker.kill("SIGKILL");
+        continue;
+      }
+      worker.send({ kind: "ping" });
+    }
   }
 
   private retireIdleSurplus(): void {

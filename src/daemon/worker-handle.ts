@@ -24,6 +24,8 @@ export interface WorkerSpawnOptions {
   readonly socketPath: string;
   readonly maxSessions: number;
   readonly verifyReset: boolean;
+  /** Seconds a request may run before the worker kills it and retires (0: no limit). */
+  readonly requestTimeoutS: number;
   /** Where the worker's stderr goes (the daemon's log). */
   readonly logFd: number | "inherit";
 }
@@ -33,6 +35,8 @@ export class WorkerHandle {
   /** The token a client must present; changes after every lease. */
   token = "";
   sessionsServed = 0;
+  /** When the worker last reported anything (a ping's pong included; its start counts). */
+  lastPongAt = Date.now();
   readonly startedAt = Date.now();
   private readonly process: Subprocess;
   private retireReason: string | undefined;
@@ -41,6 +45,7 @@ export class WorkerHandle {
   constructor(readonly options: WorkerSpawnOptions, private readonly events: WorkerEvents) {
     const argv = [...selfCommand(), "__worker", "--worker-socket", options.socketPath, "--max-sessions", String(options.maxSessions)];
     if (options.verifyReset) argv.push("--verify-reset");
+    if (options.requestTimeoutS > 0) argv.push("--request-timeout", String(options.requestTimeoutS));
     this.process = Bun.spawn(argv, {
       stdin: "ignore",
       stdout: "ignore",
@@ -89,6 +94,7 @@ export class WorkerHandle {
 
   private handleReport(value: unknown): void {
     if (!isWorkerToDaemon(value)) return;
+    this.lastPongAt = Date.now(); // any report shows a live event loop
     switch (value.kind) {
       case "ready":
       case "idle":

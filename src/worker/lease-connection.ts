@@ -25,6 +25,8 @@ export interface LeaseHooks {
   sessionDone(outcome: SessionOutcome): void;
   /** True when the worker may serve no more sessions (fork mode, max requests, failed reset). */
   isExhausted(): boolean;
+  /** A request ran past the request timeout: the client has been told; the worker must go. */
+  requestTimedOut(): void;
   /** The client hung up and every session is finished. `attached`: it had presented the token. */
   leaseEnded(attached: boolean): void;
 }
@@ -53,7 +55,7 @@ export class LeaseConnection {
     readonly connection: Connection,
     private readonly state: WorkerState,
     private readonly hooks: LeaseHooks,
-    private readonly verifyReset: boolean,
+    private readonly limits: { readonly verifyReset: boolean; readonly requestTimeoutMs: number },
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -166,11 +168,21 @@ export class LeaseConnection {
     const startNs = Bun.nanoseconds();
     const running = session.shell.run(script);
     session.running = running.then(() => undefined);
+    const timer = this.limits.requestTimeoutMs > 0 ? setTimeout(() => this.timeOut(id, session), this.limits.requestTimeoutMs) : undefined;
     const status = await running;
+    clearTimeout(timer);
     session.running = undefined;
     const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
     this.connection.send(id, message("ExecutionResult", { status, durationUs }));
     if (!session.persistent) await this.finishSession();
+  }
+
+  private timeOut(id: number, session: ActiveSession): void {
+    const seconds = this.limits.requestTimeoutMs / 1000;
+    this.connection.send(id, message("Error", { code: "TIMEOUT", message: `the command ran past the request timeout (${seconds} s) and was killed` }));
+    this.connection.end();
+    session.shell.signal("SIGKILL");
+    this.hooks.requestTimedOut();
   }
 
   private async finishSession(): Promise<void> {
@@ -179,7 +191,7 @@ export class LeaseConnection {
     this.session = undefined;
     await session.shell.dispose();
     const resetUs = this.state.reset();
-    const problems = this.verifyReset ? this.state.verify() : [];
+    const problems = this.limits.verifyReset ? this.state.verify() : [];
     this.hooks.sessionDone({ resetUs, problems });
     if (this.hooks.isExhausted()) this.connection.end();
   }

@@ -16,6 +16,8 @@ export interface WorkerOptions {
   /** Sessions this worker may serve before it retires (1 in fork mode). */
   readonly maxSessions: number;
   readonly verifyReset: boolean;
+  /** Seconds a request may run (0: no limit); past it the command is killed and the worker retires. */
+  readonly requestTimeoutS: number;
 }
 
 /** Longest delay before a held lease's counters reach the daemon (they are batched off the hot path). */
@@ -23,6 +25,9 @@ const REPORT_INTERVAL_MS = 100;
 
 /** In-memory sessions a pooled worker runs before it takes clients (each round runs every warm-up script). */
 const WARM_UP_ROUNDS = 200;
+
+/** Exit status of a worker that retired because a request timed out (non-zero: the daemon kills its process group). */
+const EXIT_REQUEST_TIMEOUT = 3;
 
 /** A worker leaving waits at most this long for its last reports to be sent. */
 const EXIT_FLUSH_TIMEOUT_MS = 1_000;
@@ -124,7 +129,16 @@ class Worker {
           worker.issueToken();
         }
       },
-    }, this.options.verifyReset);
+      requestTimedOut() {
+        // The command may have left processes or state we cannot vouch for: leave, and let
+        // the daemon kill our process group and start a fresh worker.
+        console.error(`rushd worker ${process.pid}: a request ran past --request-timeout ${worker.options.requestTimeoutS}s; retiring`);
+        worker.retireReason = "request timeout";
+        worker.flushServed();
+        worker.report({ kind: "retiring", reason: "request timeout" });
+        setTimeout(() => process.exit(EXIT_REQUEST_TIMEOUT), 50).unref();
+      },
+    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 });
     this.current = lease;
     return connection;
   }

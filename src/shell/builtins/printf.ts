@@ -193,10 +193,10 @@ function pad(body: string, width: number | undefined, flags: string, numeric: bo
 
 export const printf = defineBuiltin({
   name: "printf",
-  flags: null,
+  // No options, as in dash: `printf -v x …` is an illegal option (bash's -v is not kept).
+  flags: {},
   run(ctx, { operands }) {
-    let args = operands;
-    if (args[0] === "--") args = args.slice(1);
+    const args = operands;
     const format = args[0];
     if (format === undefined) return ctx.fail("usage: printf format [arg ...]", 2);
     const formatter = new Formatter(ctx, args.slice(1));

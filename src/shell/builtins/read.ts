@@ -112,7 +112,9 @@ export const read = defineBuiltin({
   flags: { r: "flag", p: "value", d: "value" },
   run(ctx, args) {
     const interp = ctx.interp;
-    const names = args.operands.length === 0 ? ["REPLY"] : args.operands;
+    const names = args.operands;
+    // dash has no REPLY default: a name is required (before anything is read).
+    if (names.length === 0) return ctx.fail("arg count", 2);
     for (const name of names) if (!isName(name)) return ctx.fail(`${name}: bad variable name`, 2);
     const prompt = args.value("p");
     const delimiterText = args.value("d");

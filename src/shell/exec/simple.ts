@@ -172,6 +172,10 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   const state = interp.state;
   const savedPositional = state.positional;
   const savedLine = interp.currentLine;
+  // As in dash, a function body starts outside any loop: `break`/`continue` in it
+  // do not reach the caller's loops (they are not lexically enclosed by them).
+  const savedLoopDepth = state.loopDepth;
+  state.loopDepth = 0;
   state.positional = args;
   state.functionDepth++;
   const frame = new Map<string, Variable | undefined>();
@@ -188,6 +192,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
     () => {
       state.positional = savedPositional;
       state.functionDepth--;
+      state.loopDepth = savedLoopDepth;
       state.localFrames.pop();
       for (const [name, entry] of frame) state.vars.restore(name, entry);
       interp.currentLine = savedLine;
