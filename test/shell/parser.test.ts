@@ -334,6 +334,10 @@ describe("syntax errors", () => {
     ["{ a; } b", '"b" unexpected', 1, 8, false],
     ["echo x >&bad", "Bad fd number", 1, 10, false],
     ["echo x 2<&1x", "Bad fd number", 1, 11, false],
+    ["in x", '"in" unexpected', 1, 1, false],
+    ["echo a | in", '"in" unexpected', 1, 10, false],
+    ["my-func() { :; }", "Bad function name", 1, 1, false],
+    ['"f"() { :; }', "Bad function name", 1, 1, false],
   ])("%j", (source, message, line, column, incomplete) => {
     const e = syntaxError(source);
     expect({ detail: e.detail, line: e.line, column: e.column, incomplete: e.incomplete }).toEqual({

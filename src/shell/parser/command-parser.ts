@@ -276,7 +276,8 @@ export class CommandParser {
       const t = this.peek();
       if (t.kind === "word" && t.literal !== undefined) {
         if (OPENERS.has(t.literal)) return this.parseCompoundWithRedirects(t);
-        if (CLOSERS.has(t.literal)) throw this.unexpected(t);
+        // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
+        if (CLOSERS.has(t.literal) || t.literal === "in") throw this.unexpected(t);
       }
       if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
       // Reserved words are recognised before aliases; an alias may expand to one.
@@ -340,7 +341,11 @@ export class CommandParser {
 
   /** `name ( ) linebreak function_body`; dash accepts any command as the body. */
   private parseFunctionDef(nameToken: WordToken): Command {
-    if (nameToken.literal === undefined) throw this.unexpected(this.peek());
+    // As in dash, `name()` needs a plain name (XCU 2.9.5): `my-func()` and `"f"()` are errors.
+    // (bash's `function my-func` stays accepted: that syntax is bash's, with bash's names.)
+    if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal)) {
+      throw new ShellSyntaxError("Bad function name", nameToken.start.line, nameToken.start.column);
+    }
     this.take();
     this.expectOp(")");
     this.skipNewlines();
