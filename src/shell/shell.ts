@@ -73,15 +73,19 @@ export class Shell {
     }
   }
 
-  /** Parse and run a script; resolves with its exit status. The EXIT trap runs at the end. */
-  async run(source: string): Promise<number> {
+  /**
+   * Parse and run a script; resolves with its exit status. The EXIT trap runs at the end.
+   * `isFileInput`: the script is a file's (or stdin's) content rather than a `-c` string; as in
+   * dash, only such input is echoed by `set -v`.
+   */
+  async run(source: string, { isFileInput = false }: { isFileInput?: boolean } = {}): Promise<number> {
     if (this.isDisposed) throw new Error("Shell.run after dispose");
     const interp = this.interp;
     this.running++;
     let status: number;
     try {
       try {
-        status = await interp.runSource(source);
+        status = await interp.runSource(source, isFileInput);
         // Signals that arrived during the last command still get their trap (or end the shell).
         interp.state.lastStatus = status;
         await interp.deliverSignals();

@@ -32,13 +32,15 @@ table("printf", [
   ["printf '%d\\n' abc", "0\n", 1],
   ["printf '%b' 'a\\nb\\c' ignored; echo", "a\nb\n", 0],
   ["printf -- '%s\\n' x", "x\n", 0],
+  ["printf -v x %s a; echo \"$? [$x]\"", "2 []\n", 0],
+  ["printf - ; echo", "-\n", 0],
   ["printf", "", 2],
 ]);
 
 table("read", [
   ["read a; read b; echo $b$a", "line2line1\n", 0],
   ["read -r a b c; echo \"[$a][$b][$c]\"", "[line1][][]\n", 0],
-  ["read; echo $REPLY", "line1\n", 0],
+  ["read; echo $?; read x; echo $x", "2\nline1\n", 0],
   ["read -d 2 x; echo \"$x\"", "line1\nline\n", 0],
   ["while read l; do echo \"<$l>\"; done", "<line1>\n<line2>\n", 0],
   ["read a; read b; read c; echo $?", "1\n", 0],
@@ -53,6 +55,8 @@ table("cd/pwd", [
   ["cd /usr; cd /; cd - ", "/usr\n", 0],
   ["CDPATH=/usr; cd bin; pwd", "/usr/bin\n/usr/bin\n", 0],
   ["cd -x", "", 2],
+  ["cd //; pwd; cd usr; pwd; cd ..; pwd", "//\n//usr\n//\n", 0],
+  ["cd ///usr/./bin/..; pwd", "/usr\n", 0],
 ]);
 
 table("set/shift", [
@@ -121,6 +125,8 @@ table("getopts", [
   ["set -- -ab -c val x; while getopts abc: o; do echo \"$o ${OPTARG-}\"; done; shift $((OPTIND-1)); echo \"$@\"", "a \nb \nc val\nx\n", 0],
   ["getopts a o -z 2>/dev/null; echo \"$o\"", "?\n", 0],
   ["getopts :a: o -a; echo \"$o $OPTARG\"", ": a\n", 0],
+  ["OPTARG=stale; getopts a o -a; echo \"[${OPTARG-unset}]\"", "[]\n", 0],
+  ["getopts a o -z 2>&1", "Illegal option -z\n", 0],
 ]);
 
 table("umask/times/ulimit", [
@@ -141,6 +147,9 @@ table("test and [[ ]]", [
   ["[ 1 -eq ]; echo $?", "2\n", 0],
   ["[ 1 -eq 1; echo $?", "2\n", 0],
   ["test /etc -nt /nonexistent; echo $?", "1\n", 0],
+  ["[ a = b -o ]; echo $?; [ a = a -o ]; echo $?; [ a -a ]; echo $?", "1\n0\n1\n", 0],
+  ["[ a b ]; echo $?; [ -n = x ]; echo $?; [ -a x ]; echo $?", "2\n1\n2\n", 0],
+  ["[ a == a ]; echo $?", "0\n", 0],
   ["test /etc -ef /etc/../etc; echo $?", "0\n", 0],
   ["[[ abc == a?c ]] && echo y", "y\n", 0],
   ["[[ abc != a* ]] || echo n", "n\n", 0],
@@ -178,4 +187,6 @@ table("loops and control flow", [
   ["yes | head -2", "y\ny\n", 0],
   ["while :; do echo y; done | head -2", "y\ny\n", 0],
   ["f() { echo $1; [ $1 -lt 3 ] && f $(($1+1)); }; f 1", "1\n2\n3\n", 1],
+  ["f() { break; }; for i in 1 2; do f; echo $i; done", "1\n2\n", 0],
+  ["f() { for j in a; do continue 2; done; echo f; }; for i in 1 2; do f; done", "f\nf\n", 0],
 ]);

@@ -189,3 +189,16 @@ test("$0 and positional parameters come from the options", async () => {
   const result = await runScript('echo "$0" "$#" "$1" "$2"', { argv0: "myname", args: ["a b", "c"] });
   expect(result.stdout).toBe("myname 2 a b c\n");
 });
+
+test("set -v echoes file input (run with isFileInput, and `.`), not a -c string or eval", async () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), "rushd-verbose-"));
+  fs.writeFileSync(join(dir, "inc.sh"), "echo sourced\n");
+  const script = `set -v\necho one\neval 'echo two'\n. ${join(dir, "inc.sh")}\n`;
+  const asString = makeShell();
+  expect(await asString.shell.run(script)).toBe(0);
+  const asFile = makeShell();
+  expect(await asFile.shell.run(script, { isFileInput: true })).toBe(0);
+  expect(asString.stderr.text()).toBe("echo sourced\n");
+  expect(asFile.stderr.text()).toBe(`echo one\neval 'echo two'\n. ${join(dir, "inc.sh")}\necho sourced\n`);
+  expect(asFile.stdout.text()).toBe("one\ntwo\nsourced\n");
+});

@@ -2,7 +2,6 @@
 // get it through Bun.spawn, and relative paths are resolved against it.
 
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Interp } from "../exec/executor.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { isSystemError } from "../exec/errno.ts";
@@ -16,19 +15,45 @@ function isDirectory(file: string): boolean {
   }
 }
 
+/**
+ * The logical path after `cd dir` from `cwd` (dash's updatepwd): `.` and `..`
+ * resolved textually, repeated slashes folded, except that exactly two
+ * leading slashes are kept (POSIX leaves `//` implementation-defined, and
+ * dash prints `//` after `cd //`), and `..` never climbs above them.
+ */
+export function logicalPath(cwd: string, dir: string): string {
+  let prefix: string;
+  let rest: string;
+  if (dir.startsWith("/")) {
+    const isDoubleSlash = dir[1] === "/" && dir[2] !== "/";
+    prefix = isDoubleSlash ? "//" : "/";
+    rest = dir;
+  } else {
+    prefix = cwd.startsWith("//") && cwd[2] !== "/" ? "//" : "/";
+    rest = `${cwd}/${dir}`;
+  }
+  const parts: string[] = [];
+  for (const part of rest.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return prefix + parts.join("/");
+}
+
 /** Candidates for a relative operand: each CDPATH entry, then the cwd (XCU cd, step 5). */
 function candidates(interp: Interp, target: string): { dir: string; fromCdpath: boolean }[] {
   const cwd = interp.state.cwd;
-  if (target.startsWith("/")) return [{ dir: target, fromCdpath: false }];
+  if (target.startsWith("/")) return [{ dir: logicalPath(cwd, target), fromCdpath: false }];
   const list: { dir: string; fromCdpath: boolean }[] = [];
   const cdpath = interp.get("CDPATH");
   if (cdpath !== undefined && cdpath !== "" && !/^\.\.?(\/|$)/.test(target)) {
     for (const entry of cdpath.split(":")) {
       if (entry === "") continue;
-      list.push({ dir: path.resolve(cwd, entry, target), fromCdpath: true });
+      list.push({ dir: logicalPath(cwd, `${entry}/${target}`), fromCdpath: true });
     }
   }
-  list.push({ dir: path.resolve(cwd, target), fromCdpath: false });
+  list.push({ dir: logicalPath(cwd, target), fromCdpath: false });
   return list;
 }
 
@@ -48,7 +73,7 @@ export const cd = defineBuiltin({
     }
     for (const candidate of candidates(interp, target)) {
       if (!isDirectory(candidate.dir)) continue;
-      let dir = path.resolve(candidate.dir);
+      let dir = candidate.dir;
       if (args.has("P")) dir = fs.realpathSync(dir);
       const old = interp.state.cwd;
       interp.state.cwd = dir;

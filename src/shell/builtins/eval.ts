@@ -56,7 +56,7 @@ function defineDot(name: string) {
       return withCleanup(
         () =>
           recover(
-            () => interp.runSource(source),
+            () => interp.runSource(source, true),
             (error) => {
               if (error instanceof ReturnFlow) return error.status;
               throw error;

@@ -20,7 +20,8 @@ export const getopts = defineBuiltin({
       interp.setVar(name, letter);
       interp.setVar("OPTIND", String(optind));
       state.getopts.optind = String(optind);
-      return message === undefined || silent ? status : afterWrite(ctx.err(`${ctx.interp.session.argv0}: ${message}\n`), status);
+      // dash writes these two messages bare, without the `sh: N:` prefix of other errors.
+      return message === undefined || silent ? status : afterWrite(ctx.err(`${message}\n`), status);
     };
     const arg = args[optind - 1];
     if (state.getopts.offset === 0) {
@@ -52,7 +53,8 @@ export const getopts = defineBuiltin({
     }
     if (optstring[at + 1] !== ":") {
       if (atEnd) advance();
-      state.vars.unset("OPTARG");
+      // dash sets OPTARG to the empty string for an option without argument (bash unsets it).
+      interp.setVar("OPTARG", "");
       return finish(letter, 0);
     }
     if (!atEnd) {

@@ -188,13 +188,17 @@ export class Interp implements ExpandEnv {
 
   // ---------------------------------------------------------------- running source text
 
-  /** Parse and run source one complete command at a time (so aliases defined on a line apply to the next). */
-  runSource(source: string): Status {
+  /**
+   * Parse and run source one complete command at a time (so aliases defined on a line apply to the next).
+   * `isFileInput`: the text was read from a file (a script, `.`), whose input `set -v` echoes; dash does
+   * not echo strings (`-c`, `eval`, traps).
+   */
+  runSource(source: string, isFileInput = false): Status {
     const parser = new Parser(source, { aliases: (name) => this.state.aliases.get(name) });
-    return this.runParsed(parser, source, 0);
+    return this.runParsed(parser, source, 0, isFileInput);
   }
 
-  private runParsed(parser: Parser, source: string, status: number): Status {
+  private runParsed(parser: Parser, source: string, status: number, isFileInput: boolean): Status {
     for (;;) {
       let list: List | null;
       try {
@@ -207,10 +211,10 @@ export class Interp implements ExpandEnv {
         });
       }
       if (list === null) return status;
-      if (this.state.options.verbose) this.write(2, `${source.slice(list.start.offset, list.end.offset)}\n`);
+      if (isFileInput && this.state.options.verbose) this.write(2, `${source.slice(list.start.offset, list.end.offset)}\n`);
       if (this.state.options.noexec) continue;
       const result = this.runList(list);
-      if (result instanceof Promise) return result.then((s) => this.runParsed(parser, source, s));
+      if (result instanceof Promise) return result.then((s) => this.runParsed(parser, source, s, isFileInput));
       status = result;
     }
   }

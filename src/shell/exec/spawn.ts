@@ -235,5 +235,5 @@ function runScriptFile(interp: Interp, file: string, argv: readonly string[]): S
   child.state.positional = argv.slice(1);
   return Bun.file(file)
     .text()
-    .then((source) => child.runAsSubshell(() => child.runSource(source)));
+    .then((source) => child.runAsSubshell(() => child.runSource(source, true)));
 }
