@@ -72,10 +72,18 @@ describe("arithmetic", () => {
     expect(env.vars.x).toBe(after);
   });
 
-  test.each([["1/0", "division by zero"], ["5%0", "division by zero"], ["1+", "expecting primary"], ["(1", 'expecting ")"'], ["08", "invalid number"], ["2 3", "unexpected"]])(
+  test.each([["1/0", "division by zero"], ["5%0", "division by zero"], ["1+", "expecting primary"], ["(1", 'expecting ")"'], ["08", "invalid number"], ["2 3", "unexpected"], ["", "expecting primary"], [" ", "expecting primary"], ['"1"+2', "unexpected character"]])(
     "%s fails: %s",
     (source, message) => {
       expect(() => evaluateArithmetic(source, fakeEnv({}))).toThrow(message);
+    },
+  );
+
+  // A value may be an expression of constants; names in it are not followed, as dash refuses them.
+  test.each([["b", "Illegal number: a"], ["c", "Illegal number: a+1"], ["d", "Illegal number: y=1"], ["e", "Illegal number: 1 +"]])(
+    "a variable whose value uses names or is malformed: %s fails: %s",
+    (source, message) => {
+      expect(() => evaluateArithmetic(source, fakeEnv({ a: "3", b: "a", c: "a+1", d: "y=1", e: "1 +" }))).toThrow(message);
     },
   );
 

@@ -169,7 +169,8 @@ describe("command and arithmetic substitution", () => {
     ["echo $(( (1+2) * $x ))", "[(echo $(( (1+2) * ${x} )))]"],
     ["echo $((x+$(echo 1)))", "[(echo $((x+$([(echo 1)]))))]"],
     ["echo $((${#x} * 2))", "[(echo $((${#x} * 2)))]"],
-    ["echo $((echo a) | tr a b)", "[(echo $([(pipe (subshell [(echo a)]) (tr a b))]))]"],
+    ["echo $( (echo a) | tr a b)", "[(echo $([(pipe (subshell [(echo a)]) (tr a b))]))]"],
+    ["echo $((a) + (b)))", "[(echo $((a) + (b))))]"],
     ["echo $( (echo a) )", "[(echo $([(subshell [(echo a)])]))]"],
     ["echo \"$((1+1))\"", '[(echo "$((1+1))")]'],
   ])("%j", (source, want) => {
@@ -334,6 +335,8 @@ describe("syntax errors", () => {
     ["{ a; } b", '"b" unexpected', 1, 8, false],
     ["echo x >&bad", "Bad fd number", 1, 10, false],
     ["echo x 2<&1x", "Bad fd number", 1, 11, false],
+    // dash: `$((` always opens arithmetic, so a subshell right after `$(` needs a blank.
+    ["echo $((echo a) | tr a b)", "Missing '))'", 1, 6, true],
     ["in x", '"in" unexpected', 1, 1, false],
     ["echo a | in", '"in" unexpected', 1, 10, false],
     ["my-func() { :; }", "Bad function name", 1, 1, false],
@@ -578,7 +581,7 @@ describe("robustness", () => {
     ["many negations", "! ".repeat(n) + "a"],
     ["deep arithmetic parentheses", "echo $((" + "(".repeat(n) + "1" + ")".repeat(n) + "))"],
     // Each `$((` here is a subshell substitution; a naive retry would take 2^200 steps.
-    ["nested $(( that are subshells", "echo " + "$((".repeat(200) + "a" + ") )".repeat(200)],
+    ["nested $( ( subshells", "echo " + "$( (".repeat(200) + "a" + ") )".repeat(200)],
   ])("%s are iterative", (_name, source) => {
     expect(parse(source).body.items).toHaveLength(1);
   });

@@ -116,7 +116,8 @@ class ArithParser {
   constructor(private readonly tokens: readonly Token[], private readonly source: string) {}
 
   parseAll(): Node {
-    if (this.tokens.length === 0) return { k: "num", v: 0n };
+    // `$(( ))` is an error in dash (bash gives 0).
+    if (this.tokens.length === 0) fail("expecting primary", this.source);
     const node = this.comma();
     const rest = this.tokens[this.pos];
     if (rest !== undefined) fail(`unexpected "${String(rest.v)}"`, this.source);
@@ -227,7 +228,23 @@ function parseExpression(source: string): Node {
   return node;
 }
 
-const MAX_VARIABLE_DEPTH = 64;
+/** Whether an expression reads or writes a variable (a variable's value may not, see `Evaluator.read`). */
+function usesNames(node: Node): boolean {
+  switch (node.k) {
+    case "num":
+      return false;
+    case "var":
+    case "assign":
+    case "incr":
+      return true;
+    case "unary":
+      return usesNames(node.e);
+    case "binary":
+      return usesNames(node.l) || usesNames(node.r);
+    case "cond":
+      return usesNames(node.c) || usesNames(node.t) || usesNames(node.f);
+  }
+}
 
 /**
  * Values are doubles while they are exact (|v| < 2^53) — the common case and
@@ -255,7 +272,6 @@ class Evaluator {
   constructor(
     private readonly vars: ArithVars,
     private readonly source: string,
-    private readonly depth: number,
   ) {}
 
   private read(name: string): Value {
@@ -273,9 +289,19 @@ class Evaluator {
       const magnitude = parseArithNumber(signed[2] ?? "");
       if (magnitude !== undefined) return narrow(signed[1] === "-" ? BigInt.asIntN(64, -magnitude) : magnitude);
     }
-    // A variable holding an expression is evaluated as one (as bash does).
-    if (this.depth >= MAX_VARIABLE_DEPTH) fail("expression recursion level exceeded", this.source);
-    return new Evaluator(this.vars, trimmed, this.depth + 1).eval(parseExpression(trimmed));
+    // A variable holding an expression of constants (x='2+3') is evaluated as one, an extension
+    // DESIGN §6 keeps (bash does it; dash says "Illegal number"). Names inside the value are
+    // not followed (b=a; $((b)) fails as in dash): no chains of variables, and no assignments
+    // hidden in data.
+    let node: Node;
+    try {
+      node = parseExpression(trimmed);
+    } catch (error) {
+      if (error instanceof ExpansionError) throw new ExpansionError(`Illegal number: ${text}`);
+      throw error;
+    }
+    if (usesNames(node)) throw new ExpansionError(`Illegal number: ${text}`);
+    return new Evaluator(this.vars, trimmed).eval(node);
   }
 
   private write(name: string, value: Value): Value {
@@ -383,5 +409,5 @@ class Evaluator {
 
 /** Evaluate an (already parameter-expanded) arithmetic expression; throws `ExpansionError`. */
 export function evaluateArithmetic(source: string, vars: ArithVars): number | bigint {
-  return new Evaluator(vars, source, 0).eval(parseExpression(source));
+  return new Evaluator(vars, source).eval(parseExpression(source));
 }

@@ -12,7 +12,10 @@ export interface Context {
   readonly special: Uint8Array;
   /** Double-quote rules: `'` is literal and `\` quotes only `escapable`. */
   readonly quoted: boolean;
-  /** Here-doc body: `"` is literal too. */
+  /**
+   * Here-doc body and arithmetic: `"` is literal too (dash keeps the quotes of
+   * `$(("1"+2))` in the expression, which then fails).
+   */
   readonly heredoc: boolean;
   readonly escapable: string;
   /** True ends this run; may keep state (parenthesis depth). */
@@ -73,15 +76,12 @@ export const HEREDOC: Context = {
 /** `<<-` bodies: newlines are inspected so the tabs after them can be dropped. */
 export const HEREDOC_TABS: Context = { ...HEREDOC, special: table("\\$`\n") };
 
-/** Thrown when `$((` turns out to be `$( (…) … )`; caught where the attempt began. */
-export class NotArithmetic extends Error {}
-
 export function arithContext(): Context {
   let depth = 0;
   return {
     special: table('()"\\$`'),
     quoted: true,
-    heredoc: false,
+    heredoc: true,
     escapable: '$`"\\',
     stop(c, s) {
       if (c === 40) depth++;
@@ -90,9 +90,9 @@ export function arithContext(): Context {
         depth--;
         return false;
       }
-      // At the end of input this is an unterminated `$((`, not a subshell.
-      if (s.peekRaw(1) === 41 || s.peekRaw(1) === -1) return true;
-      throw new NotArithmetic();
+      // As in dash, `$((` is always arithmetic: a lone `)` is part of the expression
+      // (`$((echo a); (echo b))` is an error, not a command substitution).
+      return s.peekRaw(1) === 41 || s.peekRaw(1) === -1;
     },
   };
 }

@@ -7,7 +7,7 @@ import type { ParamExp, ParamOp, Program, Word, WordPart } from "../ast.ts";
 import type { LexMode, NestingGuard, Scanner, WordReader } from "../lexer.ts";
 import {
   applyTilde, ARG, ARG_DQ, type Context, decodeAnsiC, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
-  isNameStart, NotArithmetic, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, arithContext,
+  isNameStart, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, arithContext,
   regexContext, WORD,
 } from "./word-context.ts";
 
@@ -206,7 +206,7 @@ export class WordParser implements WordReader {
       s.pos = known.end;
       return known.part;
     }
-    const part = s.peekRaw(1) === 40 ? this.readArithOrSubst(dollar) : this.readCommandSubst(dollar);
+    const part = s.peekRaw(1) === 40 ? this.readArith(dollar) : this.readCommandSubst(dollar);
     this.substitutions.set(dollar, { part, end: s.pos });
     return part;
   }
@@ -220,19 +220,15 @@ export class WordParser implements WordReader {
     return { kind: "cmdsubst", program, backquote: false };
   }
 
-  /** `$((` is arithmetic unless its parentheses close like `$( (…) … )` (as bash decides). */
-  private readArithOrSubst(dollar: number): WordPart {
+  /** `$((` is always arithmetic, as in dash (`$( (…) )` needs the blank). */
+  private readArith(dollar: number): WordPart {
     const s = this.s;
     const open = s.pos;
     s.pos += 2;
-    let parts: WordPart[];
     this.guard.enter(s.posAt(dollar));
+    let parts: WordPart[];
     try {
       parts = this.readParts(arithContext());
-    } catch (e) {
-      if (!(e instanceof NotArithmetic)) throw e;
-      s.pos = open;
-      return this.readCommandSubst(dollar);
     } finally {
       this.guard.leave();
     }
