@@ -430,6 +430,8 @@ describe("aliases", () => {
     pipe: "cat |",
     fi: "nope",
     nl: "echo a\necho b",
+    chain: "lll ",
+    empty: "",
   };
   const options: ParseOptions = { aliases: (name) => table[name] };
   test.each([
@@ -442,6 +444,9 @@ describe("aliases", () => {
     ["e ll", "[(echo ls -l)]"],
     ["e e ll", "[(echo echo ls -l)]"],
     ["e a ll", "[(echo a ll)]"],
+    // The first word of an alias found after a blank-ending one is looked up too, as in dash.
+    ["e chain ll", "[(echo ls -l -a ls -l)]"],
+    ["e empty ll", "[(echo ls -l)]"],
     ["a=1 ll", "[(a=1 ls -l)]"],
     [">f ll", "[(ls -l >f)]"],
     ["if ll; then ll; fi", "[(if [(ls -l)] [(ls -l)])]"],

@@ -387,10 +387,14 @@ export class CommandParser {
     this.take();
     const chain = [...(t.aliases ?? []), name];
     const tokens = this.lexAlias(value, t, chain);
-    const trailingBlank = /[ \t]$/.test(value);
+    // A blank at the end of this value, or of the alias this word came from, checks the word after.
+    const trailingBlank = /[ \t]$/.test(value) || t.aliasBlank === true;
     const last = tokens[tokens.length - 1];
     if (last !== undefined && trailingBlank) tokens[tokens.length - 1] = { ...last, aliasBlank: true };
-    this.aliasNext = tokens.length === 0 && trailingBlank;
+    // The first word of the value, or the word after an empty value, is looked up again
+    // (dash re-reads it under the same rule: with a1='echo ' a2='a3 ' a3=three, `a1 a2 x`
+    // is `echo three x`).
+    this.aliasNext = true;
     this.queue.unshift(...tokens);
     return true;
   }
