@@ -153,6 +153,7 @@ table("test and [[ ]]", [
   ["test /etc -ef /etc/../etc; echo $?", "0\n", 0],
   ["[[ abc == a?c ]] && echo y", "y\n", 0],
   ["[[ abc != a* ]] || echo n", "n\n", 0],
+  ["[[ f1 == f[^a] ]] && echo bash-caret; case f1 in f[^a]) echo no;; *) echo dash-caret;; esac", "bash-caret\ndash-caret\n", 0],
   ["[[ 'a*' == \"a*\" ]] && echo literal", "literal\n", 0],
   ["[[ x123 =~ ^x([0-9]+)$ ]] && echo $BASH_REMATCH", "x123\n", 0],
   ["[[ -e /etc && ( 1 -lt 2 || 0 -gt 1 ) ]] && echo ok", "ok\n", 0],

@@ -24,7 +24,7 @@ function fakeEnv(vars: Record<string, string>, positional: string[] = []): Expan
     nounset: false,
     noglob: false,
     home: () => "/home/u",
-    readDir: (dir) => (dir === "" ? ["a.txt", "b.txt", ".hid", "c.md"] : null),
+    readDir: (dir) => (dir === "" ? ["a.txt", "b.txt", ".hid", "c.md", "a\\"] : null),
   };
 }
 
@@ -101,7 +101,10 @@ describe("patterns", () => {
     ["?", "ab", false],
     ["[abc]x", "bx", true],
     ["[!abc]x", "bx", false],
-    ["[^abc]x", "dx", true],
+    // As in dash, `^` is an ordinary member: no negation.
+    ["[^abc]x", "dx", false],
+    ["[^abc]x", "^x", true],
+    ["[\\\\]", "\\", true],
     ["[a-c]", "b", true],
     ["[[:alpha:]]*", "Zed", true],
     ["[[:digit:]]", "x", false],
@@ -216,6 +219,10 @@ describe("whole words", () => {
     ["echo ${#HOME}", [], ["echo", "5"]],
     ["echo $((2+3))", [], ["echo", "5"]],
     ["echo $(cmd)", [], ["echo", "out", "put"]],
+    // A bracket spanning quoted parts is still a pattern: a[\\] matches the file `a\`.
+    ["echo a[\\\\]", [], ["echo", "a\\"]],
+    ["echo a['\\']", [], ["echo", "a\\"]],
+    ["echo 'a['\\\\]", [], ["echo", "a[\\]"]],
   ])("%s with %p", (source, positional, want) => {
     const first = parse(source).body.items[0]?.command;
     if (first?.kind !== "simple") throw new Error("not a simple command");

@@ -5,7 +5,7 @@
 
 import type { TestClause, TestExpr } from "../ast.ts";
 import { binaryTest, TestError, unaryTest } from "../builtins/test-ops.ts";
-import { type Expansion, expandPattern, expandText, matchPattern } from "../expand/index.ts";
+import { caretNegation, type Expansion, expandPattern, expandText, matchPattern } from "../expand/index.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then } from "./maybe.ts";
 
@@ -24,7 +24,7 @@ function* evaluate(expr: TestExpr, interp: Interp): Expansion<boolean> {
     case "binary": {
       const left = yield* expandText(expr.left, interp);
       if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
-        const matched = matchPattern(yield* expandPattern(expr.right, interp), left);
+        const matched = matchPattern(caretNegation(yield* expandPattern(expr.right, interp)), left);
         return expr.op === "!=" ? !matched : matched;
       }
       const right = yield* expandText(expr.right, interp);

@@ -12,13 +12,13 @@ import { expandBraces, mayHaveBraces } from "./brace.ts";
 import type { ExpandEnv, Expansion } from "./env.ts";
 import { globPattern } from "./glob.ts";
 import { expandParam, lookupParam, type WordExpander } from "./param.ts";
-import { hasGlobChars } from "./pattern.ts";
+import { hasGlobChars, quotePattern } from "./pattern.ts";
 import { joinPieces, joinPiecesAsPattern, type Pieces, splitFields } from "./split.ts";
 import { expandTilde } from "./tilde.ts";
 
 export { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
 export { evaluateArithmetic, parseArithNumber } from "./arith.ts";
-export { matchPattern, quotePattern } from "./pattern.ts";
+export { caretNegation, matchPattern, quotePattern } from "./pattern.ts";
 
 function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void> {
   switch (part.kind) {
@@ -91,14 +91,21 @@ export function staticText(word: Word): string | undefined {
   const cached = staticTexts.get(word);
   if (cached !== undefined) return cached ?? undefined;
   let text: string | null = "";
+  // Glob characters are looked for in the whole word: in `a[\\]` the bracket spans three parts.
+  let pattern = "";
   for (const part of word.parts) {
-    if (part.kind === "single") text += part.value;
-    else if (part.kind === "literal" && !hasGlobChars(part.value) && !part.value.includes("{")) text += part.value;
-    else {
+    if (part.kind === "single") {
+      text += part.value;
+      pattern += quotePattern(part.value);
+    } else if (part.kind === "literal" && !part.value.includes("{")) {
+      text += part.value;
+      pattern += part.value;
+    } else {
       text = null;
       break;
     }
   }
+  if (text !== null && hasGlobChars(pattern)) text = null;
   if (text === "" && word.parts.length === 0) text = null;
   staticTexts.set(word, text);
   return text ?? undefined;

@@ -1,5 +1,7 @@
 // Shell pattern matching (XCU 2.13): `*`, `?`, bracket expressions with
-// ranges, `!`/`^` negation and `[:class:]`, and backslash-quoted characters.
+// ranges, `!` negation and `[:class:]`, and backslash-quoted characters.
+// As in dash, `^` does not negate (`[^0-9]` matches `^` or a digit); `[[ ]]`
+// converts bash's `[^…]` first (`caretNegation`).
 // Used by pathname expansion, `case`, `${x%p}` and friends, and `[[ == ]]`.
 //
 // A pattern string marks quoted characters with a backslash; `quotePattern`
@@ -39,6 +41,25 @@ export function hasGlobChars(pattern: string): boolean {
   return false;
 }
 
+/** bash's `[^…]` as `[!…]`, for `[[ == ]]` (bash syntax keeps bash's patterns). */
+export function caretNegation(pattern: string): string {
+  if (pattern.indexOf("[^") === -1) return pattern;
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] ?? "";
+    if (ch === "\\") {
+      out += pattern.slice(i, i + 2);
+      i++;
+    } else if (ch === "[" && pattern[i + 1] === "^") {
+      out += "[!";
+      i++;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 /** Remove the quoting backslashes of a pattern: the text it matches when it has no magic. */
 export function unquotePattern(pattern: string): string {
   return pattern.indexOf("\\") === -1 ? pattern : pattern.replace(/\\([\s\S])/g, "$1");
@@ -56,7 +77,7 @@ function escapeClassChar(ch: string): string {
 function translateBracket(pattern: string, start: number): { source: string; end: number } | null {
   let i = start + 1;
   let negate = false;
-  if (pattern[i] === "!" || pattern[i] === "^") {
+  if (pattern[i] === "!") {
     negate = true;
     i++;
   }

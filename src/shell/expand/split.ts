@@ -35,7 +35,8 @@ class FieldBuilder {
   readonly fields: Field[] = [];
   private value = "";
   private pattern = "";
-  private hasMagic = false;
+  /** Unquoted text had `*`, `?` or `[`: the whole pattern is checked at the end. */
+  private mayHaveMagic = false;
   private started = false;
 
   add(text: string, quoted: boolean): void {
@@ -44,7 +45,9 @@ class FieldBuilder {
     if (quoted) this.pattern += quotePattern(text);
     else {
       this.pattern += text;
-      if (!this.hasMagic && hasGlobChars(text)) this.hasMagic = true;
+      // Checked on the whole field at the end, not per piece: in `a[\\]` the bracket
+      // closes in a later piece than it opens.
+      if (!this.mayHaveMagic && containsAny(text, "*?[")) this.mayHaveMagic = true;
     }
   }
 
@@ -55,10 +58,11 @@ class FieldBuilder {
   /** End the current field (only if something started it, unless `force`). */
   finish(force = false): void {
     if (!this.started && !force) return;
-    this.fields.push({ value: this.value, pattern: this.hasMagic ? this.pattern : undefined });
+    const isPattern = this.mayHaveMagic && hasGlobChars(this.pattern);
+    this.fields.push({ value: this.value, pattern: isPattern ? this.pattern : undefined });
     this.value = "";
     this.pattern = "";
-    this.hasMagic = false;
+    this.mayHaveMagic = false;
     this.started = false;
   }
 }
