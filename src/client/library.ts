@@ -13,7 +13,7 @@ import { resolveDaemonPaths } from "../protocol/index.ts";
 import { ConnectFailedError } from "./daemon-link.ts";
 import { DaemonClient } from "./daemon-client.ts";
 import { launchDaemon } from "./launcher.ts";
-import { WorkerLink, type SessionIO, type SessionSpec } from "./worker-link.ts";
+import { LeaseEndedError, WorkerLink, type SessionIO, type SessionSpec } from "./worker-link.ts";
 
 export { WorkerLostError } from "./worker-link.ts";
 export { DaemonRequestError } from "./daemon-client.ts";
@@ -103,7 +103,14 @@ export class RushdClient {
         return chunk;
       },
     };
-    const result = await link.run(spec, script, io);
+    let result;
+    try {
+      result = await link.run(spec, script, io);
+    } catch (error) {
+      if (!(error instanceof LeaseEndedError)) throw error;
+      // The worker yielded its lease to a queued client before running this: run it on a new lease.
+      return this.run(script, options);
+    }
     return { status: result.status, stdout: concat(stdout), stderr: concat(stderr), durationUs: result.durationUs };
   }
 

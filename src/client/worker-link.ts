@@ -27,6 +27,11 @@ export interface SessionResult {
   readonly durationUs: number;
 }
 
+/** The worker ended the lease before running the session: nothing ran; retry on a new lease. */
+export class LeaseEndedError extends Error {
+  override readonly name = "LeaseEndedError";
+}
+
 /** The worker went away or broke the protocol mid-session. */
 export class WorkerLostError extends Error {
   override readonly name = "WorkerLostError";
@@ -41,6 +46,8 @@ interface Running {
   reject(error: Error): void;
   /** Output writes still in progress (the socket is paused meanwhile). */
   outputBusy: Promise<void> | undefined;
+  /** Something of this session has arrived (so it ran, at least in part). */
+  started: boolean;
 }
 
 export class WorkerLink {
@@ -48,6 +55,7 @@ export class WorkerLink {
   private running: Running | undefined;
   private token: string | undefined;
   private lostError: WorkerLostError | undefined;
+  private leaseEnded = false;
   private connection!: Connection;
 
   private constructor(
@@ -67,7 +75,7 @@ export class WorkerLink {
   }
 
   get isUsable(): boolean {
-    return this.lostError === undefined && !this.connection.isClosed && this.sessionsLeft > 0;
+    return this.lostError === undefined && !this.leaseEnded && !this.connection.isClosed && this.sessionsLeft > 0;
   }
 
   /** Run one script as a one-shot session. Rejects with WorkerLostError if the worker goes away. */
@@ -77,7 +85,7 @@ export class WorkerLink {
     this.sessionsLeft -= 1;
     const id = this.nextId++;
     const result = new Promise<SessionResult>((resolve, reject) => {
-      this.running = { io, resolve, reject, outputBusy: undefined };
+      this.running = { io, resolve, reject, outputBusy: undefined, started: false };
     });
     const init = message("SessionInit", {
       version: PROTOCOL_VERSION,
@@ -105,8 +113,10 @@ export class WorkerLink {
   }
 
   private handleMessage(id: number, msg: Message): void {
+    if (msg.type === "LeaseEnded") return this.handleLeaseEnded();
     const running = this.running;
     if (running === undefined) return;
+    running.started = true;
     switch (msg.type) {
       case "Stdout":
       case "Stderr": {
@@ -170,6 +180,16 @@ export class WorkerLink {
     running.reject(error instanceof Error ? error : new Error(String(error)));
     this.lostError ??= new WorkerLostError("session abandoned by the client", "INTERNAL");
     this.connection.end();
+  }
+
+  /** The worker ends the lease between sessions; a session we sent after that never ran. */
+  private handleLeaseEnded(): void {
+    this.leaseEnded = true;
+    const running = this.running;
+    if (running !== undefined && !running.started) {
+      this.running = undefined;
+      running.reject(new LeaseEndedError("the worker ended the lease before running the session"));
+    }
   }
 
   private handleClose(error: ProtocolError | undefined): void {

@@ -75,6 +75,7 @@ export class Pool {
       return Promise.reject(new PoolBusyError(`busy: ${this.workers.size} workers in use and ${this.waiters.length} requests queued (--max-queue ${this.options.maxQueue})`));
     }
     if (this.startingCount() < this.waiters.length + 1 && this.workers.size < this.options.maxWorkers) this.spawn();
+    else this.askHoldersToYield();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -120,6 +121,10 @@ export class Pool {
       this.clearGrant(worker);
       if (this.stopping) return worker.send({ kind: "shutdown" });
       this.makeAvailable(worker);
+    },
+    onLeased: (worker) => {
+      // Clients queued while this lease was being taken up: it yields at its first session boundary.
+      if (this.waiters.length > 0) worker.send({ kind: "yield" });
     },
     onServed: (worker, report) => {
       this.requestsTotal += report.resetUs.length;
@@ -193,6 +198,15 @@ export class Pool {
     const timer = this.grantTimers.get(worker);
     if (timer !== undefined) clearTimeout(timer);
     this.grantTimers.delete(worker);
+  }
+
+  /**
+   * Held leases would starve queued clients (a library client holds its
+   * worker between requests): ask every leased worker to end its lease at
+   * its next session boundary. Its client re-leases and queues fairly.
+   */
+  private askHoldersToYield(): void {
+    for (const worker of this.workers) if (worker.phase === "leased") worker.send({ kind: "yield" });
   }
 
   /** Ping every worker; kill one that stopped answering (a wedged event loop cannot serve or reset). */

@@ -17,6 +17,8 @@ export interface WorkerEvents {
   /** Clean and leasable (after start or after a lease ended). */
   onIdle(worker: WorkerHandle): void;
   onServed(worker: WorkerHandle, report: Extract<WorkerToDaemon, { kind: "served" }>): void;
+  /** A client attached to the worker's lease. */
+  onLeased(worker: WorkerHandle): void;
   onExit(worker: WorkerHandle, reason: string): void;
 }
 
@@ -104,6 +106,7 @@ export class WorkerHandle {
         return;
       case "leased":
         this.phase = "leased";
+        this.events.onLeased(this);
         return;
       case "served":
         this.sessionsServed += value.resetUs.length;

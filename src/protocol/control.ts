@@ -22,6 +22,8 @@ export type WorkerToDaemon =
 export type DaemonToWorker =
   /** A granted lease was never used: forget its token and issue a new one. */
   | { readonly kind: "revoke" }
+  /** Clients are queued for a worker: end the current lease at the next session boundary. */
+  | { readonly kind: "yield" }
   | { readonly kind: "ping" }
   | { readonly kind: "shutdown" };
 

@@ -44,6 +44,8 @@ const schemas = {
   Stderr: { data: "bytes" },
   StdinWanted: { maxBytes: "int" },
   ExecutionResult: { status: "int", signal: "string?", durationUs: "int" },
+  /** Sent between sessions before the worker closes the lease: nothing sent after it was run. */
+  LeaseEnded: { reason: "string" },
   // either direction
   Error: { code: "string", message: "string" },
 } as const satisfies Record<string, Schema>;
@@ -74,7 +76,7 @@ export type Message<T extends MessageType = MessageType> = T extends MessageType
 export const DAEMON_ACCEPTS = new Set<MessageType>(["Lease", "Status", "Shutdown"]);
 export const WORKER_ACCEPTS = new Set<MessageType>(["SessionInit", "Execute", "Stdin", "StdinEnd", "Signal", "Close"]);
 export const CLIENT_ACCEPTS = new Set<MessageType>([
-  "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "Error",
+  "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "LeaseEnded", "Error",
 ]);
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys(schemas));

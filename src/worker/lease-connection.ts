@@ -23,8 +23,8 @@ export interface LeaseHooks {
   acceptToken(token: string | undefined): boolean;
   /** A session ended and the worker state was reset. */
   sessionDone(outcome: SessionOutcome): void;
-  /** True when the worker may serve no more sessions (fork mode, max requests, failed reset). */
-  isExhausted(): boolean;
+  /** Why the lease must end after the current session (fork mode, max requests, failed reset, daemon asked to yield), or undefined. */
+  leaseEndReason(): string | undefined;
   /** A request ran past the request timeout: the client has been told; the worker must go. */
   requestTimedOut(): void;
   /** The client hung up and every session is finished. `attached`: it had presented the token. */
@@ -44,6 +44,7 @@ interface ActiveSession {
 
 export class LeaseConnection {
   private attached = false;
+  private leaseEnded = false;
   private session: ActiveSession | undefined;
   private sessionCount = 0;
   private previousEnv: Record<string, string>;
@@ -64,6 +65,8 @@ export class LeaseConnection {
   }
 
   handleMessage(id: number, msg: Message): void {
+    // After LeaseEnded the client knows nothing more runs here; what it had already sent is dropped.
+    if (this.leaseEnded) return;
     switch (msg.type) {
       case "SessionInit":
         this.enqueue(() => this.startSession(id, msg));
@@ -131,9 +134,7 @@ export class LeaseConnection {
     if (this.session !== undefined) {
       return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "SessionInit while a session is open (send Close first)"), id);
     }
-    if (this.hooks.isExhausted()) {
-      return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "this lease has no sessions left: ask the daemon for a new one"), id);
-    }
+    if (this.leaseEnded) return; // the client will see LeaseEnded and retry elsewhere: nothing of this ran
     const env = init.env ?? this.previousEnv;
     this.previousEnv = env;
     this.state.enterSession(init.umask);
@@ -193,6 +194,16 @@ export class LeaseConnection {
     const resetUs = this.state.reset();
     const problems = this.limits.verifyReset ? this.state.verify() : [];
     this.hooks.sessionDone({ resetUs, problems });
-    if (this.hooks.isExhausted()) this.connection.end();
+    this.endLeaseIfDue();
+  }
+
+  /** Between sessions: if the lease must end, say so (the client retries what it sent after) and close. */
+  endLeaseIfDue(): void {
+    if (this.leaseEnded || this.session !== undefined || !this.attached) return;
+    const reason = this.hooks.leaseEndReason();
+    if (reason === undefined) return;
+    this.leaseEnded = true;
+    this.connection.send(0, message("LeaseEnded", { reason }));
+    this.connection.end();
   }
 }

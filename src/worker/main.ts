@@ -24,7 +24,7 @@ export interface WorkerOptions {
 const REPORT_INTERVAL_MS = 100;
 
 /** In-memory sessions a pooled worker runs before it takes clients (each round runs every warm-up script). */
-const WARM_UP_ROUNDS = 200;
+const WARM_UP_ROUNDS = 100;
 
 /** Exit status of a worker that retired because a request timed out (non-zero: the daemon kills its process group). */
 const EXIT_REQUEST_TIMEOUT = 3;
@@ -58,6 +58,8 @@ class Worker {
   private current: LeaseConnection | undefined;
   private sessionsServed = 0;
   private retireReason: string | undefined;
+  /** The daemon has clients waiting: end the current lease at the next session boundary. */
+  private yieldRequested = false;
   private listener: ReturnType<typeof listenFramed> | undefined;
   private servedResetUs: number[] = [];
   private servedFailures: (readonly string[])[] = [];
@@ -78,6 +80,11 @@ class Worker {
       switch (value.kind) {
         case "revoke":
           if (this.current === undefined) this.issueToken();
+          return;
+        case "yield":
+          if (this.current === undefined) return;
+          this.yieldRequested = true;
+          this.current.endLeaseIfDue();
           return;
         case "ping":
           return this.report({ kind: "pong" });
@@ -116,9 +123,10 @@ class Worker {
         if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
         else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
       },
-      isExhausted: () => worker.retireReason !== undefined,
+      leaseEndReason: () => worker.retireReason ?? (worker.yieldRequested ? "other clients are waiting for a worker" : undefined),
       leaseEnded(attached) {
         worker.current = undefined;
+        worker.yieldRequested = false;
         // A connection that never showed the token leaves the lease as it was.
         if (!attached) return;
         worker.flushServed();
