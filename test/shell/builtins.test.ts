@@ -61,10 +61,11 @@ table("cd/pwd", [
 
 table("set/shift", [
   ["set -- a b c; echo $# $2; shift; echo $1; shift 2; echo $#", "3 b\nb\n0\n", 0],
-  ["set -e -u; echo $-", "eu\n", 0],
+  ["set -e -u; echo $-", "ue\n", 0],
   ["set -o errexit; set +o errexit; echo $-", "\n", 0],
   ["set -o pipefail; false | true; echo $?", "1\n", 0],
   ["set -o nosuchoption", "", 2],
+  ["set -o | head -2; set +o | head -2", "Current option settings\nerrexit         off\nset +o errexit\nset +o noglob\n", 0],
   ["set -f; echo /*", "/*\n", 0],
   ["set -a; v=1; env | grep -c '^v=1'", "1\n", 0],
   ["shift 5", "", 2],
@@ -85,6 +86,7 @@ table("export/readonly/unset/local", [
 
 table("trap/kill/wait/jobs", [
   ["trap 'echo bye' EXIT; trap", "trap -- 'echo bye' EXIT\nbye\n", 0],
+  ["trap u USR1; trap i INT; trap e EXIT; trap; trap - EXIT", "trap -- 'e' EXIT\ntrap -- 'i' INT\ntrap -- 'u' USR1\n", 0],
   ["trap 'echo usr1' USR1; kill -USR1 $$; echo after", "usr1\nafter\n", 0],
   ["trap '' TERM; kill $$; echo survived", "survived\n", 0],
   ["kill -TERM $$; echo never", "", 143],
@@ -116,6 +118,8 @@ table("eval/source/alias", [
   ["alias hi='echo hello'\nhi there", "hello there\n", 0],
   ["alias a1='echo one' a2='echo two'; alias a1; unalias a1; alias a1", "a1='echo one'\n", 1],
   ["unalias -a; alias", "", 0],
+  // dash's listing order (its hash buckets) and quoting ('"'"' for each run of quotes, none after the last).
+  ["alias zz=1 aa=2 ab=3 q=\"it's\" r=\"'a''\"; alias", "q='it'\"'\"'s'\nzz='1'\nr=''\"'\"'a'\"''\"\naa='2'\nab='3'\n", 0],
   ["echo 'echo in; return 3; echo no' > /tmp/rushd-src.sh; . /tmp/rushd-src.sh; echo $?", "in\n3\n", 0],
   [". /nonexistent/file; echo no", "", 2],
   ["source /nonexistent/file; echo continues", "continues\n", 0],

@@ -4,6 +4,20 @@
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { quoteValue } from "./quote.ts";
 
+/** The bucket of dash's alias hash table (ATABSIZE 39) that holds `name`. */
+function dashBucket(name: string): number {
+  const bytes = new TextEncoder().encode(name);
+  let hash = ((bytes[0] ?? 0) << 4) >>> 0;
+  for (const byte of bytes) hash = (hash + byte) >>> 0;
+  return hash % 39;
+}
+
+/** Names in the order dash lists them: bucket by bucket, each bucket in definition order. */
+function listingOrder(aliases: ReadonlyMap<string, string>): string[] {
+  // Map order is definition order (redefining keeps the place, as in dash's chains); sort is stable.
+  return [...aliases.keys()].sort((a, b) => dashBucket(a) - dashBucket(b));
+}
+
 export const alias = defineBuiltin({
   name: "alias",
   flags: {},
@@ -11,7 +25,7 @@ export const alias = defineBuiltin({
     const aliases = ctx.interp.state.aliases;
     if (operands.length === 0) {
       let text = "";
-      for (const name of [...aliases.keys()].sort()) text += `${name}=${quoteValue(aliases.get(name) ?? "")}\n`;
+      for (const name of listingOrder(aliases)) text += `${name}=${quoteValue(aliases.get(name) ?? "")}\n`;
       return afterWrite(ctx.out(text), 0);
     }
     let text = "";

@@ -26,7 +26,7 @@ export const set = defineBuiltin({
       return afterWrite(ctx.out(text), 0);
     }
     if (operands.length === 1 && (operands[0] === "-o" || operands[0] === "+o")) {
-      let text = "";
+      let text = operands[0] === "-o" ? "Current option settings\n" : "";
       for (const name of OPTION_LETTERS.keys()) {
         const on = getOption(state.options, name);
         text += operands[0] === "-o" ? `${name.padEnd(16)}${on ? "on" : "off"}\n` : `set ${on ? "-" : "+"}o ${name}\n`;

@@ -21,7 +21,9 @@ export const trap = defineBuiltin({
     const operands = args.operands;
     if (operands.length === 0) {
       let text = "";
-      for (const [signal, action] of traps) text += `trap -- ${quoteValue(action)} ${signal}\n`;
+      // By signal number, EXIT (0) first, as dash lists them.
+      const listed = [...traps].sort(([a], [b]) => (lookupSignal(a) ?? 0) - (lookupSignal(b) ?? 0));
+      for (const [signal, action] of listed) text += `trap -- ${quoteValue(action)} ${signal}\n`;
       return afterWrite(ctx.out(text), 0);
     }
     // `trap N…` with a number first resets those signals (XCU trap).

@@ -8,26 +8,35 @@ import type { FdTable } from "./fds.ts";
 import { JobTable } from "./jobs.ts";
 import { type Variable, Variables } from "./vars.ts";
 
-/** `set -o` names and their `set -x` letters. */
+/**
+ * `set -o` names and their `set -x` letters, in dash's order (its `set -o`/
+ * `set +o` listings, and `$-` built backwards from it), then the extensions.
+ */
 export const OPTION_LETTERS: ReadonlyMap<string, string> = new Map([
-  ["allexport", "a"],
   ["errexit", "e"],
   ["noglob", "f"],
-  ["hashall", "h"],
+  ["ignoreeof", "I"],
   ["interactive", "i"],
   ["monitor", "m"],
   ["noexec", "n"],
-  ["nounset", "u"],
-  ["verbose", "v"],
+  ["stdin", "s"],
   ["xtrace", "x"],
+  ["verbose", "v"],
+  ["vi", "V"],
+  ["emacs", "E"],
   ["noclobber", "C"],
+  ["allexport", "a"],
   ["notify", "b"],
-  ["ignoreeof", ""],
-  ["pipefail", ""],
+  ["nounset", "u"],
+  ["privileged", "p"],
   ["nolog", ""],
-  ["vi", ""],
-  ["emacs", ""],
+  ["debug", ""],
+  ["pipefail", ""],
+  ["hashall", "h"],
 ]);
+
+/** The letters of `$-`, last option first as dash builds it (`set -eu` gives `ue`). */
+const LETTERS_REVERSED = [...OPTION_LETTERS].filter(([, letter]) => letter !== "").reverse();
 
 export function optionForLetter(letter: string): string | undefined {
   for (const [name, l] of OPTION_LETTERS) if (l === letter && l !== "") return name;
@@ -83,7 +92,7 @@ export function defaultOptions(): Options {
 /** `$-` */
 export function optionLetters(options: Options): string {
   let letters = "";
-  for (const [name, letter] of OPTION_LETTERS) if (letter !== "" && getOption(options, name)) letters += letter;
+  for (const [name, letter] of LETTERS_REVERSED) if (getOption(options, name)) letters += letter;
   return letters;
 }
 
