@@ -33,7 +33,9 @@ export class FrameReader {
   private buffer: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): Frame[] {
-    const data = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
+    // Copy: frames (and the msgpack `bin` fields decoded from them) are views into
+    // `data` and may be used after this call, while the socket layer may reuse `chunk`.
+    const data = this.buffer.length === 0 ? chunk.slice() : concat(this.buffer, chunk);
     const frames: Frame[] = [];
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
@@ -46,8 +48,7 @@ export class FrameReader {
       frames.push({ id, payload: data.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length) });
       at += HEADER_BYTES + length;
     }
-    // Copy the tail: the caller's chunk may be reused by the socket layer.
-    this.buffer = at === data.length ? new Uint8Array(0) : data.slice(at);
+    this.buffer = at === data.length ? new Uint8Array(0) : data.subarray(at);
     return frames;
   }
 
