@@ -96,6 +96,11 @@ table("trap/kill/wait/jobs", [
   ["true & j=$!; jobs -p > /tmp/rushd-jobs-test; [ \"$(cat /tmp/rushd-jobs-test)\" = \"$j\" ] && echo same", "same\n", 0],
   ["true & jobs -p | grep -c .", "0\n", 1],
   ["kill -l 15", "TERM\n", 0],
+  // dash's signal vocabulary: no SIG prefix, real-time names, numbers only for kill -l.
+  ["kill -l 34; kill -l 50; kill -l 143; kill -l USR1; echo $?", "RTMIN\nRTMAX-14\nTERM\n2\n", 0],
+  ["trap 'echo x' SIGUSR1 2>&1; echo $?", "trap: SIGUSR1: bad trap\n1\n", 0],
+  ["trap 'echo x' INT EXIT; trap INT; trap EXIT; trap; echo done", "done\n", 0],
+  ["trap 'echo rt' rtmin+2; kill -s RTMIN+2 $$", "rt\n", 0],
   ["kill -s HUP 999999999", "", 1],
 ]);
 

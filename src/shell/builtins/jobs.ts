@@ -1,7 +1,7 @@
 // `wait`, `jobs` and `kill`: the job table of background lists.
 
 import type { Job } from "../exec/jobs.ts";
-import { lookupSignal, signalName } from "../exec/signals.ts";
+import { decodeSignal, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
@@ -24,7 +24,7 @@ async function waitFor(ctx: BuiltinContext, job: Job): Promise<number> {
     const status = await Promise.race([job.done, signal.arrived.then(() => undefined)]);
     if (status !== undefined) return status;
     const name = session.pendingSignals[0]?.name ?? "SIGTERM";
-    return 128 + (lookupSignal(name) ?? 15);
+    return 128 + (signalNumber(name) || 15);
   } finally {
     signal.cancel();
   }
@@ -100,42 +100,62 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
   }
 }
 
+/** dash's number(): a decimal operand, or an "Illegal number" error (status 2). */
+function killNumber(ctx: BuiltinContext, text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  ctx.fail(`Illegal number: ${text}`, 2);
+  return undefined;
+}
+
+const KILL_USAGE = "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]";
+
+/** `kill`, parsed as dash's killcmd: `-signal` first, else the options `-l` and `-s`. */
 export const kill = defineBuiltin({
   name: "kill",
   flags: null,
   run(ctx, { operands }) {
-    // `kill -TERM pid` / `kill -9 pid`: a signal written as a flag, then getopt rules.
     let rest = operands;
-    let signal = 15;
+    let signal: number | undefined;
+    let isList = false;
     const first = rest[0];
-    if (first !== undefined && /^-[A-Z0-9]+$/i.test(first) && first !== "-l" && first !== "-s" && first !== "-n") {
-      const n = lookupSignal(first.slice(1));
-      if (n === undefined) return ctx.fail(`invalid signal: ${first.slice(1)}`, 2);
-      signal = n;
-      rest = rest.slice(1);
-    }
-    const args = parseArgs(rest, { l: "flag", s: "value", n: "value" });
-    if (args.has("l")) {
-      const status = args.operands[0];
-      if (status !== undefined) return afterWrite(ctx.out(`${signalName(Number(status) & 127) ?? status}\n`), 0);
-      const names: string[] = [];
-      for (let n = 1; n < 65; n++) {
-        const name = signalName(n);
-        if (name !== undefined) names.push(name);
+    if (first === undefined) return ctx.fail(KILL_USAGE, 2);
+    if (first.startsWith("-")) {
+      signal = decodeSignal(first.slice(1), 1);
+      if (signal === undefined) {
+        const args = parseArgs(rest, { l: "flag", s: "value" });
+        isList = args.has("l");
+        const named = args.value("s");
+        if (named !== undefined) {
+          signal = decodeSignal(named, 1);
+          if (signal === undefined) return ctx.fail(`invalid signal number or name: ${named}`, 2);
+        }
+        rest = args.operands;
+      } else {
+        rest = rest.slice(1);
       }
-      return afterWrite(ctx.out(`${names.join(" ")}\n`), 0);
     }
-    const named = args.value("s") ?? args.value("n");
-    if (named !== undefined) {
-      const n = lookupSignal(named);
-      if (n === undefined) return ctx.fail(`invalid signal: ${named}`, 2);
-      signal = n;
+    if (!isList && signal === undefined) signal = 15;
+    if ((signal === undefined || rest.length === 0) !== isList) return ctx.fail(KILL_USAGE, 2);
+    if (isList) {
+      const operand = rest[0];
+      if (operand === undefined) {
+        let text = "0\n";
+        for (let n = 1; signalName(n) !== undefined; n++) text += `${signalName(n)}\n`;
+        return afterWrite(ctx.out(text), 0);
+      }
+      let n = killNumber(ctx, operand);
+      if (n === undefined) return 2;
+      // An exit status of a killed command ($? = 128+N) names its signal.
+      if (n > 128) n -= 128;
+      const name = n > 0 ? signalName(n) : undefined;
+      if (name === undefined) return ctx.fail(`invalid signal number or exit status: ${operand}`, 2);
+      return afterWrite(ctx.out(`${name}\n`), 0);
     }
-    if (args.operands.length === 0) return ctx.fail("usage: kill [-s sigspec | -signum] pid | jobspec ...", 2);
     let status = 0;
-    for (const target of args.operands) {
-      if (!sendSignal(ctx, target, signal)) {
-        ctx.fail(`${target}: No such process`, 1);
+    for (const target of rest) {
+      if (!target.startsWith("%") && killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
+      if (!sendSignal(ctx, target, signal ?? 15)) {
+        ctx.fail("No such process", 1);
         status = 1;
       }
     }

@@ -1,4 +1,9 @@
-// Signal names and numbers (Linux numbering, from the runtime).
+// Signal names and numbers (Linux numbering). Two vocabularies:
+// - what scripts write (`trap`, `kill`): dash's names, as its signames.c
+//   makes them on Linux — no `SIG` prefix, any case, numbers 0…64, real-time
+//   signals as RTMIN+n / RTMAX-n, and bare numbers for 16, 32 and 33;
+// - what the runtime reports (`SIGTERM` from Bun's signalCode, pending
+//   signals queued by the executor): `signalNumber`.
 //
 // Imports nothing from the shell.
 
@@ -6,29 +11,49 @@ import { constants } from "node:os";
 
 const SIGNALS: Readonly<Record<string, number>> = constants.signals;
 
-/** Number of a signal given as `INT`, `SIGINT` or `2`; 0 for `EXIT`; undefined if unknown. */
-export function signalNumber(name: string): number {
-  return lookupSignal(name) ?? 0;
-}
+/** dash's NSIG on Linux: signals are 1 … 64. */
+const SIGNAL_LIMIT = 65;
+const RTMIN = 34;
+const RTMAX = 64;
 
-export function lookupSignal(name: string): number | undefined {
-  if (/^\d+$/.test(name)) {
-    const n = Number(name);
-    return n === 0 || signalName(n) !== undefined ? n : undefined;
+/** dash's name of each signal number (index 0 is EXIT). */
+const DASH_NAMES: readonly string[] = (() => {
+  const names = ["EXIT"];
+  const classic = ["HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "16",
+    "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS", "32", "33"];
+  names.push(...classic);
+  const middle = (RTMIN + RTMAX) / 2; // 49: RTMIN+15; 50 is RTMAX-14
+  for (let n = RTMIN; n <= RTMAX; n++) {
+    if (n === RTMIN) names.push("RTMIN");
+    else if (n === RTMAX) names.push("RTMAX");
+    else names.push(n <= middle ? `RTMIN+${n - RTMIN}` : `RTMAX-${RTMAX - n}`);
   }
+  return names;
+})();
+
+/** Number of a runtime signal name (`SIGINT`, or `INT`); 0 for `EXIT` or an unknown name. */
+export function signalNumber(name: string): number {
   const upper = name.toUpperCase();
   if (upper === "EXIT") return 0;
-  const full = upper.startsWith("SIG") ? upper : `SIG${upper}`;
-  return SIGNALS[full];
+  return SIGNALS[upper.startsWith("SIG") ? upper : `SIG${upper}`] ?? decodeSignal(upper.replace(/^SIG/, ""), 0) ?? 0;
 }
 
-/** `INT` for 2; "EXIT" for 0. */
-export function signalName(n: number): string | undefined {
-  if (n === 0) return "EXIT";
-  for (const name in SIGNALS) if (SIGNALS[name] === n) return name.slice(3);
+/**
+ * dash's decode_signal: a number below 65, or a name from dash's table in any
+ * case, without `SIG` (`trap … SIGINT` is a bad trap in dash). `minimum` 1
+ * leaves out EXIT (for `kill`). Undefined if it names no signal.
+ */
+export function decodeSignal(text: string, minimum: number): number | undefined {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n < SIGNAL_LIMIT ? n : undefined;
+  }
+  const upper = text.toUpperCase();
+  for (let n = minimum; n < SIGNAL_LIMIT; n++) if (DASH_NAMES[n] === upper) return n;
   return undefined;
 }
 
-export function allSignalNames(): string[] {
-  return Object.keys(SIGNALS).map((name) => name.slice(3));
+/** dash's name for a signal number (`INT` for 2, `EXIT` for 0, `16` for 16); undefined outside 0 … 64. */
+export function signalName(n: number): string | undefined {
+  return Number.isInteger(n) && n >= 0 && n < SIGNAL_LIMIT ? DASH_NAMES[n] : undefined;
 }
