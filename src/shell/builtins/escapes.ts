@@ -1,4 +1,7 @@
-// Backslash escapes shared by `echo`, `printf` and `printf %b`.
+// Backslash escapes shared by `echo`, `printf` and `printf %b`. Octal and
+// hex escapes stand for bytes, not characters (`\377` writes the byte 0xFF).
+
+import { byteChar } from "../bytes.ts";
 
 /** Which escapes apply: `echo`'s, a printf format's, or printf `%b`'s. */
 export type EscapeStyle = "echo" | "format" | "b";
@@ -23,10 +26,10 @@ export function decodeEscapeAt(input: string, i: number, style: EscapeStyle): { 
   const rest = input.slice(i + 1);
   // echo: `\0nnn`; a printf format: `\nnn`; `%b`: either.
   const octal = style === "echo" ? /^0([0-7]{0,3})/.exec(rest) : style === "format" ? /^([0-7]{1,3})/.exec(rest) : /^(?:0([0-7]{0,3})|([0-7]{1,3}))/.exec(rest);
-  if (octal !== null && style === "b") return { text: String.fromCharCode(parseInt(octal[1] ?? octal[2] ?? "0", 8) & 255), consumed: 1 + octal[0].length, stop: false };
-  if (octal !== null) return { text: String.fromCharCode(parseInt(octal[1] || "0", 8) & 255), consumed: 1 + octal[0].length, stop: false };
+  if (octal !== null && style === "b") return { text: byteChar(parseInt(octal[1] ?? octal[2] ?? "0", 8)), consumed: 1 + octal[0].length, stop: false };
+  if (octal !== null) return { text: byteChar(parseInt(octal[1] || "0", 8)), consumed: 1 + octal[0].length, stop: false };
   const hex = /^x([0-9a-fA-F]{1,2})/.exec(rest);
-  if (hex !== null) return { text: String.fromCharCode(parseInt(hex[1] ?? "0", 16)), consumed: 1 + hex[0].length, stop: false };
+  if (hex !== null) return { text: byteChar(parseInt(hex[1] ?? "0", 16)), consumed: 1 + hex[0].length, stop: false };
   return { text: "\\", consumed: 1, stop: false };
 }
 

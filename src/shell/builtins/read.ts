@@ -5,6 +5,7 @@ import { isatty } from "node:tty";
 import type { Interp } from "../exec/executor.ts";
 import { FdError, readTarget } from "../exec/fds.ts";
 import { type Maybe, recover, then } from "../exec/maybe.ts";
+import { decodeBytes } from "../bytes.ts";
 import { defineBuiltin, isName } from "./define.ts";
 
 interface Line {
@@ -53,8 +54,6 @@ function pushByte(bytes: number[], chunk: Uint8Array): number[] {
   bytes.push(chunk[0] ?? 0);
   return bytes;
 }
-
-const decoder = new TextDecoder();
 
 /** Remove backslash escapes (`-r` not given): returns the characters and which are escaped. */
 function unescape(text: string): { chars: string[]; escaped: boolean[] } {
@@ -133,7 +132,7 @@ export const read = defineBuiltin({
     );
     return then(line, (line) => {
       if (line === null) return 1;
-      const text = decoder.decode(new Uint8Array(line.bytes));
+      const text = decodeBytes(new Uint8Array(line.bytes));
       const { chars, escaped } = raw ? { chars: [...text], escaped: [] as boolean[] } : unescape(text);
       const ifs = interp.get("IFS") ?? " \t\n";
       const fields = names.length === 1 ? [trimIfsWhitespace(chars, escaped, ifs)] : splitForRead(chars, escaped, ifs, names.length);

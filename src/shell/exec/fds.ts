@@ -7,6 +7,7 @@
 
 import * as fs from "node:fs";
 import type { InputSource, OutputSink } from "../io.ts";
+import { decodeBytes } from "../bytes.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 
@@ -35,11 +36,8 @@ export class FdError extends Error {
   }
 }
 
-const encoder = new TextEncoder();
-
-export function encodeText(text: string): Uint8Array {
-  return encoder.encode(text);
-}
+// Strings to bytes and back keep raw bytes (see bytes.ts).
+export { encodeText } from "../bytes.ts";
 
 function isWouldBlock(error: unknown): boolean {
   return errnoCode(error) === "EAGAIN";
@@ -274,17 +272,19 @@ export class Channel {
   }
 }
 
-/** Collects the output of `$(…)`. */
+/** Collects the output of `$(…)`: the bytes, decoded once at the end (bytes that are not UTF-8 survive). */
 export class CaptureSink implements OutputSink {
-  private text = "";
-  private readonly decoder = new TextDecoder();
+  private readonly chunks: Uint8Array[] = [];
 
   write(chunk: Uint8Array): void {
-    this.text += this.decoder.decode(chunk, { stream: true });
+    // Writers never reuse a chunk they gave away (OutputSink), so keeping it is safe.
+    this.chunks.push(chunk);
   }
 
   finish(): string {
-    return this.text + this.decoder.decode();
+    const [only] = this.chunks;
+    if (this.chunks.length <= 1) return only === undefined ? "" : decodeBytes(only);
+    return decodeBytes(Buffer.concat(this.chunks));
   }
 }
 

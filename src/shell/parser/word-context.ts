@@ -1,9 +1,10 @@
 // How runs of word text are read: the lexical contexts (unquoted word, inside
 // "…", inside ${…}, here-doc body, arithmetic, `=~` regex), the part
 // collector, tilde prefixes and ANSI-C decoding. Pure helpers for
-// word-parser.ts; imports only the AST types.
+// word-parser.ts; imports only the AST types and the byte helper.
 
 import type { WordPart } from "../ast.ts";
+import { byteChar } from "../bytes.ts";
 import type { Scanner } from "../lexer.ts";
 
 /** How a run of word text is read; see the contexts below. */
@@ -244,14 +245,14 @@ export function decodeAnsiC(text: string, start: number, end: number): { value: 
     } else if (isOctal(e.charCodeAt(0))) {
       const from = i - 1;
       while (i < end && i - from < 3 && isOctal(text.charCodeAt(i))) i++;
-      chunks.push(String.fromCharCode(parseInt(text.slice(from, i), 8) & 0xff));
+      chunks.push(byteChar(parseInt(text.slice(from, i), 8))); // $'\377' is the byte 0xFF
     } else if (e === "x" || e === "u" || e === "U") {
       const max = e === "x" ? 2 : e === "u" ? 4 : 8;
       const from = i;
       while (i < end && i - from < max && isHex(text.charCodeAt(i))) i++;
       const code = parseInt(text.slice(from, i), 16);
       if (i === from) chunks.push(`\\${e}`);
-      else if (e === "x") chunks.push(String.fromCharCode(code));
+      else if (e === "x") chunks.push(byteChar(code));
       else chunks.push(code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd");
     } else if (e === "c" && i < end) {
       chunks.push(String.fromCharCode(text.charCodeAt(i) & 0x1f));
