@@ -6,6 +6,7 @@ import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
 import { isSystemError } from "../exec/errno.ts";
+import { decodeBytes } from "../bytes.ts";
 
 export const evalBuiltin = defineBuiltin({
   name: "eval",
@@ -42,7 +43,8 @@ function defineDot(name: string) {
       const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? path.resolve(interp.state.cwd, script);
       let source: string;
       try {
-        source = fs.readFileSync(file, "utf8");
+        // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
+        source = decodeBytes(fs.readFileSync(file));
       } catch (error) {
         if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: No such file`);
         throw error;

@@ -16,6 +16,7 @@ import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } fr
 import type { Status } from "./maybe.ts";
 import { signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
+import { decodeBytes } from "../bytes.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
 const O_CLOEXEC = 0o2000000;
@@ -234,6 +235,7 @@ function runScriptFile(interp: Interp, file: string, argv: readonly string[]): S
   const child = interp.subshell();
   child.state.positional = argv.slice(1);
   return Bun.file(file)
-    .text()
+    .bytes()
+    .then(decodeBytes)
     .then((source) => child.runAsSubshell(() => child.runSource(source, true)));
 }
