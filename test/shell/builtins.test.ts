@@ -101,6 +101,9 @@ table("trap/kill/wait/jobs", [
   ["trap 'echo x' SIGUSR1 2>&1; echo $?", "trap: SIGUSR1: bad trap\n1\n", 0],
   ["trap 'echo x' INT EXIT; trap INT; trap EXIT; trap; echo done", "done\n", 0],
   ["trap 'echo rt' rtmin+2; kill -s RTMIN+2 $$", "rt\n", 0],
+  // Children inherit ignored signals and closed standard fds, as from dash (started through /bin/sh).
+  ["trap '' USR1; sh -c 'kill -USR1 $$; echo alive'; trap - USR1; sh -c 'kill -USR1 $$; echo dead'; echo $?", "alive\n138\n", 0],
+  ["cat <&- 2>/dev/null; echo $?; sh -c 'echo \"$0\"' >&- 2>/dev/null; echo $?", "1\n1\n", 0],
   ["kill -s HUP 999999999", "", 1],
 ]);
 

@@ -14,7 +14,7 @@ import { BrokenPipeFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
-import { signalNumber } from "./signals.ts";
+import { decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import { decodeBytes } from "../bytes.ts";
 
@@ -138,6 +138,41 @@ const SIGNAL_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 
+/** The POSIX shell that starts the commands Bun.spawn cannot start as asked (`startThroughShell`). */
+const SH = "/bin/sh";
+const SIGKILL = 9;
+const SIGSTOP = 19;
+
+/**
+ * Two things dash's children inherit that Bun.spawn cannot give: a closed
+ * standard fd (`cat <&-`: Bun opens /dev/null for "ignore") and ignored
+ * signals (`trap '' USR1`: Bun resets every signal to its default in the
+ * child). Such a command is started through /bin/sh, which ignores the
+ * signals and closes the fds, then execs it — one more exec, paid only by
+ * the commands that need it (the check is a map size and three lookups).
+ * The name is passed as typed so the child's argv[0] stays what it was,
+ * unless the child's PATH would not find the same file.
+ */
+function startThroughShell(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): string[] | undefined {
+  const fds = interp.state.fds;
+  let closes = "";
+  for (let fd = 0; fd < 3; fd++) if (!fds.has(fd)) closes += ` ${fd}>&-`;
+  let ignores = "";
+  const traps = interp.state.traps;
+  if (traps.size > 0) {
+    for (const [name, action] of traps) {
+      const signal = action === "" ? decodeSignal(name, 1) : undefined;
+      if (signal !== undefined && signal !== SIGKILL && signal !== SIGSTOP) ignores += ` ${signal}`;
+    }
+  }
+  if (closes === "" && ignores === "") return undefined;
+  const name = argv[0] ?? "";
+  const found = name.includes("/") || env.PATH === undefined ? undefined : findCommand(interp, name, env.PATH);
+  const sameLookup = name.includes("/") ? interp.resolvePath(name) === file : found !== undefined && "path" in found && found.path === file;
+  const script = `${ignores === "" ? "" : `trap ''${ignores}; `}exec "$@"${closes}`;
+  return [SH, "-c", script, "sh", sameLookup ? name : file, ...argv.slice(1)];
+}
+
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
 export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
   const fds = interp.state.fds;
@@ -170,7 +205,9 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   }
   let child: Subprocess;
   try {
-    child = Bun.spawn({ cmd: [file, ...argv.slice(1)], argv0: argv[0], cwd: interp.state.cwd, env, stdio });
+    const wrapped = startThroughShell(interp, file, argv, env);
+    const cmd = wrapped ?? [file, ...argv.slice(1)];
+    child = Bun.spawn({ cmd, argv0: wrapped === undefined ? argv[0] : undefined, cwd: interp.state.cwd, env, stdio });
   } catch (error) {
     for (const pipe of sinkPipes.values()) closeOsFd(pipe.read);
     throw error;
