@@ -40,10 +40,18 @@ import { signalNumber } from "./signals.ts";
 import { isSystemError } from "./errno.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
+/**
+ * How deeply function calls, `eval`/`.`/trap text and subshells may nest.
+ * Runaway recursion (`f() { f; }`, `f() { (f); }`, `e='eval "$e"'`) otherwise
+ * grows the heap without bound once it goes asynchronous, or overflows the stack.
+ */
+export const MAX_CALL_DEPTH = 1000;
 
 export class Interp implements ExpandEnv {
   /** Line of the command running now, for error messages. */
   currentLine = 0;
+  /** Function calls, `eval`/`.`/trap texts and subshells this shell runs inside (see MAX_CALL_DEPTH). */
+  depth = 0;
   /** Status of the last command substitution of the simple command being expanded (its status if it has no command name). */
   substitutionStatus: number | undefined = undefined;
   /** OS fds this shell opened with `exec n>file`: closed when it ends. */
@@ -162,6 +170,7 @@ export class Interp implements ExpandEnv {
   subshell(cancel: CancelToken = this.cancel, jobProcesses = this.jobProcesses): Interp {
     const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
     child.isRoot = false;
+    child.depth = this.depth;
     child.currentLine = this.currentLine;
     return child;
   }
@@ -195,7 +204,20 @@ export class Interp implements ExpandEnv {
    */
   runSource(source: string, isFileInput = false): Status {
     const parser = new Parser(source, { aliases: (name) => this.state.aliases.get(name) });
-    return this.runParsed(parser, source, 0, isFileInput);
+    return this.nested(() => this.runParsed(parser, source, 0, isFileInput));
+  }
+
+  /** Run `body` one call level deeper; past MAX_CALL_DEPTH report it and exit with 2 instead. */
+  nested(body: () => Status): Status {
+    if (this.depth >= MAX_CALL_DEPTH) {
+      return then(this.report("maximum recursion depth exceeded"), () => {
+        throw new ExitFlow(2);
+      });
+    }
+    this.depth++;
+    return withCleanup(body, () => {
+      this.depth--;
+    });
   }
 
   private runParsed(parser: Parser, source: string, status: number, isFileInput: boolean): Status {
@@ -235,7 +257,7 @@ export class Interp implements ExpandEnv {
   /** Run a list as the body of a subshell: `exit` ends only it, its EXIT trap runs, its fds close. */
   runAsSubshell(body: () => Status): Status {
     return withCleanup(
-      () => then(recover(body, (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
+      () => then(recover(() => this.nested(body), (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
       () => {
         this.closeOwnedFds();
         // The umask is process-wide (children inherit it): a subshell's `umask` is undone when it ends.

@@ -183,7 +183,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   return withCleanup(
     () =>
       recover(
-        () => interp.runCommand(body),
+        () => interp.nested(() => interp.runCommand(body)),
         (error) => {
           if (error instanceof ReturnFlow) return error.status;
           throw error;
