@@ -92,6 +92,12 @@ table("trap/kill/wait/jobs", [
   ["kill -TERM $$; echo never", "", 143],
   ["trap 'echo x' NOSUCHSIG", "", 1],
   ["sleep 5 & kill $!; wait $!; echo $?", "143\n", 0],
+  // dash announces a job a signal ended when `wait` reaps it; not INT or PIPE, not twice, not after a foreground wait.
+  ["sleep 5 & p=$!; kill $p; wait $p 2>&1; wait $p 2>&1; echo $?", "Terminated\n143\n", 0],
+  ["sleep 5 & kill -INT $!; wait $! 2>&1; (sleep 5; echo no) & kill -9 $!; wait $! 2>&1; echo $?", "Killed\n137\n", 0],
+  ["sleep 5 & kill $!; sleep 0.1; wait $! 2>&1; echo $?", "143\n", 0],
+  ["sleep 5 | cat & kill $!; wait $! 2>/dev/null; echo $?", "143\n", 0],
+  ["sleep 1 & true & (exit 3) & sleep 0.1; jobs; jobs", "[3] + Done(3)                    \n[2] + Done                       \n[1] + Running                    \n[1] + Running                    \n", 0],
   ["(exit 3) & wait $!; echo $?", "3\n", 0],
   ["true & j=$!; jobs -p > /tmp/rushd-jobs-test; [ \"$(cat /tmp/rushd-jobs-test)\" = \"$j\" ] && echo same", "same\n", 0],
   ["true & jobs -p | grep -c .", "0\n", 1],

@@ -1,7 +1,8 @@
 // `wait`, `jobs` and `kill`: the job table of background lists.
 
-import type { Job } from "../exec/jobs.ts";
-import { decodeSignal, signalName, signalNumber } from "../exec/signals.ts";
+import type { Subprocess } from "bun";
+import { isSyntheticPid, type Job } from "../exec/jobs.ts";
+import { deathMessage, decodeSignal, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
@@ -39,6 +40,7 @@ export const wait = defineBuiltin({
       for (const job of jobs.all()) {
         const status = await waitFor(ctx, job);
         if (job.status === undefined) return status;
+        job.isNoticed = true;
       }
       return 0;
     }
@@ -52,33 +54,74 @@ export const wait = defineBuiltin({
       // A finished job stays known: waiting for it again gives its status again (dash).
       status = await waitFor(ctx, job);
       if (job.status === undefined) return status;
+      if (!job.isNoticed) {
+        job.isNoticed = true;
+        // dash announces a job a signal ended when `wait` is what reaps it.
+        const message = job.signal === undefined ? undefined : deathMessage(job.signal);
+        if (message !== undefined) await ctx.err(`${message}\n`);
+      }
     }
     return status;
   },
 });
+
+/** A job's state as dash's `jobs` prints it (sprint_status): Running, Done, Done(N), or the signal. */
+function describeJob(job: Job): string {
+  if (job.status === undefined) return "Running";
+  if (job.signal !== undefined) return signalDescription(job.signal);
+  return job.status === 0 ? "Done" : `Done(${job.status})`;
+}
+
+/** Where dash's `jobs` starts the command text (none without job control): the state is padded to it. */
+const JOBS_TEXT_COLUMN = 33;
 
 export const jobsBuiltin = defineBuiltin({
   name: "jobs",
   flags: { l: "flag", p: "flag" },
   run(ctx, args) {
     const table = ctx.interp.state.jobs;
+    table.noticeFinished();
+    // Most recent first, as dash walks its current-job list. `+` marks the current job and `-`
+    // the previous one among the jobs still listed: a finished job is dropped once shown.
+    const order = table.all().sort((a, b) => b.id - a.id);
+    const current = [...order];
     let text = "";
-    for (const job of table.all()) {
+    for (const job of order) {
       if (args.has("p")) text += `${job.pid}\n`;
-      else text += `[${job.id}]${args.has("l") ? ` ${job.pid}` : ""} ${job.status === undefined ? "Running" : `Done${job.status === 0 ? "" : `(${job.status})`}`}\n`;
-      if (job.status !== undefined) table.remove(job);
+      else {
+        const mark = current[0] === job ? "+" : current[1] === job ? "-" : " ";
+        const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
+        text += `${line.padEnd(JOBS_TEXT_COLUMN)}\n`;
+      }
+      if (job.status !== undefined) {
+        current.splice(current.indexOf(job), 1);
+        table.remove(job);
+      }
     }
     return afterWrite(ctx.out(text), 0);
   },
 });
 
+/** Bun's `kill` takes only signals below 32; real-time ones go through process.kill while the child runs. */
+function signalProcess(child: Subprocess, signal: number): void {
+  if (signal < 32) child.kill(signal);
+  else if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
+}
+
 function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
   const job = findJob(ctx, target);
   if (job !== undefined) {
-    if (job.status !== undefined) return true;
-    for (const child of job.processes) child.kill(signal);
-    // The in-process part of the job stops at its next command, like a killed subshell.
-    if (signal !== 0 && job.processes.size === 0) job.cancel.cancelled = true;
+    if (job.status !== undefined || signal === 0) return true;
+    if (isSyntheticPid(job.pid)) {
+      // The job stands for a forked subshell: unless it traps or ignores the signal
+      // (a trap's action is not run there: only the main shell runs traps), it dies of
+      // it at its next command, and its status says so.
+      const name = signalName(signal);
+      if (name !== undefined && job.traps.has(name)) return true;
+      job.signal = signal;
+      job.cancel.cancelled = true;
+    }
+    for (const child of job.processes) signalProcess(child, signal);
     return true;
   }
   if (!/^-?\d+$/.test(target)) return false;

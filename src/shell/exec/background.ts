@@ -9,6 +9,7 @@ import type { Interp } from "./executor.ts";
 import { NULL_TARGET } from "./fds.ts";
 import { yieldToEventLoop } from "./maybe.ts";
 import { CancelToken } from "./session.ts";
+import { signalNumber } from "./signals.ts";
 
 function redirectsStdin(command: Command): boolean {
   return "redirs" in command && command.redirs.some((r) => (r.fd ?? (r.op.startsWith("<") ? 0 : 1)) === 0);
@@ -23,13 +24,20 @@ export function runBackground(interp: Interp, command: Command): void {
   // One simple command starts at once (its pid is `$!`); anything else starts
   // after the current command, as a forked shell would let the parent go on.
   const isSimple = command.kind === "simple";
-  const job = jobs.add(command.kind, cancel, processes, async () => {
+  let external: Subprocess | undefined;
+  const job = jobs.add(command.kind, cancel, processes, child.state.traps, async () => {
     if (!isSimple) await yieldToEventLoop();
-    return child.runAsSubshell(() => child.runCommand(command));
+    const status = await child.runAsSubshell(() => child.runCommand(command));
+    // The job is its process: a signal that ended it ended the job.
+    const code = external?.signalCode;
+    if (code !== undefined && code !== null) job.signal = typeof code === "number" ? code : signalNumber(code);
+    // An in-process job that `kill` ended (job.signal set there) died of that signal, whatever its last command did.
+    return job.signal !== undefined ? 128 + job.signal : status;
   });
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
-  job.pid = isSimple && processes.size === 1 && first !== undefined ? first.pid : interp.session.syntheticPids.take();
+  if (isSimple && processes.size === 1 && first !== undefined) external = first;
+  job.pid = external?.pid ?? interp.session.syntheticPids.take();
   const all = interp.session.allJobs;
   all.add(job);
   void job.done.then(() => all.delete(job));

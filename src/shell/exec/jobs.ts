@@ -22,6 +22,21 @@ export interface Job {
   /** External processes the job started (to signal them). */
   readonly processes: Set<Subprocess>;
   readonly cancel: CancelToken;
+  /** The traps of the job's shell (a signal it traps or ignores does not end it). */
+  readonly traps: ReadonlyMap<string, string>;
+  /** The signal that ended the job, if one did: `wait` then says so ("Terminated"), as dash does. */
+  signal: number | undefined;
+  /**
+   * The shell has seen the job end (dash has reaped it): `wait` for it says
+   * nothing more. dash reaps a finished job while it waits for a foreground
+   * command, in `jobs`, and in `wait`.
+   */
+  isNoticed: boolean;
+}
+
+/** Whether a job's pid is one given to an in-process job (no process has it). */
+export function isSyntheticPid(pid: number): boolean {
+  return pid >= FIRST_SYNTHETIC_PID;
 }
 
 /** Pids for in-process jobs, unique in the session. */
@@ -38,13 +53,13 @@ export class JobTable {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
 
-  add(command: string, cancel: CancelToken, processes: Set<Subprocess>, start: () => Promise<number>): Job {
+  add(command: string, cancel: CancelToken, processes: Set<Subprocess>, traps: ReadonlyMap<string, string>, start: () => Promise<number>): Job {
     const id = this.nextId++;
     let resolveDone: (status: number) => void = () => undefined;
     const done = new Promise<number>((resolve) => {
       resolveDone = resolve;
     });
-    const job: Job = { id, pid: 0, command, status: undefined, done, processes, cancel };
+    const job: Job = { id, pid: 0, command, status: undefined, done, processes, cancel, traps, signal: undefined, isNoticed: false };
     this.jobs.set(id, job);
     start().then(
       (status) => {
@@ -72,6 +87,12 @@ export class JobTable {
 
   all(): Job[] {
     return [...this.jobs.values()];
+  }
+
+  /** A foreground command was waited for: jobs that ended before are reaped silently (dash's dowait). */
+  noticeFinished(): void {
+    if (this.jobs.size === 0) return;
+    for (const job of this.jobs.values()) if (job.status !== undefined) job.isNoticed = true;
   }
 
   remove(job: Job): void {

@@ -57,3 +57,28 @@ export function decodeSignal(text: string, minimum: number): number | undefined 
 export function signalName(n: number): string | undefined {
   return Number.isInteger(n) && n >= 0 && n < SIGNAL_LIMIT ? DASH_NAMES[n] : undefined;
 }
+
+/** glibc's strsignal texts, which dash prints for a job a signal ended ("Terminated"). */
+const DESCRIPTIONS: readonly string[] = ["", "Hangup", "Interrupt", "Quit", "Illegal instruction", "Trace/breakpoint trap", "Aborted", "Bus error",
+  "Floating point exception", "Killed", "User defined signal 1", "Segmentation fault", "User defined signal 2", "Broken pipe", "Alarm clock",
+  "Terminated", "Stack fault", "Child exited", "Continued", "Stopped (signal)", "Stopped", "Stopped (tty input)", "Stopped (tty output)",
+  "Urgent I/O condition", "CPU time limit exceeded", "File size limit exceeded", "Virtual timer expired", "Profiling timer expired",
+  "Window changed", "I/O possible", "Power failure", "Bad system call"];
+
+/** What dash says about signal `n` (strsignal), e.g. `Terminated` for 15. */
+export function signalDescription(n: number): string {
+  if (n >= RTMIN && n <= RTMAX) return `Real-time signal ${n - RTMIN}`;
+  return DESCRIPTIONS[n] ?? `Unknown signal ${n}`;
+}
+
+const SIGINT = 2;
+const SIGPIPE = 13;
+
+/**
+ * The line dash writes when a command it waited for was ended by signal `n`
+ * (its sprint_status with sigonly): none for INT and PIPE, which the user or
+ * the pipeline caused.
+ */
+export function deathMessage(n: number): string | undefined {
+  return n === SIGINT || n === SIGPIPE ? undefined : signalDescription(n);
+}

@@ -10,11 +10,11 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OutputSink } from "../io.ts";
-import { BrokenPipeFlow } from "./control-flow.ts";
+import { BrokenPipeFlow, ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
-import { decodeSignal, signalNumber } from "./signals.ts";
+import { deathMessage, decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import { decodeBytes } from "../bytes.ts";
 
@@ -131,13 +131,6 @@ async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<numbe
 
 type StdioOption = number | "pipe" | "ignore";
 
-const SIGNAL_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  SIGHUP: "Hangup", SIGQUIT: "Quit", SIGILL: "Illegal instruction", SIGTRAP: "Trace/breakpoint trap", SIGABRT: "Aborted",
-  SIGBUS: "Bus error", SIGFPE: "Floating point exception", SIGKILL: "Killed", SIGUSR1: "User defined signal 1",
-  SIGSEGV: "Segmentation fault", SIGUSR2: "User defined signal 2", SIGALRM: "Alarm clock", SIGTERM: "Terminated",
-};
-
-
 /** The POSIX shell that starts the commands Bun.spawn cannot start as asked (`startThroughShell`). */
 const SH = "/bin/sh";
 const SIGKILL = 9;
@@ -203,6 +196,15 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
     while (stdio.length < fd) stdio.push("ignore");
     stdio[fd] = outputOption(target);
   }
+  // A job killed before this command started (`sleep 5 | cat & kill $!`): the forked shell
+  // it stands for is dead, so nothing more starts (its status comes from the kill).
+  if (interp.cancel.cancelled) {
+    for (const pipe of sinkPipes.values()) {
+      closeOsFd(pipe.read);
+      closeOsFd(pipe.write);
+    }
+    throw new ExitFlow(143);
+  }
   let child: Subprocess;
   try {
     const wrapped = startThroughShell(interp, file, argv, env);
@@ -227,12 +229,13 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   } finally {
     owner.delete(child);
   }
+  if (interp.jobProcesses === null) interp.state.jobs.noticeFinished();
   if (child.signalCode !== null && child.signalCode !== undefined) {
-    const name = String(child.signalCode);
+    const signal = typeof child.signalCode === "number" ? child.signalCode : signalNumber(child.signalCode);
     // Like dash, a foreground command killed by a signal other than INT or PIPE is announced.
-    const description = SIGNAL_DESCRIPTIONS[name];
-    if (description !== undefined && interp.jobProcesses === null) await writeTarget(interp.fd(2), encodeText(`${description}\n`));
-    return 128 + signalNumber(name);
+    const message = deathMessage(signal);
+    if (message !== undefined && interp.jobProcesses === null) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
+    return 128 + signal;
   }
   return child.exitCode ?? 0;
 }
