@@ -10,6 +10,7 @@ import type { InputSource, OutputSink } from "../io.ts";
 import { decodeBytes } from "../bytes.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
+import { isReadableNow } from "./libc.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -19,7 +20,12 @@ export interface ByteSource {
 }
 
 export type FdTarget =
-  | { readonly kind: "os"; readonly fd: number }
+  /**
+   * `isFifo`: a FIFO opened by a redirection. Reading or writing it may wait for
+   * another process (maybe a job of this very shell), so it is done on the
+   * thread pool, never with the event loop stopped.
+   */
+  | { readonly kind: "os"; readonly fd: number; readonly isFifo?: boolean }
   | { readonly kind: "sink"; readonly sink: OutputSink }
   | { readonly kind: "source"; readonly source: ByteSource }
   | { readonly kind: "null" };
@@ -76,7 +82,7 @@ export function writeTarget(target: FdTarget | undefined, data: Uint8Array): voi
   if (target === undefined) throw new FdError("Bad file descriptor");
   switch (target.kind) {
     case "os":
-      return writeOs(target.fd, data);
+      return target.isFifo === true ? writeAsync(target.fd, data) : writeOs(target.fd, data);
     case "sink":
       return target.sink.write(data);
     case "null":
@@ -96,20 +102,25 @@ function readAsync(fd: number, maxBytes: number): Promise<Uint8Array | null> {
   });
 }
 
+/** EISDIR, EBADF (an fd open for writing only), EIO…: the reader reports or fails. Anything else is a bug. */
+function asFdError(error: unknown): never {
+  if (error instanceof Error && isSystemError(error)) throw new FdError(error.message);
+  throw error;
+}
+
 /** Read at most `maxBytes` from an fd target; null at end of input. */
 export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint8Array | null | Promise<Uint8Array | null> {
   if (target === undefined) throw new FdError("Bad file descriptor");
   switch (target.kind) {
     case "os": {
+      if (target.isFifo === true && !isReadableNow(target.fd)) return readAsync(target.fd, maxBytes).catch(asFdError);
       const buffer = new Uint8Array(maxBytes);
       try {
         const bytesRead = fs.readSync(target.fd, buffer, 0, maxBytes, null);
         return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
       } catch (error) {
         if (isWouldBlock(error)) return readAsync(target.fd, maxBytes);
-        // EISDIR, EBADF (an fd open for writing only), EIO…: the reader reports or fails.
-        if (error instanceof Error && isSystemError(error)) throw new FdError(error.message);
-        throw error;
+        return asFdError(error);
       }
     }
     case "source": {

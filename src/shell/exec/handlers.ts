@@ -21,15 +21,94 @@ export interface Handlers {
    * reports it (127 not found, 126 not executable, 128+N killed).
    */
   exec(argv: readonly string[], env: Readonly<Record<string, string>>, shell: Interp, pathValue: string | undefined): Status;
-  /** Open a file for a redirection (an absolute path); returns an OS fd the shell will close. Throws fs errors. */
-  open(path: string, flags: OpenFlags, mode: number): number;
+  /**
+   * Open a file for a redirection (an absolute path); returns an OS fd the shell
+   * will close, or a `FifoOpen` for a FIFO (whose open, reads and writes may
+   * wait for another process). Throws (or rejects with) fs errors.
+   */
+  open(path: string, flags: OpenFlags, mode: number): number | FifoOpen;
   /** Entries of a directory (absolute path) for pathname expansion, or null if it cannot be read. */
   readDir(path: string): readonly string[] | null;
 }
 
+/** A FIFO being opened: the fd, or its promise when the open waits for the other end. */
+export interface FifoOpen {
+  readonly fd: number | Promise<number>;
+  /** Give up waiting: a pending `fd` rejects with `OpenInterrupted` (EINTR). */
+  abort(): void;
+}
+
+/** A FIFO open given up (a signal arrived while it waited for the other end). */
+export class OpenInterrupted extends Error {
+  readonly code = "EINTR";
+  constructor(path: string) {
+    super(`open ${path}: interrupted`);
+    this.name = "OpenInterrupted";
+  }
+}
+
+/** The access-mode bits of open(2)'s flags (Linux); Node does not export O_ACCMODE. */
+const O_ACCMODE = 3;
+
+function isFifo(path: string): boolean {
+  return fs.statSync(path, { throwIfNoEntry: false })?.isFIFO() === true;
+}
+
+/** Opening a FIFO read-write never waits (Linux): only reading and writing it may. */
+function isReadWrite(flags: OpenFlags): boolean {
+  return typeof flags === "number" && (flags & O_ACCMODE) === fs.constants.O_RDWR;
+}
+
+function ignoreAbort(): void {}
+
+/** Wake a thread blocked opening a FIFO: open the other end for a moment, without blocking. */
+function releaseFifoOpen(path: string, flags: OpenFlags): void {
+  const otherEnd = flags === "r" ? fs.constants.O_WRONLY : fs.constants.O_RDONLY;
+  try {
+    fs.closeSync(fs.openSync(path, otherEnd | fs.constants.O_NONBLOCK));
+  } catch (error) {
+    // ENXIO: the blocked reader is already gone; ENOENT: the FIFO was removed. Nothing waits any more.
+    if (!isSystemError(error)) throw error;
+  }
+}
+
+/**
+ * Open a FIFO on libuv's thread pool: `fs.openSync` would wait for the other
+ * end with the whole process stopped (every session's I/O and signal
+ * handling). On abort the waiting thread is released and the fd, if it came,
+ * closed.
+ */
+function openFifo(path: string, flags: OpenFlags, mode: number): FifoOpen {
+  if (isReadWrite(flags)) return { fd: fs.openSync(path, flags, mode), abort: ignoreAbort };
+  let isSettled = false;
+  let isAbandoned = false;
+  let rejectOpen: (error: Error) => void = () => undefined;
+  const fd = new Promise<number>((resolve, reject) => {
+    rejectOpen = reject;
+    fs.open(path, flags, mode, (error, opened) => {
+      isSettled = true;
+      if (isAbandoned) {
+        if (error === null) fs.closeSync(opened);
+      } else if (error !== null) {
+        reject(error);
+      } else {
+        resolve(opened);
+      }
+    });
+  });
+  const abort = (): void => {
+    if (isSettled || isAbandoned) return;
+    isAbandoned = true;
+    rejectOpen(new OpenInterrupted(path));
+    releaseFifoOpen(path, flags);
+  };
+  return { fd, abort };
+}
+
 export const defaultHandlers: Handlers = {
   exec: runExternal,
-  open: (path, flags, mode) => fs.openSync(path, flags, mode),
+  // A plain file opens synchronously (one stat more); a FIFO waits off the event loop.
+  open: (path, flags, mode) => (isFifo(path) ? openFifo(path, flags, mode) : fs.openSync(path, flags, mode)),
   readDir(path) {
     try {
       return fs.readdirSync(path);

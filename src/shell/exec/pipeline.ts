@@ -12,7 +12,7 @@ import { staticText } from "../expand/index.ts";
 import type { Interp } from "./executor.ts";
 import { Channel, closeOsFd, type FdTarget } from "./fds.ts";
 import { type Status, then } from "./maybe.ts";
-import { osPipe } from "./spawn.ts";
+import { osPipe } from "./libc.ts";
 
 type Link = { readonly kind: "os"; readonly read: number; readonly write: number } | { readonly kind: "channel"; readonly channel: Channel };
 

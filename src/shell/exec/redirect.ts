@@ -12,6 +12,7 @@ import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
+import type { FifoOpen } from "./handlers.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash). */
 export class RedirectError extends Error {
@@ -37,6 +38,10 @@ function describeOpenError(error: unknown, creating: boolean): string {
       return "Is a directory";
     case "EEXIST":
       return "File exists";
+    case "EINTR":
+      return "Interrupted system call";
+    case "ENXIO":
+      return "No such device or address";
     case "ENOTDIR":
       return "Not a directory";
     default:
@@ -48,7 +53,7 @@ function defaultFd(op: Redirect["op"]): number {
   return op === "<" || op === "<&" || op === "<<" || op === "<<-" || op === "<<<" || op === "<>" ? 0 : 1;
 }
 
-function openFile(interp: Interp, file: string, op: Redirect["op"], opened: number[]): FdTarget {
+function openFile(interp: Interp, file: string, op: Redirect["op"], opened: number[]): Maybe<FdTarget> {
   if (file === "/dev/null") return NULL_TARGET;
   const resolved = interp.resolvePath(file);
   const creating = op !== "<";
@@ -62,17 +67,41 @@ function openFile(interp: Interp, file: string, op: Redirect["op"], opened: numb
     if (isRegular) throw new RedirectError(`cannot create ${file}: File exists`);
   }
   const flags = op === "<" ? "r" : op === "<>" ? fs.constants.O_RDWR | fs.constants.O_CREAT : op === ">>" || op === "&>>" ? "a" : "w";
-  let fd: number;
-  try {
-    fd = interp.session.handlers.open(resolved, flags, 0o666);
-  } catch (error) {
+  const failed = (error: unknown): never => {
     throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(error, creating)}`);
+  };
+  let result: number | FifoOpen;
+  try {
+    result = interp.session.handlers.open(resolved, flags, 0o666);
+  } catch (error) {
+    return failed(error);
   }
-  opened.push(fd);
-  return { kind: "os", fd };
+  if (typeof result === "number") {
+    opened.push(result);
+    return { kind: "os", fd: result };
+  }
+  const fifo = (fd: number): FdTarget => {
+    opened.push(fd);
+    return { kind: "os", fd, isFifo: true };
+  };
+  return typeof result.fd === "number" ? fifo(result.fd) : waitForOpen(interp, result.fd, result).then(fifo, failed);
 }
 
-function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): void {
+/** An open that waits (a FIFO) is given up when a signal arrives, as the signal interrupts open(2) in dash. */
+function waitForOpen(interp: Interp, fd: Promise<number>, open: FifoOpen): Promise<number> {
+  const signal = interp.session.nextSignal();
+  void signal.arrived.then(() => open.abort());
+  return fd.finally(() => signal.cancel());
+}
+
+/** Set `fd` (or 1 and 2) to a file once it is open: at once for a file, later for a FIFO. */
+function setWhenOpen(fds: FdTable, numbers: readonly number[], file: Maybe<FdTarget>): Maybe<void> {
+  return then(file, (target) => {
+    for (const fd of numbers) fds.set(fd, target);
+  });
+}
+
+function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): Maybe<void> {
   const op = redirect.op;
   const fd = redirect.fd ?? defaultFd(op);
   switch (op) {
@@ -81,15 +110,10 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
     case ">|":
     case ">>":
     case "<>":
-      fds.set(fd, openFile(interp, target, op, opened));
-      return;
+      return setWhenOpen(fds, [fd], openFile(interp, target, op, opened));
     case "&>":
-    case "&>>": {
-      const file = openFile(interp, target, op, opened);
-      fds.set(1, file);
-      fds.set(2, file);
-      return;
-    }
+    case "&>>":
+      return setWhenOpen(fds, [1, 2], openFile(interp, target, op, opened));
     case "<&":
     case ">&": {
       if (target === "-") {
@@ -97,12 +121,7 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
         return;
       }
       if (!/^\d+$/.test(target)) {
-        if (op === ">&" && redirect.fd === undefined) {
-          const file = openFile(interp, target, ">", opened);
-          fds.set(1, file);
-          fds.set(2, file);
-          return;
-        }
+        if (op === ">&" && redirect.fd === undefined) return setWhenOpen(fds, [1, 2], openFile(interp, target, ">", opened));
         throw new RedirectError(`Syntax error: Bad fd number`);
       }
       const source = fds.get(Number(target));
@@ -137,25 +156,18 @@ export function applyRedirects(interp: Interp, redirects: readonly Redirect[], b
     for (let i = index; i < redirects.length; i++) {
       const redirect = redirects[i];
       if (redirect === undefined) continue;
-      let text: Maybe<string>;
+      let done: Maybe<void>;
       try {
-        text = redirectText(interp, redirect);
-        if (!(text instanceof Promise)) applyOne(interp, redirect, fds, opened, text);
+        // The target's text, then the open: each synchronous unless it must wait
+        // (a command substitution in the word, a FIFO).
+        done = then(redirectText(interp, redirect), (text) => applyOne(interp, redirect, fds, opened, text));
       } catch (error) {
         closeAll(opened);
         throw error;
       }
-      if (text instanceof Promise) {
-        return text.then(
-          (value) => {
-            try {
-              applyOne(interp, redirect, fds, opened, value);
-            } catch (error) {
-              closeAll(opened);
-              throw error;
-            }
-            return step(i + 1);
-          },
+      if (done instanceof Promise) {
+        return done.then(
+          () => step(i + 1),
           (error: unknown) => {
             closeAll(opened);
             throw error;

@@ -6,7 +6,6 @@
 // Imports sibling executor modules and Bun.
 
 import type { FileSink, Subprocess } from "bun";
-import { dlopen, FFIType, ptr } from "bun:ffi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OutputSink } from "../io.ts";
@@ -16,10 +15,10 @@ import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } fr
 import type { Status } from "./maybe.ts";
 import { deathMessage, decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
+import { osPipe } from "./libc.ts";
 import { decodeBytes } from "../bytes.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
-const O_CLOEXEC = 0o2000000;
 
 export type CommandLookup = { readonly path: string } | { readonly error: "not found" | "Permission denied"; readonly status: number };
 
@@ -70,15 +69,6 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
     if (kind === "no-permission") denied = true;
   }
   return denied ? { error: "Permission denied", status: 126 } : { error: "not found", status: 127 };
-}
-
-const libc = dlopen("libc.so.6", { pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 } });
-
-/** A kernel pipe (close-on-exec in this process; the child gets its own copy through its stdio). */
-export function osPipe(): { readonly read: number; readonly write: number } {
-  const fds = new Int32Array(2);
-  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw new Error("pipe2 failed");
-  return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
 }
 
 /** Pump the read end of a kernel pipe into a sink, chunk by chunk as produced; closes the fd. */

@@ -1,0 +1,39 @@
+// The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
+// pipe for external commands) and poll (is a FIFO readable without waiting).
+//
+// Imports nothing from the shell.
+
+import { dlopen, FFIType, ptr } from "bun:ffi";
+
+const libc = dlopen("libc.so.6", {
+  pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+});
+
+const O_CLOEXEC = 0o2000000;
+const POLLIN = 0x1;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
+const POLLNVAL = 0x20;
+
+/** A kernel pipe (close-on-exec in this process; the child gets its own copy through its stdio). */
+export function osPipe(): { readonly read: number; readonly write: number } {
+  const fds = new Int32Array(2);
+  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw new Error("pipe2 failed");
+  return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
+}
+
+/**
+ * Would read(2) on `fd` return at once (data, end of input or an error)?
+ * Lets a FIFO be read synchronously when it can, and on the thread pool
+ * only when the read would wait.
+ */
+export function isReadableNow(fd: number): boolean {
+  // struct pollfd { int fd; short events; short revents; }
+  const entry = new Int32Array(2);
+  entry[0] = fd;
+  const shorts = new Int16Array(entry.buffer);
+  shorts[2] = POLLIN;
+  if (libc.symbols.poll(ptr(entry), 1, 0) !== 1) return false;
+  return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+}
