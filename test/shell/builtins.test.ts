@@ -154,7 +154,9 @@ table("umask/times/ulimit", [
   ["umask 999", "", 2],
   ["times | grep -c s", "2\n", 0],
   ["ulimit -n | grep -c '^[0-9]*$\\|unlimited'", "1\n", 0],
-  ["ulimit -n 10", "", 1],
+  // The session's own limits: reported, given to externals, never set on this process.
+  ["ulimit -n 10; ulimit -n; sh -c 'ulimit -n'; (ulimit -S -n 5; sh -c 'ulimit -n'); ulimit -n", "10\n10\n5\n10\n", 0],
+  ["ulimit -S -c 3; ulimit -H -c 2; echo $?; ulimit -c 1x; echo $?", "2\n2\n", 0],
 ]);
 
 table("test and [[ ]]", [

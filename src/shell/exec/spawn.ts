@@ -16,6 +16,7 @@ import type { Status } from "./maybe.ts";
 import { deathMessage, decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import { osPipe } from "./libc.ts";
+import { limitCommands } from "./limits.ts";
 import { decodeBytes } from "../bytes.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
@@ -127,14 +128,15 @@ const SIGKILL = 9;
 const SIGSTOP = 19;
 
 /**
- * Two things dash's children inherit that Bun.spawn cannot give: a closed
- * standard fd (`cat <&-`: Bun opens /dev/null for "ignore") and ignored
- * signals (`trap '' USR1`: Bun resets every signal to its default in the
- * child). Such a command is started through /bin/sh, which ignores the
- * signals and closes the fds, then execs it — one more exec, paid only by
- * the commands that need it (the check is a map size and three lookups).
- * The name is passed as typed so the child's argv[0] stays what it was,
- * unless the child's PATH would not find the same file.
+ * What dash's children inherit that Bun.spawn cannot give: a closed standard
+ * fd (`cat <&-`: Bun opens /dev/null for "ignore"), ignored signals (`trap ''
+ * USR1`: Bun resets every signal to its default in the child), and the
+ * session's resource limits (`ulimit`, which must not touch this process).
+ * Such a command is started through /bin/sh, which sets them up, then execs
+ * it — one more exec, paid only by the commands that need it (the check is
+ * two field reads and three lookups). The name is passed as typed so the
+ * child's argv[0] stays what it was, unless the child's PATH would not find
+ * the same file.
  */
 function startThroughShell(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): string[] | undefined {
   const fds = interp.state.fds;
@@ -148,11 +150,12 @@ function startThroughShell(interp: Interp, file: string, argv: readonly string[]
       if (signal !== undefined && signal !== SIGKILL && signal !== SIGSTOP) ignores += ` ${signal}`;
     }
   }
-  if (closes === "" && ignores === "") return undefined;
+  const limits = interp.state.limits === undefined ? "" : limitCommands(interp.state.limits);
+  if (closes === "" && ignores === "" && limits === "") return undefined;
   const name = argv[0] ?? "";
   const found = name.includes("/") || env.PATH === undefined ? undefined : findCommand(interp, name, env.PATH);
   const sameLookup = name.includes("/") ? interp.resolvePath(name) === file : found !== undefined && "path" in found && found.path === file;
-  const script = `${ignores === "" ? "" : `trap ''${ignores}; `}exec "$@"${closes}`;
+  const script = `${limits}${ignores === "" ? "" : `trap ''${ignores}; `}exec "$@"${closes}`;
   return [SH, "-c", script, "sh", sameLookup ? name : file, ...argv.slice(1)];
 }
 

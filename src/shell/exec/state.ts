@@ -6,6 +6,7 @@
 import type { Command } from "../ast.ts";
 import type { FdTable } from "./fds.ts";
 import { JobTable } from "./jobs.ts";
+import type { ResourceLimit } from "./limits.ts";
 import { type Variable, Variables } from "./vars.ts";
 
 /**
@@ -125,6 +126,8 @@ export class ShellState {
   loopDepth = 0;
   /** `getopts` position: the OPTIND it last set and the offset inside a grouped `-abc`. */
   getopts = { optind: "1", offset: 0 };
+  /** Limits set with `ulimit` (by resource letter); undefined until one is: the process's apply. */
+  limits: ReadonlyMap<string, ResourceLimit> | undefined = undefined;
   /** Saved variables of the running function's `local`s, innermost frame last. */
   readonly localFrames: Map<string, Variable | undefined>[] = [];
 
@@ -145,6 +148,7 @@ export class ShellState {
     copy.lastStatus = this.lastStatus;
     copy.lastBackgroundPid = this.lastBackgroundPid;
     copy.errexitSuppressed = this.errexitSuppressed;
+    copy.limits = this.limits; // never mutated: `ulimit` replaces the map
     return copy;
   }
 }

@@ -1,0 +1,95 @@
+// Resource limits (`ulimit`). They are process-wide, and a worker process
+// serves many sessions one after another, so a session's limits are its own:
+// kept in the shell state (a subshell copies them), reported by `ulimit`, and
+// set in each external command as it starts (spawn.ts starts it through
+// /bin/sh, which applies them, then execs it). The shell process itself is
+// never limited: a builtin can still write past `ulimit -f`.
+//
+// Imports nothing from the shell.
+
+import * as fs from "node:fs";
+
+/** A limit in the kernel's unit (bytes, seconds, count). */
+export type Rlim = bigint | "unlimited";
+
+export interface ResourceLimit {
+  readonly soft: Rlim;
+  readonly hard: Rlim;
+}
+
+export interface Resource {
+  readonly letter: string;
+  /** dash's name in `ulimit -a`. */
+  readonly name: string;
+  /** The line of /proc/self/limits. */
+  readonly proc: string;
+  /** Kernel units per unit `ulimit` shows (blocks of 512 bytes, kbytes). */
+  readonly factor: bigint;
+}
+
+/** dash's table (Linux), in its order. */
+export const RESOURCES: readonly Resource[] = [
+  { letter: "t", name: "time(seconds)", proc: "Max cpu time", factor: 1n },
+  { letter: "f", name: "file(blocks)", proc: "Max file size", factor: 512n },
+  { letter: "d", name: "data(kbytes)", proc: "Max data size", factor: 1024n },
+  { letter: "s", name: "stack(kbytes)", proc: "Max stack size", factor: 1024n },
+  { letter: "c", name: "coredump(blocks)", proc: "Max core file size", factor: 512n },
+  { letter: "m", name: "memory(kbytes)", proc: "Max resident set", factor: 1024n },
+  { letter: "l", name: "locked memory(kbytes)", proc: "Max locked memory", factor: 1024n },
+  { letter: "p", name: "process", proc: "Max processes", factor: 1n },
+  { letter: "n", name: "nofiles", proc: "Max open files", factor: 1n },
+  { letter: "v", name: "vmemory(kbytes)", proc: "Max address space", factor: 1024n },
+  { letter: "w", name: "locks", proc: "Max file locks", factor: 1n },
+  { letter: "r", name: "rtprio", proc: "Max realtime priority", factor: 1n },
+];
+
+function parseRlim(text: string | undefined): Rlim {
+  return text === undefined || text === "unlimited" || !/^\d+$/.test(text) ? "unlimited" : BigInt(text);
+}
+
+/** This process's limits, from /proc/self/limits (columns: name, soft, hard, units). */
+export function processLimits(): ReadonlyMap<string, ResourceLimit> {
+  const limits = new Map<string, ResourceLimit>();
+  const lines = fs.readFileSync("/proc/self/limits", "utf8").split("\n");
+  for (const resource of RESOURCES) {
+    const line = lines.find((l) => l.startsWith(resource.proc));
+    const [soft, hard] = line?.slice(26).trim().split(/\s+/) ?? [];
+    limits.set(resource.letter, { soft: parseRlim(soft), hard: parseRlim(hard) });
+  }
+  return limits;
+}
+
+/** a > b, with unlimited above every number. */
+export function isAbove(a: Rlim, b: Rlim): boolean {
+  if (a === "unlimited") return b !== "unlimited";
+  return b !== "unlimited" && a > b;
+}
+
+function shown(value: Rlim, factor: bigint): string {
+  return value === "unlimited" ? "unlimited" : String(value / factor);
+}
+
+/** How `ulimit` prints a limit (dash's printlim): in its unit, or `unlimited`. */
+export function formatLimit(value: Rlim, resource: Resource): string {
+  return shown(value, resource.factor);
+}
+
+/**
+ * `ulimit` commands that give a child started from this process the session's
+ * limits (only those that differ from the process's). The soft limit goes
+ * first unless the hard one is raised (root), so each step is a valid
+ * setrlimit.
+ */
+export function limitCommands(session: ReadonlyMap<string, ResourceLimit>): string {
+  const current = processLimits();
+  let commands = "";
+  for (const resource of RESOURCES) {
+    const wanted = session.get(resource.letter);
+    const now = current.get(resource.letter);
+    if (wanted === undefined || now === undefined) continue;
+    const soft = wanted.soft !== now.soft ? `ulimit -S -${resource.letter} ${shown(wanted.soft, resource.factor)}; ` : "";
+    const hard = wanted.hard !== now.hard ? `ulimit -H -${resource.letter} ${shown(wanted.hard, resource.factor)}; ` : "";
+    commands += isAbove(wanted.hard, now.hard) ? hard + soft : soft + hard;
+  }
+  return commands;
+}
