@@ -33,8 +33,10 @@ class Capture implements OutputSink {
 async function runCase(request: WorkerRequest): Promise<WorkerReply> {
   const stdout = new Capture();
   const stderr = new Capture();
-  // The umask lives in a variable: the corpus must not change this process's umask.
-  let mask = 0o022;
+  // The umask is this process's, as in a worker (WorkerState): files the shell creates and
+  // the commands it starts get the session's mask. Each case starts from 022 and the mask
+  // is put back after it (cases run one at a time in this process).
+  process.umask(0o022);
   const shell = new Shell({
     argv0: "sh",
     args: [],
@@ -44,9 +46,9 @@ async function runCase(request: WorkerRequest): Promise<WorkerReply> {
     stdout: { kind: "sink", sink: stdout },
     stderr: { kind: "sink", sink: stderr },
     host: {
-      getUmask: () => mask,
+      getUmask: () => process.umask(),
       setUmask: (next) => {
-        mask = next;
+        process.umask(next);
       },
     },
   });
@@ -57,6 +59,7 @@ async function runCase(request: WorkerRequest): Promise<WorkerReply> {
     return { id: request.id, kind: "threw", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   } finally {
     await shell.dispose();
+    process.umask(0o022);
   }
 }
 
