@@ -26,7 +26,7 @@ import {
 import { Parser } from "../parser/index.ts";
 import { ShellSyntaxError } from "../errors.ts";
 import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
-import { CaptureSink, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
+import { CaptureSink, closeOsFd, encodeText, FdError, type FdTarget, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
 import { type Maybe, recover, type Status, then, withCleanup, yieldToEventLoop } from "./maybe.ts";
 import { runPipeline } from "./pipeline.ts";
@@ -155,7 +155,13 @@ export class Interp implements ExpandEnv {
   report(message: string): void | Promise<void> {
     const target = this.state.fds.get(2);
     if (target === undefined) return;
-    return writeTarget(target, encodeText(`${this.session.argv0}: ${this.currentLine}: ${message}\n`));
+    // Like a closed fd 2, one that cannot be written (`2<<EOF`, `2<&0`) loses the message, as in dash.
+    try {
+      const written = writeTarget(target, encodeText(`${this.session.argv0}: ${this.currentLine}: ${message}\n`));
+      return written instanceof Promise ? written.catch(ignoreFdError) : written;
+    } catch (error) {
+      ignoreFdError(error);
+    }
   }
 
   /** Report and yield a status. */
@@ -582,6 +588,10 @@ export class Interp implements ExpandEnv {
       return status;
     });
   }
+}
+
+function ignoreFdError(error: unknown): void {
+  if (!(error instanceof FdError)) throw error;
 }
 
 /** Index of the first item from `from` whose pattern matches the case word, or -1. */

@@ -72,6 +72,8 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
     } catch (error) {
       if (isWouldBlock(error)) return writeAsync(fd, data.subarray(offset));
       if (isBrokenPipe(error)) throw new BrokenPipeFlow();
+      // EBADF (an fd open for reading only), EIO, ENOSPC: the writer reports it, as dash does.
+      if (isSystemError(error)) throw new FdError("I/O error");
       throw error;
     }
   }
