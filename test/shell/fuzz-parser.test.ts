@@ -6,6 +6,15 @@ import { runScript } from "./helpers.ts";
 
 // Found by the fuzz: each ended in "internal error" (status 2) before its fix.
 describe("regressions", () => {
+  // XCU 2.8.1: an expansion error in a compound command's redirection ends the shell, as in a simple command's.
+  test.each([
+    ["x=a; ( : ) <<EOF\n$((x))\nEOF\necho not reached", "sh: 1: Illegal number: a\n"],
+    ["{ :; } > $((1/0)); echo not reached", 'sh: 0: arithmetic expression: division by zero: "1/0"\n'],
+    ["for i in 1; do :; done <<EOF\n${x?no}\nEOF\necho not reached", "sh: 0: x: no\n"],
+  ])("%j", async (script, stderr) => {
+    expect(await runScript(script)).toEqual({ status: 2, stdout: "", stderr });
+  });
+
   test.each([
     // A builtin's error message to an fd 2 that is a here-doc (or open for reading) is lost, as in dash.
     ["cd /no/such/dir 2<<EOF\nEOF\necho $?", "2\n", ""],

@@ -6,7 +6,7 @@
 
 import * as fs from "node:fs";
 import type { Redirect } from "../ast.ts";
-import { expandText } from "../expand/index.ts";
+import { ExpansionError, expandText } from "../expand/index.ts";
 import { ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
@@ -217,6 +217,12 @@ function runRedirected(interp: Interp, applied: AppliedRedirects, body: () => St
 
 /** Report a failed redirection (status 2); for a special builtin it ends the shell (XCU 2.8.1). */
 export function reportRedirectError(interp: Interp, error: unknown, isFatal = false): Status {
+  if (error instanceof ExpansionError) {
+    // XCU 2.8.1: an expansion error ends a non-interactive shell, here as in a simple command's redirections.
+    return then(interp.report(error.message), () => {
+      throw new ExitFlow(2);
+    });
+  }
   if (!(error instanceof RedirectError)) throw error;
   if (!isFatal) return interp.fail(error.message, 2);
   return then(interp.fail(error.message, 2), (status) => {
