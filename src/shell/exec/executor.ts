@@ -20,6 +20,7 @@ import {
   expandWords,
   expandWordsFast,
   type Expansion,
+  ExpansionError,
   isDeclarationCommand,
   matchPattern,
 } from "../expand/index.ts";
@@ -407,7 +408,7 @@ export class Interp implements ExpandEnv {
       case "case":
         return withRedirects(this, command.redirs, () => this.runCase(command, 0));
       case "testclause":
-        return withRedirects(this, command.redirs, () => runTestClause(this, command));
+        return withRedirects(this, command.redirs, () => this.expandOrExit(() => runTestClause(this, command)));
       case "funcdef":
         this.state.functions.set(command.name, command.body);
         return 0;
@@ -536,8 +537,19 @@ export class Interp implements ExpandEnv {
   }
 
   private runFor(command: For): Status {
-    const items = command.items === undefined ? this.state.positional.slice() : this.expandWords(command.items);
+    const words = command.items;
+    const items = words === undefined ? this.state.positional.slice() : this.expandOrExit(() => this.expandWords(words));
     return then(items, (values) => this.enterLoop(() => this.forFrom(command, values, 0, 0)));
+  }
+
+  /** XCU 2.8.1: an expansion error ends a non-interactive (sub)shell (status 2), as in a simple command. */
+  private expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
+    return recover(expand, (error) => {
+      if (!(error instanceof ExpansionError)) throw error;
+      return then(this.report(error.message), () => {
+        throw new ExitFlow(2);
+      });
+    });
   }
 
   private forFrom(command: For, values: readonly string[], index: number, status: number): Status {
@@ -576,7 +588,8 @@ export class Interp implements ExpandEnv {
   }
 
   private runCase(command: Case, from: number): Status {
-    return then(this.expand(selectCaseItem(command, this, from)), (index) => (index < 0 ? 0 : this.runCaseBodies(command, index)));
+    const selected = this.expandOrExit(() => this.expand(selectCaseItem(command, this, from)));
+    return then(selected, (index) => (index < 0 ? 0 : this.runCaseBodies(command, index)));
   }
 
   private runCaseBodies(command: Case, index: number): Status {
