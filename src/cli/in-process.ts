@@ -35,7 +35,8 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   });
   const forward = (signal: NodeJS.Signals) => () => shell.signal(signal);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, forward(signal));
-  const status = await shell.run(script);
+  // `set -v` echoes a script read from a file or stdin, not a -c string (as dash).
+  const status = await shell.run(script, { isFileInput: invocation.source.from !== "command" });
   await shell.dispose();
   return status;
 }
