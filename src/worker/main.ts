@@ -24,7 +24,7 @@ export interface WorkerOptions {
 const REPORT_INTERVAL_MS = 100;
 
 /** In-memory sessions a pooled worker runs before it takes clients (each round runs every warm-up script). */
-const WARM_UP_ROUNDS = 100;
+const WARM_UP_ROUNDS = 30;
 
 /** Exit status of a worker that retired because a request timed out (non-zero: the daemon kills its process group). */
 const EXIT_REQUEST_TIMEOUT = 3;
