@@ -4,9 +4,12 @@
 import { BreakFlow, ContinueFlow, ExitFlow, ReturnFlow } from "../exec/control-flow.ts";
 import { type BuiltinContext, defineBuiltin, parseCount } from "./define.ts";
 
-/** The operand of `exit`/`return`: `$?` by default; `exit` keeps the low 8 bits, `return` the number (as dash). */
-function statusOperand(ctx: BuiltinContext, operand: string | undefined, mask = 255): number | undefined {
-  if (operand === undefined) return ctx.interp.state.lastStatus;
+/**
+ * The operand of `exit`/`return`: `$?` by default; `exit` keeps the low 8 bits, `return` the number (as dash).
+ * `fallback` is the default status: `$?`, except that `exit` in a trap action uses `$?` from before the trap.
+ */
+function statusOperand(ctx: BuiltinContext, operand: string | undefined, mask = 255, fallback = ctx.interp.state.lastStatus): number | undefined {
+  if (operand === undefined) return fallback;
   const n = parseCount(operand);
   return n === undefined || n < 0 ? undefined : n & mask;
 }
@@ -16,7 +19,8 @@ export const exit = defineBuiltin({
   special: true,
   flags: null,
   run(ctx, { operands }) {
-    const status = statusOperand(ctx, operands[0]);
+    const state = ctx.interp.state;
+    const status = statusOperand(ctx, operands[0], 255, state.statusBeforeTrap ?? state.lastStatus);
     if (status === undefined) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
     throw new ExitFlow(status);
   },

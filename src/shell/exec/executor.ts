@@ -291,7 +291,7 @@ export class Interp implements ExpandEnv {
     this.state.lastStatus = status;
     // `exit N` inside the trap sets the final status; otherwise it is kept.
     return recover(
-      () => then(this.runSource(action), () => status),
+      () => then(this.runTrapAction(action, status), () => status),
       (error) => {
         if (error instanceof ExitFlow) return error.status;
         throw error;
@@ -341,9 +341,21 @@ export class Interp implements ExpandEnv {
       if (action === "") continue;
       if (action === undefined) throw new ExitFlow(128 + signalNumber(short));
       const saved = this.state.lastStatus;
-      await this.runSource(action);
+      await this.runTrapAction(action, saved);
       this.state.lastStatus = saved;
     }
+  }
+
+  /** Run a trap action; a bare `exit` in it uses `status`, the `$?` from before the trap (XCU `exit`). */
+  private runTrapAction(action: string, status: number): Status {
+    const outer = this.state.statusBeforeTrap;
+    this.state.statusBeforeTrap = status;
+    return withCleanup(
+      () => this.runSource(action),
+      () => {
+        this.state.statusBeforeTrap = outer;
+      },
+    );
   }
 
   runList(list: List): Status {

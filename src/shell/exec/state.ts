@@ -128,6 +128,11 @@ export class ShellState {
   getopts = { optind: "1", offset: 0 };
   /** Limits set with `ulimit` (by resource letter); undefined until one is: the process's apply. */
   limits: ReadonlyMap<string, ResourceLimit> | undefined = undefined;
+  /**
+   * `$?` from before the running trap action, which a bare `exit` in it uses
+   * (XCU `exit`: "the value of $? before the trap"); copied into subshells, as dash's fork keeps it.
+   */
+  statusBeforeTrap: number | undefined = undefined;
   /** Saved variables of the running function's `local`s, innermost frame last. */
   readonly localFrames: Map<string, Variable | undefined>[] = [];
 
@@ -148,6 +153,7 @@ export class ShellState {
     copy.lastStatus = this.lastStatus;
     copy.lastBackgroundPid = this.lastBackgroundPid;
     copy.errexitSuppressed = this.errexitSuppressed;
+    copy.statusBeforeTrap = this.statusBeforeTrap;
     copy.limits = this.limits; // never mutated: `ulimit` replaces the map
     return copy;
   }
