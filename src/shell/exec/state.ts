@@ -154,6 +154,9 @@ export class ShellState {
     copy.lastBackgroundPid = this.lastBackgroundPid;
     copy.errexitSuppressed = this.errexitSuppressed;
     copy.statusBeforeTrap = this.statusBeforeTrap;
+    // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
+    // it: `local` works there, as in dash. Its frames are copies, never popped.
+    for (const frame of this.localFrames) copy.localFrames.push(new Map(frame));
     copy.limits = this.limits; // never mutated: `ulimit` replaces the map
     return copy;
   }
