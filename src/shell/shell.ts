@@ -7,7 +7,7 @@
 import type { OutputSink } from "./io.ts";
 import type { ShellOptions, StdioEndpoint } from "./io.ts";
 import { isControlFlow } from "./exec/control-flow.ts";
-import { Interp } from "./exec/executor.ts";
+import { Interp, toExitStatus } from "./exec/executor.ts";
 import { defaultHandlers, type Handlers } from "./exec/handlers.ts";
 import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
 import { CancelToken, Session } from "./exec/session.ts";
@@ -111,6 +111,7 @@ export class Shell {
     } finally {
       this.running--;
     }
+    status = toExitStatus(status);
     interp.state.lastStatus = status;
     return status;
   }

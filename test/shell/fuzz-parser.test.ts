@@ -30,6 +30,17 @@ describe("regressions", () => {
     expect(await runScript(script)).toEqual({ status: 0, stdout, stderr });
   });
 
+  // A shell's status is 0..255 (Shell.run gave 300); a function's return value is kept, as in dash.
+  test.each([
+    ["return 300", 44, ""],
+    ["f() { return 300; }; f", 44, ""],
+    ["x=$(return 300); echo $?", 0, "44\n"],
+    ["(f() { return 300; }; f); echo $?", 0, "44\n"],
+    ["f() { return 300; }; f; echo $?", 0, "300\n"],
+  ])("%j", async (script, status, stdout) => {
+    expect(await runScript(script)).toEqual({ status, stdout, stderr: "" });
+  });
+
   test.each([
     // A builtin's error message to an fd 2 that is a here-doc (or open for reading) is lost, as in dash.
     ["cd /no/such/dir 2<<EOF\nEOF\necho $?", "2\n", ""],

@@ -264,7 +264,7 @@ export class Interp implements ExpandEnv {
   /** Run a list as the body of a subshell: `exit` ends only it, its EXIT trap runs, its fds close. */
   runAsSubshell(body: () => Status): Status {
     return withCleanup(
-      () => then(recover(() => this.nested(body), (error) => this.exitStatusOf(error)), (status) => this.runExitTrap(status)),
+      () => then(recover(() => this.nested(body), (error) => this.exitStatusOf(error)), (status) => then(this.runExitTrap(status), toExitStatus)),
       () => {
         this.closeOwnedFds();
         // The umask is process-wide (children inherit it): a subshell's `umask` is undone when it ends.
@@ -613,6 +613,11 @@ export class Interp implements ExpandEnv {
       return status;
     });
   }
+}
+
+/** A (sub)shell exits with the low 8 bits of its status, as a process does (`return 300` in `$(…)` gives 44). */
+export function toExitStatus(status: number): number {
+  return status & 0xff;
 }
 
 function ignoreFdError(error: unknown): void {
