@@ -99,6 +99,16 @@ export const exec = defineBuiltin({
     if (operands.length === 0) return 0;
     // The shell is replaced: its EXIT trap never runs.
     ctx.interp.state.traps.delete("EXIT");
+    // dash's `exec` calls execve on each PATH entry itself: a non-executable
+    // file found there gives 126, not the 127 of a command's PATH search.
+    const name = operands[0] ?? "";
+    if (!name.includes("/") && !builtins.has(name)) {
+      const found = findCommand(ctx.interp, name);
+      if ("error" in found && found.error === "Permission denied") {
+        ctx.fail(`${name}: Permission denied`, 126);
+        throw new ExitFlow(126);
+      }
+    }
     return then(ctx.interp.executeArgv(operands, true), (status) => {
       throw new ExitFlow(status);
     });

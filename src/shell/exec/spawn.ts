@@ -69,7 +69,10 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
     }
     if (kind === "no-permission") denied = true;
   }
-  return denied ? { error: "Permission denied", status: 126 } : { error: "not found", status: 127 };
+  // As in dash, a search that finds only non-executable files (or
+  // directories, as `""` does) says "Permission denied" but gives 127: the
+  // command was not found. A name with a slash, or `exec`, gives 126.
+  return denied ? { error: "Permission denied", status: 127 } : { error: "not found", status: 127 };
 }
 
 /** Pump the read end of a kernel pipe into a sink, chunk by chunk as produced; closes the fd. */
