@@ -143,7 +143,19 @@ function redirectText(interp: Interp, redirect: Redirect): Maybe<string> {
     const heredoc = redirect.heredoc;
     if (heredoc === undefined) return "";
     if (heredoc.quoted) return heredoc.body.parts.map((part) => (part.kind === "single" || part.kind === "literal" ? part.value : "")).join("");
-    return interp.expand(expandText(heredoc.body, interp));
+    // dash expands a body while opening it (its redirectsafe): an error there
+    // fails the redirection, status 2, and the shell goes on, unlike an error
+    // in a target word, which is expanded before and ends the shell.
+    const asRedirectError = (error: unknown): never => {
+      throw error instanceof ExpansionError ? new RedirectError(error.message) : error;
+    };
+    let body: Maybe<string>;
+    try {
+      body = interp.expand(expandText(heredoc.body, interp));
+    } catch (error) {
+      return asRedirectError(error);
+    }
+    return body instanceof Promise ? body.catch(asRedirectError) : body;
   }
   return interp.expand(expandText(redirect.target, interp));
 }
