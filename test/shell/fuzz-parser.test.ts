@@ -55,6 +55,9 @@ describe("regressions", () => {
     // Writing to an fd open for reading only is an I/O error of the builtin.
     ["echo hi >&3; echo $?", "1\n", "sh: 1: echo: I/O error\n"],
     ["printf hi 1<&3; echo $?", "1\n", "sh: 1: printf: I/O error\n"],
+    // `set -x` output to such an fd 2 is lost too.
+    ["{ set -x; x=1; } 2<&3; echo $?", "0\n", "+ echo 0\n"],
+    ["{ set -x; x=1; } 2<&3 & wait; echo $?", "0\n", ""],
   ])("%j", async (script, stdout, stderr) => {
     // fd 3: a file open for reading only (/dev/null would be the shell's null target).
     expect(await runScript(`exec 3</etc/passwd; ${script}`)).toEqual({ status: 0, stdout, stderr });

@@ -154,11 +154,18 @@ export class Interp implements ExpandEnv {
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
   report(message: string): void | Promise<void> {
+    return this.writeStderr(`${this.session.argv0}: ${this.currentLine}: ${message}\n`);
+  }
+
+  /**
+   * The shell's own output on fd 2 (messages, `set -x`, `set -v`). Like a
+   * closed fd 2, one that cannot be written (`2<<EOF`, `2<&0`) loses it, as in dash.
+   */
+  writeStderr(text: string): void | Promise<void> {
     const target = this.state.fds.get(2);
     if (target === undefined) return;
-    // Like a closed fd 2, one that cannot be written (`2<<EOF`, `2<&0`) loses the message, as in dash.
     try {
-      const written = writeTarget(target, encodeText(`${this.session.argv0}: ${this.currentLine}: ${message}\n`));
+      const written = writeTarget(target, encodeText(text));
       return written instanceof Promise ? written.catch(ignoreFdError) : written;
     } catch (error) {
       ignoreFdError(error);
@@ -240,7 +247,7 @@ export class Interp implements ExpandEnv {
         });
       }
       if (list === null) return status;
-      if (isFileInput && this.state.options.verbose) this.write(2, `${source.slice(list.start.offset, list.end.offset)}\n`);
+      if (isFileInput && this.state.options.verbose) this.writeStderr(`${source.slice(list.start.offset, list.end.offset)}\n`);
       if (this.state.options.noexec) continue;
       const result = this.runList(list);
       if (result instanceof Promise) return result.then((s) => this.runParsed(parser, source, s, isFileInput));

@@ -83,7 +83,7 @@ function assignOne(interp: Interp, assign: Assign, value: string): void {
 /** `set -x`: the expanded words as dash prints them (unquoted). */
 function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[]): void {
   const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
-  interp.write(2, `${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
+  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
 }
 
 function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
