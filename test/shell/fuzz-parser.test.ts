@@ -36,6 +36,16 @@ describe("regressions", () => {
     expect(await runScript(script)).toEqual({ status: 0, stdout, stderr });
   });
 
+  // `return` in an EXIT trap ends only the trap action; the status is kept, as in dash (it escaped the subshell).
+  test.each([
+    ["trap 'return 3' EXIT; echo x", 0, "x\n"],
+    ["(trap 'return 3' EXIT; echo x); echo after $?", 0, "x\nafter 0\n"],
+    ["x=$(trap 'return 5' EXIT; echo x); echo $? $x", 0, "0 x\n"],
+    ["trap 'return' EXIT & wait; echo after $?", 0, "after 0\n"],
+  ])("%j", async (script, status, stdout) => {
+    expect(await runScript(script)).toEqual({ status, stdout, stderr: "" });
+  });
+
   // A shell's status is 0..255 (Shell.run gave 300); a function's return value is kept, as in dash.
   test.each([
     ["return 300", 44, ""],

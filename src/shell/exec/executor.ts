@@ -296,11 +296,12 @@ export class Interp implements ExpandEnv {
     if (action === undefined) return status;
     this.state.traps.delete("EXIT");
     this.state.lastStatus = status;
-    // `exit N` inside the trap sets the final status; otherwise it is kept.
+    // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
     return recover(
       () => then(this.runTrapAction(action, status), () => status),
       (error) => {
         if (error instanceof ExitFlow) return error.status;
+        if (error instanceof ReturnFlow) return status;
         throw error;
       },
     );
