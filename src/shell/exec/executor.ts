@@ -557,6 +557,7 @@ export class Interp implements ExpandEnv {
   }
 
   private runFor(command: For): Status {
+    this.currentLine = command.start.line; // dash: errors in the word list name the `for` line
     const words = command.items;
     const items = words === undefined ? this.state.positional.slice() : this.expandOrExit(() => this.expandWords(words));
     return then(items, (values) => this.enterLoop(() => this.forFrom(command, values, 0, 0)));
@@ -608,6 +609,7 @@ export class Interp implements ExpandEnv {
   }
 
   private runCase(command: Case, from: number): Status {
+    this.currentLine = command.start.line; // dash: errors in the word or patterns name the `case` line
     const selected = this.expandOrExit(() => this.expand(selectCaseItem(command, this, from)));
     return then(selected, (index) => (index < 0 ? 0 : this.runCaseBodies(command, index)));
   }
