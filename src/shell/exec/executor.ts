@@ -300,9 +300,9 @@ export class Interp implements ExpandEnv {
     return recover(
       () => then(this.runTrapAction(action, status), () => status),
       (error) => {
-        if (error instanceof ExitFlow) return error.status;
         if (error instanceof ReturnFlow) return status;
-        throw error;
+        // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
+        return this.exitStatusOf(error);
       },
     );
   }
@@ -563,10 +563,10 @@ export class Interp implements ExpandEnv {
     return then(items, (values) => this.enterLoop(() => this.forFrom(command, values, 0, 0)));
   }
 
-  /** XCU 2.8.1: an expansion error ends a non-interactive (sub)shell (status 2), as in a simple command. */
+  /** XCU 2.8.1: an expansion error (or `${x=v}` of a read-only x) ends a non-interactive (sub)shell (status 2), as in a simple command. */
   private expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
     return recover(expand, (error) => {
-      if (!(error instanceof ExpansionError)) throw error;
+      if (!(error instanceof ExpansionError || error instanceof ReadonlyError)) throw error;
       return then(this.report(error.message), () => {
         throw new ExitFlow(2);
       });
