@@ -1,8 +1,21 @@
-// Regressions found by the parser fuzz (issue 4). The fixed-seed fuzz
-// run itself follows in this file; the long run is scripts/fuzz-parser.ts.
+// The short, fixed-seed run of the parser fuzz (issue 4): a few hundred
+// cases per property, so that `npm test` catches regressions in seconds.
+// The long run is `bun scripts/fuzz-parser.ts`; properties and generators
+// are in test/shell/fuzz/.
 
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { checkRun, properties, toProperty } from "./fuzz/properties.ts";
 import { runScript } from "./helpers.ts";
+
+const SEED = 20_240_404;
+
+test.each(properties.map((p) => [p.name, p] as const))("%s", async (_name, p) => {
+  const details = await fc.check(toProperty(p), { seed: SEED, numRuns: p.quickRuns, includeErrorInReport: true });
+  // The counterexample, shrunk, with the seed and path that replay it (bun scripts/fuzz-parser.ts --seed S --path P).
+  expect(details.failed ? fc.defaultReportMessage(details) : undefined).toBeUndefined();
+  expect(details.numRuns).toBe(p.quickRuns);
+}, 60_000);
 
 // Found by the fuzz: each ended in "internal error" (status 2) before its fix.
 describe("regressions", () => {
@@ -73,5 +86,13 @@ describe("regressions", () => {
   ])("%j", async (script, stdout, stderr) => {
     // fd 3: a file open for reading only (/dev/null would be the shell's null target).
     expect(await runScript(`exec 3</etc/passwd; ${script}`)).toEqual({ status: 0, stdout, stderr });
+  });
+
+  // Inputs of the run properties, replayed through the same check.
+  test.each([
+    // A background job's EXIT trap wrote to a pipe whose reader was gone: its BrokenPipeFlow escaped the job ("background job failed").
+    "{ _loop0=0; while [ $((_loop0 += 1)) -le 2 ] && { [ ] | eval 'eval '\\''echo > $((0));'\\''&'\ntrap 'echo;' EXIT& }; do fna; done; } | echo; umask; ",
+  ])("counterexample %#", async (source) => {
+    await checkRun(source, { mustFinish: false });
   });
 });
