@@ -4,7 +4,8 @@
 // - parse() returns a Program or throws ShellSyntaxError, nothing else, in
 //   bounded time; the error's position lies inside the text;
 // - the incremental Parser agrees with parse() (same commands, same error);
-// - generated valid scripts parse;
+// - generated valid scripts parse, and cut at a blank they parse or are
+//   `incomplete` (an interactive shell would ask for more, not fail);
 // - Shell.run() resolves with a status 0..255 and reports no internal error:
 //   valid scripts run to their end in bounded time, mutated ones end or stop
 //   when the shell is disposed.
@@ -119,7 +120,13 @@ function writeFailed(error: unknown): number {
   throw error;
 }
 
-/** Nothing real runs: a command prints its argv; files are /dev/null; directories hold four names. */
+/** The directories of the fake file system: a small tree, so that deep globs stay small. */
+const DIRECTORIES: Readonly<Record<string, readonly string[]>> = {
+  "/tmp": ["a.txt", "b.md", ".hidden", "sub"],
+  "/tmp/sub": ["x.txt"],
+};
+
+/** Nothing real runs: a command prints its argv; files are /dev/null; /tmp has a few names. */
 const fakeHandlers: Handlers = {
   exec(argv: readonly string[], _env: Readonly<Record<string, string>>, shell: Interp) {
     const status = argv[0] === "grep" ? 1 : 0;
@@ -131,7 +138,7 @@ const fakeHandlers: Handlers = {
     }
   },
   open: (_path, flags, mode) => fs.openSync("/dev/null", flags, mode),
-  readDir: () => ["a.txt", "b.md", ".hidden", "sub"],
+  readDir: (dir) => DIRECTORIES[dir.replace(/\/+$/, "")] ?? null,
 };
 
 function after(ms: number): { readonly promise: Promise<"timeout">; cancel(): void } {

@@ -146,55 +146,46 @@ export class Renderer {
     return text;
   }
 
-  /** A compound body: one or more items, closed by the caller's reserved word or operator. */
-  private body(script: Script, inline: boolean): string {
-    return this.list(script, inline);
-  }
-
   private command(c: Command, inline: boolean): string {
     switch (c.kind) {
       case "simple":
         return this.simple(c, inline);
-      case "eval": {
-        const saved = this.pending;
-        this.pending = [];
-        const body = trimBlanks(this.list(c.body, true));
-        this.pending = saved;
-        return [c.builtin, singleQuote(body), ...c.extra].join(" ");
-      }
+      case "eval":
+        // The text is quoted: inline, so no here-doc of it waits for a newline outside.
+        return [c.builtin, singleQuote(trimBlanks(this.list(c.body, true))), ...c.extra].join(" ");
       case "pipeline":
         return `${c.bang ? "! " : ""}${c.commands.map((x) => this.command(x, inline)).join(" | ")}`;
       case "andor":
         return [this.command(c.first, inline), ...c.rest.map(([op, x]) => `${op} ${this.command(x, inline)}`)].join(" ");
       case "subshell":
-        return `( ${this.body(c.body, inline)})${this.redirects(c.redirs, inline)}`;
+        return `( ${this.list(c.body, inline)})${this.redirects(c.redirs, inline)}`;
       case "group":
-        return `{ ${this.body(c.body, inline)}}${this.redirects(c.redirs, inline)}`;
+        return `{ ${this.list(c.body, inline)}}${this.redirects(c.redirs, inline)}`;
       case "if": {
         let text = "";
         c.clauses.forEach(([condition, body], i) => {
-          text += `${i === 0 ? "if" : "elif"} ${this.body(condition, inline)}then ${this.body(body, inline)}`;
+          text += `${i === 0 ? "if" : "elif"} ${this.list(condition, inline)}then ${this.list(body, inline)}`;
         });
-        if (c.elseBody !== undefined) text += `else ${this.body(c.elseBody, inline)}`;
+        if (c.elseBody !== undefined) text += `else ${this.list(c.elseBody, inline)}`;
         return `${text}fi`;
       }
       case "for": {
         const items = c.items === undefined ? "" : ` in${c.items.map((w) => ` ${this.word(w, "unquoted", inline)}`).join("")}`;
-        return `for ${c.name}${items}; do ${this.body(c.body, inline)}done`;
+        return `for ${c.name}${items}; do ${this.list(c.body, inline)}done`;
       }
       case "loop": {
         // At most two turns: the counter is tested first, so `continue` or `break` in the condition cannot skip it.
         const counter = `_loop${this.loops++}`;
         const test = c.until ? `[ $((${counter} += 1)) -gt 2 ] ||` : `[ $((${counter} += 1)) -le 2 ] &&`;
-        const condition = `${test} { ${this.body(c.condition, inline)}}; `;
-        return `{ ${counter}=0; ${c.until ? "until" : "while"} ${condition}do ${this.body(c.body, inline)}done; }`;
+        const condition = `${test} { ${this.list(c.condition, inline)}}; `;
+        return `{ ${counter}=0; ${c.until ? "until" : "while"} ${condition}do ${this.list(c.body, inline)}done; }`;
       }
       case "case": {
         // Rendered in text order: a here-doc queued in the word or a pattern gets its body in the item's list.
         let text = `case ${this.word(c.word, "unquoted", inline)} in `;
         for (const item of c.items) {
           text += `${item.patterns.map((p) => this.word(p, "unquoted", inline)).join(" | ")}) `;
-          text += `${item.body === undefined ? "" : this.body(item.body, inline)}${item.terminator} `;
+          text += `${item.body === undefined ? "" : this.list(item.body, inline)}${item.terminator} `;
         }
         return `${text}esac`;
       }
