@@ -1,20 +1,12 @@
 // Bad input on the daemon's socket gets a clear Error and a closed
 // connection; the daemon and the next client are unaffected (DESIGN §5).
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { encode } from "@msgpack/msgpack";
 import { CLIENT_ACCEPTS, decodeMessage, FrameReader, encodeFrame, type Message } from "../../src/protocol/index.ts";
-import { TestDaemon } from "./harness.ts";
+import { useDaemon } from "./harness.ts";
 
-let daemon: TestDaemon;
-
-beforeAll(async () => {
-  daemon = await new TestDaemon("pool").start();
-}, 30_000);
-
-afterAll(async () => {
-  await daemon.stop();
-}, 30_000);
+const current = useDaemon("pool");
 
 /** Send raw bytes (optionally half-closing), collect every message until the daemon closes. */
 async function sendRaw(bytes: Uint8Array, halfClose: boolean): Promise<Message[]> {
@@ -22,7 +14,7 @@ async function sendRaw(bytes: Uint8Array, halfClose: boolean): Promise<Message[]
   const received: Message[] = [];
   await new Promise<void>((resolve, reject) => {
     Bun.connect({
-      unix: daemon.socket,
+      unix: current().socket,
       socket: {
         open(socket) {
           socket.write(bytes);
@@ -73,7 +65,7 @@ test("random frames in a loop never take the daemon down", async () => {
 });
 
 test("after all of that the daemon is the same process and serves the next client", async () => {
-  const before = daemon.pid;
-  expect(await daemon.sh("echo ok")).toEqual({ status: 0, stdout: "ok\n", stderr: "" });
-  expect((await daemon.status()).pid).toBe(before as number);
+  const before = current().pid;
+  expect(await current().sh("echo ok")).toEqual({ status: 0, stdout: "ok\n", stderr: "" });
+  expect((await current().status()).pid).toBe(before as number);
 });

@@ -1,23 +1,15 @@
 // Many clients at once (DESIGN §8): every byte of output reaches the right
 // client, and pool and fork mode agree on randomized session sequences.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { connect } from "../../src/client/library.ts";
-import { TestDaemon } from "./harness.ts";
+import { TestDaemon, useDaemon } from "./harness.ts";
 
 describe("concurrent clients", () => {
-  let daemon: TestDaemon;
-
-  beforeAll(async () => {
-    daemon = await new TestDaemon("pool", ["--workers", "2", "--max-workers", "8"]).start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await daemon.stop();
-  }, 30_000);
+  const current = useDaemon("pool", ["--workers", "2", "--max-workers", "8"]);
 
   test("40 held connections × 25 requests: each output is exact and goes to its own client", async () => {
-    const clients = await Promise.all(Array.from({ length: 40 }, () => connect({ socket: daemon.socket, autostart: false })));
+    const clients = await Promise.all(Array.from({ length: 40 }, () => connect({ socket: current().socket, autostart: false })));
     try {
       await Promise.all(clients.map(async (client, c) => {
         for (let r = 0; r < 25; r++) {
@@ -36,7 +28,7 @@ describe("concurrent clients", () => {
   }, 120_000);
 
   test("20 parallel rushd -c processes each get their own output and status", async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => daemon.sh(`echo "job $1"; exit $(($1 % 7))`, { args: ["sh", String(i)] })));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => current().sh(`echo "job $1"; exit $(($1 % 7))`, { args: ["sh", String(i)] })));
     results.forEach((result, i) => {
       expect(result.stdout).toBe(`job ${i}\n`);
       expect(result.status).toBe(i % 7);

@@ -1,6 +1,7 @@
 // Integration harness: the real dist/rushd binary and a real daemon on a
 // private socket per test. Everything started here is stopped in `stop()`.
 
+import { afterAll, beforeAll } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -125,3 +126,24 @@ export class TestDaemon {
 }
 
 export { isProcessAlive as isAlive } from "../../src/common/process-alive.ts";
+
+/** Hook timeouts: a daemon start or stop may take seconds on a loaded 2-core machine. */
+export const DAEMON_HOOK_TIMEOUT_MS = 30_000;
+
+/**
+ * One daemon for the enclosing describe block (or file): started before its
+ * tests, stopped (with everything it started) after them. Read it inside tests.
+ */
+export function useDaemon(mode: "pool" | "fork", extraArgs: readonly string[] = []): () => TestDaemon {
+  let daemon: TestDaemon | undefined;
+  beforeAll(async () => {
+    daemon = await new TestDaemon(mode, extraArgs).start();
+  }, DAEMON_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await daemon?.stop();
+  }, DAEMON_HOOK_TIMEOUT_MS);
+  return () => {
+    if (daemon === undefined) throw new Error("the daemon is not started (useDaemon is read outside a test)");
+    return daemon;
+  };
+}

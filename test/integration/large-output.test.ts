@@ -1,18 +1,10 @@
 // DESIGN §8: large output arrives byte-exact, with memory bounded by backpressure.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { RUSHD, TestDaemon } from "./harness.ts";
+import { RUSHD, useDaemon } from "./harness.ts";
 
-let daemon: TestDaemon;
-
-beforeAll(async () => {
-  daemon = await new TestDaemon("pool", ["--workers", "1", "--max-workers", "1"]).start();
-}, 30_000);
-
-afterAll(async () => {
-  await daemon.stop();
-}, 30_000);
+const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1"]);
 
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -22,9 +14,9 @@ function rssMiB(pid: number): number {
 test("256 MiB of output arrive byte-exact while the reader is slower than the writer", async () => {
   const bytes = 256 * 1024 * 1024;
   const line = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\n"; // 64 bytes
-  const { workers } = await daemon.status();
+  const { workers } = await current().status();
   const workerPid = workers[0]?.pid as number;
-  const child = Bun.spawn([RUSHD, "-c", `yes '${line.trimEnd()}' | head -c ${bytes}`], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([RUSHD, "-c", `yes '${line.trimEnd()}' | head -c ${bytes}`], { env: current().env, stdout: "pipe", stderr: "pipe" });
   const hasher = new Bun.CryptoHasher("sha256");
   let received = 0;
   let peakWorkerMiB = 0;

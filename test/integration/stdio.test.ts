@@ -1,7 +1,7 @@
 // Output streamed as produced, stdin forwarded only on demand, nothing lost.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RUSHD, TestDaemon, type RunResult } from "./harness.ts";
+import { describe, expect, test } from "bun:test";
+import { RUSHD, useDaemon, type RunResult } from "./harness.ts";
 
 /** Run a script under dash, the way a user's shell script would call rushd -c. */
 async function outerShell(script: string, env: Record<string, string>): Promise<RunResult> {
@@ -11,38 +11,30 @@ async function outerShell(script: string, env: Record<string, string>): Promise<
 }
 
 describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
-  let daemon: TestDaemon;
-
-  beforeAll(async () => {
-    daemon = await new TestDaemon(mode).start();
-  });
-
-  afterAll(async () => {
-    await daemon.stop();
-  }, 30_000);
+  const current = useDaemon(mode);
 
   test("stdin reaches an external command", async () => {
-    expect(await daemon.sh("cat", { stdin: "abc\n" })).toEqual({ status: 0, stdout: "abc\n", stderr: "" });
+    expect(await current().sh("cat", { stdin: "abc\n" })).toEqual({ status: 0, stdout: "abc\n", stderr: "" });
   });
 
   test("stdin is read only as far as the command reads it", async () => {
     const script = `printf 'a\\nb\\n' | { '${RUSHD}' -c 'read x; echo $x'; '${RUSHD}' -c 'read y; echo $y'; }`;
-    expect(await outerShell(script, daemon.env)).toEqual({ status: 0, stdout: "a\nb\n", stderr: "" });
+    expect(await outerShell(script, current().env)).toEqual({ status: 0, stdout: "a\nb\n", stderr: "" });
   });
 
   test("a while-read loop around rushd -c loses no lines", async () => {
     const script = `printf '1\\n2\\n3\\n' | while read l; do '${RUSHD}' -c 'echo "got $1"' sh "$l"; done`;
-    expect((await outerShell(script, daemon.env)).stdout).toBe("got 1\ngot 2\ngot 3\n");
+    expect((await outerShell(script, current().env)).stdout).toBe("got 1\ngot 2\ngot 3\n");
   });
 
   test("stdout and stderr keep their bytes and streams", async () => {
-    const result = await daemon.sh("echo out; echo err >&2; /usr/bin/printf '\\001\\377\\000x'", { binary: true });
+    const result = await current().sh("echo out; echo err >&2; /usr/bin/printf '\\001\\377\\000x'", { binary: true });
     expect([...result.stdoutBytes]).toEqual([..."out\n"].map((c) => c.charCodeAt(0)).concat([1, 255, 0, 120]));
     expect(result.stderr).toBe("err\n");
   });
 
   test("large output arrives byte-exact", async () => {
-    const result = await daemon.sh("i=0; while [ $i -lt 2000 ]; do echo line-$i-abcdefghijklmnopqrstuvwxyz; i=$((i+1)); done | cat");
+    const result = await current().sh("i=0; while [ $i -lt 2000 ]; do echo line-$i-abcdefghijklmnopqrstuvwxyz; i=$((i+1)); done | cat");
     const lines = result.stdout.split("\n");
     expect(lines.length).toBe(2001);
     expect(lines[1999]).toBe("line-1999-abcdefghijklmnopqrstuvwxyz");
@@ -51,7 +43,7 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
   test("output reaches the client before the command ends", async () => {
     // The command waits for a line we send only after reading its first output:
     // if output were held until the end, the first read would never complete.
-    const child = Bun.spawn([RUSHD, "-c", "echo first; read x; echo \"second $x\""], { env: daemon.env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn([RUSHD, "-c", "echo first; read x; echo \"second $x\""], { env: current().env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     const reader = child.stdout.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("first\n");
@@ -65,7 +57,7 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
 
   test("output is streamed while an external command runs", async () => {
     // `sleep` runs in the background of the event loop: the batched "a" must leave before it ends.
-    const child = Bun.spawn([RUSHD, "-c", "echo a; sleep 30; echo b"], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn([RUSHD, "-c", "echo a; sleep 30; echo b"], { env: current().env, stdout: "pipe", stderr: "pipe" });
     const reader = child.stdout.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("a\n");
     child.kill("SIGINT");
@@ -73,6 +65,6 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
   });
 
   test("$0 and positional parameters come from the command line", async () => {
-    expect((await daemon.sh('echo "$0|$1|$2|$#"', { args: ["name", "a b", "c"] })).stdout).toBe("name|a b|c|2\n");
+    expect((await current().sh('echo "$0|$1|$2|$#"', { args: ["name", "a b", "c"] })).stdout).toBe("name|a b|c|2\n");
   });
 });
