@@ -14,7 +14,6 @@ import {
   drive,
   type ExpandEnv,
   expandDeclarationWords,
-  expandPattern,
   expandText,
   expandTextFast,
   expandWords,
@@ -22,7 +21,7 @@ import {
   type Expansion,
   ExpansionError,
   isDeclarationCommand,
-  matchPattern,
+  selectCaseItem,
 } from "../expand/index.ts";
 import { Parser } from "../parser/index.ts";
 import { ShellSyntaxError } from "../errors.ts";
@@ -37,7 +36,7 @@ import { executeArgv, runSimple } from "./simple.ts";
 import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
 import { ReadonlyError } from "./vars.ts";
-import { signalNumber } from "./signals.ts";
+import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
@@ -292,19 +291,7 @@ export class Interp implements ExpandEnv {
   }
 
   runExitTrap(status: number): Status {
-    const action = this.state.traps.get("EXIT");
-    if (action === undefined) return status;
-    this.state.traps.delete("EXIT");
-    this.state.lastStatus = status;
-    // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
-    return recover(
-      () => then(this.runTrapAction(action, status), () => status),
-      (error) => {
-        if (error instanceof ReturnFlow) return status;
-        // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
-        return this.exitStatusOf(error);
-      },
-    );
+    return runExitTrap(this, status);
   }
 
   closeOwnedFds(): void {
@@ -318,7 +305,7 @@ export class Interp implements ExpandEnv {
   checkpoint(): void | Promise<void> {
     const session = this.session;
     if (this.cancel.cancelled) throw new ExitFlow(143);
-    if (session.pendingSignals.length > 0) return this.handleSignals();
+    if (session.pendingSignals.length > 0) return handleSignals(this);
     if (++session.tick >= COMMANDS_PER_EVENT_LOOP_TURN) {
       session.tick = 0;
       return yieldToEventLoop();
@@ -327,43 +314,7 @@ export class Interp implements ExpandEnv {
 
   /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
   deliverSignals(): void | Promise<void> {
-    if (this.session.pendingSignals.length > 0) return this.handleSignals();
-  }
-
-  private handleSignals(): void | Promise<void> {
-    if (this.isRoot) return this.runSignalTraps();
-    // A subshell stands for a child process: a signal sent to `$$` is not its
-    // own, but one sent to the whole group kills it unless it ignores it.
-    // The main shell still handles the signal afterwards.
-    if (this.jobProcesses !== null) return;
-    for (const { name, groupWide } of this.session.pendingSignals) {
-      if (groupWide && this.state.traps.get(name.replace(/^SIG/, "")) !== "") throw new ExitFlow(128 + signalNumber(name));
-    }
-  }
-
-  private async runSignalTraps(): Promise<void> {
-    const signals = this.session.pendingSignals.splice(0);
-    for (const { name } of signals) {
-      const short = name.replace(/^SIG/, "");
-      const action = this.state.traps.get(short);
-      if (action === "") continue;
-      if (action === undefined) throw new ExitFlow(128 + signalNumber(short));
-      const saved = this.state.lastStatus;
-      await this.runTrapAction(action, saved);
-      this.state.lastStatus = saved;
-    }
-  }
-
-  /** Run a trap action; a bare `exit` in it uses `status`, the `$?` from before the trap (XCU `exit`). */
-  private runTrapAction(action: string, status: number): Status {
-    const outer = this.state.statusBeforeTrap;
-    this.state.statusBeforeTrap = status;
-    return withCleanup(
-      () => this.runSource(action),
-      () => {
-        this.state.statusBeforeTrap = outer;
-      },
-    );
+    if (this.session.pendingSignals.length > 0) return handleSignals(this);
   }
 
   runList(list: List): Status {
@@ -635,15 +586,3 @@ function ignoreFdError(error: unknown): void {
 }
 
 /** Index of the first item from `from` whose pattern matches the case word, or -1. */
-function* selectCaseItem(command: Case, env: ExpandEnv, from: number): Expansion<number> {
-  const word = yield* expandText(command.word, env);
-  for (let i = from; i < command.items.length; i++) {
-    const item = command.items[i];
-    if (item === undefined) continue;
-    for (const pattern of item.patterns) {
-      const compiled = yield* expandPattern(pattern, env);
-      if (matchPattern(compiled, word)) return i;
-    }
-  }
-  return -1;
-}

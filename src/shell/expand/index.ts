@@ -6,13 +6,13 @@
 // one synchronously until a substitution needs to wait, so builtin-only
 // scripts expand without promises. Imports only the AST and its siblings.
 
-import type { ParamExp, Program, Word, WordPart } from "../ast.ts";
+import type { Case, ParamExp, Program, Word, WordPart } from "../ast.ts";
 import { evaluateArithmetic } from "./arith.ts";
 import { expandBraces, mayHaveBraces } from "./brace.ts";
 import type { ExpandEnv, Expansion } from "./env.ts";
 import { globPattern } from "./glob.ts";
 import { expandParam, lookupParam, type WordExpander } from "./param.ts";
-import { hasGlobChars, quotePattern } from "./pattern.ts";
+import { hasGlobChars, matchPattern, quotePattern } from "./pattern.ts";
 import { joinPieces, joinPiecesAsPattern, type Pieces, splitFields } from "./split.ts";
 import { expandTilde } from "./tilde.ts";
 
@@ -266,4 +266,18 @@ async function driveAsync<T>(expansion: Expansion<T>, pending: Promise<string>, 
   let step = expansion.next(await pending);
   while (step.done !== true) step = expansion.next(await substitute(step.value));
   return step.value;
+}
+
+/** XCU 2.9.4.3: the index of the first case item from `from` on whose pattern matches the word, or -1. */
+export function* selectCaseItem(command: Case, env: ExpandEnv, from: number): Expansion<number> {
+  const word = yield* expandText(command.word, env);
+  for (let i = from; i < command.items.length; i++) {
+    const item = command.items[i];
+    if (item === undefined) continue;
+    for (const pattern of item.patterns) {
+      const compiled = yield* expandPattern(pattern, env);
+      if (matchPattern(compiled, word)) return i;
+    }
+  }
+  return -1;
 }

@@ -1,0 +1,62 @@
+// Running trap actions: the EXIT trap at the end of a shell, and the traps
+// of signals received while it runs (or the shell's death by them).
+// Functions over the interpreter; executor.ts calls them at its checkpoints.
+
+import { ExitFlow, ReturnFlow } from "./control-flow.ts";
+import type { Interp } from "./executor.ts";
+import { recover, type Status, then, withCleanup } from "./maybe.ts";
+import { signalNumber } from "./signals.ts";
+
+/** Run the EXIT trap (once) with `$?` = status; resolves with the shell's final status. */
+export function runExitTrap(interp: Interp, status: number): Status {
+  const action = interp.state.traps.get("EXIT");
+  if (action === undefined) return status;
+  interp.state.traps.delete("EXIT");
+  interp.state.lastStatus = status;
+  // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
+  return recover(
+    () => then(runTrapAction(interp, action, status), () => status),
+    (error) => {
+      if (error instanceof ReturnFlow) return status;
+      // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
+      return interp.exitStatusOf(error);
+    },
+  );
+}
+
+/** Act on pending signals: run their traps in the main shell, or end the shell of a signal it does not trap. */
+export function handleSignals(interp: Interp): void | Promise<void> {
+  if (interp.isRoot) return runSignalTraps(interp);
+  // A subshell stands for a child process: a signal sent to `$$` is not its
+  // own, but one sent to the whole group kills it unless it ignores it.
+  // The main shell still handles the signal afterwards.
+  if (interp.jobProcesses !== null) return;
+  for (const { name, groupWide } of interp.session.pendingSignals) {
+    if (groupWide && interp.state.traps.get(name.replace(/^SIG/, "")) !== "") throw new ExitFlow(128 + signalNumber(name));
+  }
+}
+
+async function runSignalTraps(interp: Interp): Promise<void> {
+  const signals = interp.session.pendingSignals.splice(0);
+  for (const { name } of signals) {
+    const short = name.replace(/^SIG/, "");
+    const action = interp.state.traps.get(short);
+    if (action === "") continue;
+    if (action === undefined) throw new ExitFlow(128 + signalNumber(short));
+    const saved = interp.state.lastStatus;
+    await runTrapAction(interp, action, saved);
+    interp.state.lastStatus = saved;
+  }
+}
+
+/** Run a trap action; a bare `exit` in it uses `status`, the `$?` from before the trap (XCU `exit`). */
+function runTrapAction(interp: Interp, action: string, status: number): Status {
+  const outer = interp.state.statusBeforeTrap;
+  interp.state.statusBeforeTrap = status;
+  return withCleanup(
+    () => interp.runSource(action),
+    () => {
+      interp.state.statusBeforeTrap = outer;
+    },
+  );
+}
