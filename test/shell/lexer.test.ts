@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import type { Word, WordPart } from "../../src/shell/ast.ts";
+import type { Word } from "../../src/shell/ast.ts";
 import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import type { Token } from "../../src/shell/lexer.ts";
 import { tokenize } from "../../src/shell/parser/index.ts";
+import { renderWord } from "./render-word.ts";
 
 /**
  * The word tokens of `source`, each rendered with its parts made visible:
@@ -10,30 +11,7 @@ import { tokenize } from "../../src/shell/parser/index.ts";
  * a command substitution shows the source span its program covers.
  */
 function words(source: string): string {
-  const part = (p: WordPart): string => {
-    switch (p.kind) {
-      case "literal":
-        return p.value;
-      case "single":
-        return `'${p.value}'`;
-      case "double":
-        return `"${p.parts.map(part).join("")}"`;
-      case "tilde":
-        return `~${p.user}`;
-      case "arith":
-        return `$((${word(p.expr)}))`;
-      case "cmdsubst":
-        return `$(${source.slice(p.program.start.offset, p.program.end.offset)})`;
-      case "param": {
-        let s = p.length ? `#${p.name}` : p.name;
-        if (p.op !== undefined) s += `${p.colon ? ":" : ""}${p.op}${p.arg ? word(p.arg) : ""}`;
-        if (p.replacement !== undefined) s += `/${word(p.replacement)}`;
-        if (p.sliceLength !== undefined) s += `:${word(p.sliceLength)}`;
-        return `\${${s}}`;
-      }
-    }
-  };
-  const word = (w: Word): string => w.parts.map(part).join("");
+  const word = (w: Word): string => renderWord(w, (p) => `$(${source.slice(p.program.start.offset, p.program.end.offset)})`);
   return tokenize(source)
     .flatMap((t) => (t.kind === "word" ? [word(t.word)] : []))
     .join(" ");

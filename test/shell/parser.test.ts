@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import type { Command, List, Pos, Redirect, TestExpr, Word, WordPart } from "../../src/shell/ast.ts";
+import type { Command, List, Pos, Redirect, TestExpr, Word } from "../../src/shell/ast.ts";
 import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import { parse, Parser, type ParseOptions } from "../../src/shell/parser/index.ts";
+import { renderWord } from "./render-word.ts";
 
 // A compact, unambiguous rendering of the AST so each case fits on one line:
 //   list      [a; b &]            simple    (assigns words redirs)
@@ -10,31 +11,7 @@ import { parse, Parser, type ParseOptions } from "../../src/shell/parser/index.t
 //   tilde     ~user               compound  (if …) (while …) (for …) (case …) …
 
 function word(w: Word): string {
-  return w.parts.map(part).join("");
-}
-
-function part(p: WordPart): string {
-  switch (p.kind) {
-    case "literal":
-      return p.value;
-    case "single":
-      return `'${p.value}'`;
-    case "double":
-      return `"${p.parts.map(part).join("")}"`;
-    case "tilde":
-      return `~${p.user}`;
-    case "arith":
-      return `$((${word(p.expr)}))`;
-    case "cmdsubst":
-      return p.backquote ? `\`${list(p.program.body)}\`` : `$(${list(p.program.body)})`;
-    case "param": {
-      let s = p.length ? `#${p.name}` : p.name;
-      if (p.op !== undefined) s += `${p.colon ? ":" : ""}${p.op}${p.arg ? word(p.arg) : ""}`;
-      if (p.replacement !== undefined) s += `/${word(p.replacement)}`;
-      if (p.sliceLength !== undefined) s += `:${word(p.sliceLength)}`;
-      return `\${${s}}`;
-    }
-  }
+  return renderWord(w, (p) => (p.backquote ? `\`${list(p.program.body)}\`` : `$(${list(p.program.body)})`));
 }
 
 function redir(r: Redirect): string {
