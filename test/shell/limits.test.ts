@@ -15,7 +15,7 @@ import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import { MAX_NESTING } from "../../src/shell/lexer.ts";
 import { parse } from "../../src/shell/parser/index.ts";
 import { MAX_CALL_DEPTH } from "../../src/shell/exec/executor.ts";
-import { runRushd, TestDaemon } from "../integration/harness.ts";
+import { RUSHD, runRushd, TestDaemon } from "../integration/harness.ts";
 
 const DEPTH = 10_000;
 const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" };
@@ -137,6 +137,18 @@ describe(`runaway recursion stops at ${MAX_CALL_DEPTH} levels`, () => {
     ["command substitutions of a function", within / 2, `f() { [ $1 -lt ${within / 2} ] && echo $(f $(($1 + 1))) || echo $1; }; f 0`],
   ])("%s nested %d levels deep work", async (_name, levels, script) => {
     expect(await runInChild(script)).toEqual({ status: 0, stdout: `${levels}\n`, stderr: "" });
+  });
+});
+
+describe("no deadlock", () => {
+  // Found by the fuzz: the stages of `ext | ext` share a kernel pipe, and `read` in the second
+  // stage's words read it with the event loop stopped while the first stage still waited in that
+  // loop for `$(…)`: rushd hung for ever (and, blocked, ignored SIGTERM).
+  test("a builtin reading a pipeline's kernel pipe while the writer waits for a substitution", async () => {
+    const script = 'x=$(true | true) env printf "a\\nb\\n" | cat - "$(read y; echo /dev/null)"; echo "[$y]"';
+    const child = Bun.spawn([RUSHD, "--no-daemon", "-c", script], { env: ENV, stdout: "pipe", stderr: "pipe", timeout: 10_000, killSignal: "SIGKILL" });
+    const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    expect({ status, stdout, stderr }).toEqual({ status: 0, stdout: "b\n[]\n", stderr: "" });
   });
 });
 

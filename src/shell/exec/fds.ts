@@ -56,7 +56,7 @@ function isBrokenPipe(error: unknown): boolean {
 function writeAsync(fd: number, data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     fs.write(fd, data, (error, written) => {
-      if (error !== null) reject(isBrokenPipe(error) ? new BrokenPipeFlow() : error);
+      if (error !== null) reject(isBrokenPipe(error) ? new BrokenPipeFlow() : isSystemError(error) ? new FdError("I/O error") : error);
       else if (written < data.length) writeAsync(fd, data.subarray(written)).then(resolve, reject);
       else resolve();
     });

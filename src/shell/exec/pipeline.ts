@@ -25,12 +25,15 @@ function isExternalStage(interp: Interp, command: Command): boolean {
   return name !== undefined && !builtins.has(name) && !interp.state.functions.has(name) && !interp.state.aliases.has(name);
 }
 
+// A kernel pipe is read or written in-process too (`$(read y)` in an external stage's words) while
+// the stage at its other end may still be waiting in this event loop (`x=$(…) cmd | …`): like a FIFO
+// (isFifo), it is read and written on the thread pool when it would block, never with the loop stopped.
 function readEnd(link: Link): FdTarget {
-  return link.kind === "os" ? { kind: "os", fd: link.read } : { kind: "source", source: link.channel.reader };
+  return link.kind === "os" ? { kind: "os", fd: link.read, isFifo: true } : { kind: "source", source: link.channel.reader };
 }
 
 function writeEnd(link: Link): FdTarget {
-  return link.kind === "os" ? { kind: "os", fd: link.write } : { kind: "sink", sink: link.channel.writer };
+  return link.kind === "os" ? { kind: "os", fd: link.write, isFifo: true } : { kind: "sink", sink: link.channel.writer };
 }
 
 export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
