@@ -127,7 +127,11 @@ async function main(): Promise<number> {
         totals.set(p.name, (totals.get(p.name) ?? 0) + outcome.runs);
         const seconds = ((Date.now() - roundStart) / 1000).toFixed(1);
         console.log(`  seed ${seed}  ${outcome.failure === undefined ? "ok  " : "FAIL"}  ${String(outcome.runs).padStart(6)} runs  ${seconds.padStart(6)} s  ${p.name}`);
-        if (outcome.failure !== undefined) failures.push(outcome.failure);
+        if (outcome.failure !== undefined) {
+          // At once, so that a run stopped early still shows it.
+          failures.push(p.name);
+          console.log(`\nFAILED ${outcome.failure}\n`);
+        }
       }
       if (values.path !== undefined || Date.now() >= deadline) break;
     }
@@ -136,7 +140,7 @@ async function main(): Promise<number> {
   }
   console.log(`\n${((Date.now() - started) / 60_000).toFixed(1)} min:`);
   for (const [name, count] of totals) console.log(`  ${String(count).padStart(8)} runs  ${name}`);
-  for (const failure of failures) console.log(`\nFAILED ${failure}`);
+  if (failures.length > 0) console.log(`\n${failures.length} failure(s), shown above: ${failures.join("; ")}`);
   return failures.length === 0 ? 0 : 1;
 }
 
