@@ -15,7 +15,7 @@ import { ShellSyntaxError } from "../../src/shell/errors.ts";
 import { MAX_NESTING } from "../../src/shell/lexer.ts";
 import { parse } from "../../src/shell/parser/index.ts";
 import { MAX_CALL_DEPTH } from "../../src/shell/exec/executor.ts";
-import { RUSHD, runRushd, TestDaemon } from "../integration/harness.ts";
+import { RUSHD, TestDaemon } from "../integration/harness.ts";
 
 const DEPTH = 10_000;
 const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" };
@@ -28,6 +28,16 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Longer than any case takes; a hung child is killed (a blocked process may not see SIGTERM). */
+const CHILD_LIMIT_MS = 20_000;
+
+/** Run dist/rushd with `args`, killing it if it outlives CHILD_LIMIT_MS (its status is then 137). */
+async function runRushdBounded(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const child = Bun.spawn([RUSHD, ...args], { env: ENV, stdout: "pipe", stderr: "pipe", timeout: CHILD_LIMIT_MS, killSignal: "SIGKILL" });
+  const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { status, stdout, stderr };
+}
+
 /**
  * Run a script in a fresh `rushd --no-daemon` process, from a file since one
  * argv string is limited to 128 KB. Messages name the script as `$0`; they
@@ -36,7 +46,7 @@ afterAll(() => {
 async function runInChild(script: string): Promise<{ status: number; stdout: string; stderr: string }> {
   const file = join(dir, `script-${Bun.hash(script).toString(16)}.sh`);
   writeFileSync(file, script);
-  const { status, stdout, stderr } = await runRushd(["--no-daemon", file], ENV);
+  const { status, stdout, stderr } = await runRushdBounded(["--no-daemon", file]);
   return { status, stdout, stderr: stderr.replaceAll(`${file}:`, "rushd:") };
 }
 
@@ -146,9 +156,7 @@ describe("no deadlock", () => {
   // loop for `$(…)`: rushd hung for ever (and, blocked, ignored SIGTERM).
   test("a builtin reading a pipeline's kernel pipe while the writer waits for a substitution", async () => {
     const script = 'x=$(true | true) env printf "a\\nb\\n" | cat - "$(read y; echo /dev/null)"; echo "[$y]"';
-    const child = Bun.spawn([RUSHD, "--no-daemon", "-c", script], { env: ENV, stdout: "pipe", stderr: "pipe", timeout: 10_000, killSignal: "SIGKILL" });
-    const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    expect({ status, stdout, stderr }).toEqual({ status: 0, stdout: "b\n[]\n", stderr: "" });
+    expect(await runRushdBounded(["--no-daemon", "-c", script])).toEqual({ status: 0, stdout: "b\n[]\n", stderr: "" });
   });
 });
 
