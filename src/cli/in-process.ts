@@ -33,10 +33,17 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
     flags: invocation.flags,
     longOptions: invocation.longOptions,
   });
-  const forward = (signal: NodeJS.Signals) => () => shell.signal(signal);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, forward(signal));
+  const forwards = (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const).map((signal) => [signal, () => shell.signal(signal)] as const);
+  for (const [signal, forward] of forwards) process.on(signal, forward);
   // `set -v` echoes a script read from a file or stdin, not a -c string (as dash).
   const status = await shell.run(script, { isFileInput: invocation.source.from !== "command" });
+  // The script is done, but its in-process background jobs live in this process: like the
+  // subshells `sh -c` forks, they run to completion (`(sleep 1; touch f) &` leaves f). Signals
+  // now take their default action (the shell that trapped them is gone), so ^C still ends the wait.
+  for (const [signal, forward] of forwards) process.off(signal, forward);
+  // The jobs keep the fds the script opened with `exec` (each forked subshell has its own
+  // copy under sh), so the session is disposed only once they are done.
+  await shell.jobsSettled();
   await shell.dispose();
   return status;
 }

@@ -4,31 +4,21 @@
 //
 // Imports the executor; nothing from daemon, worker, protocol or client.
 
-import type { OutputSink } from "./io.ts";
 import type { ShellOptions, StdioEndpoint } from "./io.ts";
 import { isControlFlow } from "./exec/control-flow.ts";
 import { Interp, toExitStatus } from "./exec/executor.ts";
 import { defaultHandlers, type Handlers } from "./exec/handlers.ts";
 import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
 import { CancelToken, Session } from "./exec/session.ts";
+import { SessionSink } from "./exec/session-sink.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
 import { signalNumber } from "./exec/signals.ts";
 import { Variables } from "./exec/vars.ts";
 
-/** Output of the session: once the session is disposed, late writers (background jobs) are dropped. */
-class GatedSink implements OutputSink {
-  isOpen = true;
-  constructor(private readonly sink: OutputSink) {}
-
-  write(chunk: Uint8Array): void | Promise<void> {
-    if (this.isOpen) return this.sink.write(chunk);
-  }
-}
-
 export class Shell {
   private readonly session: Session;
   private readonly interp: Interp;
-  private readonly gates: GatedSink[] = [];
+  private readonly sinks: SessionSink[] = [];
   private running = 0;
   private isDisposed = false;
 
@@ -64,9 +54,9 @@ export class Shell {
         return NULL_TARGET;
       case "sink": {
         if (direction === "in") return NULL_TARGET;
-        const gate = new GatedSink(endpoint.sink);
-        this.gates.push(gate);
-        return { kind: "sink", sink: gate };
+        const sink = new SessionSink(endpoint.sink);
+        this.sinks.push(sink);
+        return { kind: "sink", sink };
       }
       case "source":
         return direction === "in" ? { kind: "source", source: new SessionInput(endpoint.source) } : NULL_TARGET;
@@ -127,19 +117,40 @@ export class Shell {
     this.session.wakeSignalWaiters();
   }
 
-  /** End of session: close the fds it opened, drop traps, detach background jobs. Idempotent. */
+  /**
+   * End of session, as when `sh -c` exits: close the fds the main shell
+   * opened with `exec`, drop its traps, and close the session's output sinks
+   * like a pipe whose reader went away. Background jobs that run in-process
+   * go on to completion with their own variables, cwd and functions (see
+   * `jobsSettled`); their writes to the session's sinks end the writer as
+   * SIGPIPE would (status 141) and never reach the embedding, and the pipes
+   * of external commands still writing there are closed (they get EPIPE).
+   * Idempotent.
+   */
   async dispose(): Promise<void> {
     if (this.isDisposed) return;
     this.isDisposed = true;
     this.session.disposed = true;
-    for (const gate of this.gates) gate.isOpen = false;
     this.interp.closeOwnedFds();
     this.interp.state.traps.clear();
     this.interp.cancel.cancelled = true;
-    // Jobs keep running (like after `sh -c` exits) but their shells stop at their next command,
-    // and their promises still reap their processes.
-    for (const job of this.session.allJobs) job.cancel.cancelled = true;
-    this.session.allJobs.clear();
     this.session.pendingSignals.length = 0;
+    await Promise.all(this.sinks.map((sink) => sink.close()));
+  }
+
+  /** Some in-process background job of the session (or of one of its jobs) is still running. */
+  get hasRunningJobs(): boolean {
+    return this.session.hasRunningJobs;
+  }
+
+  /**
+   * Resolves when the last in-process background job of the session,
+   * including jobs started by jobs, has ended; at once when none runs. The
+   * embedding keeps its process alive until then (the jobs live in it).
+   * Jobs that are one external command are not waited for: their process
+   * goes on by itself, as it would after `sh -c`.
+   */
+  jobsSettled(): Promise<void> {
+    return this.session.jobsSettled();
   }
 }

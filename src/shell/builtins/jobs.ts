@@ -128,6 +128,8 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
   // `kill $$`: the shell lives inside a host process it must not kill; the signal goes to the shell itself.
   // `kill 0` and process groups would hit the host too: they also mean the shell itself here.
   if (Number(target) === ctx.interp.session.pid || Number(target) <= 0) {
+    // A job that outlived its session (Shell.dispose): the shell `$$` named is gone, as after `sh -c` exited.
+    if (ctx.interp.session.disposed) return Number(target) <= 0;
     if (signal !== 0) {
       ctx.interp.session.pendingSignals.push({ name: `SIG${signalName(signal) ?? "TERM"}`, groupWide: false });
       ctx.interp.session.wakeSignalWaiters();

@@ -37,9 +37,11 @@ export function runBackground(interp: Interp, command: Command): void {
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
   if (isSimple && processes.size === 1 && first !== undefined) external = first;
-  job.pid = external?.pid ?? interp.session.syntheticPids.take();
-  const all = interp.session.allJobs;
-  all.add(job);
-  void job.done.then(() => all.delete(job));
+  if (external !== undefined) job.pid = external.pid;
+  else {
+    job.pid = interp.session.syntheticPids.take();
+    // It runs in this process, and goes on after the session ends (as a forked subshell outlives `sh -c`).
+    interp.session.trackJob(job);
+  }
   interp.state.lastBackgroundPid = job.pid;
 }

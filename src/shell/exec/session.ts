@@ -1,6 +1,8 @@
 // What all the (sub)shells of one session share: the embedding's host and
-// name, the job table, the foreground processes (for `Shell.signal`), signals
-// waiting to be handled, the PATH lookup cache, and the dispose switch.
+// name, the in-process background jobs (which outlive the session, as a
+// forked subshell outlives `sh -c`), the foreground processes (for
+// `Shell.signal`), signals waiting to be handled, the PATH lookup cache, and
+// the dispose switch.
 //
 // Imports sibling executor modules only.
 
@@ -10,15 +12,20 @@ import { type Job, SyntheticPids } from "./jobs.ts";
 import type { SessionInput } from "./fds.ts";
 import type { Handlers } from "./handlers.ts";
 
-/** Cancels a tree of in-process shells (a background job at dispose time). */
+/** Cancels a tree of in-process shells (a background job that `kill` ended). */
 export class CancelToken {
   cancelled = false;
 }
 
 export class Session {
-  /** Every background job of the session and its subshells, to detach them at dispose. */
-  readonly allJobs = new Set<Job>();
   readonly syntheticPids = new SyntheticPids();
+  /**
+   * Background jobs that run in this process (not one external command),
+   * started by any shell of the session, jobs included: the embedding waits
+   * for them (`Shell.jobsSettled`) before it lets the process go.
+   */
+  private readonly inProcessJobs = new Set<Job>();
+  private readonly settledWaiters: (() => void)[] = [];
   /** Processes of foreground commands: `Shell.signal` forwards to these. */
   readonly foreground = new Set<Subprocess>();
   /**
@@ -32,6 +39,7 @@ export class Session {
   pathCacheKey: string | undefined = undefined;
   /** Commands run since the interpreter last let the event loop turn. */
   tick = 0;
+  /** The main shell is gone (`Shell.dispose`): only background jobs still run. */
   disposed = false;
   readonly pid = process.pid;
 
@@ -45,6 +53,26 @@ export class Session {
     });
     this.signalWaiters.add(wake);
     return { arrived, cancel: () => this.signalWaiters.delete(wake) };
+  }
+
+  /** Count an in-process job until it ends. */
+  trackJob(job: Job): void {
+    this.inProcessJobs.add(job);
+    void job.done.then(() => {
+      this.inProcessJobs.delete(job);
+      if (this.inProcessJobs.size > 0) return;
+      for (const wake of this.settledWaiters.splice(0)) wake();
+    });
+  }
+
+  get hasRunningJobs(): boolean {
+    return this.inProcessJobs.size > 0;
+  }
+
+  /** Resolves once no in-process job runs (at once if none does). */
+  jobsSettled(): Promise<void> {
+    if (this.inProcessJobs.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   wakeSignalWaiters(): void {

@@ -5,21 +5,21 @@
 //
 // Imports sibling executor modules and Bun.
 
-import type { FileSink, Subprocess } from "bun";
+import type { Subprocess } from "bun";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OutputSink } from "../io.ts";
-import { BrokenPipeFlow, ExitFlow } from "./control-flow.ts";
+import { ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
-import { type ByteSource, closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
+import { closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { deathMessage, decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import { osPipe } from "./libc.ts";
 import { limitCommands } from "./limits.ts";
+import { SessionSink } from "./session-sink.ts";
+import { pumpIn, pumpOut } from "./pumps.ts";
 import { decodeBytes } from "../bytes.ts";
-
-const PUMP_CHUNK_BYTES = 65536;
 
 export type CommandLookup = { readonly path: string } | { readonly error: "not found" | "Permission denied"; readonly status: number };
 
@@ -75,54 +75,6 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
   return denied ? { error: "Permission denied", status: 127 } : { error: "not found", status: 127 };
 }
 
-/** Pump the read end of a kernel pipe into a sink, chunk by chunk as produced; closes the fd. */
-async function pumpOut(fd: number, sink: OutputSink): Promise<void> {
-  const reader = Bun.file(fd).stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      try {
-        const wait = sink.write(value);
-        if (wait !== undefined) await wait;
-      } catch (error) {
-        if (!(error instanceof BrokenPipeFlow)) throw error;
-        // The reading stage is gone: close our end so the writer gets SIGPIPE, as with a real pipe.
-        await reader.cancel();
-        return;
-      }
-    }
-  } finally {
-    closeOsFd(fd);
-  }
-}
-
-async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<number>, interp: Interp): Promise<void> {
-  const exitedMarker = exited.then(() => "exited" as const);
-  for (;;) {
-    const pending = source.read(PUMP_CHUNK_BYTES);
-    const chunk = await Promise.race([pending, exitedMarker]);
-    if (chunk === "exited") {
-      // Bytes that arrive after the command ended belong to the next reader.
-      if (source === interp.session.input) interp.session.input.adopt(pending);
-      return;
-    }
-    try {
-      if (chunk === null) {
-        await stdin.end();
-        return;
-      }
-      const written = stdin.write(chunk);
-      if (written instanceof Promise) await written;
-      await stdin.flush();
-    } catch (error) {
-      // The command closed its stdin (EPIPE): it wants no more input.
-      if (isSystemError(error)) return;
-      throw error;
-    }
-  }
-}
-
 type StdioOption = number | "pipe" | "ignore";
 
 /** The POSIX shell that starts the commands Bun.spawn cannot start as asked (`startThroughShell`). */
@@ -171,34 +123,54 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   // Output to a JS sink goes through a kernel pipe we pump: one per sink, so
   // `2>&1` keeps the order of the two streams, and a reader that goes away
   // gives the writer SIGPIPE (Bun's own "pipe" is a socket: ECONNRESET).
-  const sinkPipes = new Map<OutputSink, { read: number; write: number }>();
+  // `read` is undefined for a session sink that is closed already: the child
+  // gets a pipe nobody reads (EPIPE), as after `sh -c`'s reader went away.
+  const sinkPipes = new Map<OutputSink, { read: number | undefined; write: number }>();
+  const closePipes = (): void => {
+    for (const pipe of sinkPipes.values()) {
+      if (pipe.read !== undefined) closeOsFd(pipe.read);
+      closeOsFd(pipe.write);
+    }
+  };
   const outputOption = (target: FdTarget | undefined): StdioOption => {
     if (target === undefined || target.kind === "null" || target.kind === "source") return "ignore";
     if (target.kind === "os") return target.fd;
     let pipe = sinkPipes.get(target.sink);
     if (pipe === undefined) {
-      pipe = osPipe();
+      const { read, write } = osPipe();
+      pipe = { read, write };
       sinkPipes.set(target.sink, pipe);
+      if (target.sink instanceof SessionSink && !target.sink.isOpen) {
+        closeOsFd(read);
+        pipe.read = undefined;
+      }
     }
     return pipe.write;
   };
-  const stdio: [StdioOption, StdioOption, StdioOption, ...StdioOption[]] = [
-    stdinTarget === undefined || stdinTarget.kind === "null" || stdinTarget.kind === "sink" ? "ignore" : stdinTarget.kind === "os" ? stdinTarget.fd : "pipe",
-    outputOption(stdoutTarget),
-    outputOption(stderrTarget),
-  ];
-  for (const [fd, target] of fds) {
-    if (fd < 3 || target.kind === "source") continue;
-    while (stdio.length < fd) stdio.push("ignore");
-    stdio[fd] = outputOption(target);
+  let stdio: [StdioOption, StdioOption, StdioOption, ...StdioOption[]];
+  try {
+    stdio = [
+      stdinTarget === undefined || stdinTarget.kind === "null" || stdinTarget.kind === "sink" ? "ignore" : stdinTarget.kind === "os" ? stdinTarget.fd : "pipe",
+      outputOption(stdoutTarget),
+      outputOption(stderrTarget),
+    ];
+    for (const [fd, target] of fds) {
+      if (fd < 3 || target.kind === "source") continue;
+      const option = outputOption(target);
+      // An fd the child gets closed anyway needs no entry (nor the entries up to it).
+      if (option === "ignore" && fd >= stdio.length) continue;
+      while (stdio.length < fd) stdio.push("ignore");
+      stdio[fd] = option;
+    }
+  } catch (error) {
+    // Out of fds (EMFILE) half-way: the pipes made so far go too.
+    closePipes();
+    throw error;
   }
   // A job killed before this command started (`sleep 5 | cat & kill $!`): the forked shell
   // it stands for is dead, so nothing more starts (its status comes from the kill).
   if (interp.cancel.cancelled) {
-    for (const pipe of sinkPipes.values()) {
-      closeOsFd(pipe.read);
-      closeOsFd(pipe.write);
-    }
+    closePipes();
     throw new ExitFlow(143);
   }
   let child: Subprocess;
@@ -207,15 +179,14 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
     const cmd = wrapped ?? [file, ...argv.slice(1)];
     child = Bun.spawn({ cmd, argv0: wrapped === undefined ? argv[0] : undefined, cwd: interp.state.cwd, env, stdio });
   } catch (error) {
-    for (const pipe of sinkPipes.values()) closeOsFd(pipe.read);
+    closePipes();
     throw error;
-  } finally {
-    for (const pipe of sinkPipes.values()) closeOsFd(pipe.write);
   }
+  for (const pipe of sinkPipes.values()) closeOsFd(pipe.write);
   const owner = interp.jobProcesses ?? interp.session.foreground;
   owner.add(child);
   const pumps: Promise<void>[] = [];
-  for (const [sink, pipe] of sinkPipes) pumps.push(pumpOut(pipe.read, sink));
+  for (const [sink, pipe] of sinkPipes) if (pipe.read !== undefined) pumps.push(pumpOut(pipe.read, sink));
   if (stdinTarget?.kind === "source" && child.stdin !== undefined && typeof child.stdin === "object") {
     pumps.push(pumpIn(stdinTarget.source, child.stdin, child.exited, interp));
   }
