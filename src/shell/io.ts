@@ -36,6 +36,13 @@ export type StdioEndpoint =
 export interface ShellHost {
   getUmask(): number;
   setUmask(mask: number): void;
+  /**
+   * Called once for every external process the session starts (from any of
+   * its subshells, background jobs, pipeline stages or command
+   * substitutions), right after it is spawned, so that the embedding can
+   * find and end the session's whole process tree. Must not throw.
+   */
+  processStarted?(pid: number): void;
 }
 
 export interface ShellOptions {

@@ -1,7 +1,7 @@
 // The end of a session (`Shell.dispose`), as when `sh -c` exits: background
 // jobs run to completion, their writes to the session's sinks break like a
 // write to a pipe nobody reads, and the pipes of external commands still
-// writing there are closed.
+// writing there are closed. Also the host's view of every process started.
 //
 // The jobs wait on a FIFO the test writes to after dispose: an event, not a delay.
 
@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Shell } from "../../src/shell/index.ts";
-import type { OutputSink } from "../../src/shell/index.ts";
+import type { OutputSink, ShellHost } from "../../src/shell/index.ts";
 import { until } from "../../src/common/until.ts";
 import { fakeHost, makeShell } from "./helpers.ts";
 
@@ -199,4 +199,35 @@ test("an endless external writer (`yes &`) gets SIGPIPE once the session is disp
   await shell.jobsSettled();
   expect(fs.readFileSync(join(dir, "status"), "utf8")).toBe("yes 141\n");
   expect(stdout.text).toMatch(/^(y\n)*y?$/);
+});
+
+test("the host hears of every external process, from subshells, jobs, pipeline stages and command substitutions", async () => {
+  const pids: number[] = [];
+  const host: ShellHost = { ...fakeHost(), processStarted: (pid) => pids.push(pid) };
+  const stdout = new (class implements OutputSink {
+    text = "";
+    write(chunk: Uint8Array): void {
+      this.text += new TextDecoder().decode(chunk);
+    }
+  })();
+  const shell = new Shell({
+    argv0: "sh", args: [], cwd: "/tmp", env: ENV, host,
+    stdin: { kind: "null" }, stdout: { kind: "sink", sink: stdout }, stderr: { kind: "null" },
+  });
+  const script = [
+    "sh -c 'echo $$'", // a simple command
+    "(sh -c 'echo $$')", // a subshell
+    "sh -c 'echo $$' | cat", // two pipeline stages
+    "echo $(sh -c 'echo $$')", // a command substitution
+    "sh -c 'echo $$' & wait", // a background job
+    "(trap '' USR1; sh -c 'echo $$')", // started through /bin/sh, which execs it (same pid)
+  ].join("; ");
+  expect(await shell.run(script)).toBe(0);
+  await shell.dispose();
+  const printed = stdout.text.trim().split("\n").map(Number);
+  expect(printed).toHaveLength(6);
+  // Every printed pid was reported, plus `cat`; each once.
+  expect(pids).toHaveLength(7);
+  expect(new Set(pids).size).toBe(7);
+  for (const pid of printed) expect(pids).toContain(pid);
 });

@@ -183,6 +183,8 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
     throw error;
   }
   for (const pipe of sinkPipes.values()) closeOsFd(pipe.write);
+  // The embedding tracks the session's processes (to end them all with it).
+  interp.session.host.processStarted?.(child.pid);
   const owner = interp.jobProcesses ?? interp.session.foreground;
   owner.add(child);
   const pumps: Promise<void>[] = [];
