@@ -12,7 +12,7 @@ export function runCommandClient(invocation: ShellInvocation, script: string): P
   const umask = process.umask(0);
   process.umask(umask);
   return runViaDaemon(
-    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, flags: invocation.flags, longOptions: invocation.longOptions },
+    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, ppid: process.pid, flags: invocation.flags, longOptions: invocation.longOptions },
     script,
     {
       paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),

@@ -48,8 +48,8 @@ async function runShell(invocation: ShellInvocation): Promise<number> {
     const { runCommandClient } = await import("./client-command.ts");
     const outcome = await runCommandClient(invocation, invocation.source.script);
     if (outcome.kind === "status") return outcome.status;
-    // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2).
-    if (process.env.RUSHD_DEBUG) await Bun.write(Bun.stderr, `rushd: running in process: ${outcome.reason}\n`);
+    // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2), at most one line.
+    if (outcome.warn || process.env.RUSHD_DEBUG) await Bun.write(Bun.stderr, `rushd: ${outcome.reason}; running the command in process\n`);
   }
   return (await loadRoles()).runInProcess(invocation);
 }

@@ -4,10 +4,13 @@
 
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { checkSocketDir, UntrustedPathError } from "../common/path-trust.ts";
+import { openPrivateFile, PrivateFileError } from "../common/private-file.ts";
 import { isProcessAlive } from "../common/process-alive.ts";
 import { probeSocket } from "../common/probe.ts";
 import { selfCommand } from "../common/self-command.ts";
 import { until } from "../common/until.ts";
+import { daemonEnvironment } from "../daemon/environment.ts";
 import type { DaemonPaths } from "../protocol/index.ts";
 
 /** How long a started daemon may take to accept connections. */
@@ -15,6 +18,12 @@ const START_TIMEOUT_MS = 15_000;
 
 export class DaemonLaunchError extends Error {
   override readonly name = "DaemonLaunchError";
+  /** The socket's place is not safely the user's (a warning is due, not just a quiet fallback). */
+  readonly isTrustProblem: boolean;
+  constructor(message: string, options?: ErrorOptions & { isTrustProblem?: boolean }) {
+    super(message, options);
+    this.isTrustProblem = options?.isTrustProblem ?? false;
+  }
 }
 
 export type LaunchOutcome = "started" | "already-running";
@@ -22,9 +31,33 @@ export type LaunchOutcome = "started" | "already-running";
 /** The line a daemon started with --notify-ready prints on stdout once it listens. */
 export const READY_LINE = "rushd-ready";
 
+/**
+ * Start a daemon on `paths` unless one answers. Every failure is a
+ * DaemonLaunchError with a one-line message (the caller then runs the
+ * command in process): a directory that cannot be created or used, one that
+ * is not safely the user's (path-trust.ts), a daemon that does not start.
+ */
 export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<LaunchOutcome> {
+  try {
+    return await launch(paths, daemonArgv);
+  } catch (error) {
+    if (error instanceof DaemonLaunchError) throw error;
+    if (error instanceof UntrustedPathError || error instanceof PrivateFileError) {
+      throw new DaemonLaunchError(error.message, { cause: error, isTrustProblem: true });
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) {
+      throw new DaemonLaunchError(`cannot start a daemon on ${paths.socket}: ${code}${(error as Error).message ? ` (${(error as Error).message})` : ""}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function launch(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<LaunchOutcome> {
   if ((await probeSocket(paths.socket)) === "alive") return "already-running";
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  // Before any file is made there: a directory someone else controls could hand our clients to their daemon.
+  checkSocketDir(paths.dir, process.getuid?.() ?? 0);
   if (!takeLock(paths.lockFile)) {
     await until(async () => (await probeSocket(paths.socket)) === "alive", { timeoutMs: START_TIMEOUT_MS, what: `the daemon another client is starting on ${paths.socket}` })
       .catch((error: unknown) => {
@@ -43,10 +76,12 @@ export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly stri
 
 function spawnDetached(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<void> {
   const [command, ...prefix] = selfCommand();
-  const logFd = openSync(paths.logFile, "a", 0o600);
+  const logFd = openPrivateFile(paths.logFile, "append");
   const child = spawn(command as string, [...prefix, "daemon", ...daemonArgv, "--socket", paths.socket, "--notify-ready"], {
     detached: true, // its own session: a Ctrl-C at the client's terminal must not reach it
     stdio: ["ignore", "pipe", logFd],
+    // Not the client's environment: its secrets must not outlive its session in the daemon (environment.ts).
+    env: daemonEnvironment(process.env),
   });
   closeSync(logFd);
   return new Promise((resolve, reject) => {
@@ -73,6 +108,7 @@ function spawnDetached(paths: DaemonPaths, daemonArgv: readonly string[]): Promi
 function takeLock(lockFile: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
+      // O_EXCL does not follow a symlink at the path: it fails with EEXIST.
       const fd = openSync(lockFile, "wx", 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
@@ -116,7 +152,7 @@ function lastLogLine(logFile: string): string {
     const last = lines[lines.length - 1];
     return last ? ` (last log line: ${last})` : "";
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    if ((error as NodeJS.ErrnoException).code !== undefined) return "";
     throw error;
   }
 }

@@ -4,7 +4,7 @@
 // daemon can serve, it says so and the CLI runs the script in process.
 
 import type { DaemonPaths } from "../protocol/index.ts";
-import { ConnectFailedError } from "./daemon-link.ts";
+import { ConnectFailedError, UntrustedPeerError } from "./daemon-link.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
 import { WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
@@ -18,8 +18,12 @@ export const EXIT_OUTPUT_CLOSED = 128 + 13;
 
 export type ClientOutcome =
   | { readonly kind: "status"; readonly status: number }
-  /** No daemon could serve; nothing has run yet. */
-  | { readonly kind: "no-daemon"; readonly reason: string };
+  /**
+   * No daemon could serve; nothing has run yet. `warn`: say why on stderr
+   * (a socket or directory that is not safely the user's); otherwise the
+   * fallback is silent (RUSHD_DEBUG=1 shows the reason).
+   */
+  | { readonly kind: "no-daemon"; readonly reason: string; readonly warn: boolean };
 
 export interface ClientOptions {
   readonly paths: DaemonPaths;
@@ -62,17 +66,20 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
   try {
     daemon = await DaemonClient.connect(options.paths.socket);
   } catch (error) {
+    if (error instanceof UntrustedPeerError) return { kind: "no-daemon", reason: error.message, warn: true };
     if (!(error instanceof ConnectFailedError)) throw error;
-    if (!options.autostart) return { kind: "no-daemon", reason: `no daemon on ${options.paths.socket} (auto-start is off)` };
+    // A path that exists but is no socket, or a directory we may not enter, is not a missing daemon.
+    if (error.code !== "ENOENT" && error.code !== "ECONNREFUSED") return { kind: "no-daemon", reason: error.message, warn: false };
+    if (!options.autostart) return { kind: "no-daemon", reason: `no daemon on ${options.paths.socket} (auto-start is off)`, warn: false };
     // Loaded only now: it needs node:fs, which the common path does without.
     const { DaemonLaunchError, launchDaemon } = await import("./launcher.ts");
     try {
       await launchDaemon(options.paths, options.daemonArgv);
       daemon = await DaemonClient.connect(options.paths.socket);
     } catch (startError) {
-      if (startError instanceof DaemonLaunchError || startError instanceof ConnectFailedError) {
-        return { kind: "no-daemon", reason: startError.message };
-      }
+      if (startError instanceof DaemonLaunchError) return { kind: "no-daemon", reason: startError.message, warn: startError.isTrustProblem };
+      if (startError instanceof UntrustedPeerError) return { kind: "no-daemon", reason: startError.message, warn: true };
+      if (startError instanceof ConnectFailedError) return { kind: "no-daemon", reason: startError.message, warn: false };
       throw startError;
     }
   }
@@ -87,9 +94,11 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
       }
     }
   } catch (error) {
+    // BUSY (no worker free, too many connections), a shed or timed-out connection: run it here rather than wait.
     if (error instanceof DaemonRequestError || error instanceof ConnectFailedError) {
-      return { kind: "no-daemon", reason: error.message };
+      return { kind: "no-daemon", reason: error.message, warn: false };
     }
+    if (error instanceof UntrustedPeerError) return { kind: "no-daemon", reason: error.message, warn: true };
     throw error;
   } finally {
     daemon.close();

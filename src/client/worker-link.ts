@@ -11,6 +11,8 @@ export interface SessionSpec {
   readonly argv0: string;
   readonly args: readonly string[];
   readonly umask: number;
+  /** The session's $PPID: the pid of the program that asked for the command. */
+  readonly ppid?: number;
   readonly flags?: readonly string[];
   readonly longOptions?: readonly string[];
 }
@@ -48,6 +50,12 @@ interface Running {
   outputBusy: Promise<void> | undefined;
   /** Something of this session has arrived (so it ran, at least in part). */
   started: boolean;
+  /**
+   * The ExecutionResult, once it arrived: the session is over and only our
+   * own output writes are pending. Losing the connection now is no failure
+   * (the worker closes a lease right after its last result).
+   */
+  result: SessionResult | undefined;
 }
 
 export class WorkerLink {
@@ -85,7 +93,7 @@ export class WorkerLink {
     this.sessionsLeft -= 1;
     const id = this.nextId++;
     const result = new Promise<SessionResult>((resolve, reject) => {
-      this.running = { io, resolve, reject, outputBusy: undefined, started: false };
+      this.running = { io, resolve, reject, outputBusy: undefined, started: false, result: undefined };
     });
     const init = message("SessionInit", {
       version: PROTOCOL_VERSION,
@@ -95,6 +103,7 @@ export class WorkerLink {
       argv0: spec.argv0,
       args: [...spec.args],
       umask: spec.umask,
+      ppid: spec.ppid,
       persistent: false,
       flags: spec.flags === undefined ? undefined : [...spec.flags],
       longOptions: spec.longOptions === undefined ? undefined : [...spec.longOptions],
@@ -139,12 +148,15 @@ export class WorkerLink {
         );
         return;
       case "ExecutionResult": {
+        const result = { status: msg.status, durationUs: msg.durationUs };
+        running.result = result;
         const finish = (): void => {
-          this.running = undefined;
-          running.resolve({ status: msg.status, durationUs: msg.durationUs });
+          if (this.running === running) this.running = undefined;
+          running.resolve(result);
         };
+        // Output still being written keeps its place before the result (an abandoned write rejects instead).
         if (running.outputBusy === undefined) finish();
-        else void running.outputBusy.then(finish, finish);
+        else void running.outputBusy.then(finish, () => undefined);
         return;
       }
       case "SessionInitAck":
@@ -202,7 +214,9 @@ export class WorkerLink {
   private lose(error: WorkerLostError): void {
     this.lostError ??= error;
     const running = this.running;
+    // A session whose result has arrived is complete: it finishes once its output is written.
+    if (running === undefined || running.result !== undefined) return;
     this.running = undefined;
-    running?.reject(this.lostError);
+    running.reject(this.lostError);
   }
 }

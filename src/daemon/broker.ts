@@ -6,28 +6,22 @@ import { Connection, DAEMON_ACCEPTS, message, ProtocolError, PROTOCOL_VERSION, t
 import { PoolBusyError, PoolStoppedError, type Pool } from "./pool.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 
-/** A connection must send its first request this soon. */
-const FIRST_MESSAGE_TIMEOUT_MS = 10_000;
-
 export interface BrokerContext {
   readonly pool: Pool;
   status(): Record<string, unknown>;
   shutdown(): void;
   log(line: string): void;
+  /** A request arrived / was answered: a connection with none in flight is idle (connections.ts). */
+  requestStarted(): void;
+  requestFinished(): void;
 }
 
+// A connection that sends nothing (or half a frame) is closed by the daemon's idle sweep (connections.ts).
 export class BrokerConnection {
-  private firstMessageTimer: Timer | undefined;
-
-  constructor(readonly connection: Connection, private readonly context: BrokerContext) {
-    this.firstMessageTimer = setTimeout(() => {
-      this.connection.fail(new ProtocolError("TIMEOUT", `no request within ${FIRST_MESSAGE_TIMEOUT_MS} ms`));
-    }, FIRST_MESSAGE_TIMEOUT_MS);
-  }
+  constructor(readonly connection: Connection, private readonly context: BrokerContext) {}
 
   handleMessage(id: number, msg: Message): void {
-    clearTimeout(this.firstMessageTimer);
-    this.firstMessageTimer = undefined;
+    this.context.requestStarted();
     switch (msg.type) {
       case "Lease":
         if (msg.version !== PROTOCOL_VERSION) {
@@ -35,21 +29,19 @@ export class BrokerConnection {
         }
         return this.lease(id);
       case "Status":
-        return this.connection.send(id, message("StatusReply", { status: this.context.status() }));
+        this.connection.send(id, message("StatusReply", { status: this.context.status() }));
+        return this.context.requestFinished();
       case "Shutdown":
         this.connection.send(id, message("ShutdownAck", {}));
+        this.context.requestFinished();
         return this.context.shutdown();
       default:
         return this.connection.fail(new ProtocolError("UNKNOWN_TYPE", `the daemon does not accept ${msg.type}`), id);
     }
   }
 
-  handleClose(): void {
-    clearTimeout(this.firstMessageTimer);
-  }
-
   private lease(id: number): void {
-    this.context.pool.lease().then(
+    this.context.pool.lease().finally(() => this.context.requestFinished()).then(
       (worker) => this.grant(id, worker),
       (error: unknown) => {
         if (error instanceof PoolBusyError || error instanceof PoolStoppedError) {

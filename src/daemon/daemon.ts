@@ -1,20 +1,34 @@
 // The daemon: owns the socket, the pid file and the pool; answers brokers'
-// requests; stops cleanly on SIGINT/SIGTERM or a Shutdown request.
+// requests; stops cleanly on SIGINT/SIGTERM or a Shutdown request, and on
+// nothing else: a session that signals `$PPID` or the daemon's pid must not
+// take the service down.
 
-import { unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, unlinkSync, writeSync } from "node:fs";
 import type { Socket } from "bun";
 import { Connection, DAEMON_ACCEPTS, listenFramed, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
 import { BrokerConnection } from "./broker.ts";
+import { ConnectionTable, effectiveConnectionLimit } from "./connections.ts";
+import { DaemonLog } from "./log.ts";
 import type { DaemonOptions } from "./options.ts";
 import { Pool } from "./pool.ts";
 import { prepareSocketDir } from "./socket-dir.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { probeSocket } from "../common/probe.ts";
+import { openFilesLimit } from "../common/open-files-limit.ts";
+import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
+import { openPrivateFile, PrivateFileError } from "../common/private-file.ts";
+import { daemonEnvironment } from "./environment.ts";
 
 /** How long a stopping daemon waits for running sessions before killing their workers. */
 const STOP_GRACE_MS = 5_000;
 /** sockaddr_un.sun_path holds 108 bytes including the terminator. */
 const MAX_SOCKET_PATH_BYTES = 107;
+/** Requests to the daemon are a few hundred bytes; a larger frame is refused before it is buffered. */
+const DAEMON_MAX_FRAME_BYTES = 64 * 1024;
+/** Idle connections (--connection-timeout) are looked for this often. */
+const IDLE_SWEEP_INTERVAL_MS = 500;
+/** Signals whose default action would end the daemon, but which are not a deliberate stop: logged and ignored. */
+const IGNORED_SIGNALS = ["SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGXFSZ"] as const;
 
 export class DaemonStartError extends Error {
   override readonly name = "DaemonStartError";
@@ -23,17 +37,22 @@ export class DaemonStartError extends Error {
 export class Daemon {
   readonly paths: DaemonPaths;
   readonly pool: Pool;
+  readonly log = new DaemonLog();
   private listener: ReturnType<typeof listenFramed> | undefined;
+  private connections: ConnectionTable;
   private readonly startedAt = Date.now();
-  private openConnections = 0;
+  private readonly uid = process.getuid?.() ?? 0;
   private workerSequence = 0;
+  private sweepTimer: Timer | undefined;
+  private untrustedRefused = 0;
   private stopping: Promise<void> | undefined;
   private resolveStopped: () => void = () => {};
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
 
   constructor(private readonly options: DaemonOptions, env: Readonly<Record<string, string | undefined>>) {
     this.paths = resolveDaemonPaths(options.socket, env);
-    this.pool = new Pool(options, (events, maxSessions) => this.spawnWorker(events, maxSessions), (line) => log(line));
+    this.pool = new Pool(options, (events, maxSessions) => this.spawnWorker(events, maxSessions), (line) => this.log.line(line));
+    this.connections = new ConnectionTable(options.maxConnections);
   }
 
   /** Listen; resolves once the socket accepts connections. Throws DaemonStartError. */
@@ -50,32 +69,48 @@ export class Daemon {
     if ((await probeSocket(socket)) === "alive") {
       throw new DaemonStartError(`a daemon is already running on ${socket}`);
     }
-    removeIfPresent(socket); // stale: nobody answers on it
-    this.listener = listenFramed(socket, {
-      accept: (s) => this.accept(s),
-      closed: () => (this.openConnections -= 1),
-      socketError: (error) => log(`connection error: ${error.message}`),
-    });
-    writeFileSync(this.paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+    const limit = effectiveConnectionLimit(this.options.maxConnections, openFilesLimit(), this.options.maxWorkers);
+    if (limit < this.options.maxConnections) {
+      this.log.line(`the open-files limit leaves room for ${limit} connections, not --max-connections ${this.options.maxConnections}`);
+    }
+    this.connections = new ConnectionTable(limit);
+    try {
+      removeIfPresent(socket); // stale: nobody answers on it
+      this.writePidFile();
+      this.listener = listenFramed(socket, {
+        accept: (s) => this.accept(s),
+        closed: (connection) => connection !== undefined && this.connections.remove(connection),
+        socketError: (error) => this.log.line(`connection error: ${error.message}`),
+      });
+    } catch (error) {
+      if (error instanceof PrivateFileError) throw new DaemonStartError(error.message, { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== undefined) throw new DaemonStartError(`cannot listen on ${socket}: ${code}`, { cause: error });
+      throw error;
+    }
     this.pool.start();
+    this.sweepTimer = setInterval(() => this.closeIdleConnections(), IDLE_SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
     process.on("SIGINT", () => void this.stop("SIGINT"));
     process.on("SIGTERM", () => void this.stop("SIGTERM"));
-    process.on("SIGHUP", () => void this.stop("SIGHUP"));
-    // A client that vanishes must never take the daemon down with EPIPE.
-    process.on("SIGPIPE", () => {});
-    log(`listening on ${socket} (pid ${process.pid}, mode ${this.options.mode}, workers ${this.options.mode === "pool" ? this.options.workers : 0}..${this.options.maxWorkers})`);
+    for (const signal of IGNORED_SIGNALS) {
+      // SIGPIPE: a client that vanishes must never take the daemon down with EPIPE.
+      process.on(signal, () => signal !== "SIGPIPE" && this.log.line(`ignoring ${signal} (stop the daemon with SIGTERM, SIGINT or \`rushd stop\`)`));
+    }
+    this.log.line(`listening on ${socket} (pid ${process.pid}, mode ${this.options.mode}, workers ${this.options.mode === "pool" ? this.options.workers : 0}..${this.options.maxWorkers}, connections ≤ ${limit})`);
   }
 
   stop(reason: string): Promise<void> {
     if (this.stopping !== undefined) return this.stopping;
-    log(`stopping (${reason})`);
+    this.log.line(`stopping (${reason})`);
     this.stopping = (async () => {
+      clearInterval(this.sweepTimer);
       this.listener?.stop(false);
       await this.pool.stop(STOP_GRACE_MS);
       this.listener?.stop(true);
       removeIfPresent(this.paths.socket);
       removeIfPresent(this.paths.pidFile);
-      log("stopped");
+      this.log.line("stopped");
       this.resolveStopped();
     })();
     return this.stopping;
@@ -94,46 +129,97 @@ export class Daemon {
       resets_failed: pool.resetsFailed,
       workers_started: pool.workersStarted,
       workers_replaced: pool.workersReplaced,
-      connections: this.openConnections,
+      worker_start_failures: pool.startFailures,
+      worker_start_backoff_ms: pool.startBackoffMs,
+      connections: this.connections.size,
+      connection_limit: this.connections.capacity,
+      connections_shed: this.connections.shedTotal,
+      connections_refused: this.connections.refusedTotal,
+      connections_timed_out: this.connections.timedOutTotal,
+      connections_untrusted: this.untrustedRefused,
+      log_lines_written: this.log.written,
+      log_lines_dropped: this.log.dropped,
       reset_us: pool.resetUs.summary(),
       options: { ...this.options },
     };
   }
 
   private accept(socket: Socket<unknown>): Connection | undefined {
-    this.openConnections += 1;
+    const now = Date.now();
+    const tracked = this.connections;
     let broker: BrokerConnection | undefined;
     const connection = new Connection(socket, DAEMON_ACCEPTS, {
       onMessage: (id, msg) => broker?.handleMessage(id, msg),
-      onProtocolError: (error) => log(`client sent bad input: ${error.code}: ${error.message}`),
-      onClose: () => broker?.handleClose(),
-    });
-    if (this.openConnections > this.options.maxConnections) {
-      connection.fail(new ProtocolError("BUSY", `too many connections (--max-connections ${this.options.maxConnections})`));
+      onProtocolError: (error) => this.log.line(`client sent bad input: ${error.code}: ${error.message}`),
+      onClose: () => tracked.remove(connection),
+    }, { maxFrameBytes: DAEMON_MAX_FRAME_BYTES });
+    const peerProblem = this.checkPeer(socket);
+    if (peerProblem !== undefined) {
+      this.untrustedRefused += 1;
+      this.log.line(peerProblem);
+      connection.refuse(new ProtocolError("FORBIDDEN", "this daemon serves only its own user"));
       return connection;
     }
+    const admission = tracked.admit(connection, now);
+    if (admission.kind === "refused") {
+      connection.refuse(new ProtocolError("BUSY", admission.reason));
+      return connection;
+    }
+    admission.shed?.connection.terminate();
     broker = new BrokerConnection(connection, {
       pool: this.pool,
       status: () => this.status(),
       shutdown: () => void this.stop("Shutdown request"),
-      log,
+      log: (line) => this.log.line(line),
+      requestStarted: () => tracked.requestStarted(connection, Date.now()),
+      requestFinished: () => tracked.requestFinished(connection, Date.now()),
     });
     return connection;
+  }
+
+  /** Why a connecting peer may not be served, or undefined for our own user. */
+  private checkPeer(socket: Socket<unknown>): string | undefined {
+    try {
+      const peer = peerCredentials(socketFd(socket));
+      return isTrustedPeer(peer.uid, this.uid) ? undefined : `refused a connection from uid ${peer.uid} (pid ${peer.pid}): this daemon serves uid ${this.uid} only`;
+    } catch (error) {
+      if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
+      throw error;
+    }
+  }
+
+  private closeIdleConnections(): void {
+    const timeoutMs = Math.max(1, this.options.connectionTimeoutS) * 1000;
+    for (const idle of this.connections.takeTimedOut(Date.now(), timeoutMs)) {
+      idle.connection.refuse(new ProtocolError("TIMEOUT", "connection idle for too long: closed (reconnect to send more)"));
+    }
+  }
+
+  private writePidFile(): void {
+    const fd = openPrivateFile(this.paths.pidFile, "truncate");
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private spawnWorker(events: ConstructorParameters<typeof WorkerHandle>[1], maxSessions: number): WorkerHandle {
     this.workerSequence += 1;
     const socketPath = workerSocketPath(this.paths.socket, process.pid, this.workerSequence);
     removeIfPresent(socketPath);
-    return new WorkerHandle({ socketPath, maxSessions, verifyReset: this.options.verifyReset, requestTimeoutS: this.options.requestTimeoutS, logFd: "inherit" }, events);
+    return new WorkerHandle({
+      socketPath,
+      maxSessions,
+      verifyReset: this.options.verifyReset,
+      requestTimeoutS: this.options.requestTimeoutS,
+      logFd: "inherit",
+      env: daemonEnvironment(process.env),
+    }, events);
   }
 }
 
-export function log(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} rushd[${process.pid}]: ${line}\n`);
-}
-
-function removeIfPresent(path: string): void {
+export function removeIfPresent(path: string): void {
   try {
     unlinkSync(path);
   } catch (error) {

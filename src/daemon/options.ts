@@ -13,6 +13,7 @@ export interface DaemonOptions {
   requestTimeoutS: number;
   maxQueue: number;
   maxConnections: number;
+  connectionTimeoutS: number;
   verifyReset: boolean;
 }
 
@@ -36,6 +37,7 @@ export const DAEMON_OPTION_SPECS: readonly OptionSpec[] = [
   { flag: "--request-timeout", env: "RUSHD_REQUEST_TIMEOUT", key: "requestTimeoutS", kind: "seconds", help: "kill a lease that runs past S seconds (0 = none, default)" },
   { flag: "--max-queue", env: "RUSHD_MAX_QUEUE", key: "maxQueue", kind: "count", help: "lease requests waiting for a worker before 'busy' (default 100)" },
   { flag: "--max-connections", env: "RUSHD_MAX_CONNECTIONS", key: "maxConnections", kind: "count", help: "concurrent client connections (default 100)" },
+  { flag: "--connection-timeout", env: "RUSHD_CONNECTION_TIMEOUT", key: "connectionTimeoutS", kind: "seconds", help: "close a client connection with no request in flight after S seconds (default 10)" },
   { flag: "--verify-reset", env: "RUSHD_VERIFY_RESET", key: "verifyReset", kind: "switch", help: "compare the whole worker state after every reset; retire on mismatch" },
 ];
 
@@ -54,6 +56,7 @@ export function defaultDaemonOptions(): DaemonOptions {
     requestTimeoutS: 0,
     maxQueue: 100,
     maxConnections: 100,
+    connectionTimeoutS: 10,
     verifyReset: false,
   };
 }

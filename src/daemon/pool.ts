@@ -17,9 +17,19 @@ export class PoolStoppedError extends Error {
   override readonly name = "PoolStoppedError";
 }
 
-/** Workers are pinged this often; one that has not answered for HEALTH_TIMEOUT_MS is killed and replaced. */
-const HEALTH_INTERVAL_MS = 5_000;
+/**
+ * Workers are checked this often: a stopped one (SIGSTOP) is killed and
+ * replaced at once, since its clients would hang; every PING_EVERY checks
+ * they are pinged, and one that has not answered for HEALTH_TIMEOUT_MS is
+ * killed and replaced.
+ */
+const HEALTH_INTERVAL_MS = 1_000;
+const PING_EVERY = 5;
 const HEALTH_TIMEOUT_MS = 20_000;
+
+/** After a worker fails to start, the next start waits this long, doubling per failure up to the maximum. */
+const START_BACKOFF_FIRST_MS = 200;
+const START_BACKOFF_MAX_MS = 30_000;
 
 /** A granted lease not used within this time is revoked (its client died between the grant and the connect). */
 const GRANT_TIMEOUT_MS = 10_000;
@@ -38,9 +48,17 @@ export class Pool {
   private readonly waiters: Waiter[] = [];
   private readonly grantTimers = new Map<WorkerHandle, Timer>();
   private readonly idleSince = new Map<WorkerHandle, number>();
+  /** Retired workers still running their last session's background jobs: not capacity, but stopped with the pool. */
+  private readonly leaving = new Set<WorkerHandle>();
   private stopping = false;
   private idleTimer: Timer | undefined;
   private healthTimer: Timer | undefined;
+  private healthChecks = 0;
+  private startRetryTimer: Timer | undefined;
+  /** Consecutive failed worker starts (spawn threw, or the worker exited before it was ready). */
+  private consecutiveStartFailures = 0;
+  startFailures = 0;
+  startBackoffMs = 0;
 
   readonly resetUs = new SampleWindow();
   requestsTotal = 0;
@@ -69,12 +87,16 @@ export class Pool {
   /** Lease a clean worker: now if one is idle, else after one is started or freed. */
   lease(): Promise<WorkerHandle> {
     if (this.stopping) return Promise.reject(new PoolStoppedError("the daemon is stopping"));
-    const worker = this.idle.pop();
+    const worker = this.takeIdle();
     if (worker !== undefined) return Promise.resolve(this.grant(worker));
+    if (this.consecutiveStartFailures > 0 && this.workers.size === 0) {
+      // Waiting would be waiting for a worker that may never come: the client runs the command itself.
+      return Promise.reject(new PoolBusyError(`no worker is running: ${this.consecutiveStartFailures} starts failed in a row (next try in ${this.startBackoffMs} ms)`));
+    }
     if (this.waiters.length >= this.options.maxQueue) {
       return Promise.reject(new PoolBusyError(`busy: ${this.workers.size} workers in use and ${this.waiters.length} requests queued (--max-queue ${this.options.maxQueue})`));
     }
-    if (this.startingCount() < this.waiters.length + 1 && this.workers.size < this.options.maxWorkers) this.spawn();
+    if (this.startingCount() < this.waiters.length + 1 && this.workers.size < this.options.maxWorkers) this.spawnOrBackOff();
     else this.askHoldersToYield();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
@@ -94,7 +116,7 @@ export class Pool {
   }
 
   snapshot(): { pid: number; state: string; requests: number }[] {
-    return [...this.workers].map((worker) => ({ pid: worker.pid, state: worker.phase, requests: worker.sessionsServed }));
+    return [...this.workers, ...this.leaving].map((worker) => ({ pid: worker.pid, state: worker.phase, requests: worker.sessionsServed }));
   }
 
   /** Stop leasing, wait (bounded) for leased workers, then stop them all. */
@@ -102,6 +124,7 @@ export class Pool {
     this.stopping = true;
     clearInterval(this.idleTimer);
     clearInterval(this.healthTimer);
+    clearTimeout(this.startRetryTimer);
     for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolStoppedError("the daemon is stopping"));
     const deadline = Date.now() + graceMs;
     const all = [...this.workers];
@@ -119,6 +142,8 @@ export class Pool {
   readonly events: WorkerEvents = {
     onIdle: (worker) => {
       this.clearGrant(worker);
+      this.consecutiveStartFailures = 0;
+      this.startBackoffMs = 0;
       if (this.stopping) return worker.send({ kind: "shutdown" });
       this.makeAvailable(worker);
     },
@@ -134,22 +159,57 @@ export class Pool {
         this.log(`worker ${worker.pid}: reset verification failed, retiring it: ${problems.join("; ")}`);
       }
     },
+    onRetiring: (worker) => {
+      // It serves no more sessions; a replacement can start now, while it finishes.
+      this.clearGrant(worker);
+      this.removeFromService(worker);
+      this.leaving.add(worker);
+      if (!this.stopping) this.replenish();
+    },
     onExit: (worker, reason) => {
       this.clearGrant(worker);
+      const wasLeaving = this.leaving.delete(worker);
       this.workers.delete(worker);
       this.idleSince.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
       if (this.stopping) return;
-      if (!reason.startsWith("retired") || this.options.mode === "pool") this.log(`worker ${worker.pid} ${reason}`);
-      // Keep the pool at its size, and keep serving queued requests.
-      const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
-      if (this.workers.size < wanted) {
-        this.workersReplaced += 1;
-        this.spawn();
+      if (!worker.everReady) {
+        this.startFailures += 1;
+        this.consecutiveStartFailures += 1;
+        this.log(`worker ${worker.pid} failed to start: ${reason}`);
+      } else if (!reason.startsWith("retired") || this.options.mode === "pool") {
+        this.log(`worker ${worker.pid} ${reason}`);
       }
+      if (!wasLeaving) this.replenish();
     },
   };
+
+  /** Keep the pool at its size, and keep serving queued requests (after a back-off if starts fail). */
+  private replenish(): void {
+    const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
+    if (this.workers.size < wanted) {
+      this.workersReplaced += 1;
+      this.spawnOrBackOff();
+    }
+  }
+
+  /**
+   * Start a worker now, or, after failed starts, once the back-off has
+   * passed: workers that cannot start (no inodes, a deleted executable)
+   * would otherwise be respawned many times a second, each failure a log line.
+   */
+  private spawnOrBackOff(): void {
+    if (this.startRetryTimer !== undefined) return; // a start is already scheduled
+    if (this.consecutiveStartFailures === 0) return this.spawn();
+    this.startBackoffMs = Math.min(START_BACKOFF_MAX_MS, START_BACKOFF_FIRST_MS * 2 ** (this.consecutiveStartFailures - 1));
+    this.startRetryTimer = setTimeout(() => {
+      this.startRetryTimer = undefined;
+      if (this.stopping) return;
+      const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
+      if (this.workers.size < wanted) this.spawn();
+    }, this.startBackoffMs);
+  }
 
   // --- internals ---
 
@@ -162,9 +222,44 @@ export class Pool {
   }
 
   private spawn(): void {
-    const worker = this.spawnWorker(this.events, this.maxSessions());
+    let worker: WorkerHandle;
+    try {
+      worker = this.spawnWorker(this.events, this.maxSessions());
+    } catch (error) {
+      // The executable is gone, no fds or processes are left …: a failed start, retried with back-off.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined && !(error instanceof Error)) throw error;
+      this.startFailures += 1;
+      this.consecutiveStartFailures += 1;
+      this.log(`cannot start a worker: ${error instanceof Error ? error.message : String(error)}`);
+      this.spawnOrBackOff();
+      return;
+    }
     this.workersStarted += 1;
     this.workers.add(worker);
+  }
+
+  /** The most recently used idle worker that can serve (a stopped one is replaced instead). */
+  private takeIdle(): WorkerHandle | undefined {
+    for (let worker = this.idle.pop(); worker !== undefined; worker = this.idle.pop()) {
+      if (!worker.isStopped) return worker;
+      this.killStopped(worker);
+    }
+    return undefined;
+  }
+
+  private killStopped(worker: WorkerHandle): void {
+    this.log(`worker ${worker.pid}: stopped (SIGSTOP?); killing and replacing it`);
+    this.removeFromService(worker);
+    worker.kill("SIGKILL");
+  }
+
+  /** Not leasable any more, not counted as capacity (its exit is still awaited). */
+  private removeFromService(worker: WorkerHandle): void {
+    this.workers.delete(worker);
+    this.idleSince.delete(worker);
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
   }
 
   private startingCount(): number {
@@ -212,8 +307,14 @@ export class Pool {
   /** Ping every worker; kill one that stopped answering (a wedged event loop cannot serve or reset). */
   private checkHealth(): void {
     const now = Date.now();
-    for (const worker of this.workers) {
-      if (worker.phase === "starting" || worker.phase === "exited") continue;
+    const ping = this.healthChecks++ % PING_EVERY === 0;
+    for (const worker of [...this.workers]) {
+      if (worker.phase === "exited") continue;
+      if (worker.isStopped) {
+        this.killStopped(worker);
+        continue;
+      }
+      if (worker.phase === "starting" || !ping) continue;
       if (now - worker.lastPongAt > HEALTH_TIMEOUT_MS) {
         this.log(`worker ${worker.pid}: no answer to health checks for ${Math.round((now - worker.lastPongAt) / 1000)}s; killing it`);
         worker.kill("SIGKILL");

@@ -2,6 +2,7 @@
 // reports, send it control messages, know when it exited. Policy (who gets
 // leased, when to replace) lives in pool.ts.
 
+import { readFileSync, unlinkSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { isWorkerToDaemon, type DaemonToWorker, type WorkerToDaemon } from "../protocol/index.ts";
 import { selfCommand } from "../common/self-command.ts";
@@ -11,6 +12,7 @@ export type WorkerPhase =
   | "idle" // clean, holds a token nobody has
   | "granted" // its token was handed to a client that has not connected yet
   | "leased" // a client is attached
+  | "leaving" // retired: serves no more sessions (it may still be running a session's background jobs)
   | "exited";
 
 export interface WorkerEvents {
@@ -19,6 +21,8 @@ export interface WorkerEvents {
   onServed(worker: WorkerHandle, report: Extract<WorkerToDaemon, { kind: "served" }>): void;
   /** A client attached to the worker's lease. */
   onLeased(worker: WorkerHandle): void;
+  /** The worker will serve no more sessions (it exits now, or once its last session's background jobs end). */
+  onRetiring(worker: WorkerHandle, reason: string): void;
   onExit(worker: WorkerHandle, reason: string): void;
 }
 
@@ -30,6 +34,8 @@ export interface WorkerSpawnOptions {
   readonly requestTimeoutS: number;
   /** Where the worker's stderr goes (the daemon's log). */
   readonly logFd: number | "inherit";
+  /** The worker's own environment (minimal: sessions bring theirs). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export class WorkerHandle {
@@ -52,6 +58,7 @@ export class WorkerHandle {
       stdin: "ignore",
       stdout: "ignore",
       stderr: options.logFd,
+      env: { ...options.env },
       ipc: (value) => this.handleReport(value),
       serialization: "json",
       // Its own process group: commands it starts are in it, so they can be
@@ -59,13 +66,33 @@ export class WorkerHandle {
       detached: true,
     });
     this.exited = this.process.exited.then((code) => {
+      const wasReady = this.phase !== "starting";
       this.phase = "exited";
+      // A worker that was killed could not remove its socket.
+      removeSocket(options.socketPath);
       // A worker that crashed cannot have stopped its commands: stop them here. A worker
       // that retired normally leaves background jobs running, as `sh -c` does.
       if (code !== 0 || this.process.signalCode !== null) killGroup(this.process.pid);
+      this.everReady = wasReady;
       this.events.onExit(this, this.retireReason ?? `exited with status ${code}${this.process.signalCode ? ` (${this.process.signalCode})` : ""}`);
       return code;
     });
+  }
+
+  /** Did the worker ever become ready (listen)? A worker that exits before is a failed start. */
+  everReady = false;
+
+  /** Stopped by a signal (SIGSTOP, SIGTSTP) or a tracer: it cannot serve until continued. */
+  get isStopped(): boolean {
+    if (this.phase === "exited") return false;
+    try {
+      const stat = readFileSync(`/proc/${this.process.pid}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      return state === "T" || state === "t";
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== undefined) return false; // gone: `exited` reports it
+      throw error;
+    }
   }
 
   get isExited(): boolean {
@@ -114,10 +141,20 @@ export class WorkerHandle {
         return;
       case "retiring":
         this.retireReason = `retired: ${value.reason}`;
+        this.phase = "leaving";
+        this.events.onRetiring(this, value.reason);
         return;
       case "pong":
         return;
     }
+  }
+}
+
+function removeSocket(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 

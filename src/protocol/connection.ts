@@ -21,8 +21,13 @@ export interface ConnectionHandlers {
   onPeerEnd?(): void;
 }
 
+export interface ConnectionLimits {
+  /** Largest frame accepted from the peer (default MAX_FRAME_BYTES). */
+  readonly maxFrameBytes?: number;
+}
+
 export class Connection {
-  private readonly reader = new FrameReader();
+  private readonly reader: FrameReader;
   private readonly pending: Uint8Array[] = [];
   private drainWaiters: (() => void)[] = [];
   private closed = false;
@@ -34,7 +39,10 @@ export class Connection {
     private readonly socket: Socket<unknown>,
     private readonly accepts: ReadonlySet<MessageType>,
     private readonly handlers: ConnectionHandlers,
-  ) {}
+    limits: ConnectionLimits = {},
+  ) {
+    this.reader = new FrameReader(limits.maxFrameBytes);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -100,6 +108,23 @@ export class Connection {
     this.send(id, message("Error", { code: error.code, message: error.message }));
     this.handlers.onProtocolError?.(error);
     this.end();
+  }
+
+  /**
+   * Turn a new connection away (over a limit, or not leased): one Error frame,
+   * then close. Not a protocol error of the peer, so nothing is logged per
+   * refusal (a flood would fill the log). Bun's end() releases the fd at once,
+   * even when the peer never reads, so refused connections cost no fds.
+   */
+  refuse(error: ProtocolError): void {
+    this.send(0, message("Error", { code: error.code, message: error.message }));
+    this.end();
+  }
+
+  /** Close without sending anything more (shedding an idle connection, a timeout already reported). */
+  terminate(): void {
+    if (this.closed) return;
+    this.socket.end();
   }
 
   /** Stop reading from the peer until resumeReading() (the consumer of our data is slow). */

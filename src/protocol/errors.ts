@@ -10,7 +10,8 @@ export type ProtocolErrorCode =
   | "OUT_OF_ORDER" // a valid message at the wrong time (Execute before SessionInit …)
   | "VERSION_MISMATCH"
   | "BAD_TOKEN" // a worker connection without a valid lease token
-  | "BUSY" // queue full
+  | "BUSY" // queue full, or too many connections
+  | "FORBIDDEN" // the peer is not this daemon's user (SO_PEERCRED)
   | "TIMEOUT" // no message in time, or request past --request-timeout
   | "WORKER_LOST" // the worker running the session died
   | "INTERNAL";

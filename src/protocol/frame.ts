@@ -32,6 +32,9 @@ export function encodeFrame(id: number, payload: Uint8Array): Uint8Array {
 export class FrameReader {
   private buffer: Uint8Array = new Uint8Array(0);
 
+  /** `maxFrameBytes`: a peer that only needs small requests (the daemon) gets a smaller limit. */
+  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+
   push(chunk: Uint8Array): Frame[] {
     // Copy: frames (and the msgpack `bin` fields decoded from them) are views into
     // `data` and may be used after this call, while the socket layer may reuse `chunk`.
@@ -40,8 +43,8 @@ export class FrameReader {
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
       const length = readUint32(data, at);
-      if (length > MAX_FRAME_BYTES) {
-        throw new ProtocolError("FRAME_TOO_LARGE", `frame length ${length} exceeds the maximum of ${MAX_FRAME_BYTES} bytes`);
+      if (length > this.maxFrameBytes) {
+        throw new ProtocolError("FRAME_TOO_LARGE", `frame length ${length} exceeds the maximum of ${this.maxFrameBytes} bytes`);
       }
       if (data.length - at < HEADER_BYTES + length) break;
       const id = readUint32(data, at + 4);

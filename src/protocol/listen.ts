@@ -1,6 +1,11 @@
 // A Unix-socket server whose connections speak the protocol: the daemon's
 // socket and each worker's. `accept` makes the Connection for a new socket
-// (or refuses it by failing it); the Bun socket events are wired here once.
+// (or refuses it: see Connection.refuse); the Bun socket events are wired
+// here once.
+//
+// `socket.data` is set before `accept` runs: refusing a connection can close
+// it synchronously, and the close handler must find a well-formed `data`
+// (it used to be undefined there, and the TypeError killed the process).
 
 import { chmodSync } from "node:fs";
 import type { Socket, UnixSocketListener } from "bun";
@@ -8,13 +13,14 @@ import type { Connection } from "./connection.ts";
 
 interface SocketData {
   connection: Connection | undefined;
+  isClosed: boolean;
 }
 
 export interface FramedListenerHandlers {
-  /** A new connection: build its Connection (or undefined once it has been refused). */
+  /** A new connection: build its Connection (refused ones too, so the peer is told why). */
   accept(socket: Socket<unknown>): Connection | undefined;
   /** After a connection closed, whatever accept() returned. */
-  closed?(): void;
+  closed?(connection: Connection | undefined): void;
   socketError(error: Error): void;
 }
 
@@ -24,24 +30,32 @@ export function listenFramed(path: string, handlers: FramedListenerHandlers): Un
     unix: path,
     socket: {
       open(socket) {
-        socket.data = { connection: handlers.accept(socket as Socket<unknown>) };
+        const data: SocketData = { connection: undefined, isClosed: false };
+        socket.data = data;
+        const connection = handlers.accept(socket as Socket<unknown>);
+        data.connection = connection;
+        // Closed while accept ran (a refusal): deliver the close now that the Connection exists.
+        if (data.isClosed) connection?.handleClose();
       },
       data(socket, chunk) {
-        socket.data.connection?.handleData(chunk);
+        socket.data?.connection?.handleData(chunk);
       },
       end(socket) {
-        socket.data.connection?.handlePeerEnd();
+        socket.data?.connection?.handlePeerEnd();
       },
       drain(socket) {
-        socket.data.connection?.handleDrain();
+        socket.data?.connection?.handleDrain();
       },
       close(socket) {
-        socket.data.connection?.handleClose();
-        handlers.closed?.();
+        const data = socket.data;
+        if (data === undefined || data.isClosed) return;
+        data.isClosed = true;
+        data.connection?.handleClose();
+        handlers.closed?.(data.connection);
       },
       error(socket, error) {
         handlers.socketError(error);
-        socket.data.connection?.handleClose();
+        socket.data?.connection?.handleClose();
       },
     },
   });

@@ -29,6 +29,7 @@ const schemas = {
     argv0: "string",
     args: "stringArray",
     umask: "int",
+    ppid: "int?", // the calling client's pid: the session's $PPID (the daemon's pid would let a session signal the service)
     persistent: "bool", // false: one Execute, then the session ends
     flags: "stringArray?", // sh option letters: ["e", "x"]
     longOptions: "stringArray?", // -o names: ["pipefail"]
