@@ -357,6 +357,8 @@ export class Interp implements ExpandEnv {
   }
 
   private dispatch(command: Command): Status {
+    // dash names a compound command's first line in errors of its redirections.
+    if (command.kind !== "simple" && "redirs" in command && command.redirs.length > 0) this.currentLine = command.start.line;
     switch (command.kind) {
       case "simple":
         return runSimple(this, command);
