@@ -1,5 +1,6 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
-// pipe for external commands) and poll (is a FIFO readable without waiting).
+// pipe for external commands), poll (is a FIFO readable without waiting) and
+// getrlimit (the open-files limit, read without opening a file).
 //
 // Imports nothing from the shell.
 
@@ -8,6 +9,7 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 const libc = dlopen("libc.so.6", {
   pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+  getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
 });
 
 const O_CLOEXEC = 0o2000000;
@@ -15,6 +17,9 @@ const POLLIN = 0x1;
 const POLLERR = 0x8;
 const POLLHUP = 0x10;
 const POLLNVAL = 0x20;
+/** Linux's number on x86-64 and arm64 (asm-generic/resource.h). */
+const RLIMIT_NOFILE = 7;
+const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
 /** A kernel pipe (close-on-exec in this process; the child gets its own copy through its stdio). */
 export function osPipe(): { readonly read: number; readonly write: number } {
@@ -36,4 +41,13 @@ export function isReadableNow(fd: number): boolean {
   shorts[2] = POLLIN;
   if (libc.symbols.poll(ptr(entry), 1, 0) !== 1) return false;
   return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+}
+
+/** This process's soft limit on open files (RLIMIT_NOFILE), or undefined when it is unlimited. */
+export function openFilesSoftLimit(): number | undefined {
+  // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }: two 64-bit counts.
+  const limit = new BigUint64Array(2);
+  if (libc.symbols.getrlimit(RLIMIT_NOFILE, ptr(limit)) !== 0) return undefined;
+  const soft = limit[0] ?? RLIM_INFINITY;
+  return soft === RLIM_INFINITY ? undefined : Number(soft);
 }

@@ -13,13 +13,27 @@ import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_T
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
+import { openFilesLimit } from "./limits.ts";
 
-/** A redirection failed; the command does not run (status 2, as dash). */
+/** A redirection failed; the command does not run (status 2, as dash, unless said otherwise). */
 export class RedirectError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly status = 2,
+  ) {
     super(message);
     this.name = "RedirectError";
   }
+}
+
+/**
+ * An fd number at or above the session's open-files limit can never be open:
+ * refuse it as bash does (`exec 2147483647>f`: Bad file descriptor, status 1)
+ * rather than carry it to the fd table of every command started (the fds
+ * rushd accepts past 9 are a bash extension; dash has none).
+ */
+function checkFdNumber(interp: Interp, fd: number, text = String(fd)): void {
+  if (fd >= openFilesLimit(interp.state.limits)) throw new RedirectError(`${text}: Bad file descriptor`, 1);
 }
 
 export interface AppliedRedirects {
@@ -104,6 +118,8 @@ function setWhenOpen(fds: FdTable, numbers: readonly number[], file: Maybe<FdTar
 function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): Maybe<void> {
   const op = redirect.op;
   const fd = redirect.fd ?? defaultFd(op);
+  // Closing an fd that cannot be open is harmless (bash allows it too).
+  if (target !== "-" || (op !== "<&" && op !== ">&")) checkFdNumber(interp, fd);
   switch (op) {
     case "<":
     case ">":
@@ -124,6 +140,7 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
         if (op === ">&" && redirect.fd === undefined) return setWhenOpen(fds, [1, 2], openFile(interp, target, ">", opened));
         throw new RedirectError(`Syntax error: Bad fd number`);
       }
+      checkFdNumber(interp, Number(target), target);
       const source = fds.get(Number(target));
       if (source === undefined) throw new RedirectError(`${target}: Bad file descriptor`);
       fds.set(fd, source);
@@ -236,8 +253,8 @@ export function reportRedirectError(interp: Interp, error: unknown, isFatal = fa
     });
   }
   if (!(error instanceof RedirectError)) throw error;
-  if (!isFatal) return interp.fail(error.message, 2);
-  return then(interp.fail(error.message, 2), (status) => {
+  if (!isFatal) return interp.fail(error.message, error.status);
+  return then(interp.fail(error.message, error.status), (status) => {
     throw new ExitFlow(status);
   });
 }
