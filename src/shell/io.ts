@@ -60,4 +60,10 @@ export interface ShellOptions {
   /** Shell option letters set at start, as on the `sh` command line (`["e", "x"]`), and `-o` names (`["pipefail"]`). */
   readonly flags?: readonly string[];
   readonly longOptions?: readonly string[];
+  /**
+   * `$PPID`, when the shell's parent process is not its caller: a worker runs
+   * sessions for clients, and `kill $PPID` must reach the client, never the
+   * daemon (a session could stop the service). Default: process.ppid.
+   */
+  readonly ppid?: number;
 }

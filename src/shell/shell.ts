@@ -26,6 +26,7 @@ export class Shell {
   constructor(options: ShellOptions, { handlers = defaultHandlers }: { handlers?: Handlers } = {}) {
     const input = options.stdin.kind === "source" ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
+    if (options.ppid !== undefined) this.session.ppid = options.ppid;
     const fds: FdTable = new Map<number, FdTarget>([
       [0, input !== null ? { kind: "source", source: input } : this.endpoint(options.stdin, "in")],
       [1, this.endpoint(options.stdout, "out")],

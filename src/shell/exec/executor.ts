@@ -75,7 +75,7 @@ export class Interp implements ExpandEnv {
     // Dynamic variables of bash/dash, computed when not assigned.
     if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(process.ppid);
+    if (name === "PPID") return String(this.session.ppid);
     return undefined;
   }
 

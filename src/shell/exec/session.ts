@@ -42,6 +42,8 @@ export class Session {
   /** The main shell is gone (`Shell.dispose`): only background jobs still run. */
   disposed = false;
   readonly pid = process.pid;
+  /** `$PPID`: the embedding's caller (a worker's client), else this process's parent. */
+  ppid = process.ppid;
 
   private readonly signalWaiters = new Set<() => void>();
 
