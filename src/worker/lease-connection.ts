@@ -16,30 +16,51 @@ import type { WorkerState } from "./state.ts";
 export interface SessionOutcome {
   readonly resetUs: number;
   readonly problems: readonly string[];
+  /**
+   * Background jobs of the session still running in this process (`( … ) &`):
+   * they run to completion as under `sh -c`, so the worker serves no more
+   * sessions and exits once this settles. Undefined when there are none.
+   */
+  readonly jobsRunning: Promise<void> | undefined;
 }
 
+export type AttachOutcome = "attached" | "busy" | "bad-token";
+
 export interface LeaseHooks {
-  /** Validates the token of the first SessionInit. */
-  acceptToken(token: string | undefined): boolean;
+  /** Validates the token of the first SessionInit; only one connection is attached at a time. */
+  attach(lease: LeaseConnection, token: string | undefined): AttachOutcome;
   /** A session ended and the worker state was reset. */
   sessionDone(outcome: SessionOutcome): void;
   /** Why the lease must end after the current session (fork mode, max requests, failed reset, daemon asked to yield), or undefined. */
   leaseEndReason(): string | undefined;
-  /** A request ran past the request timeout: the client has been told; the worker must go. */
-  requestTimedOut(): void;
+  /** A request ran past the request timeout: the client has been told, its tree killed; the worker must go. */
+  requestTimedOut(processes: ReadonlySet<number>): void;
   /** The client hung up and every session is finished. `attached`: it had presented the token. */
   leaseEnded(attached: boolean): void;
 }
 
-/** A connection must present its lease token this soon, or it is dropped (it would block the worker). */
+/** A connection must present its lease token this soon, or it is dropped. */
 const ATTACH_TIMEOUT_MS = 10_000;
+
+/** After the client vanished and its session got SIGHUP, what still runs after this long is killed. */
+const HANGUP_GRACE_MS = 2_000;
 
 interface ActiveSession {
   readonly shell: Shell;
   readonly input: RemoteInput;
   readonly persistent: boolean;
   readonly tag: { requestId: number };
+  /** Every process the session started (roots of its process tree). */
+  readonly processes: Set<number>;
   running: Promise<void> | undefined;
+}
+
+/** What the worker does with a session's processes (worker/main.ts, process-tree.ts). */
+export interface ProcessControl {
+  /** A process the session started (also recorded as one the worker must not reap itself). */
+  started(pid: number): void;
+  signalTree(roots: ReadonlySet<number>, signal: NodeJS.Signals): void;
+  killTree(roots: ReadonlySet<number>): void;
 }
 
 export class LeaseConnection {
@@ -47,6 +68,8 @@ export class LeaseConnection {
   private leaseEnded = false;
   private session: ActiveSession | undefined;
   private sessionCount = 0;
+  /** Signals for a command that has not started yet (see deliverSignal). */
+  private readonly earlySignals: { readonly id: number; readonly signal: string }[] = [];
   private previousEnv: Record<string, string>;
   /** Serializes message handling that must wait for a session to finish. */
   private queue: Promise<void> = Promise.resolve();
@@ -57,6 +80,7 @@ export class LeaseConnection {
     private readonly state: WorkerState,
     private readonly hooks: LeaseHooks,
     private readonly limits: { readonly verifyReset: boolean; readonly requestTimeoutMs: number },
+    private readonly processes: ProcessControl,
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -81,7 +105,7 @@ export class LeaseConnection {
         this.session?.input.end();
         return;
       case "Signal":
-        this.session?.shell.signal(msg.signal);
+        this.deliverSignal(id, msg.signal);
         return;
       case "Close":
         this.enqueue(() => this.finishSession());
@@ -91,13 +115,33 @@ export class LeaseConnection {
     }
   }
 
-  /** The client went away: stop what runs, finish the session, end the lease. */
+  /** True once the client presented the lease token. */
+  get isAttached(): boolean {
+    return this.attached;
+  }
+
+  /**
+   * The client went away: hang up the session (SIGHUP to its shell and its
+   * whole process tree, as a terminal hangup would), kill what still runs
+   * after a grace period (`trap '' HUP; yes` would otherwise run for ever),
+   * finish the session, end the lease.
+   */
   handleClose(): void {
     clearTimeout(this.attachTimer);
     const session = this.session;
     if (session !== undefined) {
       session.input.end();
-      if (session.running !== undefined) session.shell.signal("SIGHUP");
+      if (session.running !== undefined) {
+        session.shell.signal("SIGHUP");
+        this.processes.signalTree(session.processes, "SIGHUP");
+        const running = session.running;
+        const grace = setTimeout(() => {
+          if (session.running !== running) return;
+          session.shell.signal("SIGKILL");
+          this.processes.killTree(session.processes);
+        }, HANGUP_GRACE_MS);
+        void running.finally(() => clearTimeout(grace));
+      }
     }
     this.enqueue(async () => {
       await this.finishSession();
@@ -116,17 +160,22 @@ export class LeaseConnection {
       // A bug in the session machinery: tell the client, keep the worker honest by retiring it.
       console.error("rushd worker: session failure:", error);
       this.connection.fail(new ProtocolError("INTERNAL", `worker error: ${String(error)}`));
-      this.hooks.sessionDone({ resetUs: this.state.reset(), problems: [`internal error: ${String(error)}`] });
+      this.hooks.sessionDone({ resetUs: this.state.reset(), problems: [`internal error: ${String(error)}`], jobsRunning: undefined });
     });
   }
 
   private startSession(id: number, init: Message<"SessionInit">): void {
     if (!this.attached) {
-      if (!this.hooks.acceptToken(init.token)) {
+      const outcome = this.hooks.attach(this, init.token);
+      if (outcome === "busy") return this.connection.refuse(new ProtocolError("BUSY", "this worker is serving another client"));
+      if (outcome === "bad-token") {
         return this.connection.fail(new ProtocolError("BAD_TOKEN", "this worker is not leased to you (missing or stale token)"), id);
       }
       this.attached = true;
       clearTimeout(this.attachTimer);
+    }
+    if (!Number.isInteger(init.umask) || init.umask < 0 || init.umask > 0o777) {
+      return this.connection.fail(new ProtocolError("BAD_FIELD", `SessionInit: umask ${init.umask} is not between 0 and 0777`), id);
     }
     if (init.version !== PROTOCOL_VERSION) {
       return this.connection.fail(new ProtocolError("VERSION_MISMATCH", `protocol version ${init.version} is not supported (this worker speaks ${PROTOCOL_VERSION})`), id);
@@ -140,6 +189,9 @@ export class LeaseConnection {
     this.state.enterSession(init.umask);
     // Output and stdin requests are tagged with the id of the Execute they belong to.
     const tag = { requestId: id };
+    const processes = new Set<number>();
+    const control = this.processes;
+    const state = this.state;
     const input = new RemoteInput(this.connection, () => tag.requestId);
     const shell = new Shell({
       argv0: init.argv0,
@@ -149,11 +201,19 @@ export class LeaseConnection {
       stdin: { kind: "source", source: input },
       stdout: { kind: "sink", sink: new FrameSink(this.connection, "Stdout", () => tag.requestId) },
       stderr: { kind: "sink", sink: new FrameSink(this.connection, "Stderr", () => tag.requestId) },
-      host: this.state,
+      host: {
+        getUmask: () => state.getUmask(),
+        setUmask: (mask) => state.setUmask(mask),
+        processStarted(pid) {
+          processes.add(pid);
+          control.started(pid);
+        },
+      },
+      ppid: init.ppid,
       flags: init.flags,
       longOptions: init.longOptions,
     });
-    this.session = { shell, input, persistent: init.persistent, tag, running: undefined };
+    this.session = { shell, input, persistent: init.persistent, tag, processes, running: undefined };
     this.sessionCount += 1;
     // A one-shot client learned the worker from its lease and waits only for the result:
     // an ack would be one more write and one more wake-up per request.
@@ -169,6 +229,8 @@ export class LeaseConnection {
     const startNs = Bun.nanoseconds();
     const running = session.shell.run(script);
     session.running = running.then(() => undefined);
+    // Only those sent for this command (a late one for a finished command must not hit the next).
+    for (const early of this.earlySignals.splice(0)) if (early.id === id) session.shell.signal(early.signal);
     const timer = this.limits.requestTimeoutMs > 0 ? setTimeout(() => this.timeOut(id, session), this.limits.requestTimeoutMs) : undefined;
     const status = await running;
     clearTimeout(timer);
@@ -178,12 +240,25 @@ export class LeaseConnection {
     if (!session.persistent) await this.finishSession();
   }
 
+  /**
+   * A Signal that arrives before the command started (it can overtake
+   * SessionInit and Execute, which wait their turn in the queue) is kept and
+   * delivered when the command starts: the client sent it for this command.
+   */
+  private deliverSignal(id: number, signal: string): void {
+    const session = this.session;
+    if (session?.running !== undefined && session.tag.requestId === id) return session.shell.signal(signal);
+    this.earlySignals.push({ id, signal });
+  }
+
+  /** Past --request-timeout: the command's whole tree is killed (setsid children included) and the worker goes. */
   private timeOut(id: number, session: ActiveSession): void {
     const seconds = this.limits.requestTimeoutMs / 1000;
     this.connection.send(id, message("Error", { code: "TIMEOUT", message: `the command ran past the request timeout (${seconds} s) and was killed` }));
     this.connection.end();
     session.shell.signal("SIGKILL");
-    this.hooks.requestTimedOut();
+    this.processes.killTree(session.processes);
+    this.hooks.requestTimedOut(session.processes);
   }
 
   private async finishSession(): Promise<void> {
@@ -191,9 +266,14 @@ export class LeaseConnection {
     if (session === undefined) return;
     this.session = undefined;
     await session.shell.dispose();
-    const resetUs = this.state.reset();
-    const problems = this.limits.verifyReset ? this.state.verify() : [];
-    this.hooks.sessionDone({ resetUs, problems });
+    if (session.shell.hasRunningJobs) {
+      // The jobs still use the session's umask and this process: no reset, the worker retires.
+      this.hooks.sessionDone({ resetUs: 0, problems: [], jobsRunning: session.shell.jobsSettled() });
+    } else {
+      const resetUs = this.state.reset();
+      const problems = this.limits.verifyReset ? this.state.verify() : [];
+      this.hooks.sessionDone({ resetUs, problems, jobsRunning: undefined });
+    }
     this.endLeaseIfDue();
   }
 

@@ -7,7 +7,9 @@
 import { unlinkSync } from "node:fs";
 import type { Socket } from "bun";
 import { Connection, isDaemonToWorker, listenFramed, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
-import { LeaseConnection } from "./lease-connection.ts";
+import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
+import { LeaseConnection, type ProcessControl } from "./lease-connection.ts";
+import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
 
@@ -32,6 +34,9 @@ const EXIT_REQUEST_TIMEOUT = 3;
 /** A worker leaving waits at most this long for its last reports to be sent. */
 const EXIT_FLUSH_TIMEOUT_MS = 1_000;
 
+/** Orphans the worker adopted (it is a subreaper) are reaped this often. */
+const REAP_INTERVAL_MS = 2_000;
+
 /** Exit status of a worker that could not capture its start state. */
 export const EXIT_CAPTURE_FAILED = 70;
 
@@ -55,7 +60,18 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
 class Worker {
   private token = newToken();
+  /** The one attached lease (the connection that presented the token). Others may be connecting. */
   private current: LeaseConnection | undefined;
+  /** Pids Bun spawned for sessions (Bun reaps them; the worker reaps only orphans it adopted). */
+  private readonly spawned = new Set<number>();
+  /** Background jobs of the last session still running here: the worker serves no more and exits after them. */
+  private jobsRunning: Promise<void> | undefined;
+  private readonly uid = process.getuid?.() ?? 0;
+  private readonly processControl: ProcessControl = {
+    started: (pid) => void this.spawned.add(pid),
+    signalTree: (roots, signal) => void signalTree(roots, signal),
+    killTree: (roots) => killTree(roots),
+  };
   private sessionsServed = 0;
   private retireReason: string | undefined;
   /** The daemon has clients waiting: end the current lease at the next session boundary. */
@@ -71,6 +87,13 @@ class Worker {
   ) {}
 
   listen(): void {
+    // A session's processes stay below this one when their parents exit, so its tree can be ended (process-tree.ts).
+    if (becomeSubreaper()) {
+      setInterval(() => {
+        pruneExited(this.spawned);
+        reapAdopted(this.spawned);
+      }, REAP_INTERVAL_MS).unref();
+    }
     this.listener = listenFramed(this.options.socketPath, {
       accept: (socket) => this.accept(socket),
       socketError: (error) => console.error("rushd worker: socket error:", error),
@@ -89,14 +112,20 @@ class Worker {
         case "ping":
           return this.report({ kind: "pong" });
         case "shutdown":
-          return this.exit();
+          return this.exitAfterJobs();
       }
     });
     // The daemon is gone (even kill -9): nobody can lease us again.
-    process.on("disconnect", () => this.exit());
+    process.on("disconnect", () => this.exitAfterJobs());
     this.report({ kind: "ready", socket: this.options.socketPath, token: this.token });
   }
 
+  /**
+   * A new connection. Any number may connect, but only the one that presents
+   * the current token is attached (serves sessions); one that never does is
+   * dropped after ATTACH_TIMEOUT_MS, and cannot get in the way of the leased
+   * client.
+   */
   private accept(socket: Socket<unknown>): Connection {
     const worker = this;
     let lease: LeaseConnection | undefined; // stays undefined for a connection refused below
@@ -105,50 +134,68 @@ class Worker {
       onClose: () => lease?.handleClose(),
       onPeerEnd: () => lease?.handlePeerEnd(),
     });
-    if (this.current !== undefined) {
-      connection.fail(new ProtocolError("BUSY", "this worker is serving another client"));
+    const peerProblem = this.checkPeer(socket);
+    if (peerProblem !== undefined) {
+      console.error(`rushd worker ${process.pid}: ${peerProblem}`);
+      connection.refuse(new ProtocolError("FORBIDDEN", "this worker serves only its own user"));
       return connection;
     }
     lease = new LeaseConnection(connection, this.state, {
-      acceptToken(token) {
-        if (token !== worker.token) return false;
+      attach(candidate, token) {
+        if (worker.current !== undefined || worker.jobsRunning !== undefined) return "busy";
+        if (token === undefined || token === "" || token !== worker.token) return "bad-token";
         worker.token = ""; // one use
+        worker.current = candidate;
         worker.report({ kind: "leased" });
-        return true;
+        return "attached";
       },
       sessionDone(outcome) {
         worker.sessionsServed += 1;
         const resetOk = outcome.problems.length === 0;
         worker.recordServed(outcome.resetUs, outcome.problems);
-        if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
+        if (outcome.jobsRunning !== undefined) {
+          worker.jobsRunning = outcome.jobsRunning;
+          worker.retireReason = "background jobs of its last session are still running";
+        } else if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
         else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
       },
       leaseEndReason: () => worker.retireReason ?? (worker.yieldRequested ? "other clients are waiting for a worker" : undefined),
       leaseEnded(attached) {
+        // A connection that never showed the token leaves the lease as it was.
+        if (!attached || worker.current !== lease) return;
         worker.current = undefined;
         worker.yieldRequested = false;
-        // A connection that never showed the token leaves the lease as it was.
-        if (!attached) return;
         worker.flushServed();
         if (worker.retireReason !== undefined) {
           worker.report({ kind: "retiring", reason: worker.retireReason });
-          worker.exit();
+          worker.exitAfterJobs();
         } else {
           worker.issueToken();
         }
       },
-      requestTimedOut() {
+      requestTimedOut(processes) {
         // The command may have left processes or state we cannot vouch for: leave, and let
-        // the daemon kill our process group and start a fresh worker.
+        // the daemon kill our process group and start a fresh worker. Orphans adopted during
+        // the session (setsid'd grandchildren whose parent is gone) go with the tree.
         console.error(`rushd worker ${process.pid}: a request ran past --request-timeout ${worker.options.requestTimeoutS}s; retiring`);
+        killTree([...processes, ...adoptedChildren(worker.spawned).map((child) => child.pid)]);
         worker.retireReason = "request timeout";
         worker.flushServed();
         worker.report({ kind: "retiring", reason: "request timeout" });
         setTimeout(() => process.exit(EXIT_REQUEST_TIMEOUT), 50).unref();
       },
-    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 });
-    this.current = lease;
+    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl);
     return connection;
+  }
+
+  private checkPeer(socket: Socket<unknown>): string | undefined {
+    try {
+      const peer = peerCredentials(socketFd(socket));
+      return isTrustedPeer(peer.uid, this.uid) ? undefined : `refused a connection from uid ${peer.uid} (pid ${peer.pid})`;
+    } catch (error) {
+      if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
+      throw error;
+    }
   }
 
   /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */
@@ -174,6 +221,14 @@ class Worker {
 
   private report(msg: WorkerToDaemon): void {
     if (process.send !== undefined && process.connected) process.send(msg);
+  }
+
+  /** Leave once the last session's background jobs are done (they run to completion, as under `sh -c`). */
+  private exitAfterJobs(): void {
+    const jobs = this.jobsRunning;
+    if (jobs === undefined) return this.exit();
+    this.listener?.stop(true);
+    void jobs.then(() => this.exit());
   }
 
   private exit(): void {

@@ -144,7 +144,7 @@ describe("a full disk", () => {
     if (!existsSync("/dev/full")) return;
     const fd = openSync("/dev/full", "w");
     child = Bun.spawn([(await import("./harness.ts")).RUSHD, "daemon", "--socket", daemon.socket, "--workers", "1", "--notify-ready"], { env: daemon.env, stdout: "pipe", stderr: fd });
-    const reader = child.stdout.getReader();
+    const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
     let ready = "";
     while (!ready.includes("rushd-ready")) {
       const { value, done } = await reader.read();
