@@ -163,3 +163,59 @@ describe("a full disk", () => {
     expect(status.log_lines_dropped as number).toBeGreaterThanOrEqual(3);
   }, 30_000);
 });
+
+describe("workers that cannot start", () => {
+  let daemon: TestDaemon | undefined;
+  afterAll(async () => {
+    await daemon?.stop();
+  }, DAEMON_HOOK_TIMEOUT_MS);
+
+  test("restarts back off exponentially; the daemon stays up and clients run in process meanwhile", async () => {
+    const { copyFileSync, unlinkSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    daemon = new TestDaemon("pool");
+    // The daemon runs from a copy of the executable, which is then deleted (an upgrade under a
+    // running daemon): new workers can no longer be started from it.
+    const copy = join(daemon.dir, "rushd-copy");
+    copyFileSync((await import("./harness.ts")).RUSHD, copy);
+    const started = Bun.spawnSync([copy, "start", "--socket", daemon.socket, "--workers", "1", "--max-workers", "1"], { env: daemon.env });
+    expect(started.exitCode).toBe(0);
+    await until(async () => (await daemon?.status())?.workers.some((worker) => worker.state === "idle") ?? false, { timeoutMs: 15_000, what: "an idle worker" });
+    unlinkSync(copy);
+    const status = await daemon.status();
+    for (const worker of status.workers) process.kill(worker.pid, "SIGKILL");
+    await until(async () => ((await daemon?.status())?.worker_start_failures as number) >= 3, { timeoutMs: 20_000, what: "three failed starts" });
+    const after = await daemon.status();
+    expect(after.pid).toBe(status.pid);
+    // 200, 400, 800 … ms: the third failure schedules a wait of at least 800 ms.
+    expect(after.worker_start_backoff_ms as number).toBeGreaterThanOrEqual(800);
+    expect(await daemon.sh("echo served; exit 4")).toEqual({ status: 4, stdout: "served\n", stderr: "" });
+  }, 40_000);
+});
+
+describe("a low open-files limit", () => {
+  let child: ReturnType<typeof Bun.spawn> | undefined;
+  let daemon: TestDaemon | undefined;
+  afterAll(async () => {
+    child?.kill("SIGKILL");
+    await daemon?.stop();
+  }, DAEMON_HOOK_TIMEOUT_MS);
+
+  test("many idle connections never exhaust the daemon's fds: it sheds them and serves the next client", async () => {
+    daemon = new TestDaemon("pool");
+    const { RUSHD } = await import("./harness.ts");
+    child = Bun.spawn(["prlimit", "--nofile=96:96", RUSHD, "daemon", "--socket", daemon.socket, "--workers", "1", "--max-workers", "2", "--notify-ready"], { env: daemon.env, stdout: "pipe", stderr: "ignore" });
+    const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
+    for (let ready = ""; !ready.includes("rushd-ready");) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the daemon exited before it was ready");
+      ready += new TextDecoder().decode(value);
+    }
+    const flood = await openMany(daemon.socket, 300);
+    expect(await daemon.sh("echo ok")).toEqual({ status: 0, stdout: "ok\n", stderr: "" });
+    const status = await daemon.status();
+    expect(status.connection_limit as number).toBeLessThan(96);
+    expect(status.connections as number).toBeLessThanOrEqual(status.connection_limit as number);
+    for (const connection of flood) connection.close();
+  }, 30_000);
+});
