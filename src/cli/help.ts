@@ -25,7 +25,8 @@ Daemon options (or the RUSHD_* variable in parentheses):
   --idle-timeout S               (RUSHD_IDLE_TIMEOUT) default 60
   --request-timeout S            (RUSHD_REQUEST_TIMEOUT) 0 = none (default)
   --max-queue Q                  (RUSHD_MAX_QUEUE) default 100
-  --max-connections C            (RUSHD_MAX_CONNECTIONS) default 100
+  --max-connections C            (RUSHD_MAX_CONNECTIONS) default 100; at the limit idle connections are shed
+  --connection-timeout S         (RUSHD_CONNECTION_TIMEOUT) close a connection with no request in flight after S s, default 10
   --verify-reset                 (RUSHD_VERIFY_RESET=1) compare the whole worker state after each reset
 
 Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
