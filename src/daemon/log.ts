@@ -21,18 +21,19 @@ export class DaemonLog {
   dropped = 0;
   private reportedDropped = 0;
   private tokens = BURST_LINES;
-  private refilledAt = Date.now();
+  private refilledAt: number;
 
-  constructor(private readonly fd = 2, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly fd = 2, private readonly clock: () => number = Date.now) {
+    this.refilledAt = clock();
+  }
 
   line(text: string): void {
     if (!this.takeToken()) {
       this.dropped += 1;
       return;
     }
-    if (this.dropped > this.reportedDropped) {
-      const missed = this.dropped - this.reportedDropped;
-      if (!this.write(`(${missed} log line${missed === 1 ? "" : "s"} dropped: rate limit or failed writes)`)) return void (this.dropped += 1);
+    const missed = this.dropped - this.reportedDropped;
+    if (missed > 0 && this.write(`(${missed} log line${missed === 1 ? "" : "s"} dropped: rate limit or failed writes)`)) {
       this.reportedDropped = this.dropped;
     }
     if (this.write(text)) this.written += 1;
