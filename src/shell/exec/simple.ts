@@ -90,7 +90,9 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
   return then(expandAssignments(interp, command.assigns), (assignments) => {
     if (interp.state.options.xtrace) trace(interp, assignments, argv);
     const name = argv[0] ?? "";
-    if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command);
+    if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command, true);
+    // `command exec 3<f` too, as in dash; `command` only keeps a failure from ending the shell.
+    if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, false);
     const builtin = builtins.get(name);
     if (builtin?.special === true) {
       // Special builtins keep their assignments, and their errors end the shell.
@@ -102,14 +104,13 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
 }
 
 /** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
-function redirectPermanently(interp: Interp, command: SimpleCommand): Status {
-  let applied: Maybe<AppliedRedirects>;
-  try {
-    applied = applyRedirects(interp, command.redirs, interp.state.fds);
-  } catch (error) {
-    return reportRedirectError(interp, error, true);
-  }
+function redirectPermanently(interp: Interp, command: SimpleCommand, isFatal: boolean): Status {
+  const applied = recover<AppliedRedirects | number>(
+    () => applyRedirects(interp, command.redirs, interp.state.fds),
+    (error) => reportRedirectError(interp, error, isFatal),
+  );
   return then(applied, (ready) => {
+    if (typeof ready === "number") return ready;
     const before = interp.state.fds;
     interp.state.fds = ready.fds;
     for (const fd of ready.opened) interp.ownedFds.add(fd);
