@@ -83,6 +83,18 @@ export class ConnectionTable {
     return expired;
   }
 
+  /** Up to `count` idle connections, idle the longest first: removed here, for the caller to close. */
+  takeIdle(count: number): TrackedConnection[] {
+    const taken: TrackedConnection[] = [];
+    for (const tracked of this.open.values()) {
+      if (taken.length >= count) break;
+      if (tracked.inFlight === 0) taken.push(tracked);
+    }
+    for (const tracked of taken) this.open.delete(tracked.connection);
+    this.shedTotal += taken.length;
+    return taken;
+  }
+
   private touch(connection: Connection, now: number): TrackedConnection | undefined {
     const tracked = this.open.get(connection);
     if (tracked === undefined) return undefined;

@@ -3,7 +3,7 @@
 // nothing else: a session that signals `$PPID` or the daemon's pid must not
 // take the service down.
 
-import { closeSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import type { Socket } from "bun";
 import { Connection, DAEMON_ACCEPTS, listenFramed, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
 import { BrokerConnection } from "./broker.ts";
@@ -27,6 +27,8 @@ const MAX_SOCKET_PATH_BYTES = 107;
 const DAEMON_MAX_FRAME_BYTES = 64 * 1024;
 /** Idle connections (--connection-timeout) are looked for this often. */
 const IDLE_SWEEP_INTERVAL_MS = 500;
+/** Fewer free fds than this, and idle connections are shed (see closeIdleConnections). */
+const FD_HEADROOM = 16;
 /** Signals whose default action would end the daemon, but which are not a deliberate stop: logged and ignored. */
 const IGNORED_SIGNALS = ["SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGXFSZ"] as const;
 
@@ -45,6 +47,7 @@ export class Daemon {
   private workerSequence = 0;
   private sweepTimer: Timer | undefined;
   private untrustedRefused = 0;
+  private fdLimit = Number.MAX_SAFE_INTEGER;
   private stopping: Promise<void> | undefined;
   private resolveStopped: () => void = () => {};
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -69,7 +72,8 @@ export class Daemon {
     if ((await probeSocket(socket)) === "alive") {
       throw new DaemonStartError(`a daemon is already running on ${socket}`);
     }
-    const limit = effectiveConnectionLimit(this.options.maxConnections, openFilesLimit(), this.options.maxWorkers);
+    this.fdLimit = openFilesLimit();
+    const limit = effectiveConnectionLimit(this.options.maxConnections, this.fdLimit, this.options.maxWorkers);
     if (limit < this.options.maxConnections) {
       this.log.line(`the open-files limit leaves room for ${limit} connections, not --max-connections ${this.options.maxConnections}`);
     }
@@ -189,6 +193,14 @@ export class Daemon {
   }
 
   private closeIdleConnections(): void {
+    // The connection limit leaves room for the daemon's other fds, but workers and their pipes vary:
+    // if fds run short anyway, shed idle connections before accept(2) can fail with EMFILE.
+    const spare = this.fdLimit - openFdCount(this.fdLimit);
+    if (spare < FD_HEADROOM) {
+      const shed = this.connections.takeIdle(FD_HEADROOM - spare);
+      if (shed.length > 0) this.log.line(`only ${spare} fds left: shedding ${shed.length} idle connections`);
+      for (const idle of shed) idle.connection.terminate();
+    }
     const timeoutMs = Math.max(1, this.options.connectionTimeoutS) * 1000;
     for (const idle of this.connections.takeTimedOut(Date.now(), timeoutMs)) {
       idle.connection.refuse(new ProtocolError("TIMEOUT", "connection idle for too long: closed (reconnect to send more)"));
@@ -216,6 +228,18 @@ export class Daemon {
       logFd: "inherit",
       env: daemonEnvironment(process.env),
     }, events);
+  }
+}
+
+/** Fds this process has open (/proc/self/fd: about 50 µs for a few hundred). */
+function openFdCount(limit: number): number {
+  try {
+    return readdirSync("/proc/self/fd").length;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EMFILE" || code === "ENFILE") return limit; // out of fds right now
+    if (code !== undefined) return 0; // no /proc: nothing to learn
+    throw error;
   }
 }
 
