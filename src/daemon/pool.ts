@@ -90,7 +90,9 @@ export class Pool {
     const worker = this.takeIdle();
     if (worker !== undefined) return Promise.resolve(this.grant(worker));
     if (this.consecutiveStartFailures > 0 && this.workers.size === 0) {
-      // Waiting would be waiting for a worker that may never come: the client runs the command itself.
+      // Waiting would be waiting for a worker that may never come: the client runs the command itself,
+      // and a start is tried again after the back-off (its success ends the fast refusals).
+      this.spawnOrBackOff();
       return Promise.reject(new PoolBusyError(`no worker is running: ${this.consecutiveStartFailures} starts failed in a row (next try in ${this.startBackoffMs} ms)`));
     }
     if (this.waiters.length >= this.options.maxQueue) {
@@ -142,8 +144,11 @@ export class Pool {
   readonly events: WorkerEvents = {
     onIdle: (worker) => {
       this.clearGrant(worker);
+      const recovered = this.consecutiveStartFailures > 0;
       this.consecutiveStartFailures = 0;
       this.startBackoffMs = 0;
+      // Starts work again: bring the pool back to its size (only one worker was tried at a time).
+      if (recovered && !this.stopping) queueMicrotask(() => this.replenish());
       if (this.stopping) return worker.send({ kind: "shutdown" });
       this.makeAvailable(worker);
     },
@@ -188,9 +193,11 @@ export class Pool {
   /** Keep the pool at its size, and keep serving queued requests (after a back-off if starts fail). */
   private replenish(): void {
     const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
-    if (this.workers.size < wanted) {
+    while (this.workers.size < wanted) {
+      const before = this.workers.size;
       this.workersReplaced += 1;
       this.spawnOrBackOff();
+      if (this.workers.size === before) return; // backing off, or the start failed
     }
   }
 
@@ -206,7 +213,8 @@ export class Pool {
     this.startRetryTimer = setTimeout(() => {
       this.startRetryTimer = undefined;
       if (this.stopping) return;
-      const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
+      // At least one: a fork-mode pool (no minimum) must still find out when workers can start again.
+      const wanted = Math.max(1, this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
       if (this.workers.size < wanted) this.spawn();
     }, this.startBackoffMs);
   }

@@ -190,7 +190,12 @@ describe("workers that cannot start", () => {
     // 200, 400, 800 … ms: the third failure schedules a wait of at least 800 ms.
     expect(after.worker_start_backoff_ms as number).toBeGreaterThanOrEqual(800);
     expect(await daemon.sh("echo served; exit 4")).toEqual({ status: 4, stdout: "served\n", stderr: "" });
-  }, 40_000);
+    // The executable is back: the next try succeeds and the pool serves again.
+    copyFileSync((await import("./harness.ts")).RUSHD, copy);
+    await until(async () => (await daemon?.status())?.workers.some((worker) => worker.state === "idle") ?? false, { timeoutMs: 40_000, what: "the pool to recover" });
+    const pid = Number((await daemon.sh("echo $$")).stdout);
+    expect((await daemon.status()).workers.map((worker) => worker.pid)).toContain(pid);
+  }, 60_000);
 });
 
 describe("a low open-files limit", () => {
