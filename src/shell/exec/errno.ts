@@ -12,3 +12,16 @@ export function errnoCode(error: unknown): string | undefined {
 export function isSystemError(error: unknown): boolean {
   return errnoCode(error) !== undefined;
 }
+
+/** A system call made through FFI failed: `code` is its errno's name, as on Node's own errors (errnoCode sees it). */
+export class SystemCallError extends Error {
+  constructor(
+    readonly syscall: string,
+    readonly code: string,
+    /** The error's text (strerror). */
+    readonly description: string,
+  ) {
+    super(`${syscall}: ${description}`);
+    this.name = "SystemCallError";
+  }
+}

@@ -1,16 +1,41 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
 // pipe for external commands), poll (is a FIFO readable without waiting) and
-// getrlimit (the open-files limit, read without opening a file).
+// getrlimit (the open-files limit, read without opening a file); and errno
+// with its text, so that a failure says why (EMFILE: Too many open files).
 //
-// Imports nothing from the shell.
+// Imports errno.ts only.
 
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { dlopen, FFIType, ptr, read } from "bun:ffi";
+import { constants } from "node:os";
+import { SystemCallError } from "./errno.ts";
 
 const libc = dlopen("libc.so.6", {
   pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  __errno_location: { args: [], returns: FFIType.ptr },
+  strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
+
+const ERRNO_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(constants.errno).map(([name, number]) => [number, name]));
+
+/** The errno of the call that just failed, as an error with its name (EMFILE) and text. */
+function lastError(syscall: string): SystemCallError {
+  const location = libc.symbols.__errno_location();
+  const errno = location === null ? 0 : read.i32(location, 0);
+  return new SystemCallError(syscall, ERRNO_NAMES.get(errno) ?? `errno ${errno}`, errnoText(errno));
+}
+
+function errnoText(errno: number): string {
+  const text = libc.symbols.strerror(errno);
+  return text === null ? `errno ${errno}` : text.toString();
+}
+
+/** strerror's text for an errno name (`EMFILE`: "Too many open files"); the name itself if it is not one. */
+export function describeErrno(code: string): string {
+  const errno: unknown = Object.getOwnPropertyDescriptor(constants.errno, code)?.value;
+  return typeof errno === "number" ? errnoText(errno) : code;
+}
 
 const O_CLOEXEC = 0o2000000;
 const POLLIN = 0x1;
@@ -21,10 +46,13 @@ const POLLNVAL = 0x20;
 const RLIMIT_NOFILE = 7;
 const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
-/** A kernel pipe (close-on-exec in this process; the child gets its own copy through its stdio). */
+/**
+ * A kernel pipe (close-on-exec in this process; the child gets its own copy
+ * through its stdio). Throws a `SystemCallError` (EMFILE, ENFILE) when there is none to be had.
+ */
 export function osPipe(): { readonly read: number; readonly write: number } {
   const fds = new Int32Array(2);
-  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw new Error("pipe2 failed");
+  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw lastError("pipe2");
   return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
 }
 

@@ -13,6 +13,8 @@ import type { Interp } from "./executor.ts";
 import { Channel, closeOsFd, type FdTarget } from "./fds.ts";
 import { type Status, then } from "./maybe.ts";
 import { osPipe } from "./libc.ts";
+import { SystemCallError } from "./errno.ts";
+import { ExitFlow } from "./control-flow.ts";
 
 type Link = { readonly kind: "os"; readonly read: number; readonly write: number } | { readonly kind: "channel"; readonly channel: Channel };
 
@@ -36,6 +38,25 @@ function writeEnd(link: Link): FdTarget {
   return link.kind === "os" ? { kind: "os", fd: link.write, isFifo: true } : { kind: "sink", sink: link.channel.writer };
 }
 
+/** The links between stages. Throws `SystemCallError` when a kernel pipe cannot be had (EMFILE), with none left open. */
+function makeLinks(external: readonly boolean[]): Link[] {
+  const links: Link[] = [];
+  try {
+    for (let i = 0; i + 1 < external.length; i++) {
+      links.push(external[i] === true && external[i + 1] === true ? { kind: "os", ...osPipe() } : { kind: "channel", channel: new Channel() });
+    }
+  } catch (error) {
+    for (const link of links) {
+      if (link.kind === "os") {
+        closeOsFd(link.read);
+        closeOsFd(link.write);
+      }
+    }
+    throw error;
+  }
+  return links;
+}
+
 export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
   const commands = pipeline.commands;
   const only = commands[0];
@@ -49,9 +70,15 @@ export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
 async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
   const commands = pipeline.commands;
   const external = commands.map((command) => isExternalStage(interp, command));
-  const links: Link[] = [];
-  for (let i = 0; i + 1 < commands.length; i++) {
-    links.push(external[i] === true && external[i + 1] === true ? { kind: "os", ...osPipe() } : { kind: "channel", channel: new Channel() });
+  let links: Link[];
+  try {
+    links = makeLinks(external);
+  } catch (error) {
+    if (!(error instanceof SystemCallError)) throw error;
+    // As dash: the (sub)shell that could not make the pipe ends (a job, a subshell, or the script).
+    interp.currentLine = pipeline.start.line;
+    await interp.report("Pipe call failed");
+    throw new ExitFlow(2);
   }
   const stages = commands.map((command, i) => {
     const child = interp.subshell();

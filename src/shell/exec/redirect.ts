@@ -14,6 +14,7 @@ import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
 import { openFilesLimit } from "./limits.ts";
+import { describeErrno } from "./libc.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash, unless said otherwise). */
 export class RedirectError extends Error {
@@ -58,8 +59,12 @@ function describeOpenError(error: unknown, creating: boolean): string {
       return "No such device or address";
     case "ENOTDIR":
       return "Not a directory";
-    default:
-      throw error;
+    default: {
+      // Anything else the system says (EMFILE: Too many open files), in its words, as dash does.
+      const code = errnoCode(error);
+      if (code === undefined) throw error;
+      return describeErrno(code);
+    }
   }
 }
 

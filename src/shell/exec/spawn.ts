@@ -15,7 +15,7 @@ import { closeOsFd, encodeText, type FdTarget, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { deathMessage, decodeSignal, signalNumber } from "./signals.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
-import { osPipe } from "./libc.ts";
+import { describeErrno, osPipe } from "./libc.ts";
 import { limitCommands } from "./limits.ts";
 import { SessionSink } from "./session-sink.ts";
 import { pumpIn, pumpOut } from "./pumps.ts";
@@ -209,6 +209,9 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   return child.exitCode ?? 0;
 }
 
+/** Errors of a spawn that found no fd, process or memory to start with: nothing about the command itself. */
+const LACK_OF_RESOURCES: ReadonlySet<string> = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM"]);
+
 /** The child's error when it could not be started (ENOEXEC, EACCES, …), or rethrow. */
 function spawnErrorCode(error: unknown): string {
   const code = errnoCode(error);
@@ -237,7 +240,9 @@ function reportSpawnError(interp: Interp, error: unknown, file: string, argv: re
   if (code === "ENOEXEC") return runScriptFile(interp, file, argv);
   if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
   if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);
-  return interp.fail(`${name}: ${code}`, 126);
+  // Out of fds or processes (a pipe2 or Bun.spawn that failed): the script hears of it, the command fails.
+  if (LACK_OF_RESOURCES.has(code)) return interp.fail(`cannot start ${name}: ${describeErrno(code)}`, 126);
+  return interp.fail(`${name}: ${describeErrno(code)}`, 126);
 }
 
 function runScriptFile(interp: Interp, file: string, argv: readonly string[]): Status {
