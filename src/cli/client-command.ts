@@ -1,6 +1,7 @@
 // `rushd -c` through the daemon: reads this process's cwd, env and umask
 // once and hands them to the client library.
 
+import { inheritedFds } from "../client/inherited-fds.ts";
 import { runViaDaemon, type ClientOutcome } from "../client/run-command.ts";
 import { daemonOptionsToArgv } from "../daemon/options.ts";
 import { resolveDaemonPaths } from "../protocol/index.ts";
@@ -12,7 +13,7 @@ export function runCommandClient(invocation: ShellInvocation, script: string): P
   const umask = process.umask(0);
   process.umask(umask);
   return runViaDaemon(
-    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, ppid: process.pid, flags: invocation.flags, longOptions: invocation.longOptions },
+    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, ppid: process.pid, passFds: inheritedFds(), flags: invocation.flags, longOptions: invocation.longOptions },
     script,
     {
       paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),

@@ -7,7 +7,7 @@ import type { DaemonPaths } from "../protocol/index.ts";
 import { ConnectFailedError, UntrustedPeerError } from "./daemon-link.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
-import { WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
+import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
 
 /** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
 export const EXIT_CONNECTION_LOST = 255;
@@ -41,13 +41,17 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
   const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
-    const result = await link.run(spec, script, {
-      stdout: (data) => writeAll(1, data),
-      stderr: (data) => writeAll(2, data),
-      stdin: (maxBytes) => readUpTo(0, maxBytes),
-    });
+    // Used only if the fds could not be passed (then stdio is streamed over the socket).
+    const io = {
+      stdout: (data: Uint8Array) => writeAll(1, data),
+      stderr: (data: Uint8Array) => writeAll(2, data),
+      stdin: (maxBytes: number) => readUpTo(0, maxBytes),
+    };
+    const result = await link.run(spec, script, io);
     return { kind: "status", status: result.status };
   } catch (error) {
+    // The worker ended the lease before the session started (it yielded to queued clients): nothing ran.
+    if (error instanceof LeaseEndedError) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
     if (error instanceof WorkerLostError) {
       await writeStderr(`rushd: ${error.message}\n`);

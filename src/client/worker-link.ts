@@ -2,6 +2,7 @@
 // Runs sessions one after another on the same connection.
 
 import { message, PROTOCOL_VERSION, type Connection, type Message, type ProtocolError } from "../protocol/index.ts";
+import { FdPassingError, newNonce, sendFds } from "../common/fd-passing.ts";
 import { openLink } from "./daemon-link.ts";
 
 export interface SessionSpec {
@@ -13,6 +14,12 @@ export interface SessionSpec {
   readonly umask: number;
   /** The session's $PPID: the pid of the program that asked for the command. */
   readonly ppid?: number;
+  /**
+   * This process's fds to hand to the session (SCM_RIGHTS): it then runs on
+   * them, and its output and input never cross the socket. Absent: streamed
+   * stdio (the library).
+   */
+  readonly passFds?: readonly number[];
   readonly flags?: readonly string[];
   readonly longOptions?: readonly string[];
 }
@@ -70,10 +77,11 @@ export class WorkerLink {
     /** Sessions this lease still allows; ask the daemon for a new lease after that. */
     public sessionsLeft: number,
     readonly workerPid: number,
+    private readonly fdSocket: string | undefined,
   ) {}
 
   static async open(grant: Message<"LeaseGrant">): Promise<WorkerLink> {
-    const link = new WorkerLink(grant.sessions, grant.workerPid);
+    const link = new WorkerLink(grant.sessions, grant.workerPid, grant.fdSocket);
     link.token = grant.token;
     link.connection = await openLink(grant.socket, {
       onMessage: (id, msg) => link.handleMessage(id, msg),
@@ -95,6 +103,7 @@ export class WorkerLink {
     const result = new Promise<SessionResult>((resolve, reject) => {
       this.running = { io, resolve, reject, outputBusy: undefined, started: false, result: undefined };
     });
+    const passed = this.passFds(spec.passFds);
     const init = message("SessionInit", {
       version: PROTOCOL_VERSION,
       token: this.token,
@@ -104,6 +113,8 @@ export class WorkerLink {
       args: [...spec.args],
       umask: spec.umask,
       ppid: spec.ppid,
+      passedFds: passed?.fds,
+      fdNonce: passed?.nonce,
       persistent: false,
       flags: spec.flags === undefined ? undefined : [...spec.flags],
       longOptions: spec.longOptions === undefined ? undefined : [...spec.longOptions],
@@ -111,6 +122,19 @@ export class WorkerLink {
     this.token = undefined; // only the first session shows the lease token
     this.connection.sendAll(id, [init, message("Execute", { script })]);
     return result;
+  }
+
+  /** Send the fds before the SessionInit that names them; undefined (streamed stdio) if they cannot go. */
+  private passFds(fds: readonly number[] | undefined): { fds: number[]; nonce: string } | undefined {
+    if (fds === undefined || fds.length === 0 || this.fdSocket === undefined) return undefined;
+    const nonce = newNonce();
+    try {
+      sendFds(this.fdSocket, nonce, fds);
+    } catch (error) {
+      if (error instanceof FdPassingError) return undefined;
+      throw error;
+    }
+    return { fds: [...fds], nonce };
   }
 
   signal(name: string): void {

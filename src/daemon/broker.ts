@@ -2,7 +2,7 @@
 // requests: Lease (hand out an idle worker's socket and one-time token),
 // Status, Shutdown. It never relays a command's bytes.
 
-import { Connection, DAEMON_ACCEPTS, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
+import { Connection, message, ProtocolError, PROTOCOL_VERSION, workerFdSocketPath, type Message } from "../protocol/index.ts";
 import { PoolBusyError, PoolStoppedError, type Pool } from "./pool.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 
@@ -56,6 +56,6 @@ export class BrokerConnection {
   private grant(id: number, worker: WorkerHandle): void {
     if (this.connection.isClosed) return this.context.pool.returnUnused(worker);
     const sessions = this.context.pool.sessionsLeft(worker);
-    this.connection.send(id, message("LeaseGrant", { socket: worker.socketPath, token: worker.token, workerPid: worker.pid, sessions }));
+    this.connection.send(id, message("LeaseGrant", { socket: worker.socketPath, token: worker.token, workerPid: worker.pid, sessions, fdSocket: workerFdSocketPath(worker.socketPath) }));
   }
 }

@@ -4,7 +4,7 @@
 
 import { readFileSync, unlinkSync } from "node:fs";
 import type { Subprocess } from "bun";
-import { isWorkerToDaemon, type DaemonToWorker, type WorkerToDaemon } from "../protocol/index.ts";
+import { isWorkerToDaemon, workerFdSocketPath, type DaemonToWorker, type WorkerToDaemon } from "../protocol/index.ts";
 import { selfCommand } from "../common/self-command.ts";
 
 export type WorkerPhase =
@@ -70,6 +70,7 @@ export class WorkerHandle {
       this.phase = "exited";
       // A worker that was killed could not remove its socket.
       removeSocket(options.socketPath);
+      removeSocket(workerFdSocketPath(options.socketPath));
       // A worker that crashed cannot have stopped its commands: stop them here. A worker
       // that retired normally leaves background jobs running, as `sh -c` does.
       if (code !== 0 || this.process.signalCode !== null) killGroup(this.process.pid);

@@ -75,6 +75,7 @@ function hasKind(value: unknown, kind: string): boolean {
     case "bytes": return value instanceof Uint8Array;
     case "map": return isPlainObject(value);
     case "stringArray": return Array.isArray(value) && value.every((item) => typeof item === "string");
+    case "intArray": return Array.isArray(value) && value.every((item) => typeof item === "number" && Number.isInteger(item));
     case "stringMap": return isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
     default: return false;
   }

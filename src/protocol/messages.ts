@@ -8,7 +8,7 @@
 
 export const PROTOCOL_VERSION = 1;
 
-type FieldKind = "string" | "int" | "bool" | "bytes" | "stringMap" | "stringArray" | "map";
+type FieldKind = "string" | "int" | "bool" | "bytes" | "stringMap" | "stringArray" | "intArray" | "map";
 type Schema = Readonly<Record<string, FieldKind | `${FieldKind}?`>>;
 
 const schemas = {
@@ -17,7 +17,7 @@ const schemas = {
   Status: {},
   Shutdown: {},
   // daemon → client
-  LeaseGrant: { socket: "string", token: "string", workerPid: "int", sessions: "int" },
+  LeaseGrant: { socket: "string", token: "string", workerPid: "int", sessions: "int", fdSocket: "string?" }, // fdSocket: where to pass fds (SCM_RIGHTS datagrams)
   StatusReply: { status: "map" },
   ShutdownAck: {},
   // client → worker
@@ -29,6 +29,8 @@ const schemas = {
     argv0: "string",
     args: "stringArray",
     umask: "int",
+    passedFds: "intArray?", // the client's fd numbers, in the order of the fds it passed (fd-passing.ts); absent: streamed stdio
+    fdNonce: "string?", // names the datagram on the worker's fdSocket that carries them
     ppid: "int?", // the calling client's pid: the session's $PPID (the daemon's pid would let a session signal the service)
     persistent: "bool", // false: one Execute, then the session ends
     flags: "stringArray?", // sh option letters: ["e", "x"]
@@ -59,6 +61,7 @@ type FieldType<K> = K extends "string" ? string
   : K extends "bytes" ? Uint8Array
   : K extends "stringMap" ? Record<string, string>
   : K extends "stringArray" ? string[]
+  : K extends "intArray" ? number[]
   : K extends "map" ? Record<string, unknown>
   : never;
 

@@ -30,6 +30,11 @@ export function workerSocketPath(daemonSocket: string, daemonPid: number, sequen
   return `${daemonSocket}.${daemonPid}.w${sequence}`;
 }
 
+/** The datagram socket beside a worker's socket on which clients pass their fds (common/fd-passing.ts). */
+export function workerFdSocketPath(workerSocket: string): string {
+  return `${workerSocket}.fds`;
+}
+
 // String helpers instead of node:path and node:os, which the client would pay to load.
 function parentDir(path: string): string {
   const slash = path.lastIndexOf("/");

@@ -61,6 +61,15 @@ export interface ShellOptions {
   readonly flags?: readonly string[];
   readonly longOptions?: readonly string[];
   /**
+   * The session's open fds when the embedding was handed the caller's own
+   * (a worker serving `rushd -c`): shell fd number → an OS fd the embedding
+   * owns and closes after the session. Builtins write to them, `read` reads
+   * them, external commands inherit them at the same numbers. An fd not in
+   * the map is closed, as it was for the caller. When given, the
+   * stdin/stdout/stderr endpoints are not used.
+   */
+  readonly passedFds?: ReadonlyMap<number, number>;
+  /**
    * `$PPID`, when the shell's parent process is not its caller: a worker runs
    * sessions for clients, and `kill $PPID` must reach the client, never the
    * daemon (a session could stop the service). Default: process.ppid.

@@ -24,14 +24,16 @@ export class Shell {
 
   /** `handlers` replaces the outside effects (spawning, opening, listing directories), for tests. */
   constructor(options: ShellOptions, { handlers = defaultHandlers }: { handlers?: Handlers } = {}) {
-    const input = options.stdin.kind === "source" ? new SessionInput(options.stdin.source) : null;
+    const input = options.stdin.kind === "source" && options.passedFds === undefined ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
     if (options.ppid !== undefined) this.session.ppid = options.ppid;
-    const fds: FdTable = new Map<number, FdTarget>([
-      [0, input !== null ? { kind: "source", source: input } : this.endpoint(options.stdin, "in")],
-      [1, this.endpoint(options.stdout, "out")],
-      [2, this.endpoint(options.stderr, "out")],
-    ]);
+    const fds: FdTable = options.passedFds !== undefined
+      ? new Map<number, FdTarget>([...options.passedFds].map(([fd, osFd]) => [fd, { kind: "os", fd: osFd }]))
+      : new Map<number, FdTarget>([
+        [0, input !== null ? { kind: "source", source: input } : this.endpoint(options.stdin, "in")],
+        [1, this.endpoint(options.stdout, "out")],
+        [2, this.endpoint(options.stderr, "out")],
+      ]);
     const vars = Variables.fromEnvironment(options.env);
     const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
     // The variables sh sets itself (not exported unless they came from the environment).

@@ -9,6 +9,8 @@
 // WorkerState after each one.
 
 import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
+import { closeSync } from "node:fs";
+import type { ReceivedFds } from "../common/fd-passing.ts";
 import { Shell } from "../shell/index.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
 import type { WorkerState } from "./state.ts";
@@ -52,6 +54,8 @@ interface ActiveSession {
   readonly tag: { requestId: number };
   /** Every process the session started (roots of its process tree). */
   readonly processes: Set<number>;
+  /** The client's fds passed to this session (worker fds): closed when it ends, before the reset. */
+  readonly passedFds: readonly number[];
   running: Promise<void> | undefined;
 }
 
@@ -81,6 +85,8 @@ export class LeaseConnection {
     private readonly hooks: LeaseHooks,
     private readonly limits: { readonly verifyReset: boolean; readonly requestTimeoutMs: number },
     private readonly processes: ProcessControl,
+    /** The fds a client passed with this nonce (SCM_RIGHTS on the worker's fd socket), if they arrived. */
+    private readonly takePassedFds: (nonce: string) => ReceivedFds | undefined,
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -184,6 +190,10 @@ export class LeaseConnection {
       return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "SessionInit while a session is open (send Close first)"), id);
     }
     if (this.leaseEnded) return; // the client will see LeaseEnded and retry elsewhere: nothing of this ran
+    const passed = this.receivePassedFds(init);
+    if (passed === "missing") {
+      return this.connection.fail(new ProtocolError("BAD_FIELD", "SessionInit names passed fds that did not arrive (fdNonce)"), id);
+    }
     const env = init.env ?? this.previousEnv;
     this.previousEnv = env;
     this.state.enterSession(init.umask);
@@ -210,10 +220,11 @@ export class LeaseConnection {
         },
       },
       ppid: init.ppid,
+      passedFds: passed?.map,
       flags: init.flags,
       longOptions: init.longOptions,
     });
-    this.session = { shell, input, persistent: init.persistent, tag, processes, running: undefined };
+    this.session = { shell, input, persistent: init.persistent, tag, processes, passedFds: passed?.fds ?? [], running: undefined };
     this.sessionCount += 1;
     // A one-shot client learned the worker from its lease and waits only for the result:
     // an ack would be one more write and one more wake-up per request.
@@ -238,6 +249,19 @@ export class LeaseConnection {
     const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
     this.connection.send(id, message("ExecutionResult", { status, durationUs }));
     if (!session.persistent) await this.finishSession();
+  }
+
+  /** The client's fds for this session, by the fd number it had them at; "missing" if they did not arrive. */
+  private receivePassedFds(init: Message<"SessionInit">): { map: Map<number, number>; fds: number[] } | "missing" | undefined {
+    if (init.passedFds === undefined || init.fdNonce === undefined) return undefined;
+    const received = this.takePassedFds(init.fdNonce);
+    if (received === undefined || received.fds.length !== init.passedFds.length) {
+      if (received !== undefined) closeAll(received.fds);
+      return "missing";
+    }
+    const map = new Map<number, number>();
+    init.passedFds.forEach((clientFd, index) => map.set(clientFd, received.fds[index] as number));
+    return { map, fds: [...received.fds] };
   }
 
   /**
@@ -267,9 +291,12 @@ export class LeaseConnection {
     this.session = undefined;
     await session.shell.dispose();
     if (session.shell.hasRunningJobs) {
-      // The jobs still use the session's umask and this process: no reset, the worker retires.
-      this.hooks.sessionDone({ resetUs: 0, problems: [], jobsRunning: session.shell.jobsSettled() });
+      // The jobs still use the session's umask, fds and this process: no reset, the worker retires.
+      const jobsRunning = session.shell.jobsSettled().then(() => closeAll(session.passedFds));
+      this.hooks.sessionDone({ resetUs: 0, problems: [], jobsRunning });
     } else {
+      // Before the reset: no later session can reach them (external children keep their own copies).
+      closeAll(session.passedFds);
       const resetUs = this.state.reset();
       const problems = this.limits.verifyReset ? this.state.verify() : [];
       this.hooks.sessionDone({ resetUs, problems, jobsRunning: undefined });
@@ -285,5 +312,15 @@ export class LeaseConnection {
     this.leaseEnded = true;
     this.connection.send(0, message("LeaseEnded", { reason }));
     this.connection.end();
+  }
+}
+
+function closeAll(fds: readonly number[]): void {
+  for (const fd of fds) {
+    try {
+      closeSync(fd);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EBADF") throw error;
+    }
   }
 }

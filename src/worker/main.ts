@@ -6,7 +6,8 @@
 
 import { unlinkSync } from "node:fs";
 import type { Socket } from "bun";
-import { Connection, isDaemonToWorker, listenFramed, ProtocolError, WORKER_ACCEPTS, type WorkerToDaemon } from "../protocol/index.ts";
+import { Connection, isDaemonToWorker, listenFramed, ProtocolError, WORKER_ACCEPTS, workerFdSocketPath, type WorkerToDaemon } from "../protocol/index.ts";
+import { FdReceiver } from "../common/fd-passing.ts";
 import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
 import { LeaseConnection, type ProcessControl } from "./lease-connection.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
@@ -67,6 +68,8 @@ class Worker {
   /** Background jobs of the last session still running here: the worker serves no more and exits after them. */
   private jobsRunning: Promise<void> | undefined;
   private readonly uid = process.getuid?.() ?? 0;
+  /** Where clients pass their fds (SCM_RIGHTS); created in listen(). */
+  fdReceiver: FdReceiver | undefined;
   private readonly processControl: ProcessControl = {
     started: (pid) => void this.spawned.add(pid),
     signalTree: (roots, signal) => void signalTree(roots, signal),
@@ -94,6 +97,9 @@ class Worker {
         reapAdopted(this.spawned);
       }, REAP_INTERVAL_MS).unref();
     }
+    const fdSocket = workerFdSocketPath(this.options.socketPath);
+    removeStale(fdSocket);
+    this.fdReceiver = new FdReceiver(fdSocket);
     this.listener = listenFramed(this.options.socketPath, {
       accept: (socket) => this.accept(socket),
       socketError: (error) => console.error("rushd worker: socket error:", error),
@@ -164,6 +170,8 @@ class Worker {
         // A connection that never showed the token leaves the lease as it was.
         if (!attached || worker.current !== lease) return;
         worker.current = undefined;
+        // Fds sent for sessions that never ran (the lease ended first) must not wait for a later client.
+        worker.fdReceiver?.discardUntaken();
         worker.yieldRequested = false;
         worker.flushServed();
         if (worker.retireReason !== undefined) {
@@ -184,7 +192,7 @@ class Worker {
         worker.report({ kind: "retiring", reason: "request timeout" });
         setTimeout(() => process.exit(EXIT_REQUEST_TIMEOUT), 50).unref();
       },
-    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl);
+    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, (nonce) => this.fdReceiver?.take(nonce));
     return connection;
   }
 
@@ -234,6 +242,8 @@ class Worker {
   private exit(): void {
     this.flushServed();
     this.listener?.stop(true);
+    this.fdReceiver?.close();
+    removeStale(workerFdSocketPath(this.options.socketPath));
     try {
       unlinkSync(this.options.socketPath);
     } catch (error) {
@@ -243,6 +253,14 @@ class Worker {
     if (process.send === undefined || !process.connected) process.exit(0);
     setTimeout(() => process.exit(0), EXIT_FLUSH_TIMEOUT_MS).unref();
     process.send({ kind: "pong" } satisfies WorkerToDaemon, undefined, undefined, () => process.exit(0));
+  }
+}
+
+function removeStale(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 

@@ -49,17 +49,31 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(await current().sh("echo next")).toEqual({ status: 0, stdout: "next\n", stderr: "" });
   }, 30_000);
 
-  test("a background job's output after its session ends never reaches a later session", async () => {
-    expect((await current().sh("(sleep 0.3; echo late) &")).stdout).toBe("");
-    const later = await current().sh("sleep 0.6; echo mine");
-    expect(later).toEqual({ status: 0, stdout: "mine\n", stderr: "" });
+  test("through rushd -c a background job writes to the caller's own stdout, as under sh -c (which the caller reads to its end)", async () => {
+    expect(await current().sh("(sleep 0.3; echo late) & echo now")).toEqual({ status: 0, stdout: "now\nlate\n", stderr: "" });
   }, 30_000);
 
-  test("a background writer left by a session (yes &) is ended by a broken pipe once the session is over", async () => {
+  test("with streamed output (the library) a job's output after its session never reaches a later session", async () => {
+    const client = await connect({ socket: current().socket, autostart: false });
+    try {
+      expect(new TextDecoder().decode((await client.run("(sleep 0.3; echo late) &")).stdout)).toBe("");
+      const later = await client.run("sleep 0.6; echo mine");
+      expect([later.status, new TextDecoder().decode(later.stdout)]).toEqual([0, "mine\n"]);
+    } finally {
+      client.close();
+    }
+  }, 30_000);
+
+  test("with streamed output a background writer left by a session (yes &) is ended by a broken pipe once the session is over", async () => {
     const marker = uniqueSeconds();
     cleanups.push(() => killAll(`yes ${marker}`));
-    expect(await current().sh(`yes ${marker} & echo started`)).toEqual({ status: 0, stdout: "started\n", stderr: "" });
-    await until(() => processesWith(`yes ${marker}`).length === 0, { timeoutMs: 15_000, what: "yes to end" });
+    const client = await connect({ socket: current().socket, autostart: false });
+    try {
+      expect(new TextDecoder().decode((await client.run(`yes ${marker} & echo started`)).stdout)).toBe("started\n");
+      await until(() => processesWith(`yes ${marker}`).length === 0, { timeoutMs: 15_000, what: "yes to end" });
+    } finally {
+      client.close();
+    }
   }, 30_000);
 
   test("a finished session is not failed by the lease closing while its output is still being written", async () => {
@@ -107,6 +121,7 @@ describe("a client that vanishes", () => {
     cleanups.push(() => killAll(`sleep ${tag}`));
     const client = Bun.spawn([RUSHD, "-c", `trap '' HUP; echo up; sleep ${tag}`], { env: current().env, stdout: "pipe" });
     await client.stdout.getReader().read(); // "up": the command runs
+    await until(() => processesWith(`sleep ${tag}`).length > 0, { timeoutMs: 10_000, what: "the command to start" });
     client.kill("SIGKILL");
     await until(() => processesWith(`sleep ${tag}`).length === 0, { timeoutMs: 15_000, what: "the session's command to be killed" });
     // The only worker serves again.

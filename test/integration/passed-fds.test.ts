@@ -1,0 +1,74 @@
+// Issue 8 (first step): `rushd -c` hands the worker its own fds (SCM_RIGHTS),
+// so the command runs on the caller's stdin, stdout, stderr, terminal and
+// any other fd it was given, as under `sh -c`; the worker closes them after
+// the session.
+
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { until } from "../../src/common/until.ts";
+import { RUSHD, useDaemon } from "./harness.ts";
+
+function shell(script: string, env: Record<string, string>, cwd?: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  const child = Bun.spawn(["bash", "-c", script], { env: { ...env, R: RUSHD }, cwd, stdout: "pipe", stderr: "pipe" });
+  return Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]).then(([stdout, stderr, status]) => ({ status, stdout, stderr }));
+}
+
+describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
+  const current = useDaemon(mode, ["--workers", "1", "--max-workers", "2"]);
+
+  test("the caller's stdin is not read ahead: a while-read loop around rushd -c runs once per line", async () => {
+    const result = await shell(`seq 10 | while read -r l; do "$R" -c 'ls / >/dev/null; echo "$1"' x "$l"; done`, current().env);
+    expect(result).toEqual({ status: 0, stdout: "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", stderr: "" });
+  });
+
+  test("an fd the caller opened reaches the command, and /dev/stdin is the caller's stdin", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-fds-")));
+    try {
+      const result = await shell(`"$R" -c 'echo x >&3; cat /dev/stdin' 3>fd3.out <<<piped`, current().env, dir);
+      expect(result).toEqual({ status: 0, stdout: "piped\n", stderr: "" });
+      expect(readFileSync(join(dir, "fd3.out"), "utf8")).toBe("x\n");
+      // stdout and stderr to one file keep their order: they are one fd.
+      await shell(`"$R" -c 'echo a; echo b >&2; echo c; echo d >&2' >order.out 2>&1`, current().env, dir);
+      expect(readFileSync(join(dir, "order.out"), "utf8")).toBe("a\nb\nc\nd\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("in a terminal the command sees a terminal on 0, 1 and 2", async () => {
+    const result = await shell(`script -qec "$R -c 'test -t 0 && test -t 1 && test -t 2 && echo tty'" /dev/null </dev/null`, current().env);
+    expect(result.stdout.replaceAll("\r", "")).toBe("tty\n");
+  });
+
+  test("a closed fd stays closed for the command", async () => {
+    // As dash: the redirection to the closed fd 2 fails (its message has nowhere to go), status 2.
+    const result = await shell(`"$R" -c 'echo out; echo err >&2' 2>&-`, current().env);
+    expect(result).toEqual({ status: 2, stdout: "out\n", stderr: "" });
+    expect(await shell(`"$R" -c 'echo out; echo err >&2' 2>/dev/null`, current().env)).toEqual({ status: 0, stdout: "out\n", stderr: "" });
+  });
+});
+
+describe("the worker's own fds", () => {
+  const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1"]);
+
+  test("after many sessions with passed fds the worker has the fds it had before", async () => {
+    await current().sh("true");
+    const [worker] = (await current().status()).workers;
+    const pid = worker?.pid as number;
+    const fdsOf = () => readdirSync(`/proc/${pid}/fd`).length;
+    const before = fdsOf();
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-fds-")));
+    try {
+      writeFileSync(join(dir, "in"), "line\n");
+      const result = await shell(`for i in $(seq 100); do "$R" -c 'read x; echo "$x" >&3; echo o; echo e >&2' 3>>fd3 <in >/dev/null 2>&1 || exit 1; done; wc -l <fd3`, current().env, dir);
+      expect(result).toEqual({ status: 0, stdout: "100\n", stderr: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await current().status()).workers.map((each) => each.pid)).toEqual([pid]);
+    // Bun closes some of its own fds a few turns of its loop later: wait for the count to settle.
+    await until(() => fdsOf() <= before, { timeoutMs: 10_000, what: `the worker's fds to return to ${before}` });
+  }, 60_000);
+});
