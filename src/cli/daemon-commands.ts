@@ -74,7 +74,7 @@ export async function runControl(
 
 async function start(paths: DaemonPaths, options: DaemonOptions, given: readonly GivenOption[]): Promise<number> {
   try {
-    const outcome = await launchDaemon(paths, daemonOptionsToArgv({ ...options, socket: undefined }));
+    const outcome = await launchDaemon(paths, daemonOptionsToArgv({ ...options, socket: undefined }), { byHand: true });
     if (outcome === "already-running") return sayAlreadyRunning(paths, options, given);
     process.stderr.write(`rushd: started on ${paths.socket} (pid ${readPid(paths)})\n`);
     return 0;
@@ -263,7 +263,7 @@ function formatStatus(report: Record<string, unknown>): string {
   const workers = report.workers as { pid: number; state: string; requests: number }[];
   return [
     `pid ${report.pid}  mode ${report.mode}  socket ${report.socket}  up ${report.uptime_s}s`,
-    `requests ${report.requests_total}  leases ${report.leases_total}  resets failed ${report.resets_failed}  workers started ${report.workers_started}, replaced ${report.workers_replaced}`,
+    `requests ${report.requests_total}  leases ${report.leases_total}  refused (ran in process) ${report.leases_refused_no_wait}  resets failed ${report.resets_failed}  workers started ${report.workers_started}, replaced ${report.workers_replaced}, peak ${report.workers_peak}`,
     `reset µs: count ${reset.count}  p50 ${reset.p50}  p99 ${reset.p99}  max ${reset.max}`,
     `workers (${workers.length}):`,
     ...workers.map((worker) => `  ${worker.pid}  ${worker.state.padEnd(8)}  ${worker.requests} requests`),

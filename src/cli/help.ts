@@ -22,7 +22,10 @@ Daemon options (or the RUSHD_* variable in parentheses):
   --workers N                    (RUSHD_WORKERS) pool size, default 4
   --max-workers M                (RUSHD_MAX_WORKERS) default 2×N
   --max-requests-per-worker K    (RUSHD_MAX_REQUESTS_PER_WORKER) default 1000
-  --idle-timeout S               (RUSHD_IDLE_TIMEOUT) default 60
+  --idle-timeout S               (RUSHD_IDLE_TIMEOUT) stop workers above N idle for S s (the pool shrinks back to N), default 60
+  --idle-exit S                  (RUSHD_IDLE_EXIT) stop the daemon (socket and pid file removed) after S s with no session,
+                                 queued lease, worker running background jobs, or connection; 0 = never: the default for
+                                 rushd start / rushd daemon; a daemon a client auto-starts gets 900 (15 min) unless given
   --request-timeout S            (RUSHD_REQUEST_TIMEOUT) 0 = none (default)
   --max-queue Q                  (RUSHD_MAX_QUEUE) default 100
   --max-connections C            (RUSHD_MAX_CONNECTIONS) default 100; at the limit idle connections are shed
@@ -30,6 +33,8 @@ Daemon options (or the RUSHD_* variable in parentheses):
   --verify-reset                 (RUSHD_VERIFY_RESET=1) compare the whole worker state after each reset
 
 Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
+rushd -c never queues for a worker: when none is free and the pool is at --max-workers, it runs the command in process
+(counted as leases_refused_no_wait in rushd status); the library waits in the queue (--max-queue).
 Exit status: the command's (127 not found, 126 not executable, 2 usage/syntax, 128+N signal N);
 124 when the daemon killed it for running past --request-timeout;
 255 when the connection to the daemon is lost mid-command.

@@ -37,8 +37,16 @@ export class DaemonClient {
     return client;
   }
 
-  async lease(): Promise<Message<"LeaseGrant">> {
-    const reply = await this.request(message("Lease", { version: PROTOCOL_VERSION }));
+  /**
+   * `wait: false`: if no worker can be had now (or from a start already under
+   * way), the daemon answers BUSY at once instead of queueing the request, so
+   * a caller that can run the command itself (`rushd -c`) never waits for
+   * other clients. The library waits (the default).
+   */
+  async lease(options: { readonly wait?: boolean } = {}): Promise<Message<"LeaseGrant">> {
+    // Sent only when false: absent means wait, which is also what a daemon without the field does.
+    const fields = options.wait === false ? { version: PROTOCOL_VERSION, wait: false } : { version: PROTOCOL_VERSION };
+    const reply = await this.request(message("Lease", fields));
     if (reply.type === "LeaseGrant") return reply;
     throw unexpected(reply);
   }

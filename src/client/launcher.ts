@@ -1,6 +1,11 @@
 // Start a daemon in the background, once, even when many clients try at the
 // same moment: an exclusive lock file beside the socket elects the starter;
 // the others wait for its socket to answer.
+//
+// A daemon a client starts (`rushd -c`, the library) stops itself after
+// AUTO_START_IDLE_EXIT_S idle unless the user chose --idle-exit: nobody
+// asked for it to stay, and it holds its workers' memory. One started by
+// hand (`rushd start`) stays unless told otherwise.
 
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
@@ -11,6 +16,7 @@ import { probeSocket } from "../common/probe.ts";
 import { selfCommand } from "../common/self-command.ts";
 import { until } from "../common/until.ts";
 import { daemonEnvironment } from "../daemon/environment.ts";
+import { AUTO_START_IDLE_EXIT_S } from "../daemon/options.ts";
 import type { DaemonPaths } from "../protocol/index.ts";
 
 /** How long a started daemon may take to accept connections. */
@@ -28,6 +34,11 @@ export class DaemonLaunchError extends Error {
 
 export type LaunchOutcome = "started" | "already-running";
 
+export interface LaunchOptions {
+  /** `rushd start`: the user asked for this daemon, so it gets no --idle-exit they did not give. Default: a client's auto-start. */
+  readonly byHand?: boolean;
+}
+
 /** The line a daemon started with --notify-ready prints on stdout once it listens. */
 export const READY_LINE = "rushd-ready";
 
@@ -37,9 +48,11 @@ export const READY_LINE = "rushd-ready";
  * command in process): a directory that cannot be created or used, one that
  * is not safely the user's (path-trust.ts), a daemon that does not start.
  */
-export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<LaunchOutcome> {
+export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly string[], options: LaunchOptions = {}): Promise<LaunchOutcome> {
+  const hasIdleExit = daemonArgv.some((arg) => arg === "--idle-exit" || arg.startsWith("--idle-exit="));
+  const argv = options.byHand === true || hasIdleExit ? daemonArgv : [...daemonArgv, "--idle-exit", String(AUTO_START_IDLE_EXIT_S)];
   try {
-    return await launch(paths, daemonArgv);
+    return await launch(paths, argv);
   } catch (error) {
     if (error instanceof DaemonLaunchError) throw error;
     if (error instanceof UntrustedPathError || error instanceof PrivateFileError) {

@@ -90,7 +90,8 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
   try {
     // A worker can die between the grant and our connect; one retry covers it.
     for (let attempt = 0; ; attempt++) {
-      const grant = await daemon.lease();
+      // wait: false: with no worker free, run the command here at once rather than queue behind other clients.
+      const grant = await daemon.lease({ wait: false });
       try {
         return await WorkerLink.open(grant);
       } catch (error) {

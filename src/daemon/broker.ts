@@ -27,7 +27,7 @@ export class BrokerConnection {
         if (msg.version !== PROTOCOL_VERSION) {
           return this.connection.fail(new ProtocolError("VERSION_MISMATCH", `protocol version ${msg.version} is not supported (this daemon speaks ${PROTOCOL_VERSION})`), id);
         }
-        return this.lease(id);
+        return this.lease(id, msg.wait !== false);
       case "Status":
         this.connection.send(id, message("StatusReply", { status: this.context.status() }));
         return this.context.requestFinished();
@@ -40,8 +40,9 @@ export class BrokerConnection {
     }
   }
 
-  private lease(id: number): void {
-    this.context.pool.lease().finally(() => this.context.requestFinished()).then(
+  /** `wait`: false from `rushd -c`, which runs the command itself if no worker is free now (pool.ts). */
+  private lease(id: number, wait: boolean): void {
+    this.context.pool.lease(wait).finally(() => this.context.requestFinished()).then(
       (worker) => this.grant(id, worker),
       (error: unknown) => {
         if (error instanceof PoolBusyError || error instanceof PoolStoppedError) {

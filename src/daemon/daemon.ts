@@ -1,7 +1,8 @@
 // The daemon: owns the socket, the pid file and the pool; answers brokers'
 // requests; stops cleanly on SIGINT/SIGTERM or a Shutdown request, and on
 // nothing else: a session that signals `$PPID` or the daemon's pid must not
-// take the service down.
+// take the service down. With --idle-exit it also stops itself, the same
+// way, once nobody has used it for that long (idle-exit.ts).
 
 import { closeSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import type { Socket } from "bun";
@@ -18,6 +19,7 @@ import { openFilesLimit } from "../common/open-files-limit.ts";
 import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
 import { openPrivateFile, PrivateFileError } from "../common/private-file.ts";
 import { daemonEnvironment } from "./environment.ts";
+import { IdleExit } from "./idle-exit.ts";
 
 /** How long a stopping daemon waits for running sessions before killing their workers. */
 const STOP_GRACE_MS = 5_000;
@@ -48,6 +50,9 @@ export class Daemon {
   private sweepTimer: Timer | undefined;
   private untrustedRefused = 0;
   private fdLimit = Number.MAX_SAFE_INTEGER;
+  /** A connection opened, closed or sent a request (the pool keeps its own clock for leases). */
+  private connectionsActiveAt = Date.now();
+  private readonly idleExit: IdleExit;
   private stopping: Promise<void> | undefined;
   private resolveStopped: () => void = () => {};
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -56,6 +61,10 @@ export class Daemon {
     this.paths = resolveDaemonPaths(options.socket, env);
     this.pool = new Pool(options, (events, maxSessions) => this.spawnWorker(events, maxSessions), (line) => this.log.line(line));
     this.connections = new ConnectionTable(options.maxConnections);
+    this.idleExit = new IdleExit(options.idleExitS ?? 0, {
+      hasWork: () => this.pool.hasWork() || this.connections.size > 0,
+      lastActiveAt: () => Math.max(this.pool.lastActiveAt, this.connectionsActiveAt),
+    }, (idleS) => void this.stop(`idle for ${idleS}s: no session, queued lease or connection (--idle-exit ${idleS})`));
   }
 
   /** Listen; resolves once the socket accepts connections. Throws DaemonStartError. */
@@ -83,7 +92,10 @@ export class Daemon {
       this.writePidFile();
       this.listener = listenFramed(socket, {
         accept: (s) => this.accept(s),
-        closed: (connection) => connection !== undefined && this.connections.remove(connection),
+        closed: (connection) => {
+          this.connectionsActiveAt = Date.now();
+          if (connection !== undefined) this.connections.remove(connection);
+        },
         socketError: (error) => this.log.line(`connection error: ${error.message}`),
       });
     } catch (error) {
@@ -93,6 +105,7 @@ export class Daemon {
       throw error;
     }
     this.pool.start();
+    this.idleExit.start();
     this.sweepTimer = setInterval(() => this.closeIdleConnections(), IDLE_SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
     process.on("SIGINT", () => void this.stop("SIGINT"));
@@ -101,7 +114,8 @@ export class Daemon {
       // SIGPIPE: a client that vanishes must never take the daemon down with EPIPE.
       process.on(signal, () => signal !== "SIGPIPE" && this.log.line(`ignoring ${signal} (stop the daemon with SIGTERM, SIGINT or \`rushd stop\`)`));
     }
-    this.log.line(`listening on ${socket} (pid ${process.pid}, mode ${this.options.mode}, workers ${this.options.mode === "pool" ? this.options.workers : 0}..${this.options.maxWorkers}, connections ≤ ${limit})`);
+    const idleExitS = this.options.idleExitS ?? 0;
+    this.log.line(`listening on ${socket} (pid ${process.pid}, mode ${this.options.mode}, workers ${this.options.mode === "pool" ? this.options.workers : 0}..${this.options.maxWorkers}, connections ≤ ${limit}, ${idleExitS > 0 ? `exits after ${idleExitS}s idle` : "no idle exit"})`);
   }
 
   stop(reason: string): Promise<void> {
@@ -109,6 +123,7 @@ export class Daemon {
     this.log.line(`stopping (${reason})`);
     this.stopping = (async () => {
       clearInterval(this.sweepTimer);
+      this.idleExit.stop();
       this.listener?.stop(false);
       await this.pool.stop(STOP_GRACE_MS);
       this.listener?.stop(true);
@@ -133,6 +148,8 @@ export class Daemon {
       resets_failed: pool.resetsFailed,
       workers_started: pool.workersStarted,
       workers_replaced: pool.workersReplaced,
+      workers_peak: pool.workersPeak,
+      leases_refused_no_wait: pool.leasesRefusedNoWait,
       worker_start_failures: pool.startFailures,
       worker_start_backoff_ms: pool.startBackoffMs,
       connections: this.connections.size,
@@ -144,18 +161,22 @@ export class Daemon {
       log_lines_written: this.log.written,
       log_lines_dropped: this.log.dropped,
       reset_us: pool.resetUs.summary(),
-      options: { ...this.options },
+      options: { ...this.options, idleExitS: this.options.idleExitS ?? 0 },
     };
   }
 
   private accept(socket: Socket<unknown>): Connection | undefined {
     const now = Date.now();
+    this.connectionsActiveAt = now;
     const tracked = this.connections;
     let broker: BrokerConnection | undefined;
     const connection = new Connection(socket, DAEMON_ACCEPTS, {
       onMessage: (id, msg) => broker?.handleMessage(id, msg),
       onProtocolError: (error) => this.log.line(`client sent bad input: ${error.code}: ${error.message}`),
-      onClose: () => tracked.remove(connection),
+      onClose: () => {
+        this.connectionsActiveAt = Date.now();
+        tracked.remove(connection);
+      },
     }, { maxFrameBytes: DAEMON_MAX_FRAME_BYTES });
     const peerProblem = this.checkPeer(socket);
     if (peerProblem !== undefined) {

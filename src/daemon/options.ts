@@ -10,6 +10,12 @@ export interface DaemonOptions {
   maxWorkers: number;
   maxRequestsPerWorker: number;
   idleTimeoutS: number;
+  /**
+   * Stop after this many seconds with nothing to do (idle-exit.ts); 0: never.
+   * Undefined when not given: 0 for a daemon started by hand, while a
+   * client's auto-start passes AUTO_START_IDLE_EXIT_S (launcher.ts).
+   */
+  idleExitS: number | undefined;
   requestTimeoutS: number;
   maxQueue: number;
   maxConnections: number;
@@ -34,12 +40,16 @@ export const DAEMON_OPTION_SPECS: readonly OptionSpec[] = [
   { flag: "--max-workers", env: "RUSHD_MAX_WORKERS", key: "maxWorkers", kind: "count", help: "grow up to this many when all are busy (default 2×workers)" },
   { flag: "--max-requests-per-worker", env: "RUSHD_MAX_REQUESTS_PER_WORKER", key: "maxRequestsPerWorker", kind: "count", help: "retire a worker after this many sessions (default 1000)" },
   { flag: "--idle-timeout", env: "RUSHD_IDLE_TIMEOUT", key: "idleTimeoutS", kind: "seconds", help: "retire idle workers above the pool size after S seconds (default 60)" },
+  { flag: "--idle-exit", env: "RUSHD_IDLE_EXIT", key: "idleExitS", kind: "seconds", help: "stop the daemon after S seconds with no session, queued lease or connection (0 = never: the default when started by hand; 900 when a client started it)" },
   { flag: "--request-timeout", env: "RUSHD_REQUEST_TIMEOUT", key: "requestTimeoutS", kind: "seconds", help: "kill a lease that runs past S seconds (0 = none, default)" },
   { flag: "--max-queue", env: "RUSHD_MAX_QUEUE", key: "maxQueue", kind: "count", help: "lease requests waiting for a worker before 'busy' (default 100)" },
   { flag: "--max-connections", env: "RUSHD_MAX_CONNECTIONS", key: "maxConnections", kind: "count", help: "concurrent client connections (default 100)" },
   { flag: "--connection-timeout", env: "RUSHD_CONNECTION_TIMEOUT", key: "connectionTimeoutS", kind: "seconds", help: "close a client connection with no request in flight after S seconds (default 10)" },
   { flag: "--verify-reset", env: "RUSHD_VERIFY_RESET", key: "verifyReset", kind: "switch", help: "compare the whole worker state after every reset; retire on mismatch" },
 ];
+
+/** --idle-exit of a daemon a client started (launcher.ts) unless the user gave one: 15 minutes. */
+export const AUTO_START_IDLE_EXIT_S = 900;
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -53,6 +63,7 @@ export function defaultDaemonOptions(): DaemonOptions {
     maxWorkers: 0, // 0: derived as 2×workers
     maxRequestsPerWorker: 1000,
     idleTimeoutS: 60,
+    idleExitS: undefined,
     requestTimeoutS: 0,
     maxQueue: 100,
     maxConnections: 100,

@@ -4,6 +4,17 @@
 // Pool mode: `workers` are pre-started and reused; each is reset by its own
 // WorkerState after every session. Fork mode: a worker serves one session
 // and exits, so every session runs in a fresh process.
+//
+// A lease request either waits (the library: it queues, up to --max-queue)
+// or does not (`rushd -c`, which can run the command in process about as
+// fast as a worker serves it: ~11 ms against ~10 ms for `true`, measured).
+// A request that does not wait is served by an idle worker, or by a worker
+// that is starting for no other request (a start takes ~90 ms when the
+// machine is idle, so this is paid only while the pool grows, and on every
+// session in fork mode, where each session is a start); it starts one if
+// the pool may grow. When the pool is at --max-workers with nothing
+// starting for it, it is refused at once (BUSY): the client runs the
+// command itself instead of waiting for other clients' leases to end.
 
 import type { DaemonOptions } from "./options.ts";
 import { SampleWindow } from "./stats.ts";
@@ -34,11 +45,22 @@ const START_BACKOFF_MAX_MS = 30_000;
 /** A granted lease not used within this time is revoked (its client died between the grant and the connect). */
 const GRANT_TIMEOUT_MS = 10_000;
 
+/**
+ * A request that does not wait gives up on a starting worker after this
+ * long (a start normally takes ~90 ms; one that hangs must not hold a
+ * `rushd -c` that could have run the command itself).
+ */
+const NO_WAIT_START_LIMIT_MS = 5_000;
+
 type SpawnWorker = (events: WorkerEvents, maxSessions: number) => WorkerHandle;
 
 interface Waiter {
+  /** false: the client would rather run the command itself than wait for another client's lease to end. */
+  readonly wait: boolean;
   resolve(worker: WorkerHandle): void;
   reject(error: Error): void;
+  /** For a request that does not wait: when to stop waiting for the start it was queued for. */
+  timer: Timer | undefined;
 }
 
 export class Pool {
@@ -66,6 +88,12 @@ export class Pool {
   resetsFailed = 0;
   workersReplaced = 0;
   workersStarted = 0;
+  /** The most workers in service (starting, idle, granted, leased) at once: what --max-workers bounds. */
+  workersPeak = 0;
+  /** Requests that would not wait, answered BUSY (no worker could serve them soon, or starts fail): commands clients ran in process. */
+  leasesRefusedNoWait = 0;
+  /** When a lease was last asked for, granted or ended, or a worker came or went (the idle-exit clock, idle-exit.ts). */
+  lastActiveAt = Date.now();
 
   constructor(
     private readonly options: DaemonOptions,
@@ -84,23 +112,42 @@ export class Pool {
     }
   }
 
-  /** Lease a clean worker: now if one is idle, else after one is started or freed. */
-  lease(): Promise<WorkerHandle> {
+  /**
+   * Lease a clean worker: now if one is idle, else after one is started or
+   * freed. `wait: false`: only if one is idle or starting for this request
+   * (see the header); otherwise PoolBusyError at once.
+   */
+  lease(wait = true): Promise<WorkerHandle> {
     if (this.stopping) return Promise.reject(new PoolStoppedError("the daemon is stopping"));
+    this.lastActiveAt = Date.now();
     const worker = this.takeIdle();
     if (worker !== undefined) return Promise.resolve(this.grant(worker));
     if (this.consecutiveStartFailures > 0 && this.workers.size === 0) {
       // Waiting would be waiting for a worker that may never come: the client runs the command itself,
       // and a start is tried again after the back-off (its success ends the fast refusals).
       this.spawnOrBackOff();
-      return Promise.reject(new PoolBusyError(`no worker is running: ${this.consecutiveStartFailures} starts failed in a row (next try in ${this.startBackoffMs} ms)`));
+      return this.refuseNow(wait, `no worker is running: ${this.consecutiveStartFailures} starts failed in a row (next try in ${this.startBackoffMs} ms)`);
+    }
+    // Every starting worker is already promised to a queued request: this one needs a new start.
+    const needsStart = this.startingCount() < this.waiters.length + 1;
+    const canGrow = this.workers.size < this.options.maxWorkers;
+    if (!wait && needsStart && (!canGrow || this.consecutiveStartFailures > 0)) {
+      const why = canGrow ? "worker starts are failing" : `all ${this.workers.size} workers (--max-workers) are in use`;
+      return this.refuseNow(wait, `no worker free now: ${why}; run the command in process`);
     }
     if (this.waiters.length >= this.options.maxQueue) {
-      return Promise.reject(new PoolBusyError(`busy: ${this.workers.size} workers in use and ${this.waiters.length} requests queued (--max-queue ${this.options.maxQueue})`));
+      return this.refuseNow(wait, `busy: ${this.workers.size} workers in use and ${this.waiters.length} requests queued (--max-queue ${this.options.maxQueue})`);
     }
-    if (this.startingCount() < this.waiters.length + 1 && this.workers.size < this.options.maxWorkers) this.spawnOrBackOff();
-    else this.askHoldersToYield();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (needsStart && canGrow) this.spawnOrBackOff();
+    else if (wait) this.askHoldersToYield(); // a request that does not wait has a start coming for it
+    return this.enqueue(wait);
+  }
+
+  /** Does a lease hold the pool (granted, leased, queued, or a retired worker still running background jobs)? */
+  hasWork(): boolean {
+    if (this.waiters.length > 0 || this.leaving.size > 0) return true;
+    for (const worker of this.workers) if (worker.phase === "granted" || worker.phase === "leased") return true;
+    return false;
   }
 
   /** The client that asked for this lease went away before it could use it. */
@@ -127,7 +174,10 @@ export class Pool {
     clearInterval(this.idleTimer);
     clearInterval(this.healthTimer);
     clearTimeout(this.startRetryTimer);
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolStoppedError("the daemon is stopping"));
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new PoolStoppedError("the daemon is stopping"));
+    }
     const deadline = Date.now() + graceMs;
     const all = [...this.workers];
     for (const worker of all) if (worker.phase !== "leased") worker.send({ kind: "shutdown" });
@@ -143,6 +193,7 @@ export class Pool {
 
   readonly events: WorkerEvents = {
     onIdle: (worker) => {
+      this.lastActiveAt = Date.now();
       this.clearGrant(worker);
       const recovered = this.consecutiveStartFailures > 0;
       this.consecutiveStartFailures = 0;
@@ -153,8 +204,10 @@ export class Pool {
       this.makeAvailable(worker);
     },
     onLeased: (worker) => {
-      // Clients queued while this lease was being taken up: it yields at its first session boundary.
-      if (this.waiters.length > 0) worker.send({ kind: "yield" });
+      this.lastActiveAt = Date.now();
+      // Clients queued while this lease was being taken up: it yields at its first session boundary
+      // (not for requests that do not wait: each has a start of its own coming).
+      if (this.waiters.some((waiter) => waiter.wait)) worker.send({ kind: "yield" });
     },
     onServed: (worker, report) => {
       this.requestsTotal += report.resetUs.length;
@@ -165,6 +218,7 @@ export class Pool {
       }
     },
     onRetiring: (worker) => {
+      this.lastActiveAt = Date.now();
       // It serves no more sessions; a replacement can start now, while it finishes.
       this.clearGrant(worker);
       this.removeFromService(worker);
@@ -172,6 +226,7 @@ export class Pool {
       if (!this.stopping) this.replenish();
     },
     onExit: (worker, reason) => {
+      this.lastActiveAt = Date.now();
       this.clearGrant(worker);
       const wasLeaving = this.leaving.delete(worker);
       this.workers.delete(worker);
@@ -183,6 +238,7 @@ export class Pool {
         this.startFailures += 1;
         this.consecutiveStartFailures += 1;
         this.log(`worker ${worker.pid} failed to start: ${reason}`);
+        this.refuseUnstartedNoWait("a worker failed to start");
       } else if (!reason.startsWith("retired") || this.options.mode === "pool") {
         this.log(`worker ${worker.pid} ${reason}`);
       }
@@ -245,6 +301,44 @@ export class Pool {
     }
     this.workersStarted += 1;
     this.workers.add(worker);
+    this.workersPeak = Math.max(this.workersPeak, this.workers.size);
+  }
+
+  /** BUSY; for a request that does not wait, one more command its client runs in process. */
+  private refuseNow(wait: boolean, message: string): Promise<never> {
+    if (!wait) this.leasesRefusedNoWait += 1;
+    return Promise.reject(new PoolBusyError(message));
+  }
+
+  private enqueue(wait: boolean): Promise<WorkerHandle> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { wait, resolve, reject, timer: undefined };
+      if (!wait) {
+        waiter.timer = setTimeout(() => this.refuse(waiter, `no worker was ready within ${NO_WAIT_START_LIMIT_MS} ms`), NO_WAIT_START_LIMIT_MS);
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Queued requests are served in order, so the first `starting` of them
+   * get the workers now starting. A request that does not wait and is
+   * further back (a start failed under it) is refused rather than left to
+   * wait for the start back-off or another client's lease.
+   */
+  private refuseUnstartedNoWait(why: string): void {
+    const starting = this.startingCount();
+    const unstarted = this.waiters.slice(starting).filter((waiter) => !waiter.wait);
+    for (const waiter of unstarted) this.refuse(waiter, why);
+  }
+
+  private refuse(waiter: Waiter, why: string): void {
+    const at = this.waiters.indexOf(waiter);
+    if (at < 0) return; // served meanwhile
+    this.waiters.splice(at, 1);
+    clearTimeout(waiter.timer);
+    this.leasesRefusedNoWait += 1;
+    waiter.reject(new PoolBusyError(`no worker free now: ${why}; run the command in process`));
   }
 
   /** The most recently used idle worker that can serve (a stopped one is replaced instead). */
@@ -278,13 +372,17 @@ export class Pool {
 
   private makeAvailable(worker: WorkerHandle): void {
     const waiter = this.waiters.shift();
-    if (waiter !== undefined) return waiter.resolve(this.grant(worker));
+    if (waiter !== undefined) {
+      clearTimeout(waiter.timer);
+      return waiter.resolve(this.grant(worker));
+    }
     this.idle.push(worker);
     this.idleSince.set(worker, Date.now());
   }
 
   private grant(worker: WorkerHandle): WorkerHandle {
     worker.phase = "granted";
+    this.lastActiveAt = Date.now();
     this.leasesTotal += 1;
     this.idleSince.delete(worker);
     this.grantTimers.set(worker, setTimeout(() => {

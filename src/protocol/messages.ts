@@ -13,7 +13,7 @@ type Schema = Readonly<Record<string, FieldKind | `${FieldKind}?`>>;
 
 const schemas = {
   // client → daemon
-  Lease: { version: "int" },
+  Lease: { version: "int", wait: "bool?" }, // wait false: answer BUSY at once rather than queue (rushd -c then runs in process); absent: true
   Status: {},
   Shutdown: {},
   // daemon → client

@@ -29,6 +29,14 @@ describe("parseDaemonOptions", () => {
     expect(() => parseDaemonOptions(argv, {})).toThrow(UsageError);
   });
 
+  test("--idle-exit: undefined unless given (the launcher then chooses), from the flag or RUSHD_IDLE_EXIT", () => {
+    expect(parseDaemonOptions([], {}).options.idleExitS).toBeUndefined();
+    expect(parseDaemonOptions([], { RUSHD_IDLE_EXIT: "30" }).options.idleExitS).toBe(30);
+    expect(parseDaemonOptions(["--idle-exit=0"], { RUSHD_IDLE_EXIT: "30" }).options.idleExitS).toBe(0);
+    expect(daemonOptionsToArgv(parseDaemonOptions([], {}).options)).not.toContain("--idle-exit");
+    expect(daemonOptionsToArgv(parseDaemonOptions(["--idle-exit", "5"], {}).options)).toEqual(expect.arrayContaining(["--idle-exit", "5"]));
+  });
+
   test("round-trips through argv", () => {
     const { options } = parseDaemonOptions(["--mode", "fork", "--workers", "2", "--verify-reset"], {});
     expect(parseDaemonOptions(daemonOptionsToArgv(options), {}).options).toEqual(options);
