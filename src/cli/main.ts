@@ -47,11 +47,29 @@ async function runShell(invocation: ShellInvocation): Promise<number> {
   if (invocation.source.from === "command" && !invocation.noDaemon) {
     const { runCommandClient } = await import("./client-command.ts");
     const outcome = await runCommandClient(invocation, invocation.source.script);
-    if (outcome.kind === "status") return outcome.status;
+    if (outcome.kind === "status") {
+      if (outcome.signal !== undefined) dieBySignal(outcome.signal);
+      return outcome.status;
+    }
     // No daemon could serve: run it here. Never a user-visible failure (DESIGN §2), at most one line.
     if (outcome.warn || process.env.RUSHD_DEBUG) await Bun.write(Bun.stderr, `rushd: ${outcome.reason}; running the command in process\n`);
   }
   return (await loadRoles()).runInProcess(invocation);
+}
+
+/**
+ * End this process by `signal`, as the session's shell was: a caller of
+ * `sh -c 'kill $$'` sees a death by SIGTERM, not a status. If the signal
+ * does not end us (the caller left it ignored), the status (128+N) is used.
+ */
+function dieBySignal(signal: string): void {
+  if (!/^SIG[A-Z0-9]+$/.test(signal)) return;
+  process.removeAllListeners(signal);
+  try {
+    process.kill(process.pid, signal as NodeJS.Signals);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error; // an unknown name: exit with the status
+  }
 }
 
 // node:tty costs ~5 ms to load: only the rare invocation that needs it pays.

@@ -17,7 +17,8 @@ export const EXIT_REQUEST_TIMEOUT = 124;
 export const EXIT_OUTPUT_CLOSED = 128 + 13;
 
 export type ClientOutcome =
-  | { readonly kind: "status"; readonly status: number }
+  /** `signal`: the session's shell itself died of it (`kill $$`); the client then dies of it too, as `sh -c` would. */
+  | { readonly kind: "status"; readonly status: number; readonly signal?: string }
   /**
    * No daemon could serve; nothing has run yet. `warn`: say why on stderr
    * (a socket or directory that is not safely the user's); otherwise the
@@ -48,7 +49,7 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
       stdin: (maxBytes: number) => readUpTo(0, maxBytes),
     };
     const result = await link.run(spec, script, io);
-    return { kind: "status", status: result.status };
+    return { kind: "status", status: result.status, signal: result.signal };
   } catch (error) {
     // The worker ended the lease before the session started (it yielded to queued clients): nothing ran.
     if (error instanceof LeaseEndedError) return { kind: "no-daemon", reason: error.message, warn: false };

@@ -14,6 +14,10 @@ export interface SessionSpec {
   readonly umask: number;
   /** The session's $PPID: the pid of the program that asked for the command. */
   readonly ppid?: number;
+  /** The caller's resource limits, nice value and ignored signals (client/caller-attributes.ts). */
+  readonly limits?: Readonly<Record<string, string>>;
+  readonly nice?: number;
+  readonly ignoredSignals?: readonly number[];
   /**
    * This process's fds to hand to the session (SCM_RIGHTS): it then runs on
    * them, and its output and input never cross the socket. Absent: streamed
@@ -33,6 +37,8 @@ export interface SessionIO {
 
 export interface SessionResult {
   readonly status: number;
+  /** The signal that ended the session's shell itself (`kill $$`), if one did: the caller dies of it too. */
+  readonly signal?: string;
   readonly durationUs: number;
 }
 
@@ -113,6 +119,9 @@ export class WorkerLink {
       args: [...spec.args],
       umask: spec.umask,
       ppid: spec.ppid,
+      limits: spec.limits === undefined ? undefined : { ...spec.limits },
+      nice: spec.nice,
+      ignoredSignals: spec.ignoredSignals === undefined ? undefined : [...spec.ignoredSignals],
       passedFds: passed?.fds,
       fdNonce: passed?.nonce,
       persistent: false,
@@ -172,7 +181,7 @@ export class WorkerLink {
         );
         return;
       case "ExecutionResult": {
-        const result = { status: msg.status, durationUs: msg.durationUs };
+        const result: SessionResult = { status: msg.status, signal: msg.signal, durationUs: msg.durationUs };
         running.result = result;
         const finish = (): void => {
           if (this.running === running) this.running = undefined;

@@ -12,7 +12,8 @@
 // Layouts are Linux x86_64/aarch64 (LP64): msghdr 56 bytes, iovec 16,
 // cmsghdr header 16, ucred 12, sockaddr_un 110.
 
-import { dlopen, FFIType, ptr, read } from "bun:ffi";
+import { ptr } from "bun:ffi";
+import { errno, libc } from "./libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -38,30 +39,6 @@ export class FdPassingError extends Error {
   }
 }
 
-function openLibc() {
-  return dlopen("libc.so.6", {
-    socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    sendmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    recvmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    close: { args: [FFIType.i32], returns: FFIType.i32 },
-    __errno_location: { args: [], returns: FFIType.ptr },
-  });
-}
-
-type Libc = ReturnType<typeof openLibc>;
-const cache: { libc?: Libc } = {};
-
-function libc(): Libc {
-  cache.libc ??= openLibc();
-  return cache.libc;
-}
-
-function errno(): number {
-  const location = libc().symbols.__errno_location();
-  return location === null ? 0 : read.i32(location, 0);
-}
 
 function sockaddr(path: string): Uint8Array {
   const bytes = new TextEncoder().encode(path);
@@ -87,7 +64,7 @@ export function newNonce(): string {
  */
 export function sendFds(path: string, nonce: string, fds: readonly number[]): void {
   if (fds.length === 0 || fds.length > MAX_FDS_PER_MESSAGE) throw new FdPassingError(`cannot pass ${fds.length} fds in one message`);
-  const { symbols } = libc();
+  const symbols = libc();
   const socket = symbols.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (socket < 0) throw new FdPassingError("socket(AF_UNIX, SOCK_DGRAM) failed", errno());
   try {
@@ -128,7 +105,7 @@ export class FdReceiver {
   private readonly early = new Map<string, ReceivedFds>();
 
   constructor(readonly path: string) {
-    const { symbols } = libc();
+    const symbols = libc();
     this.socket = symbols.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (this.socket < 0) throw new FdPassingError("socket(AF_UNIX, SOCK_DGRAM) failed", errno());
     const on = new Int32Array([1]);
@@ -170,19 +147,19 @@ export class FdReceiver {
       if (message === undefined) break;
       this.early.set(message.nonce, message);
     }
-    for (const message of this.early.values()) for (const fd of message.fds) libc().symbols.close(fd);
+    for (const message of this.early.values()) for (const fd of message.fds) libc().close(fd);
     this.early.clear();
   }
 
   close(): void {
     if (this.socket < 0) return;
     this.discardUntaken();
-    libc().symbols.close(this.socket);
+    libc().close(this.socket);
     this.socket = -1;
   }
 
   private receiveOne(): ReceivedFds | undefined {
-    const { symbols } = libc();
+    const symbols = libc();
     const payload = new Uint8Array(64);
     const iov = new BigUint64Array([BigInt(ptr(payload)), BigInt(payload.length)]);
     const control = new Uint8Array(cmsgSpace(4 * MAX_FDS_PER_MESSAGE) + cmsgSpace(12));

@@ -4,7 +4,8 @@
 // environment to a daemon that is not its user's, and the daemon and workers
 // serve only their own user.
 
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { ptr } from "bun:ffi";
+import { libc } from "./libc.ts";
 
 const SOL_SOCKET = 1;
 const SO_PEERCRED = 17; // Linux, every architecture rushd is built for (x86_64, aarch64)
@@ -19,17 +20,6 @@ export class PeerCredentialsError extends Error {
   override readonly name = "PeerCredentialsError";
 }
 
-type Libc = ReturnType<typeof openLibc>;
-
-function openLibc() {
-  return dlopen("libc.so.6", {
-    getsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  });
-}
-
-// Opened on first use: a client that never connects never pays for dlopen.
-const cache: { libc?: Libc } = {};
-
 /** A Bun socket's fd (present at run time, missing from Bun's type declarations). */
 export function socketFd(socket: object): number {
   const fd = (socket as { fd?: unknown }).fd;
@@ -39,10 +29,9 @@ export function socketFd(socket: object): number {
 
 /** The credentials of the process that created the peer end of the connected Unix socket `fd`. */
 export function peerCredentials(fd: number): PeerCredentials {
-  cache.libc ??= openLibc();
   const ucred = new Int32Array(3); // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
   const length = new Uint32Array([ucred.byteLength]);
-  if (cache.libc.symbols.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, ptr(ucred), ptr(length)) !== 0) {
+  if (libc().getsockopt(fd, SOL_SOCKET, SO_PEERCRED, ptr(ucred), ptr(length)) !== 0) {
     throw new PeerCredentialsError(`cannot read the peer's credentials of fd ${fd} (getsockopt SO_PEERCRED failed)`);
   }
   return { pid: ucred[0] ?? 0, uid: (ucred[1] ?? 0) >>> 0, gid: (ucred[2] ?? 0) >>> 0 };

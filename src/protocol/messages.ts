@@ -31,6 +31,9 @@ const schemas = {
     umask: "int",
     passedFds: "intArray?", // the client's fd numbers, in the order of the fds it passed (fd-passing.ts); absent: streamed stdio
     fdNonce: "string?", // names the datagram on the worker's fdSocket that carries them
+    limits: "stringMap?", // the caller's resource limits, `ulimit` letter → "soft:hard" (decimal or "unlimited")
+    nice: "int?", // the caller's nice value, for the session's external commands
+    ignoredSignals: "intArray?", // signals the caller ignored: they stay ignored in the session (POSIX: not trappable)
     ppid: "int?", // the calling client's pid: the session's $PPID (the daemon's pid would let a session signal the service)
     persistent: "bool", // false: one Execute, then the session ends
     flags: "stringArray?", // sh option letters: ["e", "x"]
