@@ -12,7 +12,7 @@
 // caller's ignored ones (docs/ARCHITECTURE.md).
 
 import { ptr } from "bun:ffi";
-import { libc } from "../common/libc.ts";
+import { moreLibc } from "../common/libc.ts";
 
 /** RLIMIT_* numbers (Linux) by the letter `ulimit` uses for them (src/shell/exec/limits.ts). */
 const RLIMITS: Readonly<Record<string, number>> = { t: 0, f: 1, d: 2, s: 3, c: 4, m: 5, p: 6, n: 7, l: 8, v: 9, w: 10, r: 14 };
@@ -32,7 +32,7 @@ export interface CallerAttributes {
 }
 
 export function callerAttributes(): CallerAttributes {
-  const symbols = libc();
+  const symbols = moreLibc();
   const limits: Record<string, string> = {};
   const rlimit = new BigUint64Array(2);
   for (const [letter, resource] of Object.entries(RLIMITS)) {

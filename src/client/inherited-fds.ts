@@ -1,8 +1,8 @@
 // Which fds `rushd -c` got from its caller, to pass them on to the session
 // (DESIGN §2: the command sees the caller's terminal, files, pipes and
-// jobserver). One poll(2) over fds 0..PROBE_LIMIT-1 tells which are open
-// (POLLNVAL marks the others): 1024 fcntl calls through bun:ffi cost
-// ~210 µs, listing /proc/self/fd would need node:fs (~2 ms to load).
+// jobserver). /proc/self/fd is listed with getdents64 through bun:ffi:
+// node:fs would cost the client ~2 ms to load, and probing every fd number
+// (fcntl or one big poll) costs 200–400 µs of cold JavaScript.
 //
 // The runtime has fds of its own by the time this runs: its event loop
 // (anon_inode:[eventpoll], [eventfd]) and, when the caller left fd 10 free,
@@ -14,9 +14,7 @@
 import { ptr } from "bun:ffi";
 import { libc } from "../common/libc.ts";
 
-/** Inherited fds are looked for below this (a caller's fds above it are not passed; documented). */
-const PROBE_LIMIT = 1024;
-const POLLNVAL = 0x20;
+const O_RDONLY_DIRECTORY_CLOEXEC = 0o200000 | 0o2000000;
 const F_GETFD = 1;
 const FD_CLOEXEC = 1;
 const RUNTIME_DEV_NULL_FD = 10;
@@ -28,17 +26,39 @@ function target(fd: number): string {
   return length > 0 ? new TextDecoder().decode(buffer.subarray(0, length)) : "";
 }
 
+/** The fd numbers in /proc/self/fd (the directory's own fd among them). */
+function listOpenFds(): number[] {
+  const symbols = libc();
+  const directory = symbols.open(ptr(new TextEncoder().encode("/proc/self/fd\0")), O_RDONLY_DIRECTORY_CLOEXEC, 0);
+  if (directory < 0) return [0, 1, 2];
+  const fds: number[] = [];
+  try {
+    const buffer = new Uint8Array(16384);
+    const view = new DataView(buffer.buffer);
+    for (;;) {
+      const length = Number(symbols.getdents64(directory, ptr(buffer), buffer.length));
+      if (length <= 0) break;
+      // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+      for (let at = 0; at < length;) {
+        const recordLength = view.getUint16(at + 16, true);
+        let name = 0;
+        let digits = 0;
+        for (let i = at + 19; buffer[i] !== 0 && i < at + recordLength; i++, digits++) name = name * 10 + ((buffer[i] ?? 48) - 48);
+        if (digits > 0 && buffer[at + 19] !== 46) fds.push(name); // not "." or ".."
+        at += recordLength;
+      }
+    }
+    return fds.filter((fd) => fd !== directory).sort((a, b) => a - b);
+  } finally {
+    symbols.close(directory);
+  }
+}
+
 /** The open fds of this process that came from its caller, in increasing order. */
 export function inheritedFds(): number[] {
   const symbols = libc();
-  // struct pollfd { int fd; short events; short revents; }, events 0: only POLLNVAL matters.
-  const pollfds = new Int32Array(PROBE_LIMIT * 2);
-  for (let fd = 0; fd < PROBE_LIMIT; fd++) pollfds[fd * 2] = fd;
-  if (symbols.poll(ptr(pollfds), PROBE_LIMIT, 0) < 0) return [0, 1, 2];
-  const revents = new Int16Array(pollfds.buffer);
   const fds: number[] = [];
-  for (let fd = 0; fd < PROBE_LIMIT; fd++) {
-    if (((revents[fd * 4 + 3] ?? 0) & POLLNVAL) !== 0) continue;
+  for (const fd of listOpenFds()) {
     const points = target(fd);
     if (fd < 3) {
       const isCloseOnExec = (symbols.fcntl(fd, F_GETFD, 0) & FD_CLOEXEC) !== 0;

@@ -13,7 +13,7 @@
 // cmsghdr header 16, ucred 12, sockaddr_un 110.
 
 import { ptr } from "bun:ffi";
-import { errno, libc } from "./libc.ts";
+import { errno, libc, moreLibc } from "./libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -109,12 +109,12 @@ export class FdReceiver {
     this.socket = symbols.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (this.socket < 0) throw new FdPassingError("socket(AF_UNIX, SOCK_DGRAM) failed", errno());
     const on = new Int32Array([1]);
-    if (symbols.setsockopt(this.socket, SOL_SOCKET, SO_PASSCRED, ptr(on), 4) !== 0) {
+    if (moreLibc().setsockopt(this.socket, SOL_SOCKET, SO_PASSCRED, ptr(on), 4) !== 0) {
       symbols.close(this.socket);
       throw new FdPassingError("setsockopt(SO_PASSCRED) failed", errno());
     }
     const address = sockaddr(path);
-    if (symbols.bind(this.socket, ptr(address), address.length) !== 0) {
+    if (moreLibc().bind(this.socket, ptr(address), address.length) !== 0) {
       const code = errno();
       symbols.close(this.socket);
       throw new FdPassingError(`cannot bind ${path}`, code);
@@ -169,7 +169,7 @@ export class FdReceiver {
     msghdr.setBigUint64(32, BigInt(ptr(control)), true);
     msghdr.setBigUint64(40, BigInt(control.length), true);
     const header = new Uint8Array(msghdr.buffer);
-    const received = Number(symbols.recvmsg(this.socket, ptr(header), MSG_DONTWAIT | MSG_CMSG_CLOEXEC));
+    const received = Number(moreLibc().recvmsg(this.socket, ptr(header), MSG_DONTWAIT | MSG_CMSG_CLOEXEC));
     if (received < 0) {
       const code = errno();
       if (code === EAGAIN) return undefined;

@@ -1,38 +1,50 @@
 // The system calls rushd's client, daemon and workers need and Node lacks,
-// through bun:ffi, bound once per process: every dlopen compiles its
-// trampolines (~50–120 µs measured), and the client pays for each one on
-// every `rushd -c`. (The interpreter has its own, src/shell/exec/libc.ts:
-// src/shell imports nothing from here.)
+// through bun:ffi, bound once per process. Every dlopen compiles a
+// trampoline per function (measured: ~90 µs, then ~10 µs a function), and
+// the client pays for it on every `rushd -c`: so `libc()` holds only what
+// the client path uses, and `moreLibc()` the rest (the fd receiver of a
+// worker, the in-process path's caller attributes). The interpreter has its
+// own binding (src/shell/exec/libc.ts): src/shell imports nothing from here.
 
 import { dlopen, FFIType, read } from "bun:ffi";
 
-function open() {
+function openClientSet() {
   return dlopen("libc.so.6", {
     getsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-    setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
     socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
     sendmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    recvmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
     close: { args: [FFIType.i32], returns: FFIType.i32 },
-    poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+    open: { args: [FFIType.ptr, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+    getdents64: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     readlink: { args: [FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
-    getpriority: { args: [FFIType.i32, FFIType.u32], returns: FFIType.i32 },
-    sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
 
-export type Libc = ReturnType<typeof open>["symbols"];
+function openOtherSet() {
+  return dlopen("libc.so.6", {
+    setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+    bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+    recvmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
+    getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+    getpriority: { args: [FFIType.i32, FFIType.u32], returns: FFIType.i32 },
+    sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  });
+}
 
-const cache: { libc?: ReturnType<typeof open> } = {};
+const cache: { client?: ReturnType<typeof openClientSet>; other?: ReturnType<typeof openOtherSet> } = {};
 
-/** The bound functions, opened on first use (a client that needs none pays nothing). */
-export function libc(): Libc {
-  cache.libc ??= open();
-  return cache.libc.symbols;
+/** The functions the client path uses, opened on first use. */
+export function libc(): ReturnType<typeof openClientSet>["symbols"] {
+  cache.client ??= openClientSet();
+  return cache.client.symbols;
+}
+
+/** The others (a worker's fd receiver, the caller attributes of the in-process path). */
+export function moreLibc(): ReturnType<typeof openOtherSet>["symbols"] {
+  cache.other ??= openOtherSet();
+  return cache.other.symbols;
 }
 
 /** errno of the last failed call on this thread. */
