@@ -20,9 +20,11 @@ export interface ClientRun {
 export type Verdict =
   | { readonly kind: "ok" }
   | { readonly kind: "wrong status" | "wrong stdout" | "wrong stderr" | "client crashed" | "client hung"; readonly detail: string }
+  /** Correct, and run by the client itself: no worker was free (rushd -c does not queue; RUSHD_DEBUG says so). */
+  | { readonly kind: "ok in process" }
   | { readonly kind: "lost to a kill" };
 
-export const VERDICT_KINDS = ["ok", "wrong status", "wrong stdout", "wrong stderr", "lost to a kill", "client crashed", "client hung"] as const;
+export const VERDICT_KINDS = ["ok", "ok in process", "wrong status", "wrong stdout", "wrong stderr", "lost to a kill", "client crashed", "client hung"] as const;
 /** The verdicts that are the daemon's fault (false failures): a soak with any fails. */
 export const FALSE_FAILURES: ReadonlySet<string> = new Set(["wrong status", "wrong stdout", "wrong stderr"]);
 
@@ -65,17 +67,24 @@ export async function runClient(request: SoakRequest, setup: ClientSetup): Promi
   }
 }
 
+/** RUSHD_DEBUG's line when the daemon had no worker free for a client that does not wait (BUSY). */
+const IN_PROCESS_FOR_BUSY = /^rushd: (?:no worker free now|busy|too many connections)[^\n]*; running the command in process\n/;
+
 /** `killedDuring`: the soak SIGKILLed a worker while this client ran. */
-export function judge(request: SoakRequest, run: ClientRun, killedDuring: boolean): Verdict {
+export function judge(request: SoakRequest, clientRun: ClientRun, killedDuring: boolean): Verdict {
+  let run = clientRun;
   if (run.timedOut) return { kind: "client hung", detail: `no exit after the per-request limit; stderr ${quote(run.stderr)}` };
   if (run.status === null) return { kind: "client crashed", detail: `killed by ${run.signal ?? "a signal"}; stderr ${quote(run.stderr)}` };
   if (run.status === EXIT_INTERNAL_ERROR && run.stderr.includes("internal error")) return { kind: "client crashed", detail: quote(run.stderr) };
   if (killedDuring && run.status === EXIT_CONNECTION_LOST && run.stderr.includes("worker")) return { kind: "lost to a kill" };
   const { expected } = request;
+  // A dead or unreachable daemon is still a failure: only a refusal for want of a free worker counts.
+  const inProcess = IN_PROCESS_FOR_BUSY.exec(run.stderr);
+  if (inProcess !== null) run = { ...run, stderr: run.stderr.slice(inProcess[0].length) };
   if (run.status !== expected.status) return { kind: "wrong status", detail: `status ${run.status}, want ${expected.status}; stderr ${quote(run.stderr)}` };
   if (!sameBytes(run.stdout, expected.stdout)) return { kind: "wrong stdout", detail: describeBytesMismatch(run.stdout, expected.stdout) };
   if (run.stderr !== expected.stderr) return { kind: "wrong stderr", detail: `stderr ${quote(run.stderr)}, want ${quote(expected.stderr)}` };
-  return { kind: "ok" };
+  return inProcess !== null ? { kind: "ok in process" } : { kind: "ok" };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -20,7 +20,7 @@ export class Tally {
 
   add(request: SoakRequest, verdict: Verdict): void {
     this.counts.set(verdict.kind, (this.counts.get(verdict.kind) ?? 0) + 1);
-    if (verdict.kind === "ok") return;
+    if (verdict.kind === "ok" || verdict.kind === "ok in process") return;
     const perRequest = this.byRequestKind.get(verdict.kind) ?? new Map<string, number>();
     perRequest.set(request.kind, (perRequest.get(request.kind) ?? 0) + 1);
     this.byRequestKind.set(verdict.kind, perRequest);
@@ -51,7 +51,7 @@ export class Tally {
 
   render(): string {
     const lines = [`requests done: ${this.done}${this.notRun > 0 ? ` (${this.notRun} not run: time cap or abort)` : ""}`];
-    lines.push(`  ok: ${this.count("ok")}`);
+    lines.push(`  ok: ${this.count("ok")} (and ${this.count("ok in process")} correct runs the client made itself: no worker was free)`);
     lines.push(`  false failures: ${this.falseFailures}`);
     for (const kind of FALSE_FAILURES) lines.push(`    ${kind}: ${this.count(kind)}${this.perRequestKind(kind)}`);
     for (const kind of ["lost to a kill", "client crashed", "client hung"]) lines.push(`  ${kind}: ${this.count(kind)}${this.perRequestKind(kind)}`);
