@@ -1,7 +1,11 @@
 // Run a script in this process (files, stdin, --no-daemon, and the fallback
-// when no daemon can serve): the interpreter with this process's own fds.
+// when no daemon can serve): the interpreter with this process's own fds —
+// 0, 1, 2 and every other fd its caller gave it (`rushd s 3>f`), closed
+// where the caller closed them — and the caller's exact bytes.
 
 import { readFileSync } from "node:fs";
+import { inheritedFds } from "../client/inherited-fds.ts";
+import { decodeBytes, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
 import type { ShellInvocation } from "./invocation.ts";
@@ -10,9 +14,10 @@ import type { ShellInvocation } from "./invocation.ts";
 const EXIT_CANNOT_OPEN = 2;
 
 export async function runInProcess(invocation: ShellInvocation): Promise<number> {
+  const exact = exactStrings(invocation);
   let script: string;
   try {
-    script = readSource(invocation);
+    script = readSource(invocation, exact);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (invocation.source.from !== "file" || code === undefined) throw error;
@@ -22,13 +27,14 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   // This process is the session: its state is the host's (the umask builtin changes the real umask).
   const state = WorkerState.capture();
   const shell = new Shell({
-    argv0: invocation.argv0 ?? "rushd",
-    args: invocation.args,
+    argv0: exact(invocation.argv0 ?? "rushd"),
+    args: invocation.args.map(exact),
     cwd: state.snapshot.cwd,
-    env: state.snapshot.env,
+    env: exactEnvironment(state.snapshot.env),
     stdin: { kind: "fd", fd: 0 },
     stdout: { kind: "fd", fd: 1 },
     stderr: { kind: "fd", fd: 2 },
+    passedFds: new Map(inheritedFds().map((fd) => [fd, fd])),
     host: state,
     flags: invocation.flags,
     longOptions: invocation.longOptions,
@@ -41,20 +47,63 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   // subshells `sh -c` forks, they run to completion (`(sleep 1; touch f) &` leaves f). Signals
   // now take their default action (the shell that trapped them is gone), so ^C still ends the wait.
   for (const [signal, forward] of forwards) process.off(signal, forward);
-  // The jobs keep the fds the script opened with `exec` (each forked subshell has its own
-  // copy under sh), so the session is disposed only once they are done.
+  // They run in this process, on their own copies of the fds (background.ts), so it stays until they are done.
   await shell.jobsSettled();
   await shell.dispose();
   return status;
 }
 
-function readSource(invocation: ShellInvocation): string {
+function readSource(invocation: ShellInvocation, exact: (text: string) => string): string {
   switch (invocation.source.from) {
     case "command":
-      return invocation.source.script;
+      return exact(invocation.source.script);
     case "file":
-      return readFileSync(invocation.source.path, "utf8");
+      // Bytes that are not UTF-8 stay bytes (src/shell/bytes.ts), in the text and in the file name.
+      return decodeBytes(readFileSync(fsPath(exact(invocation.source.path))));
     case "stdin":
-      return readFileSync(0, "utf8");
+      return decodeBytes(readFileSync(0));
   }
+}
+
+const lossy = new TextDecoder();
+
+/** Entries of a NUL-separated /proc file (cmdline, environ). */
+function procEntries(file: string): Uint8Array[] {
+  const bytes = readFileSync(file);
+  const entries: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0) continue;
+    entries.push(bytes.subarray(start, i));
+    start = i + 1;
+  }
+  return entries;
+}
+
+/**
+ * The runtime decodes argv as UTF-8, every byte that is not UTF-8 becoming
+ * U+FFFD: an argument that holds one is taken again from /proc/self/cmdline,
+ * exact. Identity (and no read) when none does.
+ */
+function exactStrings(invocation: ShellInvocation): (text: string) => string {
+  const source = invocation.source;
+  const texts = [...invocation.args, invocation.argv0 ?? "", source.from === "command" ? source.script : source.from === "file" ? source.path : ""];
+  if (!texts.some((text) => text.includes("\uFFFD"))) return (text) => text;
+  const exact = new Map<string, string>();
+  for (const entry of procEntries("/proc/self/cmdline")) exact.set(lossy.decode(entry), decodeBytes(entry));
+  return (text) => exact.get(text) ?? text;
+}
+
+/** The environment with its exact bytes, as for argv (from /proc/self/environ). */
+function exactEnvironment(env: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (!Object.values(env).some((value) => value.includes("\uFFFD"))) return env;
+  const exact: Record<string, string> = { ...env };
+  for (const entry of procEntries("/proc/self/environ")) {
+    const equals = entry.indexOf(0x3d);
+    if (equals <= 0) continue;
+    const name = lossy.decode(entry.subarray(0, equals));
+    const value = entry.subarray(equals + 1);
+    if (exact[name] === lossy.decode(value)) exact[name] = decodeBytes(value);
+  }
+  return exact;
 }

@@ -10,10 +10,13 @@
 //
 // Only the edges pay for it: `encodeText` checks `isWellFormed()` (native)
 // before taking the plain TextEncoder path, and `decodeBytes` tries a strict
-// TextDecoder first. The one place bytes cannot survive is the argv and
-// environment of external commands: Bun.spawn takes strings and encodes them
-// as UTF-8 (a Buffer argument is converted to a string too), so an escaped
-// byte reaches a child as U+FFFD.
+// TextDecoder first. Every edge converts: output and here-documents are
+// written as `encodeText`'s bytes, file names reach node:fs as a Buffer
+// (`fsPath`), directory entries come back through `decodeBytes`. Bun.spawn
+// alone takes only strings (it encodes them as UTF-8, a Buffer too, so an
+// escape would reach a child as U+FFFD): a command whose argv, environment or
+// cwd holds an escape is started through /bin/sh, which is given the bytes
+// as octal escapes (exec/sh-start.ts).
 //
 // Imports nothing.
 
@@ -95,4 +98,14 @@ export function decodeBytes(bytes: Uint8Array): string {
     from = i;
   }
   return text + strictDecoder.decode(bytes.subarray(from));
+}
+
+/** Holds the text bytes that are not UTF-8 (escapes)? Native: `isWellFormed()`. */
+export function hasRawBytes(text: string): boolean {
+  return !text.isWellFormed();
+}
+
+/** A file name for node:fs: the string when it is plain UTF-8 (the common case), else its exact bytes. */
+export function fsPath(text: string): string | Buffer {
+  return text.isWellFormed() ? text : Buffer.from(encodeText(text));
 }

@@ -2,7 +2,7 @@
 // decodes to a string that encodes back to the same bytes.
 
 import { describe, expect, test } from "bun:test";
-import { byteChar, decodeBytes, encodeText } from "../../src/shell/bytes.ts";
+import { byteChar, decodeBytes, encodeText, fsPath, hasRawBytes } from "../../src/shell/bytes.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
@@ -35,5 +35,13 @@ describe("bytes", () => {
 
   test("a lone surrogate that is not an escape encodes as U+FFFD, as TextEncoder does", () => {
     expect(hex(encodeText(`a\ud800b${byteChar(0xff)}`))).toBe("61efbfbd62ff");
+  });
+
+  test("a file name reaches node:fs as the string when it is UTF-8, else as its exact bytes", () => {
+    expect(fsPath("/tmp/café")).toBe("/tmp/café");
+    expect(hasRawBytes("/tmp/café")).toBe(false);
+    const raw = `/tmp/bad${byteChar(0xff)}`;
+    expect(hasRawBytes(raw)).toBe(true);
+    expect(fsPath(raw)).toEqual(Buffer.from("/tmp/bad\xff", "latin1"));
   });
 });

@@ -1,14 +1,21 @@
 // `cd` and `pwd`. The shell's cwd is its own (never process.chdir): externals
-// get it through Bun.spawn, and relative paths are resolved against it.
+// get it when they start (exec/child-start.ts), and relative paths are
+// resolved against it.
 
 import * as fs from "node:fs";
 import type { Interp } from "../exec/executor.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { isSystemError } from "../exec/errno.ts";
+import { decodeBytes, fsPath } from "../bytes.ts";
+
+/** The physical path, bytes kept (a directory name that is not UTF-8 stays exact). */
+function realPath(dir: string): string {
+  return decodeBytes(fs.realpathSync(fsPath(dir), { encoding: "buffer" }));
+}
 
 function isDirectory(file: string): boolean {
   try {
-    return fs.statSync(file).isDirectory();
+    return fs.statSync(fsPath(file)).isDirectory();
   } catch (error) {
     if (isSystemError(error)) return false;
     throw error;
@@ -74,7 +81,7 @@ export const cd = defineBuiltin({
     for (const candidate of candidates(interp, target)) {
       if (!isDirectory(candidate.dir)) continue;
       let dir = candidate.dir;
-      if (args.has("P")) dir = fs.realpathSync(dir);
+      if (args.has("P")) dir = realPath(dir);
       const old = interp.state.cwd;
       interp.state.cwd = dir;
       interp.setVar("OLDPWD", interp.get("PWD") ?? old);
@@ -90,6 +97,6 @@ export const pwd = defineBuiltin({
   flags: { L: "flag", P: "flag" },
   run(ctx, args) {
     const cwd = ctx.interp.state.cwd;
-    return afterWrite(ctx.out(`${args.has("P") ? fs.realpathSync(cwd) : cwd}\n`), 0);
+    return afterWrite(ctx.out(`${args.has("P") ? realPath(cwd) : cwd}\n`), 0);
   },
 });

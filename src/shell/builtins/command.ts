@@ -4,7 +4,7 @@
 import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
-import { findCommand } from "../exec/spawn.ts";
+import { findCommand } from "../exec/command-path.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
 

@@ -1,12 +1,12 @@
 // `eval` and `.`/`source`: run text in the current shell.
 
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
 import { isSystemError } from "../exec/errno.ts";
-import { decodeBytes } from "../bytes.ts";
+import { decodeBytes, fsPath } from "../bytes.ts";
+import { resolvePath } from "../exec/paths.ts";
 
 export const evalBuiltin = defineBuiltin({
   name: "eval",
@@ -19,11 +19,11 @@ export const evalBuiltin = defineBuiltin({
 });
 
 function findScript(pathValue: string, cwd: string, name: string): string | undefined {
-  if (name.includes("/")) return path.resolve(cwd, name);
+  if (name.includes("/")) return resolvePath(cwd, name);
   for (const dir of pathValue.split(":")) {
-    const file = path.resolve(cwd, dir === "" ? "." : dir, name);
+    const file = resolvePath(cwd, dir === "" ? "." : dir, name);
     try {
-      if (fs.statSync(file).isFile()) return file;
+      if (fs.statSync(fsPath(file)).isFile()) return file;
     } catch (error) {
       if (!isSystemError(error)) throw error;
     }
@@ -40,11 +40,11 @@ function defineDot(name: string) {
       const interp = ctx.interp;
       const [script, ...args] = operands;
       if (script === undefined) return ctx.fatal("filename argument required");
-      const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? path.resolve(interp.state.cwd, script);
+      const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? resolvePath(interp.state.cwd, script);
       let source: string;
       try {
         // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
-        source = decodeBytes(fs.readFileSync(file));
+        source = decodeBytes(fs.readFileSync(fsPath(file)));
       } catch (error) {
         if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: No such file`);
         throw error;

@@ -1,7 +1,7 @@
 // `hash` and `times`: views of the command cache and of process resources.
 // (`ulimit` has its own file.)
 
-import { findCommand } from "../exec/spawn.ts";
+import { findCommand } from "../exec/command-path.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 
 export const hash = defineBuiltin({

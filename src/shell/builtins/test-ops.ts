@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import type { Interp } from "../exec/executor.ts";
 import { isSystemError } from "../exec/errno.ts";
+import { fsPath } from "../bytes.ts";
 
 /** A malformed test expression or a non-integer operand (status 2). */
 export class TestError extends Error {
@@ -20,7 +21,8 @@ export const BINARY_OPERATORS = new Set(["=", "==", "!=", "<", ">", "-eq", "-ne"
 function stat(interp: Interp, file: string, follow = true): fs.Stats | undefined {
   if (file === "") return undefined;
   try {
-    return follow ? fs.statSync(interp.resolvePath(file)) : fs.lstatSync(interp.resolvePath(file));
+    const resolved = fsPath(interp.resolvePath(file));
+    return follow ? fs.statSync(resolved) : fs.lstatSync(resolved);
   } catch (error) {
     if (isSystemError(error)) return undefined;
     throw error;
@@ -30,7 +32,7 @@ function stat(interp: Interp, file: string, follow = true): fs.Stats | undefined
 function canAccess(interp: Interp, file: string, mode: number): boolean {
   if (file === "") return false;
   try {
-    fs.accessSync(interp.resolvePath(file), mode);
+    fs.accessSync(fsPath(interp.resolvePath(file)), mode);
     return true;
   } catch (error) {
     if (isSystemError(error)) return false;

@@ -1,12 +1,17 @@
 // Asynchronous lists (`cmd &`): run in a subshell of their own, recorded in
 // the job table. Without job control their stdin is /dev/null (XCU 2.9.3.1).
+// Like a forked subshell, a job has its own copies of the OS fds it starts
+// with: `{ (sleep 1; echo hi) & } >f` writes hi to f after the group has
+// closed its own f.
 //
 // Imports sibling executor modules.
 
 import type { Subprocess } from "bun";
 import type { Command } from "../ast.ts";
 import type { Interp } from "./executor.ts";
-import { NULL_TARGET } from "./fds.ts";
+import { closeOsFd, NULL_TARGET } from "./fds.ts";
+import { SystemCallError } from "./errno.ts";
+import { dupFd } from "./libc.ts";
 import { yieldToEventLoop } from "./maybe.ts";
 import { CancelToken } from "./session.ts";
 import { signalNumber } from "./signals.ts";
@@ -15,11 +20,43 @@ function redirectsStdin(command: Command): boolean {
   return "redirs" in command && command.redirs.some((r) => (r.fd ?? (r.op.startsWith("<") ? 0 : 1)) === 0);
 }
 
+/**
+ * Give the job's shell its own close-on-exec copy of each OS fd in its table
+ * (one per OS fd, however many numbers name it), closed when the job ends.
+ * Throws `SystemCallError` (EMFILE) with the copies made so far closed.
+ */
+function copyFds(child: Interp): void {
+  const copies = new Map<number, number>();
+  try {
+    for (const [fd, target] of child.state.fds) {
+      if (target.kind !== "os") continue;
+      let copy = copies.get(target.fd);
+      if (copy === undefined) {
+        copy = dupFd(target.fd);
+        copies.set(target.fd, copy);
+      }
+      child.state.fds.set(fd, { ...target, fd: copy });
+    }
+  } catch (error) {
+    for (const copy of copies.values()) closeOsFd(copy);
+    throw error;
+  }
+  for (const copy of copies.values()) child.ownedFds.add(copy);
+}
+
 export function runBackground(interp: Interp, command: Command): void {
   const cancel = new CancelToken();
   const processes = new Set<Subprocess>();
   const child = interp.subshell(cancel, processes);
   if (!redirectsStdin(command)) child.state.fds.set(0, NULL_TARGET);
+  let forkError: SystemCallError | undefined;
+  try {
+    copyFds(child);
+  } catch (error) {
+    if (!(error instanceof SystemCallError)) throw error;
+    // As a fork that fails for want of resources: the job does not run (dash says "Cannot fork").
+    forkError = error;
+  }
   const jobs = interp.state.jobs;
   // One simple command starts at once (its pid is `$!`); anything else starts
   // after the current command, as a forked shell would let the parent go on.
@@ -27,6 +64,7 @@ export function runBackground(interp: Interp, command: Command): void {
   let external: Subprocess | undefined;
   const job = jobs.add(command.kind, cancel, processes, child.state.traps, async () => {
     if (!isSimple) await yieldToEventLoop();
+    if (forkError !== undefined) return interp.fail(`Cannot fork: ${forkError.description}`, 2);
     const status = await child.runAsSubshell(() => child.runCommand(command));
     // The job is its process: a signal that ended it ended the job.
     const code = external?.signalCode;

@@ -7,7 +7,6 @@
 
 import type { Subprocess } from "bun";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Case, Command, For, If, List, ListItem, Loop, Program, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
 import {
@@ -38,6 +37,7 @@ import { runTestClause } from "./test-clause.ts";
 import { ReadonlyError } from "./vars.ts";
 import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
+import { resolvePath } from "./paths.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -135,7 +135,7 @@ export class Interp implements ExpandEnv {
   // ---------------------------------------------------------------- helpers for builtins and modules
 
   resolvePath(file: string): string {
-    return path.resolve(this.state.cwd, file);
+    return resolvePath(this.state.cwd, file);
   }
 
   /** Assign a shell variable, honouring `set -a`. Throws `ReadonlyError`. */

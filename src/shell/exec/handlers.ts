@@ -10,6 +10,7 @@ import type { Interp } from "./executor.ts";
 import type { Status } from "./maybe.ts";
 import { runExternal } from "./spawn.ts";
 import { isSystemError } from "./errno.ts";
+import { decodeBytes, fsPath } from "../bytes.ts";
 
 /** Flags of an `open` for a redirection, as `fs.openSync` takes them. */
 export type OpenFlags = "r" | "w" | "a" | number;
@@ -51,7 +52,7 @@ export class OpenInterrupted extends Error {
 const O_ACCMODE = 3;
 
 function isFifo(path: string): boolean {
-  return fs.statSync(path, { throwIfNoEntry: false })?.isFIFO() === true;
+  return fs.statSync(fsPath(path), { throwIfNoEntry: false })?.isFIFO() === true;
 }
 
 /** Opening a FIFO read-write never waits (Linux): only reading and writing it may. */
@@ -65,7 +66,7 @@ function ignoreAbort(): void {}
 function releaseFifoOpen(path: string, flags: OpenFlags): void {
   const otherEnd = flags === "r" ? fs.constants.O_WRONLY : fs.constants.O_RDONLY;
   try {
-    fs.closeSync(fs.openSync(path, otherEnd | fs.constants.O_NONBLOCK));
+    fs.closeSync(fs.openSync(fsPath(path), otherEnd | fs.constants.O_NONBLOCK));
   } catch (error) {
     // ENXIO: the blocked reader is already gone; ENOENT: the FIFO was removed. Nothing waits any more.
     if (!isSystemError(error)) throw error;
@@ -79,13 +80,13 @@ function releaseFifoOpen(path: string, flags: OpenFlags): void {
  * closed.
  */
 function openFifo(path: string, flags: OpenFlags, mode: number): FifoOpen {
-  if (isReadWrite(flags)) return { fd: fs.openSync(path, flags, mode), abort: ignoreAbort };
+  if (isReadWrite(flags)) return { fd: fs.openSync(fsPath(path), flags, mode), abort: ignoreAbort };
   let isSettled = false;
   let isAbandoned = false;
   let rejectOpen: (error: Error) => void = () => undefined;
   const fd = new Promise<number>((resolve, reject) => {
     rejectOpen = reject;
-    fs.open(path, flags, mode, (error, opened) => {
+    fs.open(fsPath(path), flags, mode, (error, opened) => {
       isSettled = true;
       if (isAbandoned) {
         if (error === null) fs.closeSync(opened);
@@ -108,10 +109,13 @@ function openFifo(path: string, flags: OpenFlags, mode: number): FifoOpen {
 export const defaultHandlers: Handlers = {
   exec: runExternal,
   // A plain file opens synchronously (one stat more); a FIFO waits off the event loop.
-  open: (path, flags, mode) => (isFifo(path) ? openFifo(path, flags, mode) : fs.openSync(path, flags, mode)),
+  open: (path, flags, mode) => (isFifo(path) ? openFifo(path, flags, mode) : fs.openSync(fsPath(path), flags, mode)),
   readDir(path) {
     try {
-      return fs.readdirSync(path);
+      const names = fs.readdirSync(fsPath(path));
+      // A name that is not UTF-8 comes back with U+FFFD: list again as bytes, so it stays exact (bytes.ts).
+      if (!names.some((name) => name.includes("\uFFFD"))) return names;
+      return fs.readdirSync(fsPath(path), { encoding: "buffer" }).map((name) => decodeBytes(name));
     } catch (error) {
       if (isSystemError(error)) return null;
       throw error;

@@ -1,7 +1,9 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
-// pipe for external commands), poll (is a FIFO readable without waiting) and
-// getrlimit (the open-files limit, read without opening a file); and errno
-// with its text, so that a failure says why (EMFILE: Too many open files).
+// pipe for external commands), fcntl's F_DUPFD_CLOEXEC (a copy of an fd for a
+// background job or a child's fd table), poll (is a FIFO readable without
+// waiting) and getrlimit (the open-files limit, read without opening a file);
+// and errno with its text, so that a failure says why (EMFILE: Too many open
+// files).
 //
 // Imports errno.ts only.
 
@@ -13,6 +15,7 @@ const libc = dlopen("libc.so.6", {
   pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -54,6 +57,20 @@ export function osPipe(): { readonly read: number; readonly write: number } {
   const fds = new Int32Array(2);
   if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw lastError("pipe2");
   return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
+}
+
+const F_DUPFD_CLOEXEC = 1030;
+/** Copies are made at or above this, clear of the standard fds and of the low numbers scripts use. */
+const DUP_MINIMUM_FD = 10;
+
+/**
+ * A copy of `fd` (close-on-exec, at 10 or above) that this process owns and
+ * closes. Throws a `SystemCallError` (EMFILE, EBADF).
+ */
+export function dupFd(fd: number): number {
+  const copy = libc.symbols.fcntl(fd, F_DUPFD_CLOEXEC, DUP_MINIMUM_FD);
+  if (copy < 0) throw lastError("fcntl");
+  return copy;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Resource limits (`ulimit`). They are process-wide, and a worker process
 // serves many sessions one after another, so a session's limits are its own:
 // kept in the shell state (a subshell copies them), reported by `ulimit`, and
-// set in each external command as it starts (spawn.ts starts it through
+// set in each external command as it starts (sh-start.ts starts it through
 // /bin/sh, which applies them, then execs it). The shell process itself is
 // never limited: a builtin can still write past `ulimit -f`.
 //

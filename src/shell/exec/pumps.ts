@@ -1,6 +1,7 @@
 // The pumps between an external command's pipes and the shell's JS
 // endpoints: its output into a sink (with backpressure, stopped when a
-// session sink closes), the session's input into its stdin.
+// session sink closes), an input source (the session's stdin, a
+// here-document) into its fd 0 or any other fd it reads.
 //
 // Imports sibling executor modules and Bun.
 
@@ -8,7 +9,7 @@ import type { FileSink } from "bun";
 import type { OutputSink } from "../io.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
-import { type ByteSource, closeOsFd } from "./fds.ts";
+import { type ByteSource, closeOsFd, FdError, writeTarget } from "./fds.ts";
 import { isSystemError } from "./errno.ts";
 import { SessionSink } from "./session-sink.ts";
 
@@ -74,28 +75,72 @@ export function pumpOut(fd: number, sink: OutputSink): Promise<void> {
   return pump.done.finally(finished);
 }
 
-export async function pumpIn(source: ByteSource, stdin: FileSink, exited: Promise<number>, interp: Interp): Promise<void> {
-  const exitedMarker = exited.then(() => "exited" as const);
-  for (;;) {
-    const pending = source.read(PUMP_CHUNK_BYTES);
-    const chunk = await Promise.race([pending, exitedMarker]);
-    if (chunk === "exited") {
-      // Bytes that arrive after the command ended belong to the next reader.
-      if (source === interp.session.input) interp.session.input.adopt(pending);
-      return;
-    }
-    try {
-      if (chunk === null) {
-        await stdin.end();
-        return;
-      }
+/** Where `pumpIn` writes a source: Bun's pipe to a child's stdin, or the write end of a kernel pipe at another fd. */
+export interface InputPipe {
+  write(chunk: Uint8Array): Promise<void>;
+  /** End of input: the reader sees EOF. */
+  end(): void | Promise<void>;
+  /** The pump is done (ended, or the command exited first): let go of what it holds. */
+  release(): void;
+}
+
+/** Bun's pipe to a child's fd 0. */
+export function fileSinkPipe(stdin: FileSink): InputPipe {
+  return {
+    async write(chunk) {
       const written = stdin.write(chunk);
       if (written instanceof Promise) await written;
       await stdin.flush();
-    } catch (error) {
-      // The command closed its stdin (EPIPE): it wants no more input.
-      if (isSystemError(error)) return;
-      throw error;
+    },
+    end: async () => {
+      await stdin.end();
+    },
+    release: () => undefined,
+  };
+}
+
+/**
+ * The write end of a kernel pipe that a child reads at some fd (a
+ * here-document on fd 3): written on the thread pool, since the child may
+ * take its time; closed at the end.
+ */
+export function kernelPipe(fd: number): InputPipe {
+  let isOpen = true;
+  const close = (): void => {
+    if (isOpen) closeOsFd(fd);
+    isOpen = false;
+  };
+  return { write: async (chunk) => writeTarget({ kind: "os", fd, isFifo: true }, chunk), end: close, release: close };
+}
+
+/** Did the command close its end (EPIPE), or the fd fail under us? It wants no more input. */
+function isInputRefused(error: unknown): boolean {
+  return isSystemError(error) || error instanceof BrokenPipeFlow || error instanceof FdError;
+}
+
+export async function pumpIn(source: ByteSource, pipe: InputPipe, exited: Promise<number>, interp: Interp): Promise<void> {
+  const exitedMarker = exited.then(() => "exited" as const);
+  try {
+    for (;;) {
+      const pending = source.read(PUMP_CHUNK_BYTES);
+      const chunk = await Promise.race([pending, exitedMarker]);
+      if (chunk === "exited") {
+        // Bytes that arrive after the command ended belong to the next reader.
+        if (source === interp.session.input) interp.session.input.adopt(pending);
+        return;
+      }
+      try {
+        if (chunk === null) {
+          await pipe.end();
+          return;
+        }
+        await pipe.write(chunk);
+      } catch (error) {
+        if (isInputRefused(error)) return;
+        throw error;
+      }
     }
+  } finally {
+    pipe.release();
   }
 }

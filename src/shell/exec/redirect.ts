@@ -15,6 +15,7 @@ import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
 import { openFilesLimit } from "./limits.ts";
 import { describeErrno } from "./libc.ts";
+import { fsPath } from "../bytes.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash, unless said otherwise). */
 export class RedirectError extends Error {
@@ -79,7 +80,7 @@ function openFile(interp: Interp, file: string, op: Redirect["op"], opened: numb
   if (op === ">" && interp.state.options.noclobber) {
     let isRegular = false;
     try {
-      isRegular = fs.statSync(resolved).isFile();
+      isRegular = fs.statSync(fsPath(resolved)).isFile();
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") throw error;
     }

@@ -1,0 +1,64 @@
+// Finding an external command: PATH lookup as execvp does it, with a
+// per-session cache of the hits.
+//
+// Imports sibling executor modules.
+
+import * as fs from "node:fs";
+import { fsPath } from "../bytes.ts";
+import { isSystemError } from "./errno.ts";
+import type { Interp } from "./executor.ts";
+import { joinPath } from "./paths.ts";
+
+export type CommandLookup = { readonly path: string } | { readonly error: "not found" | "Permission denied"; readonly status: number };
+
+export function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(fsPath(file));
+  } catch (error) {
+    if (isSystemError(error)) return "missing";
+    throw error;
+  }
+  if (stat.isDirectory()) return "no-permission";
+  try {
+    fs.accessSync(fsPath(file), fs.constants.X_OK);
+    return "yes";
+  } catch (error) {
+    if (isSystemError(error)) return "no-permission";
+    throw error;
+  }
+}
+
+/** Resolve a command name to a file, as execvp does, with a per-session cache of PATH hits. */
+export function findCommand(interp: Interp, name: string, pathValue: string | undefined = interp.get("PATH")): CommandLookup {
+  if (name.includes("/")) {
+    const file = interp.resolvePath(name);
+    const kind = isExecutableFile(file);
+    if (kind === "yes") return { path: file };
+    return kind === "missing" ? { error: "not found", status: 127 } : { error: "Permission denied", status: 126 };
+  }
+  // Like dash, an unset PATH searches nowhere.
+  if (pathValue === undefined) return { error: "not found", status: 127 };
+  const session = interp.session;
+  if (session.pathCacheKey !== pathValue) {
+    session.commandPaths.clear();
+    session.pathCacheKey = pathValue;
+  }
+  const cached = session.commandPaths.get(name);
+  if (cached !== undefined) return { path: cached };
+  let denied = false;
+  for (const dir of pathValue.split(":")) {
+    const file = interp.resolvePath(joinPath(dir === "" ? "." : dir, name));
+    const kind = isExecutableFile(file);
+    if (kind === "yes") {
+      // Relative PATH entries depend on the cwd: never cache them.
+      if (dir.startsWith("/")) session.commandPaths.set(name, file);
+      return { path: file };
+    }
+    if (kind === "no-permission") denied = true;
+  }
+  // As in dash, a search that finds only non-executable files (or
+  // directories, as `""` does) says "Permission denied" but gives 127: the
+  // command was not found. A name with a slash, or `exec`, gives 126.
+  return denied ? { error: "Permission denied", status: 127 } : { error: "not found", status: 127 };
+}
