@@ -4,11 +4,15 @@
 // where the caller closed them — and the caller's exact bytes.
 
 import { readFileSync } from "node:fs";
+import { callerAttributes } from "../client/caller-attributes.ts";
 import { inheritedFds } from "../client/inherited-fds.ts";
 import { decodeBytes, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
 import type { ShellInvocation } from "./invocation.ts";
+
+/** Signals a shell in the foreground is sent (^C, a terminal hang-up, kill): the session's shell acts on them. */
+const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
 
 /** dash's status when the script file cannot be read. */
 const EXIT_CANNOT_OPEN = 2;
@@ -26,6 +30,9 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   }
   // This process is the session: its state is the host's (the umask builtin changes the real umask).
   const state = WorkerState.capture();
+  // What this process ignored on entry stays ignored, for the shell and its commands (Bun.spawn
+  // would reset it to the default in each child).
+  const { ignoredSignals } = callerAttributes();
   const shell = new Shell({
     argv0: exact(invocation.argv0 ?? "rushd"),
     args: invocation.args.map(exact),
@@ -35,11 +42,14 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
     stdout: { kind: "fd", fd: 1 },
     stderr: { kind: "fd", fd: 2 },
     passedFds: new Map(inheritedFds().map((fd) => [fd, fd])),
+    ignoredSignals,
     host: state,
     flags: invocation.flags,
     longOptions: invocation.longOptions,
   });
-  const forwards = (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const).map((signal) => [signal, () => shell.signal(signal)] as const);
+  // A signal ignored on entry gets no handler: a handler would stop the process ignoring it.
+  const forwarded = FORWARDED_SIGNALS.filter(([, number]) => !ignoredSignals.includes(number));
+  const forwards = forwarded.map(([signal]) => [signal, () => shell.signal(signal)] as const);
   for (const [signal, forward] of forwards) process.on(signal, forward);
   // `set -v` echoes a script read from a file or stdin, not a -c string (as dash).
   const status = await shell.run(script, { isFileInput: invocation.source.from !== "command" });
@@ -50,6 +60,10 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   // They run in this process, on their own copies of the fds (background.ts), so it stays until they are done.
   await shell.jobsSettled();
   await shell.dispose();
+  // `kill $$`: as `sh` would, die of the signal, so the caller sees a signal, not a status. One the
+  // runtime ignores itself (SIGPIPE) leaves the process alive: then the status (128+N) tells it.
+  const signal = shell.terminatingSignal;
+  if (signal !== undefined) process.kill(process.pid, signal);
   return status;
 }
 

@@ -45,6 +45,24 @@ export interface ShellHost {
   processStarted?(pid: number): void;
 }
 
+/** A resource limit in the kernel's unit (bytes, seconds, a count: what getrlimit(2) gives), or none. */
+export type LimitValue = bigint | "unlimited";
+
+/** One resource's soft and hard limit. */
+export interface ResourceLimit {
+  readonly soft: LimitValue;
+  readonly hard: LimitValue;
+}
+
+/**
+ * Resource limits by `ulimit`'s letter for them (Linux): t CPU seconds,
+ * f file size (bytes), d data (bytes), s stack (bytes), c core file
+ * (bytes), m resident set (bytes), l locked memory (bytes), p processes,
+ * n open files, v address space (bytes), w file locks, r real-time priority.
+ * Other letters are not used.
+ */
+export type ResourceLimits = Readonly<Partial<Record<string, ResourceLimit>>>;
+
 export interface ShellOptions {
   /** `$0`, also the name used in error messages (`rushd: 1: foo: not found`). */
   readonly argv0: string;
@@ -75,4 +93,27 @@ export interface ShellOptions {
    * daemon (a session could stop the service). Default: process.ppid.
    */
   readonly ppid?: number;
+  /**
+   * The caller's resource limits (a worker's client's): the session starts
+   * with them as its own, as `sh -c` inherits its caller's. `ulimit` reports
+   * and changes them, and every external command starts with them (those
+   * the process can give: a hard limit above its own is not raised unless
+   * it is root). Default: this process's.
+   */
+  readonly limits?: ResourceLimits;
+  /**
+   * Signal numbers the caller had ignored (SIG_IGN) when it started the
+   * session. As for a non-interactive sh (XCU 2.11, `trap`), they stay
+   * ignored for the shell and every command it starts: `kill $$` and
+   * `Shell.signal` with one do nothing, and `trap` records an action for
+   * one (and lists it, as dash does) but never runs it nor stops ignoring
+   * it. SIGKILL and SIGSTOP cannot be ignored and are left out.
+   */
+  readonly ignoredSignals?: readonly number[];
+  /**
+   * The caller's nice value: every external command runs at it (through
+   * nice(1), when it differs from this process's). A value below this
+   * process's can be given only by root; otherwise it is left as it is.
+   */
+  readonly nice?: number;
 }

@@ -12,7 +12,16 @@ import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, wri
 import { CancelToken, Session } from "./exec/session.ts";
 import { SessionSink } from "./exec/session-sink.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
-import { signalNumber } from "./exec/signals.ts";
+import { signalName, signalNumber } from "./exec/signals.ts";
+import { sessionLimits } from "./exec/limits.ts";
+
+const SIGKILL = 9;
+const SIGSTOP = 19;
+
+/** A signal number a process can ignore (not KILL or STOP, not EXIT, not past 64). */
+function isIgnorable(signal: number): boolean {
+  return signal !== SIGKILL && signal !== SIGSTOP && signal > 0 && signalName(signal) !== undefined;
+}
 import { Variables } from "./exec/vars.ts";
 
 export class Shell {
@@ -27,6 +36,8 @@ export class Shell {
     const input = options.stdin.kind === "source" && options.passedFds === undefined ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
     if (options.ppid !== undefined) this.session.ppid = options.ppid;
+    if (options.ignoredSignals !== undefined) this.session.ignoredOnEntry = new Set(options.ignoredSignals.filter(isIgnorable));
+    if (options.nice !== undefined) this.session.niceValue = options.nice;
     const fds: FdTable = options.passedFds !== undefined
       ? new Map<number, FdTarget>([...options.passedFds].map(([fd, osFd]) => [fd, { kind: "os", fd: osFd }]))
       : new Map<number, FdTarget>([
@@ -36,6 +47,7 @@ export class Shell {
       ]);
     const vars = Variables.fromEnvironment(options.env);
     const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
+    if (options.limits !== undefined) state.limits = sessionLimits(options.limits);
     // The variables sh sets itself (not exported unless they came from the environment).
     if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
     if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
@@ -74,6 +86,7 @@ export class Shell {
   async run(source: string, { isFileInput = false }: { isFileInput?: boolean } = {}): Promise<number> {
     if (this.isDisposed) throw new Error("Shell.run after dispose");
     const interp = this.interp;
+    this.session.terminatingSignal = undefined;
     this.running++;
     let status: number;
     try {
@@ -116,6 +129,8 @@ export class Shell {
     const number = signalNumber(signal);
     if (number === 0) return;
     for (const child of this.session.foreground) child.kill(number);
+    // Ignored on entry: the shell ignores it, whatever its traps say (XCU 2.11).
+    if (this.session.ignoredOnEntry.has(number)) return;
     this.session.pendingSignals.push({ name: signal, groupWide: true });
     this.session.wakeSignalWaiters();
   }
@@ -139,6 +154,19 @@ export class Shell {
     this.interp.cancel.cancelled = true;
     this.session.pendingSignals.length = 0;
     await Promise.all(this.sinks.map((sink) => sink.close()));
+  }
+
+  /**
+   * The signal whose default action ended the shell in the last `run`
+   * (`kill $$`, `kill -TERM $$` with no trap, or a `signal()` it does not
+   * trap), as its name ("SIGTERM"); `run` then resolved with 128+N. An
+   * embedding standing for `sh -c` ends itself by it. Undefined when the
+   * shell exited: also when it exited with 128+N because a command it ran
+   * died of a signal (`sh -c 'sh -c "kill \$\$"'` exits 143 normally).
+   */
+  get terminatingSignal(): string | undefined {
+    const signal = this.session.terminatingSignal;
+    return signal === undefined ? undefined : `SIG${signalName(signal) ?? signal}`;
   }
 
   /** Some in-process background job of the session (or of one of its jobs) is still running. */

@@ -1,6 +1,7 @@
 // `rushd --no-daemon` (src/cli/in-process.ts): the interpreter in the rushd
 // process, on that process's own fds — every one its caller gave it —, with
-// its caller's exact bytes. Runs dist/rushd (`npm test` builds it). dash does the
+// its caller's exact bytes and ignored signals, ending itself by the signal
+// that ended its shell. Runs dist/rushd (`npm test` builds it). dash does the
 // same with each script (noted per test).
 
 import { afterAll, expect, test } from "bun:test";
@@ -31,7 +32,7 @@ async function run(cmd: readonly string[], extra: readonly (number | "ignore")[]
   return { status: child.exitCode, signal: child.signalCode === null ? null : String(child.signalCode), stdout, stderr };
 }
 
-/** Through /bin/sh, with `$0` the rushd binary: argv that Bun.spawn cannot give (bytes that are not UTF-8). */
+/** Through /bin/sh, with `$0` the rushd binary: argv and traps that Bun.spawn cannot give (bytes that are not UTF-8, ignored signals). */
 function throughSh(script: string): string[] {
   return ["/bin/sh", "-c", script, RUSHD];
 }
@@ -52,10 +53,20 @@ test("an fd the caller gave (3>f) is the session's: builtins and commands write 
   expect(fs.readFileSync(file, "utf8")).toBe("one\ntwo\n");
 });
 
+test("kill $$ ends rushd by SIGTERM, as sh -c ends; a child's death is a status", async () => {
+  expect(await run([RUSHD, "--no-daemon", "-c", "kill $$; echo not reached"])).toEqual({ status: null, signal: "SIGTERM", stdout: "", stderr: "" });
+  expect(await run([RUSHD, "--no-daemon", "-c", "sh -c 'kill $$'"])).toEqual({ status: 143, signal: null, stdout: "", stderr: "Terminated\n" });
+});
+
 test("bytes that are not UTF-8 in -c, $1, the environment and a script's name and text stay exact", async () => {
   const script = `x=$(printf 'a\\377'); export X=$(printf '\\376')
 "$0" --no-daemon -c 'printf %s "$1" | od -An -tx1; printf %s "$X" | od -An -tx1' sh "$x"
 "$0" --no-daemon -c "$(printf 'printf %%s \\375 | od -An -tx1')"
 printf 'printf %%s "\\374" | od -An -tx1\\n' > "s$x"; "$0" --no-daemon "s$x"`;
   expect(await run(throughSh(script))).toEqual({ status: 0, signal: null, stdout: " 61 ff\n fe\n fd\n fc\n", stderr: "" });
+});
+
+test("a signal the caller ignored stays ignored: trap lists an action but never runs it, children ignore it", async () => {
+  const script = `trap '' USR1; "$0" --no-daemon -c 'trap "echo x" USR1; trap; kill -USR1 $$; echo alive; sh -c "kill -USR1 \\$\\$; echo child alive"'`;
+  expect(await run(throughSh(script))).toEqual({ status: 0, signal: null, stdout: "trap -- 'echo x' USR1\nalive\nchild alive\n", stderr: "" });
 });

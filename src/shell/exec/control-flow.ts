@@ -40,6 +40,16 @@ export class ExitFlow extends ControlFlow {
   }
 }
 
+/**
+ * A signal's default action ended the (sub)shell: status 128+N, and unlike
+ * `exit`, no EXIT trap runs (the process is gone, as in dash).
+ */
+export class SignalDeathFlow extends ExitFlow {
+  constructor(readonly signal: number) {
+    super(128 + signal);
+  }
+}
+
 /** A write to a pipe whose reader is gone (the in-process SIGPIPE): ends the writing pipeline stage with 128+13. */
 export class BrokenPipeFlow extends ControlFlow {
   readonly kind = "broken-pipe";

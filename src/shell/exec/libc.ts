@@ -1,9 +1,9 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
 // pipe for external commands), fcntl's F_DUPFD_CLOEXEC (a copy of an fd for a
 // background job or a child's fd table), poll (is a FIFO readable without
-// waiting) and getrlimit (the open-files limit, read without opening a file);
-// and errno with its text, so that a failure says why (EMFILE: Too many open
-// files).
+// waiting), getrlimit (the open-files limit, read without opening a file) and
+// getpriority (this process's nice value); and errno with its text, so that a
+// failure says why (EMFILE: Too many open files).
 //
 // Imports errno.ts only.
 
@@ -16,6 +16,7 @@ const libc = dlopen("libc.so.6", {
   poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
   fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  getpriority: { args: [FFIType.i32, FFIType.u32], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -71,6 +72,13 @@ export function dupFd(fd: number): number {
   const copy = libc.symbols.fcntl(fd, F_DUPFD_CLOEXEC, DUP_MINIMUM_FD);
   if (copy < 0) throw lastError("fcntl");
   return copy;
+}
+
+const PRIO_PROCESS = 0;
+
+/** This process's nice value (getpriority; -1 is a valid value, so errno is not consulted: it cannot fail for itself). */
+export function ownNiceValue(): number {
+  return libc.symbols.getpriority(PRIO_PROCESS, 0);
 }
 
 /**

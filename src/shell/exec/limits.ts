@@ -2,21 +2,21 @@
 // serves many sessions one after another, so a session's limits are its own:
 // kept in the shell state (a subshell copies them), reported by `ulimit`, and
 // set in each external command as it starts (sh-start.ts starts it through
-// /bin/sh, which applies them, then execs it). The shell process itself is
-// never limited: a builtin can still write past `ulimit -f`.
+// /bin/sh, which applies them, then execs it). A session starts with its
+// caller's limits when the embedding gives them (ShellOptions.limits), else
+// with this process's. The shell process itself is never limited: a builtin
+// can still write past `ulimit -f`.
 //
-// Imports libc.ts only.
+// Imports libc.ts and io.ts types only.
 
 import * as fs from "node:fs";
 import { openFilesSoftLimit } from "./libc.ts";
 
-/** A limit in the kernel's unit (bytes, seconds, count). */
-export type Rlim = bigint | "unlimited";
+import type { LimitValue, ResourceLimit, ResourceLimits } from "../io.ts";
 
-export interface ResourceLimit {
-  readonly soft: Rlim;
-  readonly hard: Rlim;
-}
+/** A limit in the kernel's unit (bytes, seconds, count). */
+export type Rlim = LimitValue;
+export type { ResourceLimit };
 
 export interface Resource {
   readonly letter: string;
@@ -60,6 +60,16 @@ export function processLimits(): ReadonlyMap<string, ResourceLimit> {
   return limits;
 }
 
+/** The session's first limits from its caller's (ShellOptions.limits): the letters `ulimit` knows. */
+export function sessionLimits(caller: ResourceLimits): ReadonlyMap<string, ResourceLimit> {
+  const limits = new Map<string, ResourceLimit>();
+  for (const resource of RESOURCES) {
+    const limit = caller[resource.letter];
+    if (limit !== undefined) limits.set(resource.letter, limit);
+  }
+  return limits;
+}
+
 /** a > b, with unlimited above every number. */
 export function isAbove(a: Rlim, b: Rlim): boolean {
   if (a === "unlimited") return b !== "unlimited";
@@ -75,19 +85,28 @@ export function formatLimit(value: Rlim, resource: Resource): string {
   return shown(value, resource.factor);
 }
 
+/** The lower of two limits. */
+function lower(a: Rlim, b: Rlim): Rlim {
+  return isAbove(a, b) ? b : a;
+}
+
 /**
  * `ulimit` commands that give a child started from this process the session's
  * limits (only those that differ from the process's). The soft limit goes
  * first unless the hard one is raised (root), so each step is a valid
- * setrlimit.
+ * setrlimit. A hard limit above this process's (a caller's, when the worker
+ * has less) cannot be given unprivileged: the child keeps this process's, and
+ * its soft limit is kept under it, so no step fails.
  */
-export function limitCommands(session: ReadonlyMap<string, ResourceLimit>): string {
+export function limitCommands(session: ReadonlyMap<string, ResourceLimit>, isPrivileged = process.getuid?.() === 0): string {
   const current = processLimits();
   let commands = "";
   for (const resource of RESOURCES) {
-    const wanted = session.get(resource.letter);
+    const asked = session.get(resource.letter);
     const now = current.get(resource.letter);
-    if (wanted === undefined || now === undefined) continue;
+    if (asked === undefined || now === undefined) continue;
+    const hardLimit = isPrivileged ? asked.hard : lower(asked.hard, now.hard);
+    const wanted = { soft: lower(asked.soft, hardLimit), hard: hardLimit };
     const soft = wanted.soft !== now.soft ? `ulimit -S -${resource.letter} ${shown(wanted.soft, resource.factor)}; ` : "";
     const hard = wanted.hard !== now.hard ? `ulimit -H -${resource.letter} ${shown(wanted.hard, resource.factor)}; ` : "";
     commands += isAbove(wanted.hard, now.hard) ? hard + soft : soft + hard;

@@ -11,6 +11,12 @@ import type { ShellHost } from "../io.ts";
 import { type Job, SyntheticPids } from "./jobs.ts";
 import type { SessionInput } from "./fds.ts";
 import type { Handlers } from "./handlers.ts";
+import { isExecutableFile } from "./command-path.ts";
+import { ownNiceValue } from "./libc.ts";
+import { limitCommands, type ResourceLimit } from "./limits.ts";
+
+/** Where nice(1) is looked for (sh-start.ts runs it, by absolute path, for a caller's nice value). */
+const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
 
 /** Cancels a tree of in-process shells (a background job that `kill` ended). */
 export class CancelToken {
@@ -46,6 +52,43 @@ export class Session {
   ppid = process.ppid;
 
   private readonly signalWaiters = new Set<() => void>();
+
+  /**
+   * Signals the caller had ignored when the session started (ShellOptions.ignoredSignals):
+   * as for a non-interactive sh (XCU 2.11), they stay ignored for the shell and its children,
+   * and `trap` records an action for them but never acts.
+   */
+  ignoredOnEntry: ReadonlySet<number> = new Set();
+  /** The signal whose default action ended the main shell, if one did (Shell.terminatingSignal). */
+  terminatingSignal: number | undefined = undefined;
+  /** The caller's nice value (ShellOptions.nice), for every external command; undefined: this process's. */
+  niceValue: number | undefined = undefined;
+  /** `nice -n N`, computed once: undefined when the commands need none (or it cannot be given). */
+  private nice: { readonly words: readonly string[] | undefined } | undefined = undefined;
+  /** The `ulimit` commands for the last limits asked for: they change only with `ulimit`. */
+  private limitsApplied: { readonly limits: ReadonlyMap<string, ResourceLimit>; readonly commands: string } | undefined = undefined;
+
+  /** sh's commands that give a child `limits` (see limits.ts); "" when this process's already are. */
+  limitCommands(limits: ReadonlyMap<string, ResourceLimit>): string {
+    if (this.limitsApplied?.limits !== limits) this.limitsApplied = { limits, commands: limitCommands(limits) };
+    return this.limitsApplied.commands;
+  }
+
+  /**
+   * The words that start a command at the caller's nice value (`/usr/bin/nice -n 5`), or
+   * undefined when it is this process's. Only a higher value can be given unprivileged (nice(2)):
+   * a lower one is left (docs/ARCHITECTURE.md), rather than have nice(1) warn on every command.
+   */
+  niceCommand(): readonly string[] | undefined {
+    if (this.niceValue === undefined) return undefined;
+    if (this.nice === undefined) {
+      const increment = this.niceValue - ownNiceValue();
+      const nice = NICE_PATHS.find((file) => isExecutableFile(file) === "yes");
+      const isAllowed = increment > 0 || (increment < 0 && process.getuid?.() === 0);
+      this.nice = { words: isAllowed && nice !== undefined ? [nice, "-n", String(increment)] : undefined };
+    }
+    return this.nice.words;
+  }
 
   /** Resolves at the next signal `Shell.signal` delivers (`wait` returns early on one, XCU wait). */
   nextSignal(): { readonly arrived: Promise<void>; cancel(): void } {

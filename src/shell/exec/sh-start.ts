@@ -1,17 +1,18 @@
 // Starting an external command through /bin/sh, for what a child of dash
 // inherits and Bun.spawn cannot give:
 // - closed standard fds (`cat <&-`: Bun opens /dev/null for them);
-// - ignored signals (`trap '' USR1`: Bun resets every signal to its
-//   default in the child);
-// - the session's resource limits (`ulimit`), which must not touch this
-//   process;
+// - ignored signals (`trap '' USR1`, and those the caller ignored: Bun
+//   resets every signal to its default in the child);
+// - the session's resource limits (`ulimit`, the caller's), which must not
+//   touch this process;
+// - the caller's nice value, when it is above this process's (nice(1));
 // - bytes that are not UTF-8 in argv, environment values or the cwd: Bun
 //   encodes its strings as UTF-8 (U+FFFD for them). Those go to sh as octal
 //   escapes of one `printf`, whose output `eval` runs.
 // sh sets them up, then execs the command: one more exec (measured on this
 // machine: a spawn of /bin/true takes 0.39 ms, through sh 0.70 ms, with the
-// bytes route's `$(printf …)` 0.98 ms), paid only by the commands that need
-// it. The name is passed as typed so the child's
+// bytes route's `$(printf …)` 0.98 ms, through nice 1.03 ms), paid only by
+// the commands that need it. The name is passed as typed so the child's
 // argv[0] stays what it was, unless the child's PATH would not find the same
 // file.
 //
@@ -20,7 +21,6 @@
 import { hasRawBytes } from "../bytes.ts";
 import { findCommand } from "./command-path.ts";
 import type { Interp } from "./executor.ts";
-import { limitCommands } from "./limits.ts";
 import { decodeSignal } from "./signals.ts";
 
 /** The POSIX shell that starts the commands Bun.spawn cannot start as asked. */
@@ -34,13 +34,14 @@ export interface ShellStart {
   readonly cwd: string;
 }
 
-/** Signals the child must start with ignored: `trap ''` ones. */
+/** Signals the child must start with ignored: `trap ''` ones, and those ignored on entry. */
 function ignoredSignals(interp: Interp): string {
   let ignores = "";
   for (const [name, action] of interp.state.traps) {
     const signal = action === "" ? decodeSignal(name, 1) : undefined;
-    if (signal !== undefined && signal !== SIGKILL && signal !== SIGSTOP) ignores += ` ${signal}`;
+    if (signal !== undefined && signal !== SIGKILL && signal !== SIGSTOP && !interp.session.ignoredOnEntry.has(signal)) ignores += ` ${signal}`;
   }
+  for (const signal of interp.session.ignoredOnEntry) ignores += ` ${signal}`;
   return ignores;
 }
 
@@ -85,16 +86,18 @@ export function startThroughShell(
   env: Readonly<Record<string, string>>,
   closedStandard: readonly number[],
 ): ShellStart | undefined {
+  const session = interp.session;
   const cwd = interp.state.cwd;
   const closes = closedStandard.map((fd) => ` ${fd}>&-`).join("");
   const ignores = ignoredSignals(interp);
-  const limits = interp.state.limits === undefined ? "" : limitCommands(interp.state.limits);
+  const limits = interp.state.limits === undefined ? "" : session.limitCommands(interp.state.limits);
+  const nice = session.niceCommand();
   const isRaw = hasRawBytes(file) || hasRawBytes(cwd) || argv.some(hasRawBytes) || environmentHasRawBytes(env);
-  if (closes === "" && ignores === "" && limits === "" && !isRaw) return undefined;
+  if (closes === "" && ignores === "" && limits === "" && nice === undefined && !isRaw) return undefined;
   const name = argv[0] ?? "";
   const found = name.includes("/") || env.PATH === undefined ? undefined : findCommand(interp, name, env.PATH);
   const sameLookup = name.includes("/") ? interp.resolvePath(name) === file : found !== undefined && "path" in found && found.path === file;
-  const words = [sameLookup ? name : file, ...argv.slice(1)];
+  const words = [...(nice ?? []), sameLookup ? name : file, ...argv.slice(1)];
   const setup = `${limits}${ignores === "" ? "" : `trap ''${ignores}; `}`;
   if (!isRaw) return { cmd: [SH, "-c", `${setup}exec "$@"${closes}`, "sh", ...words], cwd };
   // Everything that has bytes goes through printf; the rest of the environment is Bun's.

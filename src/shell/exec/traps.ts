@@ -2,7 +2,7 @@
 // of signals received while it runs (or the shell's death by them).
 // Functions over the interpreter; executor.ts calls them at its checkpoints.
 
-import { ExitFlow, ReturnFlow } from "./control-flow.ts";
+import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
 import { signalNumber } from "./signals.ts";
@@ -32,17 +32,29 @@ export function handleSignals(interp: Interp): void | Promise<void> {
   // The main shell still handles the signal afterwards.
   if (interp.jobProcesses !== null) return;
   for (const { name, groupWide } of interp.session.pendingSignals) {
-    if (groupWide && interp.state.traps.get(name.replace(/^SIG/, "")) !== "") throw new ExitFlow(128 + signalNumber(name));
+    const signal = signalNumber(name);
+    if (!groupWide || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
+    throw dieOf(interp, signal);
   }
+}
+
+/** The (sub)shell ends as the signal's default action would end it: no EXIT trap. */
+function dieOf(interp: Interp, signal: number): SignalDeathFlow {
+  interp.state.traps.delete("EXIT");
+  // The session's own shell: the embedding can say which signal ended it (Shell.terminatingSignal).
+  if (interp.isRoot) interp.session.terminatingSignal = signal;
+  return new SignalDeathFlow(signal);
 }
 
 async function runSignalTraps(interp: Interp): Promise<void> {
   const signals = interp.session.pendingSignals.splice(0);
   for (const { name } of signals) {
     const short = name.replace(/^SIG/, "");
+    // Ignored on entry: whatever `trap` recorded, the signal does nothing (XCU 2.11).
+    if (interp.session.ignoredOnEntry.has(signalNumber(short))) continue;
     const action = interp.state.traps.get(short);
     if (action === "") continue;
-    if (action === undefined) throw new ExitFlow(128 + signalNumber(short));
+    if (action === undefined) throw dieOf(interp, signalNumber(short));
     const saved = interp.state.lastStatus;
     await runTrapAction(interp, action, saved);
     interp.state.lastStatus = saved;
