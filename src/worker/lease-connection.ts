@@ -12,6 +12,8 @@ import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } fr
 import { closeSync } from "node:fs";
 import type { ReceivedFds } from "../common/fd-passing.ts";
 import { Shell } from "../shell/index.ts";
+import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
+import { readCallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
 import type { WorkerState } from "./state.ts";
 
@@ -59,6 +61,14 @@ interface ActiveSession {
   running: Promise<void> | undefined;
 }
 
+/** The process on the other end of the lease, and the fds it passed. */
+export interface ClientProcess {
+  /** The fds a client passed with this nonce (SCM_RIGHTS on the worker's fd socket), if they arrived. */
+  takePassedFds(nonce: string): ReceivedFds | undefined;
+  /** From SO_PEERCRED: whose limits, nice value and ignored signals a `rushd -c` session inherits. */
+  readonly clientPid: number;
+}
+
 /** What the worker does with a session's processes (worker/main.ts, process-tree.ts). */
 export interface ProcessControl {
   /** A process the session started (also recorded as one the worker must not reap itself). */
@@ -85,8 +95,7 @@ export class LeaseConnection {
     private readonly hooks: LeaseHooks,
     private readonly limits: { readonly verifyReset: boolean; readonly requestTimeoutMs: number },
     private readonly processes: ProcessControl,
-    /** The fds a client passed with this nonce (SCM_RIGHTS on the worker's fd socket), if they arrived. */
-    private readonly takePassedFds: (nonce: string) => ReceivedFds | undefined,
+    private readonly client: ClientProcess,
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -221,6 +230,7 @@ export class LeaseConnection {
       },
       ppid: init.ppid,
       passedFds: passed?.map,
+      ...this.callerProcessAttributes(init, passed !== undefined),
       flags: init.flags,
       longOptions: init.longOptions,
     });
@@ -247,14 +257,30 @@ export class LeaseConnection {
     clearTimeout(timer);
     session.running = undefined;
     const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
-    this.connection.send(id, message("ExecutionResult", { status, durationUs }));
+    // A shell that died of a signal itself (`kill $$`): the client dies of it too, as `sh -c` would.
+    this.connection.send(id, message("ExecutionResult", { status, signal: session.shell.terminatingSignal, durationUs }));
     if (!session.persistent) await this.finishSession();
+  }
+
+  /**
+   * The limits, nice value and ignored signals the session inherits: those
+   * the client sent, else, for `rushd -c` (it passed its fds: it is the
+   * caller's own process), read from its /proc entry.
+   */
+  private callerProcessAttributes(init: Message<"SessionInit">, isCallersProcess: boolean): Pick<ShellOptions, "limits" | "nice" | "ignoredSignals"> {
+    const read = init.limits === undefined && isCallersProcess ? readCallerAttributes(this.client.clientPid) : undefined;
+    const limits = init.limits ?? read?.limits;
+    return {
+      limits: limits === undefined ? undefined : parseLimits(limits),
+      nice: init.nice ?? read?.nice,
+      ignoredSignals: init.ignoredSignals ?? read?.ignoredSignals,
+    };
   }
 
   /** The client's fds for this session, by the fd number it had them at; "missing" if they did not arrive. */
   private receivePassedFds(init: Message<"SessionInit">): { map: Map<number, number>; fds: number[] } | "missing" | undefined {
     if (init.passedFds === undefined || init.fdNonce === undefined) return undefined;
-    const received = this.takePassedFds(init.fdNonce);
+    const received = this.client.takePassedFds(init.fdNonce);
     if (received === undefined || received.fds.length !== init.passedFds.length) {
       if (received !== undefined) closeAll(received.fds);
       return "missing";
@@ -323,4 +349,16 @@ function closeAll(fds: readonly number[]): void {
       if ((error as NodeJS.ErrnoException).code !== "EBADF") throw error;
     }
   }
+}
+
+/** SessionInit's `letter → "soft:hard"` limits as the shell takes them; malformed entries are left out. */
+function parseLimits(limits: Readonly<Record<string, string>>): ResourceLimits {
+  const parsed: Record<string, { soft: bigint | "unlimited"; hard: bigint | "unlimited" }> = {};
+  const value = (text: string | undefined): bigint | "unlimited" | undefined =>
+    text === "unlimited" ? "unlimited" : text !== undefined && /^\d+$/.test(text) ? BigInt(text) : undefined;
+  for (const [letter, pair] of Object.entries(limits)) {
+    const [soft, hard] = pair.split(":").map(value);
+    if (soft !== undefined && hard !== undefined) parsed[letter] = { soft, hard };
+  }
+  return parsed;
 }

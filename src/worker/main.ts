@@ -140,12 +140,14 @@ class Worker {
       onClose: () => lease?.handleClose(),
       onPeerEnd: () => lease?.handlePeerEnd(),
     });
-    const peerProblem = this.checkPeer(socket);
-    if (peerProblem !== undefined) {
+    const peer = this.checkPeer(socket);
+    if (typeof peer === "string") {
+      const peerProblem = peer;
       console.error(`rushd worker ${process.pid}: ${peerProblem}`);
       connection.refuse(new ProtocolError("FORBIDDEN", "this worker serves only its own user"));
       return connection;
     }
+    const clientPid = peer.pid;
     lease = new LeaseConnection(connection, this.state, {
       attach(candidate, token) {
         if (worker.current !== undefined || worker.jobsRunning !== undefined) return "busy";
@@ -192,14 +194,18 @@ class Worker {
         worker.report({ kind: "retiring", reason: "request timeout" });
         setTimeout(() => process.exit(EXIT_REQUEST_TIMEOUT), 50).unref();
       },
-    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, (nonce) => this.fdReceiver?.take(nonce));
+    }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, {
+      takePassedFds: (nonce) => this.fdReceiver?.take(nonce),
+      clientPid,
+    });
     return connection;
   }
 
-  private checkPeer(socket: Socket<unknown>): string | undefined {
+  /** The peer's pid if it is our own user, else why it is refused. */
+  private checkPeer(socket: Socket<unknown>): { readonly pid: number } | string {
     try {
       const peer = peerCredentials(socketFd(socket));
-      return isTrustedPeer(peer.uid, this.uid) ? undefined : `refused a connection from uid ${peer.uid} (pid ${peer.pid})`;
+      return isTrustedPeer(peer.uid, this.uid) ? { pid: peer.pid } : `refused a connection from uid ${peer.uid} (pid ${peer.pid})`;
     } catch (error) {
       if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
       throw error;

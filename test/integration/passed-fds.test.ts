@@ -42,6 +42,23 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(result.stdout.replaceAll("\r", "")).toBe("tty\n");
   });
 
+  test("the command has the caller's limits, nice value and ignored signals", async () => {
+    expect(await shell(`ulimit -n 777 && "$R" -c 'ulimit -n'`, current().env)).toEqual({ status: 0, stdout: "777\n", stderr: "" });
+    expect(await shell(`nice -n 7 "$R" -c 'nice'`, current().env)).toEqual({ status: 0, stdout: "7\n", stderr: "" });
+    // POSIX: a signal ignored on entry to a non-interactive shell cannot be trapped.
+    const ignored = await shell(`trap '' USR1; "$R" -c 'trap "echo caught" USR1; kill -USR1 $$; echo alive'`, current().env);
+    expect(ignored).toEqual({ status: 0, stdout: "alive\n", stderr: "" });
+  });
+
+  test("a command that kills its own shell ends rushd -c by that signal, as sh -c", async () => {
+    const child = Bun.spawn([RUSHD, "-c", "kill $$"], { env: current().env, stdout: "pipe" });
+    await child.exited;
+    expect(child.signalCode).toBe("SIGTERM");
+    const exitsNormally = Bun.spawn([RUSHD, "-c", "sh -c 'kill $$'; echo $?"], { env: current().env, stdout: "pipe" });
+    expect(await new Response(exitsNormally.stdout).text()).toBe("143\n");
+    expect(await exitsNormally.exited).toBe(0);
+  });
+
   test("a closed fd stays closed for the command", async () => {
     // As dash: the redirection to the closed fd 2 fails (its message has nowhere to go), status 2.
     const result = await shell(`"$R" -c 'echo out; echo err >&2' 2>&-`, current().env);
