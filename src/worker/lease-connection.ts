@@ -9,7 +9,7 @@
 // WorkerState after each one.
 
 import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
-import { closeSync } from "node:fs";
+import { closeSync, readlinkSync } from "node:fs";
 import type { ReceivedFds } from "../common/fd-passing.ts";
 import { Shell } from "../shell/index.ts";
 import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
@@ -58,6 +58,8 @@ interface ActiveSession {
   readonly processes: Set<number>;
   /** The client's fds passed to this session (worker fds): closed when it ends, before the reset. */
   readonly passedFds: readonly number[];
+  /** With --verify-reset: what each passed fd pointed to (/proc/self/fd), to prove it is gone after the session. */
+  readonly passedTargets: ReadonlyMap<number, string> | undefined;
   running: Promise<void> | undefined;
 }
 
@@ -234,7 +236,9 @@ export class LeaseConnection {
       flags: init.flags,
       longOptions: init.longOptions,
     });
-    this.session = { shell, input, persistent: init.persistent, tag, processes, passedFds: passed?.fds ?? [], running: undefined };
+    const passedFds = passed?.fds ?? [];
+    const passedTargets = this.limits.verifyReset && passedFds.length > 0 ? new Map(passedFds.map((fd) => [fd, fdTarget(fd) ?? ""])) : undefined;
+    this.session = { shell, input, persistent: init.persistent, tag, processes, passedFds, passedTargets, running: undefined };
     this.sessionCount += 1;
     // A one-shot client learned the worker from its lease and waits only for the result:
     // an ack would be one more write and one more wake-up per request.
@@ -324,7 +328,7 @@ export class LeaseConnection {
       // Before the reset: no later session can reach them (external children keep their own copies).
       closeAll(session.passedFds);
       const resetUs = this.state.reset();
-      const problems = this.limits.verifyReset ? this.state.verify() : [];
+      const problems = this.limits.verifyReset ? [...this.state.verify(), ...stillOpen(session.passedTargets)] : [];
       this.hooks.sessionDone({ resetUs, problems, jobsRunning: undefined });
     }
     this.endLeaseIfDue();
@@ -361,4 +365,23 @@ function parseLimits(limits: Readonly<Record<string, string>>): ResourceLimits {
     if (soft !== undefined && hard !== undefined) parsed[letter] = { soft, hard };
   }
   return parsed;
+}
+
+function fdTarget(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== undefined) return undefined;
+    throw error;
+  }
+}
+
+/** Passed fds that are still open to what the client gave (--verify-reset: a later session could reach them). */
+function stillOpen(targets: ReadonlyMap<number, string> | undefined): string[] {
+  if (targets === undefined) return [];
+  const problems: string[] = [];
+  for (const [fd, target] of targets) {
+    if (fdTarget(fd) === target) problems.push(`fd ${fd} passed by the client (${target}) is still open`);
+  }
+  return problems;
 }
