@@ -14,6 +14,7 @@ import { SessionSink } from "./exec/session-sink.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
 import { signalName, signalNumber } from "./exec/signals.ts";
 import { sessionLimits } from "./exec/limits.ts";
+import { Variables } from "./exec/vars.ts";
 
 const SIGKILL = 9;
 const SIGSTOP = 19;
@@ -22,7 +23,6 @@ const SIGSTOP = 19;
 function isIgnorable(signal: number): boolean {
   return signal !== SIGKILL && signal !== SIGSTOP && signal > 0 && signalName(signal) !== undefined;
 }
-import { Variables } from "./exec/vars.ts";
 
 export class Shell {
   private readonly session: Session;

@@ -9,12 +9,12 @@
 // - bytes that are not UTF-8 in argv, environment values or the cwd: Bun
 //   encodes its strings as UTF-8 (U+FFFD for them). Those go to sh as octal
 //   escapes of one `printf`, whose output `eval` runs.
-// sh sets them up, then execs the command: one more exec (measured on this
-// machine: a spawn of /bin/true takes 0.39 ms, through sh 0.70 ms, with the
-// bytes route's `$(printf …)` 0.98 ms, through nice 1.03 ms), paid only by
-// the commands that need it. The name is passed as typed so the child's
-// argv[0] stays what it was, unless the child's PATH would not find the same
-// file.
+// sh sets them up, then execs the command: one more exec, paid only by the
+// commands that need it (measured on this machine: a spawn of /bin/true
+// takes 0.39 ms, through sh 0.70 ms, with the bytes route's `$(printf …)`
+// 0.98 ms; nice alone is nice(1) without sh, 0.73 ms). The name is passed as
+// typed so the child's argv[0] stays what it was, unless the child's PATH
+// would not find the same file.
 //
 // Imports sibling executor modules.
 
@@ -99,6 +99,8 @@ export function startThroughShell(
   const sameLookup = name.includes("/") ? interp.resolvePath(name) === file : found !== undefined && "path" in found && found.path === file;
   const words = [...(nice ?? []), sameLookup ? name : file, ...argv.slice(1)];
   const setup = `${limits}${ignores === "" ? "" : `trap ''${ignores}; `}`;
+  // nice alone needs no sh: nice(1) execs the command itself.
+  if (!isRaw && setup === "" && closes === "") return { cmd: words, cwd };
   if (!isRaw) return { cmd: [SH, "-c", `${setup}exec "$@"${closes}`, "sh", ...words], cwd };
   // Everything that has bytes goes through printf; the rest of the environment is Bun's.
   let line = hasRawBytes(cwd) ? `cd ${quote(cwd)} || exit 2; ` : "";
