@@ -59,6 +59,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(await exitsNormally.exited).toBe(0);
   });
 
+  test("a background command that redirected its output does not hold the caller's stdout open", async () => {
+    const tag = `${3000 + Math.floor(Math.random() * 5000)}.5`;
+    try {
+      // A hang here (the test's timeout) is the failure: the reader waits for the pipe to close.
+      const result = await shell(`"$R" -c 'sleep ${tag} >/dev/null 2>&1 & echo started' | cat`, current().env);
+      expect(result).toEqual({ status: 0, stdout: "started\n", stderr: "" });
+    } finally {
+      Bun.spawnSync(["pkill", "-f", `sleep ${tag}`]);
+    }
+  }, 20_000);
+
   test("a closed fd stays closed for the command", async () => {
     // As dash: the redirection to the closed fd 2 fails (its message has nowhere to go), status 2.
     const result = await shell(`"$R" -c 'echo out; echo err >&2' 2>&-`, current().env);

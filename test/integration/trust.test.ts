@@ -72,7 +72,7 @@ describe.if(isRoot)("paths that are not the user's", () => {
     // A fake daemon run as nobody, which records what it is sent and answers with forged bytes.
     const fake = Bun.spawn(["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "node", "-e", `
       const net = require("net"), fs = require("fs");
-      net.createServer((c) => { c.on("data", (d) => fs.appendFileSync(${JSON.stringify(heard)}, d)); c.write(Buffer.from("forged")); })
+      net.createServer((c) => { c.on("error", () => {}); c.on("data", (d) => fs.appendFileSync(${JSON.stringify(heard)}, d)); c.write(Buffer.from("forged")); })
         .listen(${JSON.stringify(socket)}, () => { fs.chmodSync(${JSON.stringify(socket)}, 0o777); console.log("up"); });
     `], { stdout: "pipe", stderr: "inherit" });
     cleanups.push(() => void fake.kill("SIGKILL"));

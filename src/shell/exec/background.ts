@@ -75,8 +75,13 @@ export function runBackground(interp: Interp, command: Command): void {
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
   if (isSimple && processes.size === 1 && first !== undefined) external = first;
-  if (external !== undefined) job.pid = external.pid;
-  else {
+  if (external !== undefined) {
+    job.pid = external.pid;
+    // Started: the process has its own fds, as the forked subshell that exec'd it would. Our copies
+    // would keep the caller's stdout open until it exits (`rushd -c 'sleep 60 >/dev/null &' | cat`
+    // would wait a minute).
+    child.closeOwnedFds();
+  } else {
     job.pid = interp.session.syntheticPids.take();
     // It runs in this process, and goes on after the session ends (as a forked subshell outlives `sh -c`).
     interp.session.trackJob(job);
