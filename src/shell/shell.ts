@@ -153,6 +153,7 @@ export class Shell {
     this.interp.state.traps.clear();
     this.interp.cancel.cancelled = true;
     this.session.pendingSignals.length = 0;
+    this.session.heldDirectories.release();
     await Promise.all(this.sinks.map((sink) => sink.close()));
   }
 

@@ -99,6 +99,19 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
   }, 30_000);
 });
 
+describe("a cwd removed under the session", () => {
+  const current = useDaemon("pool", ["--workers", "1"]);
+  // As dash 0.5.12 (recorded): the command still starts in the removed directory; a new file cannot be made there.
+  const script = 'd=$(mktemp -d); cd "$d"; rmdir "$d"; ls; echo "ls=$?"; { echo x >f; } 2>/dev/null; echo "redir=$?"; cd /; echo "cd=$?"';
+  const dash = { status: 0, stdout: "ls=0\nredir=2\ncd=0\n", stderr: "" };
+
+  test("through the daemon and in process, as in dash", async () => {
+    expect(await current().sh(script)).toEqual(dash);
+    const inProcess = await current().run(["--no-daemon", "-c", script]);
+    expect(inProcess).toEqual(dash);
+  });
+});
+
 describe("--request-timeout", () => {
   const current = useDaemon("pool", ["--workers", "1", "--request-timeout", "1"]);
 

@@ -84,6 +84,7 @@ export const cd = defineBuiltin({
       if (args.has("P")) dir = realPath(dir);
       const old = interp.state.cwd;
       interp.state.cwd = dir;
+      interp.session.heldDirectories.hold(dir);
       interp.setVar("OLDPWD", interp.get("PWD") ?? old);
       interp.setVar("PWD", dir);
       return print || candidate.fromCdpath ? afterWrite(ctx.out(`${dir}\n`), 0) : 0;

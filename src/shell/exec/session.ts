@@ -14,6 +14,7 @@ import type { Handlers } from "./handlers.ts";
 import { isExecutableFile } from "./command-path.ts";
 import { ownNiceValue } from "./libc.ts";
 import { limitCommands, type ResourceLimit } from "./limits.ts";
+import { HeldDirectories } from "./held-dirs.ts";
 
 /** Where nice(1) is looked for (sh-start.ts runs it, by absolute path, for a caller's nice value). */
 const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
@@ -42,6 +43,8 @@ export class Session {
   readonly pendingSignals: { readonly name: string; readonly groupWide: boolean }[] = [];
   /** PATH lookups, valid for `pathCacheKey` (the PATH they were made with). */
   readonly commandPaths = new Map<string, string>();
+  /** Directories entered with `cd`, held open for commands started after their removal (held-dirs.ts). */
+  readonly heldDirectories = new HeldDirectories();
   pathCacheKey: string | undefined = undefined;
   /** Commands run since the interpreter last let the event loop turn. */
   tick = 0;

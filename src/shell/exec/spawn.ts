@@ -33,7 +33,8 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   try {
     const wrapped = startThroughShell(interp, file, argv, env, fds.closedStandard);
     const cmd = wrapped?.cmd ?? [file, ...argv.slice(1)];
-    const cwd = wrapped?.cwd ?? interp.state.cwd;
+    // A cwd removed since `cd` entered it: start the command in it all the same, as dash's fork would.
+    const cwd = interp.session.heldDirectories.spawnable(wrapped?.cwd ?? interp.state.cwd);
     child = Bun.spawn({ cmd, argv0: wrapped === undefined ? argv[0] : undefined, cwd, env, stdio: fds.stdio });
   } catch (error) {
     closeChildFds(fds);
