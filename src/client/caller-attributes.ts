@@ -12,6 +12,7 @@
 // caller's ignored ones (docs/ARCHITECTURE.md).
 
 import { ptr } from "bun:ffi";
+import { callerIgnoredSignals, type CallerAttributes } from "../common/caller-attributes.ts";
 import { moreLibc } from "../common/libc.ts";
 
 /** RLIMIT_* numbers (Linux) by the letter `ulimit` uses for them (src/shell/exec/limits.ts). */
@@ -19,17 +20,7 @@ const RLIMITS: Readonly<Record<string, number>> = { t: 0, f: 1, d: 2, s: 3, c: 4
 const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 const PRIO_PROCESS = 0;
 const SIG_IGN = 1n;
-/** Signals the runtime ignores or catches itself: their state says nothing about the caller. */
-const RUNTIME_OWNED_SIGNALS = new Set([4, 5, 6, 7, 8, 11, 13, 25, 30, 31]);
-const LAST_STANDARD_SIGNAL = 31;
-
-export interface CallerAttributes {
-  /** `letter → "soft:hard"`, each a decimal number or "unlimited". */
-  readonly limits: Record<string, string>;
-  readonly nice: number;
-  /** Signal numbers the caller ignored (SIG_IGN), as a command of `sh -c` would inherit them. */
-  readonly ignoredSignals: number[];
-}
+export type { CallerAttributes };
 
 export function callerAttributes(): CallerAttributes {
   const symbols = moreLibc();
@@ -41,12 +32,8 @@ export function callerAttributes(): CallerAttributes {
     // The runtime raised the open-files soft limit to the hard one: the caller's soft limit is gone.
     limits[letter] = `${letter === "n" ? hard : format(rlimit[0] ?? RLIM_INFINITY)}:${hard}`;
   }
-  const ignoredSignals: number[] = [];
   const action = new BigUint64Array(19); // struct sigaction (glibc, LP64): 152 bytes, the handler first
-  for (let signal = 1; signal <= LAST_STANDARD_SIGNAL; signal++) {
-    if (RUNTIME_OWNED_SIGNALS.has(signal) || signal === 9 || signal === 19) continue;
-    if (symbols.sigaction(signal, null, ptr(action)) === 0 && action[0] === SIG_IGN) ignoredSignals.push(signal);
-  }
+  const ignoredSignals = callerIgnoredSignals((signal) => symbols.sigaction(signal, null, ptr(action)) === 0 && action[0] === SIG_IGN);
   return { limits, nice: symbols.getpriority(PRIO_PROCESS, 0), ignoredSignals };
 }
 

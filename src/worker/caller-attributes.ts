@@ -12,18 +12,9 @@
 // never reported as ignored by the caller (docs/ARCHITECTURE.md).
 
 import { readFileSync } from "node:fs";
+import { callerIgnoredSignals, type CallerAttributes } from "../common/caller-attributes.ts";
 import { RESOURCES } from "../shell/exec/limits.ts";
 
-/** Signals the runtime ignores or catches itself: their state says nothing about the caller. */
-const RUNTIME_OWNED_SIGNALS = new Set([4, 5, 6, 7, 8, 11, 13, 25, 30, 31]);
-const LAST_STANDARD_SIGNAL = 31;
-
-export interface CallerAttributes {
-  /** `ulimit` letter → "soft:hard", each a decimal number or "unlimited" (the SessionInit form). */
-  readonly limits: Record<string, string>;
-  readonly nice: number;
-  readonly ignoredSignals: number[];
-}
 
 /** The attributes of process `pid`, or undefined if it is gone or not readable. */
 export function readCallerAttributes(pid: number): CallerAttributes | undefined {
@@ -48,10 +39,6 @@ export function readCallerAttributes(pid: number): CallerAttributes | undefined 
   // Fields after the command name (which may hold spaces): state is field 3, nice field 19.
   const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16] ?? 0);
   const mask = BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? "0"}`);
-  const ignoredSignals: number[] = [];
-  for (let signal = 1; signal <= LAST_STANDARD_SIGNAL; signal++) {
-    if (RUNTIME_OWNED_SIGNALS.has(signal)) continue;
-    if ((mask >> BigInt(signal - 1)) & 1n) ignoredSignals.push(signal);
-  }
+  const ignoredSignals = callerIgnoredSignals((signal) => ((mask >> BigInt(signal - 1)) & 1n) === 1n);
   return { limits, nice: Number.isInteger(nice) ? nice : 0, ignoredSignals };
 }
