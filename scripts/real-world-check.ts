@@ -5,6 +5,11 @@
 //   bun scripts/real-world-check.ts [--build-head | --rushd BIN] [--only NAME…] [--no-daemon-variant]
 //                                   [--report FILE] [--json FILE] [--no-sandbox]
 //
+// The autoconf check (GNU hello's ./configure under dash and under rushd,
+// config.h and Makefile compared byte for byte) is a separate script, since
+// it needs Debian's source package: scripts/real-world/configure-check.ts.
+// Its result lives in this report's hand-written section, which is kept.
+//
 // Nothing is copied into the repository: every script is run in place, from
 // /usr/bin, /usr/sbin, /bin or /sbin (symlinks and hard links are run once).
 //
@@ -39,9 +44,9 @@
 // if one can. The argument review below is the first line of defence; the
 // sandbox is the second. --no-sandbox turns the second off (not recommended).
 
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { buildHead } from "./real-world/build-head.ts";
 
 type ArgSet = "--help" | "--version" | "-h" | "";
 const ARG_SETS: ArgSet[] = ["--help", "--version", "-h", ""];
@@ -812,21 +817,6 @@ function renderReport(run: RunResult, commit: string, previous: string | undefin
   return `${lines.join("\n")}\n`;
 }
 
-/** Build rushd from the committed HEAD alone, outside the work tree (others may be editing src/). */
-function buildHead(): string {
-  // Not under /tmp or /var/tmp: the sandbox mounts fresh ones over those.
-  const dir = join(homedir(), ".cache", "rushd-real-world-build");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const archive = Bun.spawnSync(["sh", "-c", `git -C "$1" archive HEAD | tar -x -C "$2"`, "sh", ROOT, dir], { stderr: "inherit" });
-  if (archive.exitCode !== 0) throw new Error("git archive HEAD failed");
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  const out = join(dir, "rushd");
-  const build = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--bytecode", "src/cli/main.ts", "src/cli/roles.ts", "--outfile", out], { cwd: dir, stdout: "ignore", stderr: "inherit" });
-  if (build.exitCode !== 0) throw new Error("building HEAD failed");
-  return out;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const options = parseOptions(args);
@@ -845,7 +835,7 @@ async function main(): Promise<void> {
   const head = Bun.spawnSync(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.toString().trim() || "unknown";
   let commit: string;
   if (options.buildHead) {
-    options.rushd = buildHead();
+    options.rushd = buildHead(ROOT, "rushd-real-world-build").rushd;
     commit = `built from commit ${head} alone (\`git archive HEAD\`, so work in progress in the tree is left out)`;
   } else {
     const dirty = Bun.spawnSync(["git", "-C", ROOT, "status", "--porcelain", "--", "src"]).stdout.toString().trim() !== "";
