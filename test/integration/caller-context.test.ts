@@ -169,37 +169,53 @@ function fdTable(pid: number): Record<string, string> {
   return table;
 }
 
+/** `count` clients in one bash loop (a fork and an exec each, ~10 ms, not a Bun.spawn from here), each with 0, 1, 2 and 3 passed. */
+async function runPassedFdClients(count: number, dir: string, env: Record<string, string>): Promise<{ status: number; stderr: string }> {
+  const loop = Bun.spawn(["bash", "-c", `for i in $(seq ${count}); do "$R" -c 'read x; echo "$x" >&3; echo o; echo e >&2' 3>>fd3 <in >/dev/null 2>&1 || exit 1; done`], {
+    cwd: dir,
+    env: { ...env, R: RUSHD },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  const [stderr, status] = await Promise.all([new Response(loop.stderr).text(), loop.exited]);
+  return { status, stderr };
+}
+
 describe("a pooled worker's fds after 1000 sessions with passed fds", () => {
-  // One worker that serves every session (none is run in process, none
-  // retires it): --max-requests-per-worker must be above the 1000 sessions.
+  // One worker that serves the sessions and is not retired by them:
+  // --max-requests-per-worker must be above the 1000 sessions.
   const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1", "--max-requests-per-worker", "5000"]);
   const SESSIONS = 1000;
+  // A client that finds the one worker still resetting runs its command
+  // itself (rushd -c never queues): such sessions are made up for in
+  // another round, so the worker serves exactly SESSIONS whatever the load.
+  const MAX_ROUNDS = 5;
 
   test("are exactly the fds it had before them", async () => {
     await current().sh("true"); // the worker has served a session: whatever Bun opens once is open
-    const [worker] = (await current().status()).workers;
+    const first = await current().status();
+    const [worker] = first.workers;
     if (worker === undefined) throw new Error("the daemon has no worker");
     const before = fdTable(worker.pid);
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-fds-")));
+    let clients = 0;
+    let served = 0;
     try {
       writeFileSync(join(dir, "in"), "line\n");
-      // One bash loop, so the 1000 clients cost a fork and an exec each (~10 ms), not a Bun.spawn from here.
-      const loop = Bun.spawn(["bash", "-c", `for i in $(seq ${SESSIONS}); do "$R" -c 'read x; echo "$x" >&3; echo o; echo e >&2' 3>>fd3 <in >/dev/null 2>&1 || exit 1; done`], {
-        cwd: dir,
-        env: { ...current().env, R: RUSHD },
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      const [stderr, status] = await Promise.all([new Response(loop.stderr).text(), loop.exited]);
-      expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
-      expect(readFileSync(join(dir, "fd3"), "utf8")).toBe("line\n".repeat(SESSIONS));
+      for (let round = 0; round < MAX_ROUNDS && served < SESSIONS; round++) {
+        expect(await runPassedFdClients(SESSIONS - served, dir, current().env)).toEqual({ status: 0, stderr: "" });
+        clients += SESSIONS - served;
+        const now = await current().status();
+        expect(now.workers.map((each) => each.pid)).toEqual([worker.pid]); // the same worker, never replaced
+        served = (now.workers[0]?.requests ?? 0) - worker.requests;
+        // Every client was served by the worker or refused a lease and ran in process: none is lost.
+        expect(served + Number(now.leases_refused_no_wait) - Number(first.leases_refused_no_wait)).toBe(clients);
+      }
+      expect(served).toBe(SESSIONS);
+      expect(readFileSync(join(dir, "fd3"), "utf8")).toBe("line\n".repeat(clients));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const after = await current().status();
-    // The same worker served all of them (a refused lease would have run in the client).
-    expect(after.workers.map((each) => ({ pid: each.pid, requests: each.requests }))).toEqual([{ pid: worker.pid, requests: worker.requests + SESSIONS }]);
-    expect(after.leases_refused_no_wait).toBe(0);
     // Bun closes some of its own fds a few turns of its loop late: let the table settle, then compare it whole.
     try {
       await until(() => Bun.deepEquals(fdTable(worker.pid), before), { timeoutMs: 10_000, what: "the worker's fd table to return to what it was" });
