@@ -6,6 +6,7 @@ import { runViaDaemon, type ClientOutcome } from "../client/run-command.ts";
 import { daemonOptionsToArgv } from "../daemon/options.ts";
 import { resolveDaemonPaths } from "../protocol/index.ts";
 import type { ShellInvocation } from "./invocation.ts";
+import { shellName } from "./shell-name.ts";
 
 export function runCommandClient(invocation: ShellInvocation, script: string): Promise<ClientOutcome> {
   const env: Record<string, string> = {};
@@ -13,7 +14,7 @@ export function runCommandClient(invocation: ShellInvocation, script: string): P
   const umask = process.umask(0);
   process.umask(umask);
   return runViaDaemon(
-    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? "rushd", args: invocation.args, umask, ppid: process.pid, passFds: inheritedFds(), flags: invocation.flags, longOptions: invocation.longOptions },
+    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? shellName(), args: invocation.args, umask, ppid: process.pid, passFds: inheritedFds(), flags: invocation.flags, longOptions: invocation.longOptions },
     script,
     {
       paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),

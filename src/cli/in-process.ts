@@ -10,6 +10,7 @@ import { decodeBytes, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
 import type { ShellInvocation } from "./invocation.ts";
+import { shellName } from "./shell-name.ts";
 
 /** Signals a shell in the foreground is sent (^C, a terminal hang-up, kill): the session's shell acts on them. */
 const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
@@ -34,7 +35,7 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   // would reset it to the default in each child).
   const { ignoredSignals } = callerAttributes();
   const shell = new Shell({
-    argv0: exact(invocation.argv0 ?? "rushd"),
+    argv0: exact(invocation.argv0 ?? shellName()),
     args: invocation.args.map(exact),
     cwd: state.snapshot.cwd,
     env: exactEnvironment(state.snapshot.env),
