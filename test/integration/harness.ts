@@ -47,6 +47,8 @@ export interface Status {
 /** Run dist/rushd with args; resolves when it exits. */
 export async function runRushd(args: readonly string[], env: Record<string, string>, options: RunOptions = {}): Promise<BinaryRunResult> {
   const child = Bun.spawn([RUSHD, ...args], {
+    // As a user runs it from PATH: `$0` and the name in messages are "rushd" (the shell's own argv[0], as in dash).
+    argv0: "rushd",
     cwd: options.cwd,
     env: { ...env, ...options.env },
     stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
