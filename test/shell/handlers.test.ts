@@ -116,9 +116,13 @@ test("the default open of a FIFO waits off the event loop; a signal interrupts i
   shell.signal("USR1");
   await stdout.waitFor("status 2 []\n");
   await opened[1];
-  // Opens the write end (on the thread pool too: a synchronous open would wait for a reader forever).
-  await fs.promises.writeFile(fifo, "line\n");
+  // The write end is opened by another process, and held open until the shell is done: the
+  // abandoned first open may hold a thread of the (small, on 2 cores) thread pool, so the second
+  // open may start only after a writer came, and must still find one.
+  const writer = Bun.spawn(["sh", "-c", 'exec 3>"$1"; printf "line\\n" >&3; cat >/dev/null', "sh", fifo], { stdin: "pipe" });
   expect(await running).toBe(0);
+  writer.stdin.end();
+  expect(await writer.exited).toBe(0);
   await shell.dispose();
   expect(stdout.text()).toBe("trapped\nstatus 2 []\n[line]\n");
   expect(stderr.text()).toBe("sh: 1: cannot open f: Interrupted system call\n");
