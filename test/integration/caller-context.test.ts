@@ -193,6 +193,10 @@ describe("a pooled worker's fds after 1000 sessions with passed fds", () => {
 
   test("are exactly the fds it had before them", async () => {
     await current().sh("true"); // the worker has served a session: whatever Bun opens once is open
+    // Its report of that session is batched (within 100 ms): the baseline must include it.
+    const settled = (status: Awaited<ReturnType<ReturnType<typeof current>["status"]>>): boolean =>
+      (status.workers[0]?.requests ?? 0) + Number(status.leases_refused_no_wait) >= 1;
+    await until(async () => settled(await current().status()), { timeoutMs: 10_000, what: "the warm-up session's report" });
     const first = await current().status();
     const [worker] = first.workers;
     if (worker === undefined) throw new Error("the daemon has no worker");
