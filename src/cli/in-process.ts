@@ -4,7 +4,7 @@
 // where the caller closed them — and the caller's exact bytes.
 
 import { readFileSync } from "node:fs";
-import { callerAttributes } from "../client/caller-attributes.ts";
+import { ignoredSignals as callerIgnoredSignals } from "../client/caller-attributes.ts";
 import { inheritedFds } from "../client/inherited-fds.ts";
 import { decodeBytes, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
@@ -33,7 +33,7 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   const state = WorkerState.capture();
   // What this process ignored on entry stays ignored, for the shell and its commands (Bun.spawn
   // would reset it to the default in each child).
-  const { ignoredSignals } = callerAttributes();
+  const ignoredSignals = callerIgnoredSignals();
   const shell = new Shell({
     argv0: exact(invocation.argv0 ?? shellName()),
     args: invocation.args.map(exact),

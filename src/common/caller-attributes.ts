@@ -1,15 +1,7 @@
-// What both readers of a caller's process attributes share (the client's,
+// What both readers of a caller's ignored signals share (the client's,
 // through bun:ffi, for the in-process path; the worker's, from /proc of its
-// client): the form they take, and which signals say nothing about the
-// caller because the runtime owns them.
-
-export interface CallerAttributes {
-  /** `ulimit` letter → "soft:hard", each a decimal number or "unlimited" (the SessionInit form). */
-  readonly limits: Record<string, string>;
-  readonly nice: number;
-  /** Signal numbers the caller ignored (SIG_IGN), as a command of `sh -c` would inherit them. */
-  readonly ignoredSignals: number[];
-}
+// client): which signals say nothing about the caller because the runtime
+// owns them.
 
 /**
  * Signals the runtime ignores (SIGPIPE, SIGXFSZ) or catches itself (the crash

@@ -2,9 +2,10 @@
 // reports, send it control messages, know when it exited. Policy (who gets
 // leased, when to replace) lives in pool.ts.
 
-import { readFileSync, unlinkSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { isWorkerToDaemon, workerFdSocketPath, type DaemonToWorker, type WorkerToDaemon } from "../protocol/index.ts";
+import { readProcStat } from "../common/proc-stat.ts";
+import { removeIfPresent } from "../common/remove-file.ts";
 import { selfCommand } from "../common/self-command.ts";
 
 export type WorkerPhase =
@@ -66,15 +67,13 @@ export class WorkerHandle {
       detached: true,
     });
     this.exited = this.process.exited.then((code) => {
-      const wasReady = this.phase !== "starting";
       this.phase = "exited";
       // A worker that was killed could not remove its socket.
-      removeSocket(options.socketPath);
-      removeSocket(workerFdSocketPath(options.socketPath));
+      removeIfPresent(options.socketPath);
+      removeIfPresent(workerFdSocketPath(options.socketPath));
       // A worker that crashed cannot have stopped its commands: stop them here. A worker
       // that retired normally leaves background jobs running, as `sh -c` does.
       if (code !== 0 || this.process.signalCode !== null) killGroup(this.process.pid);
-      this.everReady = wasReady;
       this.events.onExit(this, this.retireReason ?? `exited with status ${code}${this.process.signalCode ? ` (${this.process.signalCode})` : ""}`);
       return code;
     });
@@ -86,14 +85,8 @@ export class WorkerHandle {
   /** Stopped by a signal (SIGSTOP, SIGTSTP) or a tracer: it cannot serve until continued. */
   get isStopped(): boolean {
     if (this.phase === "exited") return false;
-    try {
-      const stat = readFileSync(`/proc/${this.process.pid}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      return state === "T" || state === "t";
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== undefined) return false; // gone: `exited` reports it
-      throw error;
-    }
+    const state = readProcStat(this.process.pid)?.state; // gone: `exited` reports it
+    return state === "T" || state === "t";
   }
 
   get isExited(): boolean {
@@ -128,6 +121,7 @@ export class WorkerHandle {
     switch (value.kind) {
       case "ready":
       case "idle":
+        if (value.kind === "ready") this.everReady = true;
         this.token = value.token;
         this.phase = "idle";
         this.events.onIdle(this);
@@ -148,14 +142,6 @@ export class WorkerHandle {
       case "pong":
         return;
     }
-  }
-}
-
-function removeSocket(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 

@@ -12,33 +12,36 @@
 // never reported as ignored by the caller (docs/ARCHITECTURE.md).
 
 import { readFileSync } from "node:fs";
-import { callerIgnoredSignals, type CallerAttributes } from "../common/caller-attributes.ts";
-import { RESOURCES } from "../shell/exec/limits.ts";
+import { callerIgnoredSignals } from "../common/caller-attributes.ts";
+import { readProcStat } from "../common/proc-stat.ts";
+import { processLimits } from "../shell/exec/limits.ts";
+import type { ResourceLimit, ResourceLimits } from "../shell/io.ts";
 
+export interface CallerAttributes {
+  readonly limits: ResourceLimits;
+  readonly nice: number;
+  /** Signal numbers the caller ignored (SIG_IGN), as a command of `sh -c` would inherit them. */
+  readonly ignoredSignals: number[];
+}
 
 /** The attributes of process `pid`, or undefined if it is gone or not readable. */
 export function readCallerAttributes(pid: number): CallerAttributes | undefined {
-  let limitsText: string;
-  let stat: string;
+  let limits: ReadonlyMap<string, ResourceLimit>;
   let status: string;
   try {
-    limitsText = readFileSync(`/proc/${pid}/limits`, "utf8");
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    limits = processLimits(pid);
     status = readFileSync(`/proc/${pid}/status`, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) return undefined;
     throw error;
   }
-  const limits: Record<string, string> = {};
-  const lines = limitsText.split("\n");
-  for (const resource of RESOURCES) {
-    const [soft, hard] = lines.find((line) => line.startsWith(resource.proc))?.slice(26).trim().split(/\s+/) ?? [];
-    if (soft === undefined || hard === undefined) continue;
-    limits[resource.letter] = `${resource.letter === "n" ? hard : soft}:${hard}`;
-  }
-  // Fields after the command name (which may hold spaces): state is field 3, nice field 19.
-  const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16] ?? 0);
+  const stat = readProcStat(pid);
+  if (stat === undefined) return undefined;
+  const open = limits.get("n");
   const mask = BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? "0"}`);
-  const ignoredSignals = callerIgnoredSignals((signal) => ((mask >> BigInt(signal - 1)) & 1n) === 1n);
-  return { limits, nice: Number.isInteger(nice) ? nice : 0, ignoredSignals };
+  return {
+    limits: { ...Object.fromEntries(limits), ...(open === undefined ? {} : { n: { soft: open.hard, hard: open.hard } }) },
+    nice: Number.isInteger(stat.nice) ? stat.nice : 0,
+    ignoredSignals: callerIgnoredSignals((signal) => ((mask >> BigInt(signal - 1)) & 1n) === 1n),
+  };
 }

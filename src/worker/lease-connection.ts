@@ -37,7 +37,7 @@ export interface LeaseHooks {
   sessionDone(outcome: SessionOutcome): void;
   /** Why the lease must end after the current session (fork mode, max requests, failed reset, daemon asked to yield), or undefined. */
   leaseEndReason(): string | undefined;
-  /** A request ran past the request timeout: the client has been told, its tree killed; the worker must go. */
+  /** A request ran past the request timeout: the client has been told; kill the request's tree, the worker must go. */
   requestTimedOut(processes: ReadonlySet<number>): void;
   /** The client hung up and every session is finished. `attached`: it had presented the token. */
   leaseEnded(attached: boolean): void;
@@ -130,11 +130,6 @@ export class LeaseConnection {
       default:
         this.connection.fail(new ProtocolError("UNKNOWN_TYPE", `a worker does not accept ${msg.type}`), id);
     }
-  }
-
-  /** True once the client presented the lease token. */
-  get isAttached(): boolean {
-    return this.attached;
   }
 
   /**
@@ -273,9 +268,8 @@ export class LeaseConnection {
    */
   private callerProcessAttributes(init: Message<"SessionInit">, isCallersProcess: boolean): Pick<ShellOptions, "limits" | "nice" | "ignoredSignals"> {
     const read = init.limits === undefined && isCallersProcess ? readCallerAttributes(this.client.clientPid) : undefined;
-    const limits = init.limits ?? read?.limits;
     return {
-      limits: limits === undefined ? undefined : parseLimits(limits),
+      limits: init.limits !== undefined ? parseLimits(init.limits) : read?.limits,
       nice: init.nice ?? read?.nice,
       ignoredSignals: init.ignoredSignals ?? read?.ignoredSignals,
     };
@@ -311,7 +305,6 @@ export class LeaseConnection {
     this.connection.send(id, message("Error", { code: "TIMEOUT", message: `the command ran past the request timeout (${seconds} s) and was killed` }));
     this.connection.end();
     session.shell.signal("SIGKILL");
-    this.processes.killTree(session.processes);
     this.hooks.requestTimedOut(session.processes);
   }
 

@@ -15,52 +15,28 @@
 // could take the status of a child Bun is about to collect.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { readProcStat, type ProcStat } from "../common/proc-stat.ts";
+import { ptr } from "bun:ffi";
+import { moreLibc } from "../common/libc.ts";
 
 const PR_SET_CHILD_SUBREAPER = 36;
 const WNOHANG = 1;
 
-const libc = dlopen("libc.so.6", {
-  prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
-  waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-});
-
-interface ProcessInfo {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly sid: number;
-  readonly state: string;
-}
-
 /** Make orphaned descendants come to this process instead of init. False if the kernel refused. */
 export function becomeSubreaper(): boolean {
-  return libc.symbols.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) === 0;
+  return moreLibc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) === 0;
 }
 
 /** Every process of the machine we can see, from /proc/<pid>/stat. */
-function listProcesses(): ProcessInfo[] {
-  const processes: ProcessInfo[] = [];
+function listProcesses(): ProcStat[] {
+  const processes: ProcStat[] = [];
   for (const name of readdirSync("/proc")) {
     const pid = Number(name);
     if (!Number.isInteger(pid)) continue;
-    const info = readProcess(pid);
+    const info = readProcStat(pid);
     if (info !== undefined) processes.push(info);
   }
   return processes;
-}
-
-function readProcess(pid: number): ProcessInfo | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== undefined) return undefined; // it exited meanwhile
-    throw error;
-  }
-  // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { pid, state: fields[0] ?? "?", ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]) };
 }
 
 /** The tree grown from `roots` (pids the session spawned, alive or not), without this process. */
@@ -102,7 +78,7 @@ export function signalTree(roots: Iterable<number>, signal: NodeJS.Signals): num
 export function killTree(roots: Iterable<number>): void {
   const all = new Set(roots);
   for (let round = 0; round < 20; round++) {
-    const members = treeOf(all).filter((pid) => readProcess(pid)?.state !== "Z");
+    const members = treeOf(all).filter((pid) => readProcStat(pid)?.state !== "Z");
     if (members.length === 0) return;
     for (const pid of members) {
       all.add(pid);
@@ -116,7 +92,7 @@ export function killTree(roots: Iterable<number>): void {
 }
 
 /** Children of this process that it did not spawn itself (adopted orphans), alive or zombie. */
-export function adoptedChildren(spawned: ReadonlySet<number>): ProcessInfo[] {
+export function adoptedChildren(spawned: ReadonlySet<number>): ProcStat[] {
   return listChildren().filter((info) => !spawned.has(info.pid));
 }
 
@@ -126,14 +102,14 @@ export function reapAdopted(spawned: ReadonlySet<number>): number {
   const status = new Int32Array(1);
   for (const info of adoptedChildren(spawned)) {
     if (info.state !== "Z") continue;
-    if (libc.symbols.waitpid(info.pid, ptr(status), WNOHANG) === info.pid) reaped += 1;
+    if (moreLibc().waitpid(info.pid, ptr(status), WNOHANG) === info.pid) reaped += 1;
   }
   return reaped;
 }
 
 /** This process's children, from /proc/self/task/<tid>/children (one line of pids per thread). */
-function listChildren(): ProcessInfo[] {
-  const children: ProcessInfo[] = [];
+function listChildren(): ProcStat[] {
+  const children: ProcStat[] = [];
   let tasks: string[];
   try {
     tasks = readdirSync("/proc/self/task");
@@ -150,7 +126,7 @@ function listChildren(): ProcessInfo[] {
       throw error;
     }
     for (const word of line.trim().split(" ")) {
-      const info = word === "" ? undefined : readProcess(Number(word));
+      const info = word === "" ? undefined : readProcStat(Number(word));
       if (info !== undefined) children.push(info);
     }
   }
@@ -159,5 +135,5 @@ function listChildren(): ProcessInfo[] {
 
 /** Forget pids that no longer exist (the set of spawned pids would otherwise only grow). */
 export function pruneExited(pids: Set<number>): void {
-  for (const pid of pids) if (readProcess(pid) === undefined) pids.delete(pid);
+  for (const pid of pids) if (readProcStat(pid) === undefined) pids.delete(pid);
 }

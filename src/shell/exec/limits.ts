@@ -48,10 +48,10 @@ function parseRlim(text: string | undefined): Rlim {
   return text === undefined || text === "unlimited" || !/^\d+$/.test(text) ? "unlimited" : BigInt(text);
 }
 
-/** This process's limits, from /proc/self/limits (columns: name, soft, hard, units). */
-export function processLimits(): ReadonlyMap<string, ResourceLimit> {
+/** A process's limits (this one's by default), from /proc/<pid>/limits (columns: name, soft, hard, units). */
+export function processLimits(pid: number | "self" = "self"): ReadonlyMap<string, ResourceLimit> {
   const limits = new Map<string, ResourceLimit>();
-  const lines = fs.readFileSync("/proc/self/limits", "utf8").split("\n");
+  const lines = fs.readFileSync(`/proc/${pid}/limits`, "utf8").split("\n");
   for (const resource of RESOURCES) {
     const line = lines.find((l) => l.startsWith(resource.proc));
     const [soft, hard] = line?.slice(26).trim().split(/\s+/) ?? [];
