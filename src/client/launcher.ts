@@ -8,10 +8,11 @@
 // hand (`rushd start`) stays unless told otherwise.
 
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { checkSocketDir, UntrustedPathError } from "../common/path-trust.ts";
 import { openPrivateFile, PrivateFileError } from "../common/private-file.ts";
 import { isProcessAlive } from "../common/process-alive.ts";
+import { removeIfPresent } from "../common/remove-file.ts";
 import { probeSocket } from "../common/probe.ts";
 import { selfCommand } from "../common/self-command.ts";
 import { until } from "../common/until.ts";
@@ -83,7 +84,7 @@ async function launch(paths: DaemonPaths, daemonArgv: readonly string[]): Promis
     await spawnDetached(paths, daemonArgv);
     return "started";
   } finally {
-    releaseLock(paths.lockFile);
+    removeIfPresent(paths.lockFile);
   }
 }
 
@@ -130,11 +131,7 @@ function takeLock(lockFile: string): boolean {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (lockHolderAlive(lockFile)) return false;
       // The starter died holding the lock: break it and try again.
-      try {
-        unlinkSync(lockFile);
-      } catch (unlinkError) {
-        if ((unlinkError as NodeJS.ErrnoException).code !== "ENOENT") throw unlinkError;
-      }
+      removeIfPresent(lockFile);
     }
   }
   return false;
@@ -149,14 +146,6 @@ function lockHolderAlive(lockFile: string): boolean {
     throw error;
   }
   return isProcessAlive(pid);
-}
-
-function releaseLock(lockFile: string): void {
-  try {
-    unlinkSync(lockFile);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
 }
 
 function lastLogLine(logFile: string): string {

@@ -45,3 +45,14 @@ export function peerCredentials(fd: number): PeerCredentials {
 export function isTrustedPeer(peerUid: number, ourUid: number): boolean {
   return peerUid === ourUid;
 }
+
+/** The peer of an accepted connection: its pid if it is our own user, else why it is refused (one line). */
+export function checkPeer(socket: object, ourUid: number): { readonly pid: number } | string {
+  try {
+    const peer = peerCredentials(socketFd(socket));
+    return isTrustedPeer(peer.uid, ourUid) ? { pid: peer.pid } : `refused a connection from uid ${peer.uid} (pid ${peer.pid}): only uid ${ourUid} is served`;
+  } catch (error) {
+    if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
+    throw error;
+  }
+}

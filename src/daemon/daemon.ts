@@ -4,7 +4,7 @@
 // take the service down. With --idle-exit it also stops itself, the same
 // way, once nobody has used it for that long (idle-exit.ts).
 
-import { closeSync, readdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, readdirSync, writeSync } from "node:fs";
 import type { Socket } from "bun";
 import { Connection, DAEMON_ACCEPTS, listenFramed, ProtocolError, resolveDaemonPaths, workerSocketPath, type DaemonPaths } from "../protocol/index.ts";
 import { BrokerConnection } from "./broker.ts";
@@ -15,8 +15,9 @@ import { Pool } from "./pool.ts";
 import { prepareSocketDir } from "./socket-dir.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { probeSocket } from "../common/probe.ts";
+import { removeIfPresent } from "../common/remove-file.ts";
 import { openFilesLimit } from "../common/open-files-limit.ts";
-import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
+import { checkPeer } from "../common/peer-credentials.ts";
 import { openPrivateFile, PrivateFileError } from "../common/private-file.ts";
 import { daemonEnvironment } from "./environment.ts";
 import { IdleExit } from "./idle-exit.ts";
@@ -92,10 +93,6 @@ export class Daemon {
       this.writePidFile();
       this.listener = listenFramed(socket, {
         accept: (s) => this.accept(s),
-        closed: (connection) => {
-          this.connectionsActiveAt = Date.now();
-          if (connection !== undefined) this.connections.remove(connection);
-        },
         socketError: (error) => this.log.line(`connection error: ${error.message}`),
       });
     } catch (error) {
@@ -178,10 +175,10 @@ export class Daemon {
         tracked.remove(connection);
       },
     }, { maxFrameBytes: DAEMON_MAX_FRAME_BYTES });
-    const peerProblem = this.checkPeer(socket);
-    if (peerProblem !== undefined) {
+    const peer = checkPeer(socket, this.uid);
+    if (typeof peer === "string") {
       this.untrustedRefused += 1;
-      this.log.line(peerProblem);
+      this.log.line(peer);
       connection.refuse(new ProtocolError("FORBIDDEN", "this daemon serves only its own user"));
       return connection;
     }
@@ -200,17 +197,6 @@ export class Daemon {
       requestFinished: () => tracked.requestFinished(connection, Date.now()),
     });
     return connection;
-  }
-
-  /** Why a connecting peer may not be served, or undefined for our own user. */
-  private checkPeer(socket: Socket<unknown>): string | undefined {
-    try {
-      const peer = peerCredentials(socketFd(socket));
-      return isTrustedPeer(peer.uid, this.uid) ? undefined : `refused a connection from uid ${peer.uid} (pid ${peer.pid}): this daemon serves uid ${this.uid} only`;
-    } catch (error) {
-      if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
-      throw error;
-    }
   }
 
   private closeIdleConnections(): void {
@@ -261,13 +247,5 @@ function openFdCount(limit: number): number {
     if (code === "EMFILE" || code === "ENFILE") return limit; // out of fds right now
     if (code !== undefined) return 0; // no /proc: nothing to learn
     throw error;
-  }
-}
-
-export function removeIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }

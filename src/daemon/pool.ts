@@ -229,15 +229,10 @@ export class Pool {
       this.lastActiveAt = Date.now();
       this.clearGrant(worker);
       const wasLeaving = this.leaving.delete(worker);
-      this.workers.delete(worker);
-      this.idleSince.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
+      this.removeFromService(worker);
       if (this.stopping) return;
       if (!worker.everReady) {
-        this.startFailures += 1;
-        this.consecutiveStartFailures += 1;
-        this.log(`worker ${worker.pid} failed to start: ${reason}`);
+        this.recordFailedStart(`worker ${worker.pid} failed to start: ${reason}`);
         this.refuseUnstartedNoWait("a worker failed to start");
       } else if (!reason.startsWith("retired") || this.options.mode === "pool") {
         this.log(`worker ${worker.pid} ${reason}`);
@@ -248,7 +243,7 @@ export class Pool {
 
   /** Keep the pool at its size, and keep serving queued requests (after a back-off if starts fail). */
   private replenish(): void {
-    const wanted = Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
+    const wanted = this.wantedWorkers();
     while (this.workers.size < wanted) {
       const before = this.workers.size;
       this.workersReplaced += 1;
@@ -270,12 +265,22 @@ export class Pool {
       this.startRetryTimer = undefined;
       if (this.stopping) return;
       // At least one: a fork-mode pool (no minimum) must still find out when workers can start again.
-      const wanted = Math.max(1, this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
-      if (this.workers.size < wanted) this.spawn();
+      if (this.workers.size < Math.max(1, this.wantedWorkers())) this.spawn();
     }, this.startBackoffMs);
   }
 
   // --- internals ---
+
+  /** The pool's size, or more while requests are queued (up to --max-workers). */
+  private wantedWorkers(): number {
+    return Math.max(this.minimumWorkers(), Math.min(this.waiters.length, this.options.maxWorkers));
+  }
+
+  private recordFailedStart(line: string): void {
+    this.startFailures += 1;
+    this.consecutiveStartFailures += 1;
+    this.log(line);
+  }
 
   private minimumWorkers(): number {
     return this.options.mode === "pool" ? this.options.workers : 0;
@@ -293,9 +298,7 @@ export class Pool {
       // The executable is gone, no fds or processes are left …: a failed start, retried with back-off.
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined && !(error instanceof Error)) throw error;
-      this.startFailures += 1;
-      this.consecutiveStartFailures += 1;
-      this.log(`cannot start a worker: ${error instanceof Error ? error.message : String(error)}`);
+      this.recordFailedStart(`cannot start a worker: ${error instanceof Error ? error.message : String(error)}`);
       this.spawnOrBackOff();
       return;
     }

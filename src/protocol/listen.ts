@@ -19,8 +19,6 @@ interface SocketData {
 export interface FramedListenerHandlers {
   /** A new connection: build its Connection (refused ones too, so the peer is told why). */
   accept(socket: Socket<unknown>): Connection | undefined;
-  /** After a connection closed, whatever accept() returned. */
-  closed?(connection: Connection | undefined): void;
   socketError(error: Error): void;
 }
 
@@ -51,7 +49,6 @@ export function listenFramed(path: string, handlers: FramedListenerHandlers): Un
         if (data === undefined || data.isClosed) return;
         data.isClosed = true;
         data.connection?.handleClose();
-        handlers.closed?.(data.connection);
       },
       error(socket, error) {
         handlers.socketError(error);

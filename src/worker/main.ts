@@ -8,7 +8,8 @@ import { unlinkSync } from "node:fs";
 import type { Socket } from "bun";
 import { Connection, isDaemonToWorker, listenFramed, ProtocolError, WORKER_ACCEPTS, workerFdSocketPath, type WorkerToDaemon } from "../protocol/index.ts";
 import { FdReceiver } from "../common/fd-passing.ts";
-import { isTrustedPeer, peerCredentials, socketFd, PeerCredentialsError } from "../common/peer-credentials.ts";
+import { removeIfPresent } from "../common/remove-file.ts";
+import { checkPeer } from "../common/peer-credentials.ts";
 import { LeaseConnection, type ProcessControl } from "./lease-connection.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
@@ -98,7 +99,7 @@ class Worker {
       }, REAP_INTERVAL_MS).unref();
     }
     const fdSocket = workerFdSocketPath(this.options.socketPath);
-    removeStale(fdSocket);
+    removeIfPresent(fdSocket);
     this.fdReceiver = new FdReceiver(fdSocket);
     this.listener = listenFramed(this.options.socketPath, {
       accept: (socket) => this.accept(socket),
@@ -140,10 +141,9 @@ class Worker {
       onClose: () => lease?.handleClose(),
       onPeerEnd: () => lease?.handlePeerEnd(),
     });
-    const peer = this.checkPeer(socket);
+    const peer = checkPeer(socket, this.uid);
     if (typeof peer === "string") {
-      const peerProblem = peer;
-      console.error(`rushd worker ${process.pid}: ${peerProblem}`);
+      console.error(`rushd worker ${process.pid}: ${peer}`);
       connection.refuse(new ProtocolError("FORBIDDEN", "this worker serves only its own user"));
       return connection;
     }
@@ -201,17 +201,6 @@ class Worker {
     return connection;
   }
 
-  /** The peer's pid if it is our own user, else why it is refused. */
-  private checkPeer(socket: Socket<unknown>): { readonly pid: number } | string {
-    try {
-      const peer = peerCredentials(socketFd(socket));
-      return isTrustedPeer(peer.uid, this.uid) ? { pid: peer.pid } : `refused a connection from uid ${peer.uid} (pid ${peer.pid})`;
-    } catch (error) {
-      if (error instanceof PeerCredentialsError) return `refused a connection: ${error.message}`;
-      throw error;
-    }
-  }
-
   /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */
   recordServed(resetUs: number, problems: readonly string[]): void {
     this.servedResetUs.push(resetUs);
@@ -249,7 +238,7 @@ class Worker {
     this.flushServed();
     this.listener?.stop(true);
     this.fdReceiver?.close();
-    removeStale(workerFdSocketPath(this.options.socketPath));
+    removeIfPresent(workerFdSocketPath(this.options.socketPath));
     try {
       unlinkSync(this.options.socketPath);
     } catch (error) {
@@ -259,14 +248,6 @@ class Worker {
     if (process.send === undefined || !process.connected) process.exit(0);
     setTimeout(() => process.exit(0), EXIT_FLUSH_TIMEOUT_MS).unref();
     process.send({ kind: "pong" } satisfies WorkerToDaemon, undefined, undefined, () => process.exit(0));
-  }
-}
-
-function removeStale(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 
