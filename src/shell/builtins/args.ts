@@ -50,6 +50,9 @@ export class ParsedArgs {
 
 /** Parse `args` (without the command name) against `spec`. */
 export function parseArgs(args: readonly string[], spec: FlagSpec, acceptPlus = false): ParsedArgs {
+  // No flag at all, the usual call (`read line`, `cd dir`): no sets to build.
+  const first = args[0];
+  if (first === undefined || first.length < 2 || (first[0] !== "-" && !(first[0] === "+" && acceptPlus))) return ParsedArgs.raw(args.slice());
   const flags = new Set<string>();
   const plusFlags = new Set<string>();
   const values = new Map<string, string>();
