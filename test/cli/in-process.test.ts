@@ -66,6 +66,13 @@ printf 'printf %%s "\\374" | od -An -tx1\\n' > "s$x"; "$0" --no-daemon "s$x"`;
   expect(await run(throughSh(script))).toEqual({ status: 0, signal: null, stdout: " 61 ff\n fe\n fd\n fc\n", stderr: "" });
 });
 
+test("read on a file as stdin, in process, leaves its offset just past the line: the caller and the script read on from there", async () => {
+  // dash: 21, then 3 and 4 from the caller's cat; the script file's read takes 5, its cat prints 6.
+  const script = `printf '1\\n2\\n3\\n4\\n' > f; { "$0" --no-daemon -c 'read a; read b; echo "$b$a"'; cat; } < f
+printf 'read x; echo "x=$x"; cat\\n' > s; printf '5\\n6\\n' > g; "$0" s < g`;
+  expect(await run(throughSh(script))).toEqual({ status: 0, signal: null, stdout: "21\n3\n4\nx=5\n6\n", stderr: "" });
+});
+
 test("a signal the caller ignored stays ignored: trap lists an action but never runs it, children ignore it", async () => {
   const script = `trap '' USR1; "$0" --no-daemon -c 'trap "echo x" USR1; trap; kill -USR1 $$; echo alive; sh -c "kill -USR1 \\$\\$; echo child alive"'`;
   expect(await run(throughSh(script))).toEqual({ status: 0, signal: null, stdout: "trap -- 'echo x' USR1\nalive\nchild alive\n", stderr: "" });

@@ -2238,5 +2238,89 @@ export const dashCases: readonly { script: string; stdout: string; stderr: boole
     "stdout": "0 1\n",
     "stderr": false,
     "status": 0
+  },
+  {
+    "script": "seq 1 20 > f; { while read l; do case $l in 7) break;; esac; done; echo \"at $l\"; cat; } < f",
+    "stdout": "at 7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n18\n19\n20\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "seq 1 6 > f; { read a; read b; head -n 1; read c; echo \"$a $b $c\"; cat; } < f",
+    "stdout": "3\n1 2 4\n5\n6\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "seq 1 3 > f; exec 3< f; read x <&3; sed -n 1p <&3; read y <&3; echo \"$x $y\"; exec 3<&-",
+    "stdout": "2\n1 \n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "head -c 5000 /dev/zero | tr '\\0' x > f; echo end >> f; echo after >> f; { read l; echo ${#l}; cat; } < f",
+    "stdout": "5003\nafter\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "head -c 70000 /dev/zero | tr '\\0' y > f; printf 'z\\nnext\\n' >> f; { read -r l; echo ${#l}; cat; } < f",
+    "stdout": "70001\nnext\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for n in 254 255 256 510 511 512 513 1023 1024 1535 1536; do { head -c $n /dev/zero | tr '\\0' a; printf '\\\\\\nbb\\nrest\\n'; } > f; { read l; echo \"$n ${#l}\"; cat; } < f; done",
+    "stdout": "254 256\nrest\n255 257\nrest\n256 258\nrest\n510 512\nrest\n511 513\nrest\n512 514\nrest\n513 515\nrest\n1023 1025\nrest\n1024 1026\nrest\n1535 1537\nrest\n1536 1538\nrest\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "for n in 511 512; do { head -c $n /dev/zero | tr '\\0' a; printf '\\\\\\\\\\nbb\\n'; } > f; { read l; read m; echo \"$n ${#l} $m\"; } < f; { read -r l; echo \"${#l}\"; cat; } < f; done",
+    "stdout": "511 512 bb\n513\nbb\n512 513 bb\n514\nbb\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'a\\nb' > f; { read x; read y; echo \"$?:$x:$y\"; } < f; while read l; do echo \"[$l]\"; done < f; echo \"after [$l]\"",
+    "stdout": "1:a:b\n[a]\nafter [b]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'one\\\\\\n' > f; { read x; echo \"$?:$x\"; }  < f; printf 'p q\\\\\\n' > f; read -r x y < f; echo \"$?:$x:$y\"",
+    "stdout": "1:one\n0:p:q\\\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '\\377a\\376\\n\\300 \\341\\n\\342\\202\\254\\n' > f; { read x; printf %s \"$x\" | od -An -tx1; read y z; printf '%s|%s' \"$y\" \"$z\" | od -An -tx1; cat | od -An -tx1; } < f",
+    "stdout": " ff 61 fe\n c0 7c e1\n e2 82 ac 0a\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'a\\0b\\\\\\0\\nc\\0\\nd\\n' > f; { read x; printf %s \"$x\" | od -An -c; cat | od -An -c; } < f",
+    "stdout": "   a   b   c\n   d  \\n\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf '  x  y  \\n\\tz\\t\\n' > f; { read a; IFS= read b; echo \"[$a][$b]\"; } < f; { IFS=: read a b; echo \"[$a][$b]\"; } < f",
+    "stdout": "[x  y][\tz\t]\n[  x  y  ][]\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "printf 'a\\nb\\n' | { read x; cat; }",
+    "stdout": "b\n",
+    "stderr": false,
+    "status": 0
+  },
+  {
+    "script": "mkfifo p; seq 1 3 > p & { read x; echo \"x=$x\"; cat; } < p; wait",
+    "stdout": "x=1\n2\n3\n",
+    "stderr": false,
+    "status": 0
   }
 ];

@@ -817,3 +817,33 @@ IFS=x; v=axbxc; echo $v; set -- $v; echo $#
 unset IFS; v=" a  b "; set -- $v; echo $# "[$1]"
 ---
 echo "${#}" "${##}" 2>/dev/null
+---
+# read from a regular file reads it in blocks and moves the offset back to just after the line (read-line.ts): what runs next reads on from there, as after dash's byte-at-a-time read
+---
+seq 1 20 > f; { while read l; do case $l in 7) break;; esac; done; echo "at $l"; cat; } < f
+---
+seq 1 6 > f; { read a; read b; head -n 1; read c; echo "$a $b $c"; cat; } < f
+---
+seq 1 3 > f; exec 3< f; read x <&3; sed -n 1p <&3; read y <&3; echo "$x $y"; exec 3<&-
+---
+head -c 5000 /dev/zero | tr '\0' x > f; echo end >> f; echo after >> f; { read l; echo ${#l}; cat; } < f
+---
+head -c 70000 /dev/zero | tr '\0' y > f; printf 'z\nnext\n' >> f; { read -r l; echo ${#l}; cat; } < f
+---
+for n in 254 255 256 510 511 512 513 1023 1024 1535 1536; do { head -c $n /dev/zero | tr '\0' a; printf '\\\nbb\nrest\n'; } > f; { read l; echo "$n ${#l}"; cat; } < f; done
+---
+for n in 511 512; do { head -c $n /dev/zero | tr '\0' a; printf '\\\\\nbb\n'; } > f; { read l; read m; echo "$n ${#l} $m"; } < f; { read -r l; echo "${#l}"; cat; } < f; done
+---
+printf 'a\nb' > f; { read x; read y; echo "$?:$x:$y"; } < f; while read l; do echo "[$l]"; done < f; echo "after [$l]"
+---
+printf 'one\\\n' > f; { read x; echo "$?:$x"; }  < f; printf 'p q\\\n' > f; read -r x y < f; echo "$?:$x:$y"
+---
+printf '\377a\376\n\300 \341\n\342\202\254\n' > f; { read x; printf %s "$x" | od -An -tx1; read y z; printf '%s|%s' "$y" "$z" | od -An -tx1; cat | od -An -tx1; } < f
+---
+printf 'a\0b\\\0\nc\0\nd\n' > f; { read x; printf %s "$x" | od -An -c; cat | od -An -c; } < f
+---
+printf '  x  y  \n\tz\t\n' > f; { read a; IFS= read b; echo "[$a][$b]"; } < f; { IFS=: read a b; echo "[$a][$b]"; } < f
+---
+printf 'a\nb\n' | { read x; cat; }
+---
+mkfifo p; seq 1 3 > p & { read x; echo "x=$x"; cat; } < p; wait

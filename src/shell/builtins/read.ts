@@ -1,59 +1,13 @@
-// `read [-r] [-p prompt] name…`: one line from stdin, one byte at a time so
-// that nothing after the line is consumed, split by IFS into the names.
+// `read [-r] [-d delim] [-p prompt] name…`: one line from stdin (read so that
+// nothing after the line is consumed: read-line.ts), split by IFS into the names.
 
 import { isatty } from "node:tty";
-import type { Interp } from "../exec/executor.ts";
-import { FdError, readTarget } from "../exec/fds.ts";
-import { type Maybe, recover, then } from "../exec/maybe.ts";
-import { decodeBytes } from "../bytes.ts";
+import { FdError } from "../exec/fds.ts";
+import { recover, then } from "../exec/maybe.ts";
 import { defineBuiltin, isName } from "./define.ts";
-
-interface Line {
-  readonly bytes: number[];
-  /** The input ended before the delimiter. */
-  readonly eof: boolean;
-}
+import { readLine } from "./read-line.ts";
 
 const NEWLINE = 10;
-
-const BACKSLASH = 92;
-
-/** Without `-r`, a line ending in an unescaped backslash continues on the next line. */
-function continues(bytes: number[], raw: boolean): boolean {
-  if (raw) return false;
-  let count = 0;
-  for (let i = bytes.length - 1; i >= 0 && bytes[i] === BACKSLASH; i--) count++;
-  if (count % 2 === 0) return false;
-  bytes.pop();
-  return true;
-}
-
-/** Read bytes up to the delimiter; synchronous while the source is. */
-function readLine(interp: Interp, delimiter: number, raw: boolean, bytes: number[] = []): Maybe<Line> {
-  const target = interp.fd(0);
-  for (;;) {
-    const chunk = readTarget(target, 1);
-    if (chunk instanceof Promise) {
-      return chunk.then((c) => {
-        if (c === null) return { bytes, eof: true };
-        if (c[0] === delimiter && !continues(bytes, raw)) return { bytes, eof: false };
-        if (c[0] !== delimiter) pushByte(bytes, c);
-        return readLine(interp, delimiter, raw, bytes);
-      });
-    }
-    if (chunk === null) return { bytes, eof: true };
-    if (chunk[0] === delimiter) {
-      if (!continues(bytes, raw)) return { bytes, eof: false };
-      continue;
-    }
-    pushByte(bytes, chunk);
-  }
-}
-
-function pushByte(bytes: number[], chunk: Uint8Array): number[] {
-  bytes.push(chunk[0] ?? 0);
-  return bytes;
-}
 
 /** Remove backslash escapes (`-r` not given): returns the characters and which are escaped. */
 function unescape(text: string): { chars: string[]; escaped: boolean[] } {
@@ -123,7 +77,7 @@ export const read = defineBuiltin({
     const ready = prompt !== undefined && input?.kind === "os" && isatty(input.fd) ? ctx.err(prompt) : undefined;
     const raw = args.has("r");
     const line = recover(
-      () => (ready instanceof Promise ? ready.then(() => readLine(interp, delimiter, raw)) : readLine(interp, delimiter, raw)),
+      () => (ready instanceof Promise ? ready.then(() => readLine(input, delimiter, raw)) : readLine(input, delimiter, raw)),
       (error) => {
         // A closed or unreadable stdin is just end of input to read (status 1), as in dash.
         if (error instanceof FdError) return null;
@@ -132,9 +86,15 @@ export const read = defineBuiltin({
     );
     return then(line, (line) => {
       if (line === null) return 1;
-      const text = decodeBytes(new Uint8Array(line.bytes));
-      const { chars, escaped } = raw ? { chars: [...text], escaped: [] as boolean[] } : unescape(text);
+      const text = line.text;
       const ifs = interp.get("IFS") ?? " \t\n";
+      const [only] = names;
+      if (only !== undefined && names.length === 1 && (raw || !text.includes("\\"))) {
+        // The usual `read line`: nothing escaped, so the string is trimmed as it is (no per-character arrays).
+        interp.setVar(only, trimIfsWhitespaceText(text, ifs));
+        return line.eof ? 1 : 0;
+      }
+      const { chars, escaped } = raw ? { chars: [...text], escaped: [] as boolean[] } : unescape(text);
       const fields = names.length === 1 ? [trimIfsWhitespace(chars, escaped, ifs)] : splitForRead(chars, escaped, ifs, names.length);
       names.forEach((name, i) => interp.setVar(name, fields[i] ?? ""));
       return line.eof ? 1 : 0;
@@ -149,4 +109,21 @@ function trimIfsWhitespace(chars: readonly string[], escaped: readonly boolean[]
   while (start < end && isWs(start)) start++;
   while (end > start && isWs(end - 1)) end--;
   return chars.slice(start, end).join("");
+}
+
+const SPACE = 32;
+const TAB = 9;
+
+function isIfsWhitespace(text: string, i: number, ifs: string): boolean {
+  const code = text.charCodeAt(i);
+  return (code === SPACE || code === TAB || code === NEWLINE) && ifs.includes(text.charAt(i));
+}
+
+/** `trimIfsWhitespace` for text without escapes. */
+function trimIfsWhitespaceText(text: string, ifs: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isIfsWhitespace(text, start, ifs)) start++;
+  while (end > start && isIfsWhitespace(text, end - 1, ifs)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }

@@ -110,6 +110,19 @@ function asFdError(error: unknown): never {
   throw error;
 }
 
+/**
+ * Read into `buffer` from an fd open on a regular file (such a read never
+ * waits); returns the count, 0 at end of file. Throws `FdError` (EBADF for an
+ * fd open for writing only, EIO).
+ */
+export function readFileInto(fd: number, buffer: Uint8Array): number {
+  try {
+    return fs.readSync(fd, buffer, 0, buffer.length, null);
+  } catch (error) {
+    return asFdError(error);
+  }
+}
+
 /** Read at most `maxBytes` from an fd target; null at end of input. */
 export function readTarget(target: FdTarget | undefined, maxBytes: number): Uint8Array | null | Promise<Uint8Array | null> {
   if (target === undefined) throw new FdError("Bad file descriptor");

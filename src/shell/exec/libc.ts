@@ -1,9 +1,11 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
 // pipe for external commands), fcntl's F_DUPFD_CLOEXEC (a copy of an fd for a
 // background job or a child's fd table), poll (is a FIFO readable without
-// waiting), getrlimit (the open-files limit, read without opening a file) and
-// getpriority (this process's nice value); and errno with its text, so that a
-// failure says why (EMFILE: Too many open files).
+// waiting), getrlimit (the open-files limit, read without opening a file),
+// getpriority (this process's nice value) and lseek (Node reads and writes at
+// an offset but cannot move an fd's own; `read` puts back what it read past
+// its line); and errno with its text, so that a failure says why (EMFILE: Too
+// many open files).
 //
 // Imports errno.ts only.
 
@@ -17,6 +19,8 @@ const libc = dlopen("libc.so.6", {
   getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
   fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
   getpriority: { args: [FFIType.i32, FFIType.u32], returns: FFIType.i32 },
+  // off_t is 64 bits on every 64-bit Linux: i64 in and out, a bigint in JS (no rounding past 2^53).
+  lseek: { args: [FFIType.i32, FFIType.i64, FFIType.i32], returns: FFIType.i64 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -79,6 +83,21 @@ const PRIO_PROCESS = 0;
 /** This process's nice value (getpriority; -1 is a valid value, so errno is not consulted: it cannot fail for itself). */
 export function ownNiceValue(): number {
   return libc.symbols.getpriority(PRIO_PROCESS, 0);
+}
+
+/** lseek(2)'s `whence` (unistd.h). */
+export const SEEK_SET = 0;
+export const SEEK_CUR = 1;
+
+/**
+ * Move `fd`'s file offset (shared with every copy of the fd, in this process
+ * and others); returns the new offset. Throws a `SystemCallError`: ESPIPE on
+ * a pipe, socket or FIFO, EBADF, EINVAL for an offset before the start.
+ */
+export function seekFd(fd: number, offset: bigint, whence: typeof SEEK_SET | typeof SEEK_CUR): bigint {
+  const position = libc.symbols.lseek(fd, offset, whence);
+  if (position < 0n) throw lastError("lseek");
+  return position;
 }
 
 /**
