@@ -45,10 +45,19 @@ const FIRST_LINE_CAPACITY = 64;
  */
 const firstBlock = Buffer.alloc(FIRST_BLOCK_BYTES);
 
-/** A line's bytes as shell text: ASCII, the usual case, straight from the block; anything else through decodeBytes. */
-function decodeLine(block: Buffer, end: number): string {
-  for (let i = 0; i < end; i++) if ((block[i] ?? 0) >= 0x80) return decodeBytes(block.subarray(0, end));
-  return block.toString("latin1", 0, end);
+/**
+ * The first `end` bytes of the block as shell text, or undefined if they hold
+ * a NUL (the builder drops it). ASCII, the usual case, is taken straight from
+ * the block; anything else goes through decodeBytes.
+ */
+function decodeInPlace(block: Buffer, end: number, keepsNul: boolean): string | undefined {
+  let isAscii = true;
+  for (let i = 0; i < end; i++) {
+    const byte = block[i] ?? 0;
+    if (byte === NUL && !keepsNul) return undefined;
+    if (byte >= 0x80) isAscii = false;
+  }
+  return isAscii ? block.toString("latin1", 0, end) : decodeBytes(block.subarray(0, end));
 }
 
 /**
@@ -154,11 +163,12 @@ function readBlocks(fd: number, delimiter: number, raw: boolean): Line {
   // The usual line: whole in the first block, no continuation, no NUL. (The
   // block holds older bytes past `count`: only a find before it counts.)
   const at = firstBlock.indexOf(delimiter);
-  const nul = delimiter === NUL ? -1 : firstBlock.indexOf(NUL);
-  if (at >= 0 && at < count && (raw || at === 0 || firstBlock[at - 1] !== BACKSLASH) && (nul < 0 || nul > at)) {
-    const text = decodeLine(firstBlock, at);
-    handBack(fd, count - at - 1);
-    return { text, eof: false };
+  if (at >= 0 && at < count && (raw || at === 0 || firstBlock[at - 1] !== BACKSLASH)) {
+    const text = decodeInPlace(firstBlock, at, delimiter === NUL);
+    if (text !== undefined) {
+      handBack(fd, count - at - 1);
+      return { text, eof: false };
+    }
   }
   const builder = new LineBuilder(delimiter, raw);
   let end = builder.take(firstBlock.subarray(0, count));

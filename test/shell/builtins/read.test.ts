@@ -107,6 +107,8 @@ test("bytes that are not UTF-8 are kept exactly; NUL bytes are dropped, as dash 
   const content = Uint8Array.from([0xff, 0x61, 0xfe, 0x00, 0x0a, 0xe2, 0x82, 0xac, 0x0a, 0x72, 0x0a]);
   const got = await runOnFile("read x; printf %s \"$x\"; read -r y; printf %s \"$y\"; cat", content);
   expect(got).toEqual(outcome(0, Uint8Array.from([0xff, 0x61, 0xfe, 0xe2, 0x82, 0xac, 0x72, 0x0a]), content.length));
+  // A NUL after the line, in the same block, changes nothing for the line before it.
+  expect(await runOnFile("read a; read b; echo \"$a|$b\"", "x\n\0y\n")).toEqual(outcome(0, "x|y\n", 5));
 });
 
 test("-d reads up to another delimiter, and leaves the offset just past it", async () => {
