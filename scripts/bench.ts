@@ -14,6 +14,7 @@ import { Cleanup } from "./bench/cleanup.ts";
 import type { BenchContext } from "./bench/context.ts";
 import { BenchDaemon } from "./bench/daemons.ts";
 import { describeBuild, describeMachine } from "./bench/machine.ts";
+import { measurePassedStdout, measureReadLoop } from "./bench/measures-fds.ts";
 import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
 import { choosePlan, type Plan } from "./bench/plan.ts";
@@ -94,6 +95,8 @@ async function main(argv: readonly string[]): Promise<number> {
       ["Throughput", () => measureThroughput(ctx)],
       ["Interpreter loop", () => measureLoop(ctx)],
       ["Bulk output", () => measureBulk(ctx)],
+      ["Bulk output through rushd -c", () => measurePassedStdout(ctx)],
+      ["while read over the caller's stdin", () => measureReadLoop(ctx)],
     ];
     for (const [title, measure] of measures) {
       progress(`measuring: ${title}`);

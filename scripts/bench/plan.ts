@@ -11,6 +11,10 @@ export interface Plan {
   readonly throughput: { readonly rounds: number; readonly seconds: number; readonly clients: number };
   readonly loop: { readonly maxSamples: number; readonly minSamples: number; readonly budgetS: number };
   readonly bulk: { readonly bytes: number; readonly samples: number };
+  /** `rushd -c 'head -c BYTES /dev/zero'` to the caller's stdout, vs dash -c. */
+  readonly passedStdout: { readonly bytes: number; readonly samples: number };
+  /** `while read l; do :; done` over a file of LINES lines on the caller's stdin, vs dash -c. */
+  readonly readLoop: { readonly lines: number; readonly samples: number };
 }
 
 const DEFAULT_PLAN: Plan = {
@@ -22,6 +26,8 @@ const DEFAULT_PLAN: Plan = {
   throughput: { rounds: 3, seconds: 3, clients: 4 },
   loop: { maxSamples: 10, minSamples: 3, budgetS: 40 },
   bulk: { bytes: 2 ** 30, samples: 3 },
+  passedStdout: { bytes: 2 ** 30, samples: 8 },
+  readLoop: { lines: 20_000, samples: 200 },
 };
 
 const QUICK_PLAN: Plan = {
@@ -33,6 +39,8 @@ const QUICK_PLAN: Plan = {
   throughput: { rounds: 1, seconds: 1, clients: 4 },
   loop: { maxSamples: 3, minSamples: 1, budgetS: 6 },
   bulk: { bytes: 2 ** 28, samples: 1 },
+  passedStdout: { bytes: 2 ** 28, samples: 1 },
+  readLoop: { lines: 20_000, samples: 20 },
 };
 
 export function choosePlan(argv: readonly string[]): Plan {
