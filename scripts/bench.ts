@@ -24,8 +24,15 @@ import { renderDocument, renderSection, renderTable, targetTable, type Section }
 const ROOT = resolve(import.meta.dir, "..");
 const RUSHD = join(ROOT, "dist", "rushd");
 const POOL_WORKERS = 4;
-const POOL_ARGV = ["--mode", "pool", "--workers", String(POOL_WORKERS)];
-const FORK_ARGV = ["--mode", "fork"];
+/**
+ * The held connections (one per daemon) sit idle through the measures that do
+ * not use them, some over 10 s: the default --connection-timeout would close
+ * them, failing every later measure that uses one ("the daemon closed the
+ * connection"). It is an idle timer, no part of what is measured.
+ */
+const HELD_CONNECTION_ARGV = ["--connection-timeout", "3600"];
+const POOL_ARGV = ["--mode", "pool", "--workers", String(POOL_WORKERS), ...HELD_CONNECTION_ARGV];
+const FORK_ARGV = ["--mode", "fork", ...HELD_CONNECTION_ARGV];
 const STEADY_ARGV = [...POOL_ARGV, "--max-requests-per-worker", "1000000"];
 
 const startedAt = Date.now();
@@ -192,7 +199,7 @@ function method(plan: Plan): string[] {
     "The daemons and workers are `dist/rushd`; the client library (`connect`, `RushdClient.run`) is imported from `src/client/` of the tree at run time, so build just before benching.",
     "Every sample's result is checked (exit status and stdout); a wrong answer fails that contender instead of being timed.",
     "Times are wall times in the benchmark process (`Bun.nanoseconds()`), from issuing the request to having the status and all output. Median and p99 are nearest-rank over all samples.",
-    `Daemons: \`dist/rushd start --socket DIR/pool.sock ${POOL_ARGV.join(" ")}\` and \`dist/rushd start --socket DIR/fork.sock ${FORK_ARGV.join(" ")}\`, other options at their defaults (so a held pool lease moves to a newly started worker after --max-requests-per-worker 1000 sessions). A third daemon, \`${STEADY_ARGV.join(" ")}\`, shows rushd without that retirement; targets are judged on the defaults. DIR is a private mkdtemp directory, mode 0700.`,
+    `Daemons: \`dist/rushd start --socket DIR/pool.sock ${POOL_ARGV.join(" ")}\` and \`dist/rushd start --socket DIR/fork.sock ${FORK_ARGV.join(" ")}\`, other options at their defaults but --connection-timeout (its default 10 s would close the held connections while other measures run); so a held pool lease moves to a newly started worker after --max-requests-per-worker 1000 sessions. A third daemon, \`${STEADY_ARGV.join(" ")}\`, shows rushd without that retirement; targets are judged on the defaults. DIR is a private mkdtemp directory, mode 0700.`,
     "Peers: `Bun.spawn([\"dash\"|\"bash\", \"-c\", cmd])` with stdout read to the end and the exit awaited; running `dash` and `bash --norc --noprofile` coprocesses fed `cmd; echo __END__$?` and read up to the sentinel; a Bun↔Bun Unix-socket echo of 16 bytes as the floor of one socket round trip.",
   ];
 }
