@@ -9,12 +9,13 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { connect } from "../src/client/library.ts";
+import { connect } from "../src/client/library/index.ts";
 import { Cleanup } from "./bench/cleanup.ts";
 import type { BenchContext } from "./bench/context.ts";
 import { BenchDaemon } from "./bench/daemons.ts";
 import { describeBuild, describeMachine } from "./bench/machine.ts";
 import { measurePassedStdout, measureReadLoop } from "./bench/measures-fds.ts";
+import { measureLibrary } from "./bench/measures-library.ts";
 import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
 import { choosePlan, type Plan } from "./bench/plan.ts";
@@ -104,6 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ["Bulk output", () => measureBulk(ctx)],
       ["Bulk output through rushd -c", () => measurePassedStdout(ctx)],
       ["while read over the caller's stdin", () => measureReadLoop(ctx)],
+      ["The library from Node.js and Bun", () => measureLibrary(ctx)],
     ];
     for (const [title, measure] of measures) {
       progress(`measuring: ${title}`);
@@ -196,7 +198,7 @@ function reportProblems(problems: readonly string[]): void {
 function method(plan: Plan): string[] {
   return [
     `Plan '${plan.name}'. Within each measure the contenders run interleaved in rounds (${plan.rounds} for the latency measures), each taking its share of samples per round, the order rotating from round to round, so machine noise hits all alike. Untimed warm-up runs come first (a tenth of the samples, 3 to 500).`,
-    "The daemons and workers are `dist/rushd`; the client library (`connect`, `RushdClient.run`) is imported from `src/client/` of the tree at run time, so build just before benching.",
+    "The daemons and workers are `dist/rushd`; the client library (`connect`, `RushdClient.run`) is imported from `src/client/` of the tree at run time (the Node.js/Bun library section imports the built `dist/lib/`), so build just before benching.",
     "Every sample's result is checked (exit status and stdout); a wrong answer fails that contender instead of being timed.",
     "Times are wall times in the benchmark process (`Bun.nanoseconds()`), from issuing the request to having the status and all output. Median and p99 are nearest-rank over all samples.",
     `Daemons: \`dist/rushd start --socket DIR/pool.sock ${POOL_ARGV.join(" ")}\` and \`dist/rushd start --socket DIR/fork.sock ${FORK_ARGV.join(" ")}\`, other options at their defaults but --connection-timeout (its default 10 s would close the held connections while other measures run); so a held pool lease moves to a newly started worker after --max-requests-per-worker 1000 sessions. A third daemon, \`${STEADY_ARGV.join(" ")}\`, shows rushd without that retirement; targets are judged on the defaults. DIR is a private mkdtemp directory, mode 0700.`,

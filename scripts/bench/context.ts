@@ -1,7 +1,7 @@
 // What every measure gets: the plan, the daemons and held clients, and the
 // cleanup registry for anything it starts itself.
 
-import type { RushdClient } from "../../src/client/library.ts";
+import type { RushdClient } from "../../src/client/library/index.ts";
 import type { Cleanup } from "./cleanup.ts";
 import type { BenchDaemon } from "./daemons.ts";
 import type { Plan } from "./plan.ts";

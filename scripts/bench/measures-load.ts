@@ -2,7 +2,7 @@
 // the interpreter loop, bulk output, and the pool's own reset times and
 // memory (from `rushd status --json` and /proc).
 
-import { connect, type RushdClient } from "../../src/client/library.ts";
+import { connect, type RushdClient } from "../../src/client/library/index.ts";
 import type { BenchContext } from "./context.ts";
 import { runOn } from "./context.ts";
 import type { DaemonStatus } from "./daemons.ts";

@@ -18,7 +18,8 @@ import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { probeSocket } from "../common/probe.ts";
 import { isProcessAlive } from "../common/process-alive.ts";
 import { until } from "../common/until.ts";
-import { ConnectFailedError } from "../client/daemon-link.ts";
+import { ConnectFailedError } from "../client/link.ts";
+import { cliTransport } from "../client/transport/cli-transport.ts";
 import { DaemonClient, DaemonRequestError } from "../client/daemon-client.ts";
 import { DaemonLaunchError, launchDaemon, READY_LINE } from "../client/launcher.ts";
 import { Daemon, DaemonStartError } from "../daemon/daemon.ts";
@@ -177,7 +178,7 @@ type Unreachable = Exclude<Reach, { kind: "connected" }>;
 
 async function reachDaemon(paths: DaemonPaths): Promise<Reach> {
   try {
-    return { kind: "connected", client: await DaemonClient.connect(paths.socket) };
+    return { kind: "connected", client: await DaemonClient.connect(paths.socket, cliTransport) };
   } catch (error) {
     if (!(error instanceof ConnectFailedError)) throw error;
     return explainConnectFailure(paths.socket, error.code);

@@ -2,7 +2,7 @@
 // the reply carrying its message id.
 
 import { message, ProtocolError, PROTOCOL_VERSION, type Connection, type Message } from "../protocol/index.ts";
-import { openLink } from "./daemon-link.ts";
+import { openLink, type Transport } from "./link.ts";
 
 export class DaemonRequestError extends Error {
   override readonly name = "DaemonRequestError";
@@ -28,12 +28,12 @@ export class DaemonClient {
   private constructor() {}
 
   /** Throws ConnectFailedError when nothing listens on `socketPath`. */
-  static async connect(socketPath: string): Promise<DaemonClient> {
+  static async connect(socketPath: string, transport: Transport): Promise<DaemonClient> {
     const client = new DaemonClient();
     client.connection = await openLink(socketPath, {
       onMessage: (id, msg) => client.settle(id, msg),
       onClose: (error) => client.failAll(error ?? new DaemonRequestError("WORKER_LOST", "the daemon closed the connection")),
-    });
+    }, transport);
     return client;
   }
 

@@ -38,6 +38,8 @@ export type LaunchOutcome = "started" | "already-running";
 export interface LaunchOptions {
   /** `rushd start`: the user asked for this daemon, so it gets no --idle-exit they did not give. Default: a client's auto-start. */
   readonly byHand?: boolean;
+  /** The rushd executable to start (the library finds one); default: this program itself. */
+  readonly command?: readonly string[];
 }
 
 /** The line a daemon started with --notify-ready prints on stdout once it listens. */
@@ -53,7 +55,7 @@ export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly stri
   const hasIdleExit = daemonArgv.some((arg) => arg === "--idle-exit" || arg.startsWith("--idle-exit="));
   const argv = options.byHand === true || hasIdleExit ? daemonArgv : [...daemonArgv, "--idle-exit", String(AUTO_START_IDLE_EXIT_S)];
   try {
-    return await launch(paths, argv);
+    return await launch(paths, argv, options.command ?? selfCommand());
   } catch (error) {
     if (error instanceof DaemonLaunchError) throw error;
     if (error instanceof UntrustedPathError || error instanceof PrivateFileError) {
@@ -67,7 +69,7 @@ export async function launchDaemon(paths: DaemonPaths, daemonArgv: readonly stri
   }
 }
 
-async function launch(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<LaunchOutcome> {
+async function launch(paths: DaemonPaths, daemonArgv: readonly string[], self: readonly string[]): Promise<LaunchOutcome> {
   if ((await probeSocket(paths.socket)) === "alive") return "already-running";
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   // Before any file is made there: a directory someone else controls could hand our clients to their daemon.
@@ -81,15 +83,15 @@ async function launch(paths: DaemonPaths, daemonArgv: readonly string[]): Promis
   }
   try {
     if ((await probeSocket(paths.socket)) === "alive") return "already-running";
-    await spawnDetached(paths, daemonArgv);
+    await spawnDetached(paths, daemonArgv, self);
     return "started";
   } finally {
     removeIfPresent(paths.lockFile);
   }
 }
 
-function spawnDetached(paths: DaemonPaths, daemonArgv: readonly string[]): Promise<void> {
-  const [command, ...prefix] = selfCommand();
+function spawnDetached(paths: DaemonPaths, daemonArgv: readonly string[], self: readonly string[]): Promise<void> {
+  const [command, ...prefix] = self;
   const logFd = openPrivateFile(paths.logFile, "append");
   const child = spawn(command as string, [...prefix, "daemon", ...daemonArgv, "--socket", paths.socket, "--notify-ready"], {
     detached: true, // its own session: a Ctrl-C at the client's terminal must not reach it

@@ -4,7 +4,8 @@
 // daemon can serve, it says so and the CLI runs the script in process.
 
 import type { DaemonPaths } from "../protocol/index.ts";
-import { ConnectFailedError, UntrustedPeerError } from "./daemon-link.ts";
+import { ConnectFailedError, UntrustedPeerError } from "./link.ts";
+import { cliTransport, passFdsToWorker } from "./transport/cli-transport.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
 import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
@@ -69,7 +70,7 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
 async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientOutcome> {
   let daemon: DaemonClient;
   try {
-    daemon = await DaemonClient.connect(options.paths.socket);
+    daemon = await DaemonClient.connect(options.paths.socket, cliTransport);
   } catch (error) {
     if (error instanceof UntrustedPeerError) return { kind: "no-daemon", reason: error.message, warn: true };
     if (!(error instanceof ConnectFailedError)) throw error;
@@ -80,7 +81,7 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
     const { DaemonLaunchError, launchDaemon } = await import("./launcher.ts");
     try {
       await launchDaemon(options.paths, options.daemonArgv);
-      daemon = await DaemonClient.connect(options.paths.socket);
+      daemon = await DaemonClient.connect(options.paths.socket, cliTransport);
     } catch (startError) {
       if (startError instanceof DaemonLaunchError) return { kind: "no-daemon", reason: startError.message, warn: startError.isTrustProblem };
       if (startError instanceof UntrustedPeerError) return { kind: "no-daemon", reason: startError.message, warn: true };
@@ -94,7 +95,7 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
       // wait: false: with no worker free, run the command here at once rather than queue behind other clients.
       const grant = await daemon.lease({ wait: false });
       try {
-        return await WorkerLink.open(grant);
+        return await WorkerLink.open(grant, { transport: cliTransport, passFds: passFdsToWorker });
       } catch (error) {
         if (!(error instanceof ConnectFailedError) || attempt >= 1) throw error;
       }

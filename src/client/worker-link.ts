@@ -1,9 +1,14 @@
 // The client's side of a leased worker: the one socket a request crosses.
-// Runs sessions one after another on the same connection.
+// Runs sessions one after another on the same connection: one-shot sessions
+// (`run`: SessionInit + Execute in one write, no ack awaited) and persistent
+// ones (`openSession`, then `execute` any number of times, `exportState`,
+// `closeSession`). One command runs at a time; the library queues the rest.
 
 import { message, PROTOCOL_VERSION, type Connection, type Message, type ProtocolError } from "../protocol/index.ts";
-import { FdPassingError, newNonce, sendFds } from "../common/fd-passing.ts";
-import { openLink } from "./daemon-link.ts";
+import { CommandRun, type SessionIO, type SessionResult } from "./command-run.ts";
+import { openLink, type Transport } from "./link.ts";
+
+export type { SessionIO, SessionResult } from "./command-run.ts";
 
 export interface SessionSpec {
   readonly cwd: string;
@@ -26,20 +31,22 @@ export interface SessionSpec {
   readonly passFds?: readonly number[];
   readonly flags?: readonly string[];
   readonly longOptions?: readonly string[];
+  /** A persistent session resumes from this checkpoint (JSON text of a SessionState). */
+  readonly state?: string;
+  /** The stdin is this session's alone (the library's): the worker may read ahead of the command. */
+  readonly stdinReadAhead?: boolean;
 }
 
-export interface SessionIO {
-  stdout(data: Uint8Array): void | Promise<void>;
-  stderr(data: Uint8Array): void | Promise<void>;
-  /** The command wants input: at most maxBytes, null at end of input. */
-  stdin(maxBytes: number): Promise<Uint8Array | null>;
-}
+/**
+ * Sends fds to the worker's fd socket ahead of the SessionInit naming them
+ * (common/fd-passing.ts, which needs bun:ffi: the CLI gives it, the library
+ * does not). Undefined when they cannot go (stdio is streamed then).
+ */
+export type FdPasser = (fdSocket: string, fds: readonly number[]) => { fds: number[]; nonce: string } | undefined;
 
-export interface SessionResult {
-  readonly status: number;
-  /** The signal that ended the session's shell itself (`kill $$`), if one did: the caller dies of it too. */
-  readonly signal?: string;
-  readonly durationUs: number;
+export interface LinkOptions {
+  readonly transport: Transport;
+  readonly passFds?: FdPasser;
 }
 
 /** The worker ended the lease before running the session: nothing ran; retry on a new lease. */
@@ -55,28 +62,20 @@ export class WorkerLostError extends Error {
   }
 }
 
-interface Running {
-  readonly io: SessionIO;
-  resolve(result: SessionResult): void;
+interface Reply {
+  readonly expects: Message["type"];
+  resolve(msg: Message): void;
   reject(error: Error): void;
-  /** Output writes still in progress (the socket is paused meanwhile). */
-  outputBusy: Promise<void> | undefined;
-  /** Something of this session has arrived (so it ran, at least in part). */
-  started: boolean;
-  /**
-   * The ExecutionResult, once it arrived: the session is over and only our
-   * own output writes are pending. Losing the connection now is no failure
-   * (the worker closes a lease right after its last result).
-   */
-  result: SessionResult | undefined;
 }
 
 export class WorkerLink {
   private nextId = 1;
-  private running: Running | undefined;
+  private command: CommandRun | undefined;
+  private readonly replies = new Map<number, Reply>();
   private token: string | undefined;
   private lostError: WorkerLostError | undefined;
   private leaseEnded = false;
+  private inSession = false;
   private connection!: Connection;
 
   private constructor(
@@ -84,31 +83,105 @@ export class WorkerLink {
     public sessionsLeft: number,
     readonly workerPid: number,
     private readonly fdSocket: string | undefined,
+    private readonly passer: FdPasser | undefined,
   ) {}
 
-  static async open(grant: Message<"LeaseGrant">): Promise<WorkerLink> {
-    const link = new WorkerLink(grant.sessions, grant.workerPid, grant.fdSocket);
+  static async open(grant: Message<"LeaseGrant">, options: LinkOptions): Promise<WorkerLink> {
+    const link = new WorkerLink(grant.sessions, grant.workerPid, grant.fdSocket, options.passFds);
     link.token = grant.token;
     link.connection = await openLink(grant.socket, {
       onMessage: (id, msg) => link.handleMessage(id, msg),
       onClose: (error) => link.handleClose(error),
-    });
+    }, options.transport);
     return link;
   }
 
+  /** A new session can start here. */
   get isUsable(): boolean {
     return this.lostError === undefined && !this.leaseEnded && !this.connection.isClosed && this.sessionsLeft > 0;
   }
 
+  /** The connection broke or the worker ended the lease: nothing more runs here. */
+  get isGone(): boolean {
+    return this.lostError !== undefined || this.leaseEnded || this.connection.isClosed;
+  }
+
   /** Run one script as a one-shot session. Rejects with WorkerLostError if the worker goes away. */
   run(spec: SessionSpec, script: string, io: SessionIO): Promise<SessionResult> {
-    if (this.lostError !== undefined) return Promise.reject(this.lostError);
-    if (this.running !== undefined) return Promise.reject(new Error("a session is already running on this worker link"));
-    this.sessionsLeft -= 1;
+    const refused = this.refusal();
+    if (refused !== undefined) return Promise.reject(refused);
+    const init = this.sessionInit(spec, false);
     const id = this.nextId++;
-    const result = new Promise<SessionResult>((resolve, reject) => {
-      this.running = { io, resolve, reject, outputBusy: undefined, started: false, result: undefined };
+    const command = this.startCommand(id, io);
+    this.connection.sendAll(id, [init, message("Execute", { script })]);
+    return command.done;
+  }
+
+  /** Start a persistent session; resolves once the worker acknowledged it. */
+  async openSession(spec: SessionSpec): Promise<void> {
+    const refused = this.refusal();
+    if (refused !== undefined) throw refused;
+    const init = this.sessionInit(spec, true);
+    this.inSession = true;
+    await this.request(init, "SessionInitAck");
+  }
+
+  /** Run a script in the open persistent session. */
+  execute(script: string, io: SessionIO): Promise<SessionResult> {
+    if (this.lostError !== undefined) return Promise.reject(this.lostError);
+    if (!this.inSession) return Promise.reject(new Error("no persistent session is open on this worker link"));
+    if (this.command !== undefined) return Promise.reject(new Error("a command is already running on this worker link"));
+    const id = this.nextId++;
+    const command = this.startCommand(id, io);
+    this.connection.send(id, message("Execute", { script }));
+    return command.done.then((result) => {
+      if (result.sessionEnded) this.inSession = false;
+      return result;
     });
+  }
+
+  /** The open persistent session's checkpoint, as JSON text. */
+  async exportState(): Promise<string> {
+    if (!this.inSession) throw new Error("no persistent session is open on this worker link");
+    const reply = await this.request(message("ExportState", {}), "SessionState");
+    return (reply as Message<"SessionState">).state;
+  }
+
+  /** End the persistent session; the worker resets and the link can start another. */
+  closeSession(): void {
+    if (!this.inSession) return;
+    this.inSession = false;
+    this.connection.send(this.nextId++, message("Close", {}));
+  }
+
+  /** End the running command and its whole process tree (timeouts, aborts). */
+  cancel(reason: string): void {
+    if (this.command === undefined) return;
+    this.command.sentMore = true;
+    this.connection.send(this.command.id, message("Cancel", { reason }));
+  }
+
+  /** Signal the running command: its foreground processes and the shell, or (`tree`) every process it started. */
+  signal(name: string, options: { readonly tree?: boolean } = {}): void {
+    // The id of the command most recently sent: a Signal may overtake it (the worker keeps it for it).
+    const id = this.command?.id ?? this.nextId - 1;
+    if (this.command !== undefined) this.command.sentMore = true;
+    this.connection.send(id, message("Signal", options.tree === true ? { signal: name, tree: true } : { signal: name }));
+  }
+
+  close(): void {
+    this.connection.end();
+  }
+
+  private refusal(): Error | undefined {
+    if (this.lostError !== undefined) return this.lostError;
+    if (this.leaseEnded) return new LeaseEndedError("the worker ended the lease");
+    if (this.command !== undefined || this.inSession) return new Error("a session is already running on this worker link");
+    return undefined;
+  }
+
+  private sessionInit(spec: SessionSpec, persistent: boolean): Message<"SessionInit"> {
+    this.sessionsLeft -= 1;
     const passed = this.passFds(spec.passFds);
     const init = message("SessionInit", {
       version: PROTOCOL_VERSION,
@@ -124,120 +197,76 @@ export class WorkerLink {
       ignoredSignals: spec.ignoredSignals === undefined ? undefined : [...spec.ignoredSignals],
       passedFds: passed?.fds,
       fdNonce: passed?.nonce,
-      persistent: false,
+      persistent,
       flags: spec.flags === undefined ? undefined : [...spec.flags],
       longOptions: spec.longOptions === undefined ? undefined : [...spec.longOptions],
+      state: spec.state,
+      stdinReadAhead: spec.stdinReadAhead === true ? true : undefined,
     });
     this.token = undefined; // only the first session shows the lease token
-    this.connection.sendAll(id, [init, message("Execute", { script })]);
-    return result;
+    return init;
   }
 
-  /** Send the fds before the SessionInit that names them; undefined (streamed stdio) if they cannot go. */
   private passFds(fds: readonly number[] | undefined): { fds: number[]; nonce: string } | undefined {
-    if (fds === undefined || fds.length === 0 || this.fdSocket === undefined) return undefined;
-    const nonce = newNonce();
-    try {
-      sendFds(this.fdSocket, nonce, fds);
-    } catch (error) {
-      if (error instanceof FdPassingError) return undefined;
-      throw error;
-    }
-    return { fds: [...fds], nonce };
+    if (fds === undefined || fds.length === 0 || this.fdSocket === undefined || this.passer === undefined) return undefined;
+    return this.passer(this.fdSocket, fds);
   }
 
-  signal(name: string): void {
-    if (this.running !== undefined) this.connection.send(this.nextId - 1, message("Signal", { signal: name }));
+  private startCommand(id: number, io: SessionIO): CommandRun {
+    const command = new CommandRun(id, io, this.connection, () => {
+      this.lostError ??= new WorkerLostError("session abandoned by the client", "INTERNAL");
+      this.connection.end();
+    });
+    this.command = command;
+    const clear = (): void => {
+      if (this.command === command) this.command = undefined;
+    };
+    command.done.then(clear, clear);
+    return command;
   }
 
-  close(): void {
-    this.connection.end();
+  private request(msg: Message, expects: Message["type"]): Promise<Message> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.replies.set(id, { expects, resolve, reject });
+      this.connection.send(id, msg);
+    });
   }
 
   private handleMessage(id: number, msg: Message): void {
     if (msg.type === "LeaseEnded") return this.handleLeaseEnded();
-    const running = this.running;
-    if (running === undefined) return;
-    running.started = true;
-    switch (msg.type) {
-      case "Stdout":
-      case "Stderr": {
-        const write = msg.type === "Stdout" ? running.io.stdout : running.io.stderr;
-        try {
-          const pending = running.outputBusy === undefined ? write(msg.data) : running.outputBusy.then(() => write(msg.data));
-          if (pending !== undefined) this.holdOutput(running, pending);
-        } catch (error) {
-          this.abandon(running, error);
-        }
-        return;
-      }
-      case "StdinWanted":
-        void running.io.stdin(msg.maxBytes).then(
-          (data) => this.connection.send(id, data === null ? message("StdinEnd", {}) : message("Stdin", { data })),
-          (error: unknown) => {
-            this.connection.send(id, message("StdinEnd", {}));
-            void Promise.resolve(running.io.stderr(new TextEncoder().encode(`rushd: cannot read stdin: ${String(error)}\n`)));
-          },
-        );
-        return;
-      case "ExecutionResult": {
-        const result: SessionResult = { status: msg.status, signal: msg.signal, durationUs: msg.durationUs };
-        running.result = result;
-        const finish = (): void => {
-          if (this.running === running) this.running = undefined;
-          running.resolve(result);
-        };
-        // Output still being written keeps its place before the result (an abandoned write rejects instead).
-        if (running.outputBusy === undefined) finish();
-        else void running.outputBusy.then(finish, () => undefined);
-        return;
-      }
-      case "SessionInitAck":
-        return;
-      case "Error":
-        this.lose(new WorkerLostError(msg.code === "TIMEOUT" ? msg.message : `worker error: ${msg.message}`, msg.code));
-        this.connection.end();
-        return;
-      default:
-        return;
+    if (msg.type === "Error") {
+      const text = msg.code === "TIMEOUT" || msg.message.startsWith("worker error") ? msg.message : `worker error: ${msg.message}`;
+      this.lose(new WorkerLostError(text, msg.code));
+      this.connection.end();
+      return;
     }
-  }
-
-  /** Keep output in order while a write is pending: pause the socket until it is done. */
-  private holdOutput(running: Running, pending: void | Promise<void>): void {
-    if (pending === undefined) return;
-    this.connection.pauseReading();
-    const busy = pending.then(
-      () => {
-        if (running.outputBusy === busy) {
-          running.outputBusy = undefined;
-          this.connection.resumeReading();
-        }
-      },
-      (error: unknown) => this.abandon(running, error),
-    );
-    running.outputBusy = busy;
-  }
-
-  /** Our side cannot take the output (stdout closed): end the session with that error. */
-  private abandon(running: Running, error: unknown): void {
-    if (this.running === running) this.running = undefined;
-    running.reject(error instanceof Error ? error : new Error(String(error)));
-    this.lostError ??= new WorkerLostError("session abandoned by the client", "INTERNAL");
-    this.connection.end();
+    const reply = this.replies.get(id);
+    if (reply !== undefined && reply.expects === msg.type) {
+      this.replies.delete(id);
+      return reply.resolve(msg);
+    }
+    const command = this.command;
+    if (command !== undefined && command.id === id) command.handle(msg);
   }
 
   /** The worker ends the lease between sessions; a session we sent after that never ran. */
   private handleLeaseEnded(): void {
     this.leaseEnded = true;
-    const running = this.running;
-    if (running !== undefined && !running.started) {
-      this.running = undefined;
-      running.reject(new LeaseEndedError("the worker ended the lease before running the session"));
-    }
+    const ended = new LeaseEndedError("the worker ended the lease before running the session");
+    const command = this.command;
+    if (command !== undefined && !command.started) command.fail(ended);
+    this.failReplies(ended);
   }
 
   private handleClose(error: ProtocolError | undefined): void {
+    // EPIPE on the write that carried the session: the worker had closed (it ended the lease,
+    // and the LeaseEnded it sent was lost with the connection): none of it arrived, nothing ran.
+    const command = this.command;
+    if (command !== undefined && !command.started && !command.sentMore && (error?.cause as { code?: unknown } | undefined)?.code === "EPIPE") {
+      this.leaseEnded = true;
+      command.fail(new LeaseEndedError("the worker had closed the lease before the session was sent"));
+    }
     this.lose(new WorkerLostError(
       error !== undefined ? `connection to the worker lost: ${error.message}` : "connection to the worker lost (the worker exited)",
       error?.code ?? "WORKER_LOST",
@@ -246,10 +275,15 @@ export class WorkerLink {
 
   private lose(error: WorkerLostError): void {
     this.lostError ??= error;
-    const running = this.running;
-    // A session whose result has arrived is complete: it finishes once its output is written.
-    if (running === undefined || running.result !== undefined) return;
-    this.running = undefined;
-    running.reject(this.lostError);
+    this.inSession = false;
+    this.failReplies(this.lostError);
+    // A command whose result has arrived is complete: it finishes once its output is written.
+    const command = this.command;
+    if (command !== undefined && command.result === undefined) command.fail(this.lostError);
+  }
+
+  private failReplies(error: Error): void {
+    for (const reply of this.replies.values()) reply.reject(error);
+    this.replies.clear();
   }
 }

@@ -13,7 +13,7 @@ export async function until(
   let delayMs = firstDelayMs;
   while (!(await condition())) {
     if (Date.now() >= deadline) throw new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(delayMs);
+    await new Promise((resolve) => setTimeout(resolve, delayMs)); // not Bun.sleep: the library runs under Node.js too
     delayMs = Math.min(delayMs * 2, maxDelayMs);
   }
 }

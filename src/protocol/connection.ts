@@ -1,9 +1,8 @@
-// A framed, message-level view of one Bun socket, used by every peer.
+// A framed, message-level view of one stream socket, used by every peer.
 // Reads: bytes → frames → validated messages, delivered in order.
 // Writes: one frame per message; if the kernel buffer is full the rest is
 // queued and `whenDrained()` lets producers wait (backpressure).
 
-import type { Socket } from "bun";
 import { decodeMessage, encodeMessage } from "./codec.ts";
 import { ProtocolError } from "./errors.ts";
 import { FrameReader } from "./frame.ts";
@@ -11,6 +10,20 @@ import { message, type Message, type MessageType } from "./messages.ts";
 
 /** Batched frames are written once they add up to this much. */
 const BATCH_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * What a Connection needs of a socket. Bun's sockets have exactly this shape;
+ * the library wraps node:net sockets in it (client/transport/node-socket.ts)
+ * so that it runs under plain Node.js too.
+ */
+export interface ByteSocket {
+  /** Write what the kernel takes now; returns how many bytes that was. The rest waits for handleDrain(). */
+  write(bytes: Uint8Array): number;
+  /** Close after the bytes written so far. */
+  end(): void;
+  pause(): void;
+  resume(): void;
+}
 
 export interface ConnectionHandlers {
   onMessage(id: number, msg: Message): void;
@@ -36,7 +49,7 @@ export class Connection {
   private batchTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
-    private readonly socket: Socket<unknown>,
+    private readonly socket: ByteSocket,
     private readonly accepts: ReadonlySet<MessageType>,
     private readonly handlers: ConnectionHandlers,
     limits: ConnectionLimits = {},
@@ -147,7 +160,7 @@ export class Connection {
     }
   }
 
-  // --- called from the Bun socket handlers ---
+  // --- called from the socket's event handlers ---
 
   handleData(chunk: Uint8Array): void {
     if (this.closed) return;

@@ -38,18 +38,23 @@ const schemas = {
     persistent: "bool", // false: one Execute, then the session ends
     flags: "stringArray?", // sh option letters: ["e", "x"]
     longOptions: "stringArray?", // -o names: ["pipefail"]
+    state: "string?", // a persistent session resumes from this checkpoint: a SessionState's JSON text
+    stdinReadAhead: "bool?", // the stdin is the session's alone (the library's): the worker may ask for more than a read needs and keep the rest
   },
   Execute: { script: "string" },
   Stdin: { data: "bytes" },
   StdinEnd: {},
-  Signal: { signal: "string" },
+  Signal: { signal: "string", tree: "bool?" }, // tree: to every process of the session too, not only its foreground commands
+  Cancel: { reason: "string" }, // end the running command and its whole process tree (a timeout, an abort); a persistent session stays
+  ExportState: {}, // a persistent session's checkpoint, answered by SessionState
   Close: {},
   // worker → client
   SessionInitAck: { sessionId: "int", workerPid: "int" },
   Stdout: { data: "bytes" },
   Stderr: { data: "bytes" },
   StdinWanted: { maxBytes: "int" },
-  ExecutionResult: { status: "int", signal: "string?", durationUs: "int" },
+  ExecutionResult: { status: "int", signal: "string?", durationUs: "int", cancelled: "bool?", sessionEnded: "bool?" }, // sessionEnded: a persistent session's shell exited
+  SessionState: { state: "string" }, // JSON (it escapes the lone surrogates that stand for non-UTF-8 bytes, which msgpack strings cannot carry)
   /** Sent between sessions before the worker closes the lease: nothing sent after it was run. */
   LeaseEnded: { reason: "string" },
   // either direction
@@ -81,9 +86,9 @@ export type Message<T extends MessageType = MessageType> = T extends MessageType
 
 /** Messages each peer may receive; anything else is UNKNOWN_TYPE for it. */
 export const DAEMON_ACCEPTS = new Set<MessageType>(["Lease", "Status", "Shutdown"]);
-export const WORKER_ACCEPTS = new Set<MessageType>(["SessionInit", "Execute", "Stdin", "StdinEnd", "Signal", "Close"]);
+export const WORKER_ACCEPTS = new Set<MessageType>(["SessionInit", "Execute", "Stdin", "StdinEnd", "Signal", "Cancel", "ExportState", "Close"]);
 export const CLIENT_ACCEPTS = new Set<MessageType>([
-  "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "LeaseEnded", "Error",
+  "LeaseGrant", "StatusReply", "ShutdownAck", "SessionInitAck", "Stdout", "Stderr", "StdinWanted", "ExecutionResult", "SessionState", "LeaseEnded", "Error",
 ]);
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys(schemas));

@@ -24,12 +24,27 @@ function isIgnorable(signal: number): boolean {
   return signal !== SIGKILL && signal !== SIGSTOP && signal > 0 && signalName(signal) !== undefined;
 }
 
+export interface RunOptions {
+  /** The script is a file's (or stdin's) content rather than a `-c` string: only such input is echoed by `set -v`. */
+  readonly isFileInput?: boolean;
+  /**
+   * More runs follow in this shell (a persistent session): the EXIT trap
+   * runs only when the shell exits (`exit`, a fatal error, a signal), and
+   * the output of an earlier run's background jobs does not reach this run.
+   */
+  readonly continues?: boolean;
+}
+
 export class Shell {
   private readonly session: Session;
   private readonly interp: Interp;
   private readonly sinks: SessionSink[] = [];
   private running = 0;
   private isDisposed = false;
+  private runs = 0;
+  /** interrupt() was called for the run under way. */
+  private isInterrupted = false;
+  private hasExitedNow = false;
 
   /** `handlers` replaces the outside effects (spawning, opening, listing directories), for tests. */
   constructor(options: ShellOptions, { handlers = defaultHandlers }: { handlers?: Handlers } = {}) {
@@ -79,17 +94,20 @@ export class Shell {
   }
 
   /**
-   * Parse and run a script; resolves with its exit status. The EXIT trap runs at the end.
-   * `isFileInput`: the script is a file's (or stdin's) content rather than a `-c` string; as in
-   * dash, only such input is echoed by `set -v`.
+   * Parse and run a script; resolves with its exit status. The EXIT trap runs at the end
+   * (with `continues`: when the shell exits). See RunOptions.
    */
-  async run(source: string, { isFileInput = false }: { isFileInput?: boolean } = {}): Promise<number> {
+  async run(source: string, { isFileInput = false, continues = false }: RunOptions = {}): Promise<number> {
     if (this.isDisposed) throw new Error("Shell.run after dispose");
+    if (this.hasExitedNow) throw new Error("Shell.run after the shell exited");
     const interp = this.interp;
     this.session.terminatingSignal = undefined;
+    if (continues && this.runs > 0) this.freshOutput();
+    this.runs++;
     this.running++;
     let status: number;
     try {
+      let exited = !continues;
       try {
         status = await interp.runSource(source, isFileInput);
         // Signals that arrived during the last command still get their trap (or end the shell).
@@ -97,11 +115,17 @@ export class Shell {
         await interp.deliverSignals();
       } catch (error) {
         status = interp.exitStatusOf(error);
+        exited = !this.isInterrupted;
       }
-      try {
-        status = await interp.runExitTrap(status);
-      } catch (error) {
-        status = interp.exitStatusOf(error);
+      if (this.isInterrupted) {
+        status = 128 + SIGKILL;
+      } else if (exited) {
+        this.hasExitedNow = continues;
+        try {
+          status = await interp.runExitTrap(status);
+        } catch (error) {
+          status = interp.exitStatusOf(error);
+        }
       }
     } catch (error) {
       if (isControlFlow(error)) throw error;
@@ -116,10 +140,50 @@ export class Shell {
       status = 2;
     } finally {
       this.running--;
+      if (this.isInterrupted) {
+        this.isInterrupted = false;
+        interp.cancel.cancelled = false;
+      }
     }
     status = toExitStatus(status);
     interp.state.lastStatus = status;
     return status;
+  }
+
+  /**
+   * End the run under way at once (a library timeout or abort): its
+   * foreground commands and in-process jobs are killed (SIGKILL), the run
+   * resolves with 137 without running the EXIT trap, and the shell stays
+   * usable for the next run. The embedding kills the rest of the command's
+   * process tree (its background and setsid processes).
+   */
+  interrupt(): void {
+    if (this.running === 0) return;
+    this.isInterrupted = true;
+    this.interp.cancel.cancelled = true;
+    for (const child of this.session.foreground) child.kill(SIGKILL);
+    this.session.killJobs();
+    this.session.wakeSignalWaiters();
+  }
+
+  /** A run with `continues` ended the shell (`exit`, a fatal error, a signal): it runs nothing more. */
+  get hasExited(): boolean {
+    return this.hasExitedNow;
+  }
+
+  /**
+   * A later run of a persistent session writes to sinks of its own: the
+   * earlier runs' sinks are detached (their background jobs' output is
+   * dropped, never shown as this run's).
+   */
+  private freshOutput(): void {
+    const fds = this.interp.state.fds;
+    this.sinks.forEach((old, index) => {
+      const fresh = new SessionSink(old.sink);
+      old.detach();
+      for (const [fd, target] of fds) if (target.kind === "sink" && target.sink === old) fds.set(fd, { kind: "sink", sink: fresh });
+      this.sinks[index] = fresh;
+    });
   }
 
   /** Forward a signal to the foreground commands; the shell itself reacts (trap or exit) at its next command. */

@@ -15,6 +15,7 @@ import { Shell } from "../shell/index.ts";
 import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
+import { exportSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
 
 export interface SessionOutcome {
@@ -56,6 +57,10 @@ interface ActiveSession {
   readonly tag: { requestId: number };
   /** Every process the session started (roots of its process tree). */
   readonly processes: Set<number>;
+  /** Those the command under way started: a Cancel ends their tree (a persistent session's earlier jobs live on). */
+  readonly command: { processes: Set<number> };
+  /** A Cancel ended the command under way. */
+  cancelled: boolean;
   /** The client's fds passed to this session (worker fds): closed when it ends, before the reset. */
   readonly passedFds: readonly number[];
   /** With --verify-reset: what each passed fd pointed to (/proc/self/fd), to prove it is gone after the session. */
@@ -84,8 +89,9 @@ export class LeaseConnection {
   private leaseEnded = false;
   private session: ActiveSession | undefined;
   private sessionCount = 0;
-  /** Signals for a command that has not started yet (see deliverSignal). */
-  private readonly earlySignals: { readonly id: number; readonly signal: string }[] = [];
+  /** Signals and cancels for a command that has not started yet (see deliverSignal). */
+  private readonly earlySignals: { readonly id: number; readonly signal: string; readonly tree: boolean }[] = [];
+  private readonly earlyCancels = new Set<number>();
   private previousEnv: Record<string, string>;
   /** Serializes message handling that must wait for a session to finish. */
   private queue: Promise<void> = Promise.resolve();
@@ -115,14 +121,21 @@ export class LeaseConnection {
       case "Execute":
         this.enqueue(() => this.execute(id, msg.script));
         return;
+      // Input for the command under way only (a late StdinEnd of an earlier command must not end the next one's input).
       case "Stdin":
-        this.session?.input.deliver(msg.data);
+        if (this.session?.tag.requestId === id) this.session.input.deliver(msg.data);
         return;
       case "StdinEnd":
-        this.session?.input.end();
+        if (this.session?.tag.requestId === id) this.session.input.end();
         return;
       case "Signal":
-        this.deliverSignal(id, msg.signal);
+        this.deliverSignal(id, msg.signal, msg.tree === true);
+        return;
+      case "Cancel":
+        this.cancel(id);
+        return;
+      case "ExportState":
+        this.enqueue(() => this.exportState(id));
         return;
       case "Close":
         this.enqueue(() => this.finishSession());
@@ -206,9 +219,10 @@ export class LeaseConnection {
     // Output and stdin requests are tagged with the id of the Execute they belong to.
     const tag = { requestId: id };
     const processes = new Set<number>();
+    const command = { processes: new Set<number>() };
     const control = this.processes;
     const state = this.state;
-    const input = new RemoteInput(this.connection, () => tag.requestId);
+    const input = new RemoteInput(this.connection, () => tag.requestId, init.stdinReadAhead === true);
     const shell = new Shell({
       argv0: init.argv0,
       args: init.args,
@@ -222,6 +236,7 @@ export class LeaseConnection {
         setUmask: (mask) => state.setUmask(mask),
         processStarted(pid) {
           processes.add(pid);
+          command.processes.add(pid);
           control.started(pid);
         },
       },
@@ -233,7 +248,7 @@ export class LeaseConnection {
     });
     const passedFds = passed?.fds ?? [];
     const passedTargets = this.limits.verifyReset && passedFds.length > 0 ? new Map(passedFds.map((fd) => [fd, fdTarget(fd) ?? ""])) : undefined;
-    this.session = { shell, input, persistent: init.persistent, tag, processes, passedFds, passedTargets, running: undefined };
+    this.session = { shell, input, persistent: init.persistent, tag, processes, command, cancelled: false, passedFds, passedTargets, running: undefined };
     this.sessionCount += 1;
     // A one-shot client learned the worker from its lease and waits only for the result:
     // an ack would be one more write and one more wake-up per request.
@@ -246,19 +261,40 @@ export class LeaseConnection {
       return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "Execute before SessionInit"), id);
     }
     session.tag.requestId = id;
+    session.command.processes = new Set();
+    session.cancelled = false;
+    if (session.persistent) session.input.reset();
     const startNs = Bun.nanoseconds();
-    const running = session.shell.run(script);
+    const running = session.shell.run(script, { continues: session.persistent });
     session.running = running.then(() => undefined);
     // Only those sent for this command (a late one for a finished command must not hit the next).
-    for (const early of this.earlySignals.splice(0)) if (early.id === id) session.shell.signal(early.signal);
+    for (const early of this.earlySignals.splice(0)) if (early.id === id) this.signalSession(session, early.signal, early.tree);
+    if (this.earlyCancels.delete(id)) this.cancelCommand(session);
+    this.earlyCancels.clear();
     const timer = this.limits.requestTimeoutMs > 0 ? setTimeout(() => this.timeOut(id, session), this.limits.requestTimeoutMs) : undefined;
     const status = await running;
     clearTimeout(timer);
     session.running = undefined;
     const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
-    // A shell that died of a signal itself (`kill $$`): the client dies of it too, as `sh -c` would.
-    this.connection.send(id, message("ExecutionResult", { status, signal: session.shell.terminatingSignal, durationUs }));
-    if (!session.persistent) await this.finishSession();
+    const sessionEnded = session.persistent && session.shell.hasExited;
+    this.connection.send(id, message("ExecutionResult", {
+      status,
+      // A shell that died of a signal itself (`kill $$`): the client dies of it too, as `sh -c` would.
+      signal: session.shell.terminatingSignal,
+      durationUs,
+      cancelled: session.cancelled ? true : undefined,
+      sessionEnded: sessionEnded ? true : undefined,
+    }));
+    if (!session.persistent || sessionEnded) await this.finishSession();
+  }
+
+  /** A persistent session's checkpoint (session-state.ts), after the commands before it. */
+  private exportState(id: number): void {
+    const session = this.session;
+    if (session === undefined || !session.persistent) {
+      return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "ExportState outside a persistent session"), id);
+    }
+    this.connection.send(id, message("SessionState", { state: exportSessionState(session.shell) }));
   }
 
   /**
@@ -293,10 +329,32 @@ export class LeaseConnection {
    * SessionInit and Execute, which wait their turn in the queue) is kept and
    * delivered when the command starts: the client sent it for this command.
    */
-  private deliverSignal(id: number, signal: string): void {
+  private deliverSignal(id: number, signal: string, tree: boolean): void {
     const session = this.session;
-    if (session?.running !== undefined && session.tag.requestId === id) return session.shell.signal(signal);
-    this.earlySignals.push({ id, signal });
+    if (session?.running !== undefined && session.tag.requestId === id) return this.signalSession(session, signal, tree);
+    this.earlySignals.push({ id, signal, tree });
+  }
+
+  /** `tree`: every process the session started gets it too (the library's kill), not only its foreground commands. */
+  private signalSession(session: ActiveSession, signal: string, tree: boolean): void {
+    // The tree first, while it is whole: once the foreground child is gone its children belong to this process.
+    if (tree) this.processes.signalTree(session.processes, signalName(signal));
+    session.shell.signal(signal);
+  }
+
+  /** Cancel (a library timeout or abort): the command ends with its whole tree; a persistent session goes on. Kept if early. */
+  private cancel(id: number): void {
+    const session = this.session;
+    if (session?.running !== undefined && session.tag.requestId === id) return this.cancelCommand(session);
+    this.earlyCancels.add(id);
+  }
+
+  private cancelCommand(session: ActiveSession): void {
+    session.cancelled = true;
+    session.input.end();
+    // The tree first, while it is whole: once the foreground child is gone its children belong to this process.
+    this.processes.killTree(session.command.processes);
+    session.shell.interrupt();
   }
 
   /** Past --request-timeout: the command's whole tree is killed (setsid children included) and the worker goes. */
@@ -377,4 +435,9 @@ function stillOpen(targets: ReadonlyMap<number, string> | undefined): string[] {
     if (fdTarget(fd) === target) problems.push(`fd ${fd} passed by the client (${target}) is still open`);
   }
   return problems;
+}
+
+/** "TERM" or "SIGTERM" → "SIGTERM", as process.kill takes it. */
+function signalName(signal: string): NodeJS.Signals {
+  return (signal.startsWith("SIG") ? signal : `SIG${signal}`) as NodeJS.Signals;
 }

@@ -4,6 +4,9 @@
 import { message, type Connection } from "../protocol/index.ts";
 import type { InputSource, OutputSink } from "../shell/index.ts";
 
+/** How much a read-ahead session asks for at a time. */
+const READ_AHEAD_BYTES = 64 * 1024;
+
 /** Largest data chunk per frame; keeps frames well under the protocol maximum. */
 const MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -40,6 +43,14 @@ export class RemoteInput implements InputSource {
   constructor(
     private readonly connection: Connection,
     private readonly requestId: () => number,
+    /**
+     * The client's stdin is this session's alone (the library's input for
+     * one command): ask for READ_AHEAD_BYTES at a time and keep what a read
+     * did not take, instead of a round trip per byte of `read`. Off for a
+     * caller's own stdin (`rushd -c` streaming it), which other processes
+     * read after us: nothing beyond what the command read may be taken.
+     */
+    private readonly readAhead = false,
   ) {}
 
   read(maxBytes: number): Promise<Uint8Array | null> {
@@ -61,6 +72,18 @@ export class RemoteInput implements InputSource {
     resolve(data);
   }
 
+  /**
+   * A new command of a persistent session: its stdin is its own. What the
+   * previous command was sent and did not read, and its end, are forgotten.
+   */
+  reset(): void {
+    this.ended = false;
+    this.surplus = undefined;
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve?.(null);
+  }
+
   /** StdinEnd from the client, or the client went away. */
   end(): void {
     this.ended = true;
@@ -76,10 +99,15 @@ export class RemoteInput implements InputSource {
       return Promise.resolve(surplus.subarray(0, maxBytes));
     }
     if (this.ended || this.connection.isClosed) return Promise.resolve(null);
-    return new Promise((resolve) => {
+    const asked = this.readAhead ? Math.max(maxBytes, READ_AHEAD_BYTES) : maxBytes;
+    return new Promise<Uint8Array | null>((resolve) => {
       this.waiting = resolve;
-      this.wantedBytes = maxBytes;
-      this.connection.send(this.requestId(), message("StdinWanted", { maxBytes }));
+      this.wantedBytes = asked;
+      this.connection.send(this.requestId(), message("StdinWanted", { maxBytes: asked }));
+    }).then((data) => {
+      if (data === null || data.length <= maxBytes) return data;
+      this.surplus = data.slice(maxBytes);
+      return data.subarray(0, maxBytes);
     });
   }
 }

@@ -2,7 +2,7 @@
 // client, and pool and fork mode agree on randomized session sequences.
 
 import { describe, expect, test } from "bun:test";
-import { connect } from "../../src/client/library.ts";
+import { connect } from "../../src/client/library/index.ts";
 import { TestDaemon, useDaemon } from "./harness.ts";
 
 describe("concurrent clients", () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { connect } from "../../src/client/library.ts";
+import { connect } from "../../src/client/library/index.ts";
 import { TestDaemon } from "./harness.ts";
 
 describe.each(["pool", "fork"] as const)("%s mode", (mode) => {

@@ -8,6 +8,7 @@ import { encode } from "@msgpack/msgpack";
 import { encodeFrame, message, PROTOCOL_VERSION, encodeMessage } from "../../src/protocol/index.ts";
 import { DaemonClient } from "../../src/client/daemon-client.ts";
 import { WorkerLink } from "../../src/client/worker-link.ts";
+import { cliTransport } from "../../src/client/transport/cli-transport.ts";
 import { until } from "../../src/common/until.ts";
 import { DAEMON_HOOK_TIMEOUT_MS, TestDaemon, useDaemon } from "./harness.ts";
 import { openMany, RawConnection } from "./raw-socket.ts";
@@ -53,8 +54,8 @@ describe("every connection busy", () => {
   const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1", "--max-connections", "4"]);
 
   test("past the limit with a request in flight on each, a newcomer gets BUSY; the holders are served afterwards", async () => {
-    const daemon = await DaemonClient.connect(current().socket);
-    const held = await WorkerLink.open(await daemon.lease()); // the only worker, kept busy by a command waiting for input
+    const daemon = await DaemonClient.connect(current().socket, cliTransport);
+    const held = await WorkerLink.open(await daemon.lease(), { transport: cliTransport }); // the only worker, kept busy by a command waiting for input
     daemon.close();
     let release: (data: Uint8Array | null) => void = () => undefined;
     const busy = held.run({ cwd: "/", env: { PATH: "/usr/bin:/bin" }, argv0: "sh", args: [], umask: 0o022 }, "read x; echo $x", {
@@ -91,10 +92,10 @@ describe("a worker's socket", () => {
   const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1"]);
 
   test("a second connection to a busy worker is refused and the running command is unaffected", async () => {
-    const daemon = await DaemonClient.connect(current().socket);
+    const daemon = await DaemonClient.connect(current().socket, cliTransport);
     const grant = await daemon.lease();
     daemon.close();
-    const link = await WorkerLink.open(grant);
+    const link = await WorkerLink.open(grant, { transport: cliTransport });
     const stdout: Uint8Array[] = [];
     const running = link.run({ cwd: "/", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, argv0: "sh", args: [], umask: 0o022 }, "read line; echo \"got $line\"", {
       stdout: (data) => void stdout.push(data),
@@ -116,10 +117,10 @@ describe("a worker's socket", () => {
   }, 30_000);
 
   test("an idle connection without a token does not keep the next leased client out", async () => {
-    const daemon = await DaemonClient.connect(current().socket);
+    const daemon = await DaemonClient.connect(current().socket, cliTransport);
     const grant = await daemon.lease();
     const squatter = await RawConnection.open(grant.socket); // connects first, says nothing
-    const link = await WorkerLink.open(grant);
+    const link = await WorkerLink.open(grant, { transport: cliTransport });
     const result = await link.run({ cwd: "/", env: { PATH: "/usr/bin:/bin" }, argv0: "sh", args: [], umask: 0o022 }, "exit 7", { stdout: () => undefined, stderr: () => undefined, stdin: async () => null });
     expect(result.status).toBe(7);
     link.close();

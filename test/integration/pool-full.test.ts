@@ -3,7 +3,7 @@
 // command in process at once, silently. The library still queues.
 
 import { describe, expect, test } from "bun:test";
-import { connect } from "../../src/client/library.ts";
+import { connect } from "../../src/client/library/index.ts";
 import { until } from "../../src/common/until.ts";
 import { RUSHD, useDaemon } from "./harness.ts";
 

@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DaemonClient } from "../../src/client/daemon-client.ts";
-import { connect } from "../../src/client/library.ts";
+import { connect } from "../../src/client/library/index.ts";
 import { WorkerLink, WorkerLostError } from "../../src/client/worker-link.ts";
+import { cliTransport } from "../../src/client/transport/cli-transport.ts";
 import { until } from "../../src/common/until.ts";
 import { isAlive, RUSHD, useDaemon } from "./harness.ts";
 
@@ -146,9 +147,9 @@ describe("protocol edges", () => {
   const current = useDaemon("pool", ["--workers", "1", "--max-workers", "1"]);
 
   async function lease(): Promise<WorkerLink> {
-    const daemon = await DaemonClient.connect(current().socket);
+    const daemon = await DaemonClient.connect(current().socket, cliTransport);
     try {
-      return await WorkerLink.open(await daemon.lease());
+      return await WorkerLink.open(await daemon.lease(), { transport: cliTransport });
     } finally {
       daemon.close();
     }

@@ -11,6 +11,7 @@ import { BrokenPipeFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type ByteSource, closeOsFd, FdError, writeTarget } from "./fds.ts";
 import { isSystemError } from "./errno.ts";
+import { isReadableNow } from "./libc.ts";
 import { SessionSink } from "./session-sink.ts";
 
 const PUMP_CHUNK_BYTES = 65536;
@@ -19,15 +20,48 @@ const PUMP_CHUNK_BYTES = 65536;
 class OutputPump {
   private readonly reader;
   private isStopped = false;
+  private isDone = false;
   private wakeWait: (() => void) | undefined = undefined;
+  /** Waiting for the next read from the pipe: everything read so far has gone to the sink. */
+  private isWaitingForInput = false;
+  private idleWaiters: (() => void)[] = [];
   readonly done: Promise<void>;
 
   constructor(
-    fd: number,
+    private readonly fd: number,
     private readonly sink: OutputSink,
   ) {
     this.reader = Bun.file(fd).stream().getReader();
-    this.done = this.copy().finally(() => closeOsFd(fd));
+    this.done = this.copy().finally(() => {
+      this.isDone = true;
+      this.wakeIdleWaiters();
+      closeOsFd(fd);
+    });
+  }
+
+  /**
+   * Resolves once everything the pipe holds now has gone to the sink: at end
+   * of input, or when the pump waits for input and the pipe is empty (a
+   * writer is left: a background child of the command that exited). A
+   * macrotask turn confirms it, in case the stream had a chunk queued.
+   */
+  async drained(): Promise<void> {
+    for (;;) {
+      if (this.isDone) return;
+      if (this.isWaitingForInput && !isReadableNow(this.fd)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.isDone || (this.isWaitingForInput && !isReadableNow(this.fd))) return;
+      }
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        // A poll that found data: the read under way takes it; look again once the next read waits.
+        if (this.isWaitingForInput) setImmediate(() => this.wakeIdleWaiters());
+      });
+    }
+  }
+
+  private wakeIdleWaiters(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Stop now: a read waiting for the writer ends at once, and so does a wait for the sink. Resolves once the fd is closed. */
@@ -39,7 +73,10 @@ class OutputPump {
 
   private async copy(): Promise<void> {
     for (;;) {
+      this.isWaitingForInput = true;
+      this.wakeIdleWaiters();
       const { done, value } = await this.reader.read();
+      this.isWaitingForInput = false;
       if (done || this.isStopped) break;
       try {
         const wait = this.sink.write(value);
@@ -66,13 +103,29 @@ class OutputPump {
   }
 }
 
+export interface OutputPumping {
+  /** End of input (or a stop): the fd is closed. */
+  readonly done: Promise<void>;
+  /**
+   * When the command that wrote may be taken as finished with its output
+   * once it exited. Into the session's own output (SessionSink): when what
+   * the pipe holds has been passed on, as dash does not wait for a
+   * background child that keeps its stdout open (`sh -c 'sleep 9 & echo x'`
+   * returns at once); the pump goes on for what that child writes until the
+   * session ends. Anywhere else (a command substitution): end of input, as
+   * dash reads `$(…)` to its end.
+   */
+  settled(): Promise<void>;
+}
+
 /** Pump the read end of a kernel pipe into a sink, chunk by chunk as produced; closes the fd. */
-export function pumpOut(fd: number, sink: OutputSink): Promise<void> {
+export function pumpOut(fd: number, sink: OutputSink): OutputPumping {
   const pump = new OutputPump(fd, sink);
-  if (!(sink instanceof SessionSink)) return pump.done;
+  if (!(sink instanceof SessionSink)) return { done: pump.done, settled: () => pump.done };
   // The session may end first: its sink then stops the pump and closes the pipe.
   const finished = sink.addPump(() => pump.stop());
-  return pump.done.finally(finished);
+  const done = pump.done.finally(finished);
+  return { done, settled: () => pump.drained() };
 }
 
 /** Where `pumpIn` writes a source: Bun's pipe to a child's stdin, or the write end of a kernel pipe at another fd. */

@@ -15,9 +15,11 @@ export type StopPump = () => Promise<void>;
 
 export class SessionSink implements OutputSink {
   private isOpenNow = true;
+  /** Writes succeed and go nowhere (an earlier run's output in a persistent session: Shell.run's `continues`). */
+  private isDetached = false;
   private readonly pumps = new Set<StopPump>();
 
-  constructor(private readonly sink: OutputSink) {}
+  constructor(readonly sink: OutputSink) {}
 
   get isOpen(): boolean {
     return this.isOpenNow;
@@ -26,7 +28,17 @@ export class SessionSink implements OutputSink {
   write(chunk: Uint8Array): void | Promise<void> {
     // Thrown, not returned as a rejection: the writer stops at once, and the embedding's sink is never reached again.
     if (!this.isOpenNow) throw new BrokenPipeFlow();
+    if (this.isDetached) return;
     return this.sink.write(chunk);
+  }
+
+  /**
+   * A later run of a persistent session has its own sink: what the earlier
+   * run's background jobs still write is dropped, so it never shows up as
+   * another run's output. The writers go on undisturbed.
+   */
+  detach(): void {
+    this.isDetached = true;
   }
 
   /** A pump starts feeding this sink; `stop` is called when the sink closes. Returns the pump's way to say it is done. */

@@ -117,6 +117,15 @@ export class Session {
     return this.inProcessJobs.size > 0;
   }
 
+  /** Kill every in-process job at its next command, as SIGKILL would kill a forked subshell (Shell.interrupt). */
+  killJobs(): void {
+    for (const job of this.inProcessJobs) {
+      job.signal = 9;
+      job.cancel.cancelled = true;
+      for (const child of job.processes) child.kill(9);
+    }
+  }
+
   /** Resolves once no in-process job runs (at once if none does). */
   jobsSettled(): Promise<void> {
     if (this.inProcessJobs.size === 0) return Promise.resolve();

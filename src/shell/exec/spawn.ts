@@ -14,7 +14,7 @@ import type { Status } from "./maybe.ts";
 import { deathMessage, signalNumber } from "./signals.ts";
 import { errnoCode } from "./errno.ts";
 import { describeErrno } from "./libc.ts";
-import { fileSinkPipe, kernelPipe, pumpIn, pumpOut } from "./pumps.ts";
+import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from "./pumps.ts";
 import { decodeBytes, fsPath } from "../bytes.ts";
 import { afterSpawn, childFds, closeChildFds, type ChildFds } from "./child-fds.ts";
 import { findCommand } from "./command-path.ts";
@@ -46,14 +46,15 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   const owner = interp.jobProcesses ?? interp.session.foreground;
   owner.add(child);
   const pumps: Promise<void>[] = [];
-  for (const [sink, pipe] of fds.sinkPipes) if (pipe.read !== undefined) pumps.push(pumpOut(pipe.read, sink));
+  const outputs: OutputPumping[] = [];
+  for (const [sink, pipe] of fds.sinkPipes) if (pipe.read !== undefined) outputs.push(pumpOut(pipe.read, sink));
   for (const [source, pipe] of fds.sourcePipes) pumps.push(pumpIn(source, kernelPipe(pipe.write), child.exited, interp));
   if (fds.stdinSource !== undefined && child.stdin !== undefined && typeof child.stdin === "object") {
     pumps.push(pumpIn(fds.stdinSource, fileSinkPipe(child.stdin), child.exited, interp));
   }
   try {
     await child.exited;
-    await Promise.all(pumps);
+    await Promise.all([...pumps, ...outputs.map((output) => output.settled())]);
   } finally {
     owner.delete(child);
   }
@@ -61,8 +62,9 @@ export async function spawnExternal(interp: Interp, file: string, argv: readonly
   if (child.signalCode !== null && child.signalCode !== undefined) {
     const signal = typeof child.signalCode === "number" ? child.signalCode : signalNumber(child.signalCode);
     // Like dash, a foreground command killed by a signal other than INT or PIPE is announced.
+    // Not when the run is being ended (Shell.interrupt, a dispose): the shell goes down with it.
     const message = deathMessage(signal);
-    if (message !== undefined && interp.jobProcesses === null) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
+    if (message !== undefined && interp.jobProcesses === null && !interp.cancel.cancelled) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
     return 128 + signal;
   }
   return child.exitCode ?? 0;

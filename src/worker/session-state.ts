@@ -1,0 +1,20 @@
+// A persistent session's checkpoint on the wire: the shell's own
+// checkpoint (shell/checkpoint.ts) as JSON text. JSON escapes the lone
+// surrogates that stand for bytes that are not UTF-8 (shell/bytes.ts), which
+// msgpack strings would turn into U+FFFD.
+
+import { ProtocolError } from "../protocol/index.ts";
+import type { Shell } from "../shell/index.ts";
+
+export function exportSessionState(shell: Shell): string {
+  return JSON.stringify(shell.checkpoint());
+}
+
+/** SessionInit's `state`, parsed; a malformed one is the client's error (BAD_FIELD). */
+export function parseSessionState(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ProtocolError("BAD_FIELD", `SessionInit: state is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}

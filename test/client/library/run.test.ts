@@ -1,0 +1,108 @@
+// The library's run(): concurrency on one client, results and encodings,
+// the caller's cwd and environment at the time of the call, stdin of every
+// kind, output caps, and typed errors. Real binary, real daemon, pool and
+// fork mode (issue 9).
+
+import { describe, expect, test } from "bun:test";
+import { Readable } from "node:stream";
+import { connect, RushdConnectionError } from "../../../src/client/library/index.ts";
+import { useLibraryClient } from "./harness.ts";
+
+const text = (bytes: Uint8Array | string): string => (typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
+
+describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
+  const fixture = useLibraryClient(mode);
+  const rushd = () => fixture().rushd;
+
+  test("50 runs at once on one client, each with its own arguments", async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => rushd().run('echo "$1"', { args: [String(i)], encoding: "utf8" })));
+    expect(results.map((result) => result.stdout)).toEqual(Array.from({ length: 50 }, (_, i) => `${i}\n`));
+    expect(results.every((result) => result.status === 0)).toBe(true);
+  });
+
+  test("a failing command is a result: status, both streams, no exception", async () => {
+    const result = await rushd().run("echo out; echo err >&2; exit 3", { encoding: "utf8" });
+    expect(result).toMatchObject({ status: 3, signal: null, stdout: "out\n", stderr: "err\n", timedOut: false, truncated: false });
+    expect(result.durationUs).toBeGreaterThan(0);
+  });
+
+  test("output is bytes by default, exact even when not UTF-8", async () => {
+    const result = await rushd().run("printf '\\377\\000a'");
+    expect([...(result.stdout as Uint8Array)]).toEqual([0xff, 0, 0x61]);
+  });
+
+  test("cwd and environment are the caller's at the time of each call", async () => {
+    const before = process.cwd();
+    process.env.RUSHD_LIBRARY_TEST = "first";
+    try {
+      expect((await rushd().run('echo "$RUSHD_LIBRARY_TEST"', { encoding: "utf8" })).stdout).toBe("first\n");
+      process.env.RUSHD_LIBRARY_TEST = "second";
+      process.chdir("/");
+      expect((await rushd().run('echo "$RUSHD_LIBRARY_TEST"; pwd', { encoding: "utf8" })).stdout).toBe("second\n/\n");
+      delete process.env.RUSHD_LIBRARY_TEST;
+      expect((await rushd().run('echo "${RUSHD_LIBRARY_TEST-unset}"', { encoding: "utf8" })).stdout).toBe("unset\n");
+    } finally {
+      process.chdir(before);
+      delete process.env.RUSHD_LIBRARY_TEST;
+    }
+  });
+
+  test("env and cwd given replace the caller's", async () => {
+    const result = await rushd().run('echo "${HOME-unset} $ONLY"; pwd', { env: { ONLY: "this", PATH: "/usr/bin:/bin" }, cwd: "/tmp", encoding: "utf8" });
+    expect(result.stdout).toBe("unset this\n/tmp\n");
+  });
+
+  test("stdin as text, bytes, a Node stream and a web stream; none means end of input", async () => {
+    expect((await rushd().run("cat", { stdin: "text\n", encoding: "utf8" })).stdout).toBe("text\n");
+    expect([...(await rushd().run("cat", { stdin: new Uint8Array([0xff, 10]) })).stdout as Uint8Array]).toEqual([0xff, 10]);
+    expect((await rushd().run("cat", { stdin: Readable.from(["a\n", "b\n"]), encoding: "utf8" })).stdout).toBe("a\nb\n");
+    const web = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("web\n"));
+        controller.close();
+      },
+    });
+    expect((await rushd().run("read line; echo \"got $line\"", { stdin: web, encoding: "utf8" })).stdout).toBe("got web\n");
+    expect((await rushd().run("cat; echo end", { encoding: "utf8" })).stdout).toBe("end\n");
+  });
+
+  test("read takes its line and leaves the rest of stdin to the next reader, builtin or external", async () => {
+    const input = Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n") + "\n";
+    const result = await rushd().run('read a; read b; echo "$a|$b"; n=0; while [ $n -lt 10 ] && read l; do n=$((n+1)); done; echo "$l"; wc -l', { stdin: input, encoding: "utf8" });
+    expect(result.stdout).toBe("line 0|line 1\nline 11\n2988\n");
+  });
+
+  test("maxOutputBytes keeps the first bytes of each stream and lets the command finish", async () => {
+    const result = await rushd().run("head -c 3000000 /dev/zero; echo done >&2; exit 5", { maxOutputBytes: 1000 });
+    expect(result.truncated).toBe(true);
+    expect(result.stdout.length).toBe(1000);
+    expect(text(result.stderr)).toBe("done\n");
+    expect(result.status).toBe(5);
+  });
+
+  test("maxOutputBytes with onOutputLimit kill ends the command", async () => {
+    const result = await rushd().run("yes", { maxOutputBytes: 4096, onOutputLimit: "kill" });
+    expect(result.truncated).toBe(true);
+    expect(result.stdout.length).toBe(4096);
+    expect(result.signal).toBe("SIGKILL");
+  });
+
+  test("a background child holding stdout does not hold the run, nor reach the next one", async () => {
+    const first = await rushd().run("(sleep 0.5; echo late) & echo started", { encoding: "utf8" });
+    expect(first.stdout).toBe("started\n");
+    await Bun.sleep(800);
+    const next = await rushd().run("echo next", { encoding: "utf8" });
+    expect(next.stdout).toBe("next\n");
+  });
+
+  test("runs stay isolated from each other", async () => {
+    await rushd().run("cd /tmp; export LEAK=1; f() { :; }");
+    expect((await rushd().run('echo "${LEAK-unset}"; command -v f || echo nof', { encoding: "utf8", cwd: "/" })).stdout).toBe("unset\nnof\n");
+  });
+});
+
+test("no daemon and no auto-start: a RushdConnectionError that names the socket", async () => {
+  const error = await connect({ socket: "/nonexistent-dir/rushd.sock", autostart: false }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(RushdConnectionError);
+  expect((error as Error).message).toContain("/nonexistent-dir/rushd.sock");
+});

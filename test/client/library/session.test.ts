@@ -1,0 +1,81 @@
+// Persistent sessions through the library: state shared between runs as in
+// a real shell, stdin per run, `exit` ending the session, output of earlier
+// runs' background jobs kept out of later runs, checkpoints exported and
+// resumed in another session, and one-shot runs isolated from sessions.
+// Real binary, real daemon, pool and fork mode (issue 9).
+
+import { describe, expect, test } from "bun:test";
+import { RushdClosedError } from "../../../src/client/library/index.ts";
+import { useLibraryClient } from "./harness.ts";
+
+describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
+  const fixture = useLibraryClient(mode);
+  const rushd = () => fixture().rushd;
+
+  test("runs share cwd, variables, functions, aliases, options and traps", async () => {
+    const session = await rushd().session({ cwd: "/" });
+    try {
+      await session.run("cd /tmp; export A=1; B=2; f() { echo \"f$A$B\"; }; alias g='echo g'; set -u; trap 'echo trapped' USR1");
+      const result = await session.run("pwd; f; echo \"$B\"; g; case $- in *u*) echo nounset;; esac; kill -USR1 $$", { encoding: "utf8" });
+      expect(result.stdout).toBe("/tmp\nf12\n2\ng\nnounset\ntrapped\n");
+      expect(result.status).toBe(0);
+    } finally {
+      await session.close();
+    }
+  });
+
+  test("each run has its own stdin; one that reads to the end does not end the next one's", async () => {
+    const session = await rushd().session();
+    try {
+      expect((await session.run("cat", { stdin: "first\n", encoding: "utf8" })).stdout).toBe("first\n");
+      expect((await session.run("read x; echo \"got $x\"", { stdin: "second\n", encoding: "utf8" })).stdout).toBe("got second\n");
+      expect((await session.run("cat; echo end", { encoding: "utf8" })).stdout).toBe("end\n");
+    } finally {
+      await session.close();
+    }
+  });
+
+  test("exit ends the session with a clear result; the EXIT trap runs then, not after each run", async () => {
+    const session = await rushd().session();
+    await session.run("trap 'echo bye' EXIT");
+    expect((await session.run("echo still", { encoding: "utf8" })).stdout).toBe("still\n");
+    const last = await session.run("exit 4", { encoding: "utf8" });
+    expect(last).toMatchObject({ status: 4, stdout: "bye\n", sessionEnded: true });
+    expect(session.isEnded).toBe(true);
+    expect(await session.run("echo no").catch((e: unknown) => e)).toBeInstanceOf(RushdClosedError);
+    await session.close();
+  });
+
+  test("what an earlier run's background job writes later does not reach a later run", async () => {
+    const session = await rushd().session();
+    try {
+      expect((await session.run("(sleep 0.3; echo late) & echo now", { encoding: "utf8" })).stdout).toBe("now\n");
+      const later = await session.run("sleep 0.6; echo next", { encoding: "utf8" });
+      expect(later.stdout).toBe("next\n");
+    } finally {
+      await session.close();
+    }
+  });
+
+  test("a checkpoint is JSON and resumes in a new session: cwd, variables, functions, aliases, options, umask", async () => {
+    const session = await rushd().session({ cwd: "/" });
+    await session.run("cd /tmp; export A=1; B='two words'; f() { echo \"f$A\"; }; alias g='echo g'; set -o noglob; umask 027");
+    const state = JSON.parse(JSON.stringify(await session.exportState()));
+    await session.close();
+    const resumed = await rushd().session({ state });
+    try {
+      const result = await resumed.run("pwd; echo \"$A/$B\"; f; g; case $- in *f*) echo noglob;; esac; umask; sh -c 'echo \"child $A\"'", { encoding: "utf8" });
+      expect(result.stdout).toBe("/tmp\n1/two words\nf1\ng\nnoglob\n0027\nchild 1\n");
+    } finally {
+      await resumed.close();
+    }
+  });
+
+  test("one-shot runs stay isolated from a session before and after it", async () => {
+    const session = await rushd().session({ cwd: "/" });
+    await session.run("cd /tmp; export SESSION_ONLY=1");
+    expect((await rushd().run('echo "${SESSION_ONLY-unset}"; pwd', { cwd: "/", encoding: "utf8" })).stdout).toBe("unset\n/\n");
+    await session.close();
+    expect((await rushd().run('echo "${SESSION_ONLY-unset}"; pwd', { cwd: "/", encoding: "utf8" })).stdout).toBe("unset\n/\n");
+  });
+});
