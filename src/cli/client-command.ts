@@ -1,20 +1,23 @@
 // `rushd -c` through the daemon: reads this process's cwd, env and umask
-// once and hands them to the client library.
+// once (with their exact bytes, as the invocation has its arguments') and
+// hands them to the client library.
 
 import { inheritedFds } from "../client/inherited-fds.ts";
 import { runViaDaemon, type ClientOutcome } from "../client/run-command.ts";
 import { daemonOptionsToArgv } from "../daemon/options.ts";
 import { resolveDaemonPaths } from "../protocol/index.ts";
+import { exactCwd, exactEnvironment, isLossyEnvironment } from "./exact-bytes.ts";
 import type { ShellInvocation } from "./invocation.ts";
 import { shellName } from "./shell-name.ts";
 
-export function runCommandClient(invocation: ShellInvocation, script: string): Promise<ClientOutcome> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+export async function runCommandClient(invocation: ShellInvocation, script: string): Promise<ClientOutcome> {
+  const runtimeEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) runtimeEnv[key] = value;
+  const env = isLossyEnvironment(runtimeEnv) ? await exactEnvironment(runtimeEnv) : runtimeEnv;
   const umask = process.umask(0);
   process.umask(umask);
   return runViaDaemon(
-    { cwd: process.cwd(), env, argv0: invocation.argv0 ?? shellName(), args: invocation.args, umask, ppid: process.pid, passFds: inheritedFds(), flags: invocation.flags, longOptions: invocation.longOptions },
+    { cwd: exactCwd(process.cwd()), env, argv0: invocation.argv0 ?? shellName(), args: invocation.args, umask, ppid: process.pid, passFds: inheritedFds(), flags: invocation.flags, longOptions: invocation.longOptions },
     script,
     {
       paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),

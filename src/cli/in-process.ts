@@ -1,7 +1,9 @@
 // Run a script in this process (files, stdin, --no-daemon, and the fallback
 // when no daemon can serve): the interpreter with this process's own fds —
 // 0, 1, 2 and every other fd its caller gave it (`rushd s 3>f`), closed
-// where the caller closed them — and the caller's exact bytes.
+// where the caller closed them — and the caller's exact bytes (the
+// invocation's arguments are exact already, main.ts; cwd and environment
+// from exact-bytes.ts).
 
 import { readFileSync } from "node:fs";
 import { ignoredSignals as callerIgnoredSignals } from "../client/caller-attributes.ts";
@@ -9,6 +11,7 @@ import { inheritedFds } from "../client/inherited-fds.ts";
 import { decodeBytes, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
+import { exactCwd, exactEnvironment, isLossyEnvironment } from "./exact-bytes.ts";
 import type { ShellInvocation } from "./invocation.ts";
 import { shellName } from "./shell-name.ts";
 
@@ -19,10 +22,9 @@ const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQ
 const EXIT_CANNOT_OPEN = 2;
 
 export async function runInProcess(invocation: ShellInvocation): Promise<number> {
-  const exact = exactStrings(invocation);
   let script: string;
   try {
-    script = readSource(invocation, exact);
+    script = readSource(invocation);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (invocation.source.from !== "file" || code === undefined) throw error;
@@ -35,10 +37,10 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   // would reset it to the default in each child).
   const ignoredSignals = callerIgnoredSignals();
   const shell = new Shell({
-    argv0: exact(invocation.argv0 ?? shellName()),
-    args: invocation.args.map(exact),
-    cwd: state.snapshot.cwd,
-    env: exactEnvironment(state.snapshot.env),
+    argv0: invocation.argv0 ?? shellName(),
+    args: invocation.args,
+    cwd: exactCwd(state.snapshot.cwd),
+    env: isLossyEnvironment(state.snapshot.env) ? await exactEnvironment(state.snapshot.env) : state.snapshot.env,
     stdin: { kind: "fd", fd: 0 },
     stdout: { kind: "fd", fd: 1 },
     stderr: { kind: "fd", fd: 2 },
@@ -68,57 +70,14 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
   return status;
 }
 
-function readSource(invocation: ShellInvocation, exact: (text: string) => string): string {
+function readSource(invocation: ShellInvocation): string {
   switch (invocation.source.from) {
     case "command":
-      return exact(invocation.source.script);
+      return invocation.source.script;
     case "file":
       // Bytes that are not UTF-8 stay bytes (src/shell/bytes.ts), in the text and in the file name.
-      return decodeBytes(readFileSync(fsPath(exact(invocation.source.path))));
+      return decodeBytes(readFileSync(fsPath(invocation.source.path)));
     case "stdin":
       return decodeBytes(readFileSync(0));
   }
-}
-
-const lossy = new TextDecoder();
-
-/** Entries of a NUL-separated /proc file (cmdline, environ). */
-function procEntries(file: string): Uint8Array[] {
-  const bytes = readFileSync(file);
-  const entries: Uint8Array[] = [];
-  let start = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] !== 0) continue;
-    entries.push(bytes.subarray(start, i));
-    start = i + 1;
-  }
-  return entries;
-}
-
-/**
- * The runtime decodes argv as UTF-8, every byte that is not UTF-8 becoming
- * U+FFFD: an argument that holds one is taken again from /proc/self/cmdline,
- * exact. Identity (and no read) when none does.
- */
-function exactStrings(invocation: ShellInvocation): (text: string) => string {
-  const source = invocation.source;
-  const texts = [...invocation.args, invocation.argv0 ?? "", source.from === "command" ? source.script : source.from === "file" ? source.path : ""];
-  if (!texts.some((text) => text.includes("\uFFFD"))) return (text) => text;
-  const exact = new Map<string, string>();
-  for (const entry of procEntries("/proc/self/cmdline")) exact.set(lossy.decode(entry), decodeBytes(entry));
-  return (text) => exact.get(text) ?? text;
-}
-
-/** The environment with its exact bytes, as for argv (from /proc/self/environ). */
-function exactEnvironment(env: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  if (!Object.values(env).some((value) => value.includes("\uFFFD"))) return env;
-  const exact: Record<string, string> = { ...env };
-  for (const entry of procEntries("/proc/self/environ")) {
-    const equals = entry.indexOf(0x3d);
-    if (equals <= 0) continue;
-    const name = lossy.decode(entry.subarray(0, equals));
-    const value = entry.subarray(equals + 1);
-    if (exact[name] === lossy.decode(value)) exact[name] = decodeBytes(value);
-  }
-  return exact;
 }

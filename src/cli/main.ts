@@ -9,6 +9,7 @@
 // imported at run time, so its code is not even compiled on the client path.
 
 import { UsageError } from "../daemon/options.ts";
+import { exactArguments, isLossy } from "./exact-bytes.ts";
 import { parseInvocation, type Invocation, type ShellInvocation } from "./invocation.ts";
 import { HELP_TEXT, VERSION } from "./help.ts";
 
@@ -18,7 +19,8 @@ const EXIT_USAGE = 2;
 async function main(argv: readonly string[]): Promise<number> {
   let invocation: Invocation;
   try {
-    invocation = parseInvocation(argv, process.env, stdinIsTty);
+    // With bytes that are not UTF-8 exact in the script, its name, its arguments and a file's path.
+    invocation = parseInvocation(isLossy(argv) ? await exactArguments(argv) : argv, process.env, stdinIsTty);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     await Bun.write(Bun.stderr, `rushd: ${error.message}\nTry 'rushd --help'.\n`);

@@ -21,7 +21,8 @@
 // Imports nothing.
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is text like any other (TextDecoder drops it by default).
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 const ESCAPE_BASE = 0xdc00;
 

@@ -18,6 +18,9 @@ describe("bytes", () => {
     ["past U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
     ["valid and invalid mixed", [0x61, 0xff, 0xc3, 0xa9, 0x80, 0x62]],
     ["NUL and controls", [0x00, 0x01, 0x7f]],
+    ["a leading byte-order mark", [0xef, 0xbb, 0xbf, 0x61]],
+    ["a leading byte-order mark, then a high byte", [0xef, 0xbb, 0xbf, 0xff]],
+    ["a high byte, then a byte-order mark", [0xff, 0xef, 0xbb, 0xbf]],
   ])("%s round-trips", (_name, list) => {
     const bytes = Uint8Array.from(list);
     expect(hex(encodeText(decodeBytes(bytes)))).toBe(hex(bytes));
