@@ -4,4 +4,9 @@ export { Shell } from "./shell.ts";
 export { defaultHandlers, type Handlers, type OpenFlags } from "./exec/handlers.ts";
 export { parse, Parser } from "./parser/index.ts";
 export { ShellSyntaxError } from "./errors.ts";
+export {
+  CHECKPOINT_VERSION, type CheckpointAlias, CheckpointError, type CheckpointFunction, type CheckpointVariable, type NotCarried,
+  type ShellCheckpoint,
+} from "./checkpoint/format.ts";
+export { parseCheckpoint } from "./checkpoint/validate.ts";
 export type * from "./io.ts";

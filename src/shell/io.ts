@@ -5,6 +5,8 @@
 // passes the session's cwd/env, its stdio, and a `ShellHost` for the few
 // effects that must be process-wide (the umask is inherited by children).
 
+import type { ShellCheckpoint } from "./checkpoint/format.ts";
+
 /** Where a shell writes bytes that leave the interpreter (the client's stdout, a capture buffer). */
 export interface OutputSink {
   /**
@@ -116,4 +118,14 @@ export interface ShellOptions {
    * process's can be given only by root; otherwise it is left as it is.
    */
   readonly nice?: number;
+  /**
+   * Resume a session from `Shell.checkpoint()` (docs/CHECKPOINTS.md): the
+   * checkpoint wins over `cwd`, `env`, `args`, `flags` and `longOptions`,
+   * which are then not used. Its variables are the whole variable table (a
+   * variable unset before the checkpoint stays unset, whatever `env` holds);
+   * its umask is set through `host`. A malformed one makes the constructor
+   * throw CheckpointError. Everything else (stdio, host, ppid, limits,
+   * ignoredSignals, nice) comes from these options, as for a new session.
+   */
+  readonly checkpoint?: ShellCheckpoint;
 }

@@ -4,7 +4,10 @@
 //
 // Imports the executor; nothing from daemon, worker, protocol or client.
 
-import type { ShellOptions, StdioEndpoint } from "./io.ts";
+import type { ShellHost, ShellOptions, StdioEndpoint } from "./io.ts";
+import { captureCheckpoint, type SessionBaseline } from "./checkpoint/capture.ts";
+import { CheckpointError, type ShellCheckpoint } from "./checkpoint/format.ts";
+import { restoreCheckpoint, type ResumedState } from "./checkpoint/restore.ts";
 import { isControlFlow } from "./exec/control-flow.ts";
 import { Interp, toExitStatus } from "./exec/executor.ts";
 import { defaultHandlers, type Handlers } from "./exec/handlers.ts";
@@ -45,9 +48,13 @@ export class Shell {
   /** interrupt() was called for the run under way. */
   private isInterrupted = false;
   private hasExitedNow = false;
+  /** The fds and limits the session started with: a checkpoint reports what `exec` and `ulimit` changed. */
+  private readonly baseline: SessionBaseline;
 
   /** `handlers` replaces the outside effects (spawning, opening, listing directories), for tests. */
   constructor(options: ShellOptions, { handlers = defaultHandlers }: { handlers?: Handlers } = {}) {
+    // First, so that a malformed checkpoint fails before anything is set up.
+    const resumed = options.checkpoint === undefined ? undefined : restoreCheckpoint(options.checkpoint);
     const input = options.stdin.kind === "source" && options.passedFds === undefined ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
     if (options.ppid !== undefined) this.session.ppid = options.ppid;
@@ -60,19 +67,9 @@ export class Shell {
         [1, this.endpoint(options.stdout, "out")],
         [2, this.endpoint(options.stderr, "out")],
       ]);
-    const vars = Variables.fromEnvironment(options.env);
-    const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
+    const state = resumed === undefined ? freshState(options, fds) : resumedState(resumed, fds, options.host);
     if (options.limits !== undefined) state.limits = sessionLimits(options.limits);
-    // The variables sh sets itself (not exported unless they came from the environment).
-    if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
-    if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
-    vars.set("OPTIND", "1");
-    if (vars.get("PWD") !== options.cwd) vars.set("PWD", options.cwd);
-    for (const letter of options.flags ?? []) {
-      const name = optionForLetter(letter);
-      if (name !== undefined) setOption(state.options, name, true);
-    }
-    for (const name of options.longOptions ?? []) setOption(state.options, name, true);
+    this.baseline = { fds: new Map(fds), limits: state.limits };
     this.interp = new Interp(this.session, state, new CancelToken());
   }
 
@@ -180,10 +177,27 @@ export class Shell {
     const fds = this.interp.state.fds;
     this.sinks.forEach((old, index) => {
       const fresh = new SessionSink(old.sink);
+      const target: FdTarget = { kind: "sink", sink: fresh };
       old.detach();
-      for (const [fd, target] of fds) if (target.kind === "sink" && target.sink === old) fds.set(fd, { kind: "sink", sink: fresh });
+      // The baseline too, with the same target: a checkpoint compares them to see what `exec` changed.
+      for (const table of [fds, this.baseline.fds]) {
+        for (const [fd, was] of table) if (was.kind === "sink" && was.sink === old) table.set(fd, target);
+      }
       this.sinks[index] = fresh;
     });
+  }
+
+  /**
+   * The session's state as plain JSON-serialisable data, to resume it with
+   * `ShellOptions.checkpoint`, here or in another process (checkpoint/format.ts
+   * says what is carried; `notCarried` names what the session had but the
+   * checkpoint leaves out). Only between runs: while a script runs its state
+   * is half-way (a function's locals, prefix assignments), and CheckpointError
+   * says so.
+   */
+  checkpoint(): ShellCheckpoint {
+    if (this.running > 0) throw new CheckpointError(undefined, "a script is running: take a checkpoint between runs");
+    return captureCheckpoint(this.interp.state, this.session.host.getUmask(), this.baseline);
   }
 
   /** Forward a signal to the foreground commands; the shell itself reacts (trap or exit) at its next command. */
@@ -249,4 +263,29 @@ export class Shell {
   jobsSettled(): Promise<void> {
     return this.session.jobsSettled();
   }
+}
+
+/** A new session's state: the environment, the variables sh sets itself, the option flags. */
+function freshState(options: ShellOptions, fds: FdTable): ShellState {
+  const vars = Variables.fromEnvironment(options.env);
+  const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
+  // The variables sh sets itself (not exported unless they came from the environment).
+  if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
+  if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
+  vars.set("OPTIND", "1");
+  if (vars.get("PWD") !== options.cwd) vars.set("PWD", options.cwd);
+  for (const letter of options.flags ?? []) {
+    const name = optionForLetter(letter);
+    if (name !== undefined) setOption(state.options, name, true);
+  }
+  for (const name of options.longOptions ?? []) setOption(state.options, name, true);
+  return state;
+}
+
+/** A resumed session's state: all of it from the checkpoint, none of sh's start-up defaults (an unset IFS stays unset). */
+function resumedState(resumed: ResumedState, fds: FdTable, host: ShellHost): ShellState {
+  const state = new ShellState(resumed.vars, resumed.positional, resumed.cwd, fds, resumed.functions, new Map(), resumed.aliases, resumed.options);
+  state.lastStatus = resumed.lastStatus;
+  host.setUmask(resumed.umask);
+  return state;
 }
