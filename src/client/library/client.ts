@@ -12,6 +12,7 @@ import { runCommand, type AnyRunResult, type CommandTarget } from "./command.ts"
 import { RushdClosedError, RushdConnectionError } from "./errors.ts";
 import { BinaryNotFoundError, findRushdBinary } from "./find-binary.ts";
 import { LeasePool } from "./lease-pool.ts";
+import { Leaser } from "./leaser.ts";
 import { type Defaults, type Encoding, type RunOptions, type RunResult, sameEnv, sessionSpec } from "./run-options.ts";
 import { RushdSession, type SessionOptions } from "./session.ts";
 import { RunningCommand, type SpawnOptions } from "./spawn.ts";
@@ -64,7 +65,8 @@ function connectionError(error: unknown, paths: DaemonPaths): unknown {
 }
 
 export class RushdClient {
-  private readonly pool: LeasePool;
+  private readonly pool: LeasePool<WorkerLink>;
+  private readonly leaser: Leaser;
   private readonly defaults: Defaults;
   /** The environment last sent on each link: the same one again is not re-sent. */
   private readonly lastEnv = new WeakMap<WorkerLink, Readonly<Record<string, string>>>();
@@ -72,7 +74,8 @@ export class RushdClient {
 
   /** Use connect(). */
   constructor(daemon: DaemonClient, readonly paths: DaemonPaths, transport: Transport, maxConcurrency: number) {
-    this.pool = new LeasePool(paths.socket, transport, maxConcurrency, daemon);
+    this.leaser = new Leaser(paths.socket, transport, daemon);
+    this.pool = new LeasePool((wait) => this.leaser.lease(wait), maxConcurrency);
     const umask = process.umask(0);
     process.umask(umask);
     this.defaults = { umask };
@@ -103,6 +106,7 @@ export class RushdClient {
   async close(): Promise<void> {
     for (const session of this.sessions) await session.close();
     this.pool.close();
+    this.leaser.close();
   }
 
   private async runOnPool(script: string, options: RunOptions, bind?: (target: CommandTarget) => void): Promise<AnyRunResult> {

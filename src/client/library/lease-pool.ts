@@ -4,47 +4,47 @@
 // leased between runs (a run is then one round trip on a held socket,
 // DESIGN §7) until close(), which releases every one.
 
-import { DaemonClient, DaemonRequestError } from "../daemon-client.ts";
-import { ConnectFailedError, type Transport } from "../link.ts";
-import { WorkerLink } from "../worker-link.ts";
+import { DaemonRequestError } from "../daemon-client.ts";
 import { RushdClosedError } from "./errors.ts";
 
-interface Waiter {
-  resolve(link: WorkerLink): void;
+/** What the pool needs of a link (WorkerLink; a fake in the pool's tests). */
+export interface PooledLink {
+  /** It can start another session. */
+  readonly isUsable: boolean;
+  cancel(reason: string): void;
+  close(): void;
+}
+
+/** A new link; `wait: false` must fail with DaemonRequestError BUSY at once when no worker is free. */
+export type LinkSource<L> = (wait: boolean) => Promise<L>;
+
+interface Waiter<L> {
+  resolve(link: L): void;
   reject(error: Error): void;
 }
 
-export class LeasePool {
-  private readonly idle: WorkerLink[] = [];
-  private readonly busy = new Set<WorkerLink>();
-  private readonly waiters: Waiter[] = [];
+export class LeasePool<L extends PooledLink> {
+  private readonly idle: L[] = [];
+  private readonly busy = new Set<L>();
+  private readonly waiters: Waiter<L>[] = [];
   /** Lease requests under way. */
   private leasing = 0;
   /** The daemon had no free worker for a further lease: grow again only after one of ours comes free. */
   private isGrowthRefused = false;
-  private daemon: DaemonClient | undefined;
-  private daemonClosed = true;
   private closed = false;
 
-  constructor(
-    private readonly socket: string,
-    private readonly transport: Transport,
-    private readonly maxLeases: number,
-    initialDaemon: DaemonClient,
-  ) {
-    this.useDaemon(initialDaemon);
-  }
+  constructor(private readonly source: LinkSource<L>, private readonly maxLeases: number) {}
 
-  /** A link with no command running, for one command (or one persistent session: `exclusive`). */
-  acquire(): Promise<WorkerLink> {
+  /** A link with no command running, for one command. */
+  acquire(): Promise<L> {
     if (this.closed) return Promise.reject(new RushdClosedError("the client is closed"));
-    const waiting = new Promise<WorkerLink>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const waiting = new Promise<L>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.dispatch();
     return waiting;
   }
 
   /** The command is over; the link serves the next one (or is dropped if it can serve no more). */
-  release(link: WorkerLink): void {
+  release(link: L): void {
     this.busy.delete(link);
     this.isGrowthRefused = false;
     if (this.closed || !link.isUsable) link.close();
@@ -53,9 +53,9 @@ export class LeasePool {
   }
 
   /** A link of its own for a persistent session, outside the limit: it is held for the session's life. */
-  async leaseDedicated(): Promise<WorkerLink> {
+  async leaseDedicated(): Promise<L> {
     if (this.closed) throw new RushdClosedError("the client is closed");
-    return this.leaseLink(true);
+    return this.source(true);
   }
 
   get isClosed(): boolean {
@@ -72,7 +72,6 @@ export class LeasePool {
     }
     this.busy.clear();
     for (const waiter of this.waiters.splice(0)) waiter.reject(new RushdClosedError("the client was closed before the command could start"));
-    this.daemon?.close();
   }
 
   private dispatch(): void {
@@ -84,7 +83,7 @@ export class LeasePool {
         continue;
       }
       this.busy.add(link);
-      (this.waiters.shift() as Waiter).resolve(link);
+      (this.waiters.shift() as Waiter<L>).resolve(link);
     }
     // Lease more only for waiters no lease under way will serve, and only up to the limit.
     while (this.waiters.length > this.leasing && !this.isGrowthRefused && this.busy.size + this.idle.length + this.leasing < this.maxLeases) {
@@ -92,7 +91,7 @@ export class LeasePool {
       // busy workers yield their leases (ours among them) after each session.
       const wait = this.busy.size + this.idle.length + this.leasing === 0;
       this.leasing += 1;
-      this.leaseLink(wait).then(
+      this.source(wait).then(
         (link) => {
           this.leasing -= 1;
           if (this.closed) return link.close();
@@ -102,8 +101,9 @@ export class LeasePool {
         (error: unknown) => {
           this.leasing -= 1;
           if (!wait && error instanceof DaemonRequestError && error.code === "BUSY") {
-            // No free worker now: our waiters get our own links as they come free.
-            this.isGrowthRefused = true;
+            // No free worker now: our waiters get our own links as they come free. If none is left
+            // (they ended their leases meanwhile), dispatch asks again, this time waiting.
+            this.isGrowthRefused = this.busy.size > 0;
             return this.dispatch();
           }
           // With links still running, the waiters get one of those; with none, nothing will come.
@@ -112,34 +112,5 @@ export class LeasePool {
         },
       );
     }
-  }
-
-  /** Lease a worker and connect to it; one retry covers a worker that died between grant and connect. */
-  private async leaseLink(wait: boolean): Promise<WorkerLink> {
-    for (let attempt = 0; ; attempt++) {
-      const daemon = await this.connectedDaemon();
-      try {
-        const grant = await daemon.lease({ wait });
-        return await WorkerLink.open(grant, { transport: this.transport });
-      } catch (error) {
-        const retriable = error instanceof ConnectFailedError || (error instanceof DaemonRequestError && this.daemonClosed);
-        if (!retriable || attempt >= 1) throw error;
-      }
-    }
-  }
-
-  /** The daemon connection, made again if the daemon closed it (a restart, an idle timeout). */
-  private async connectedDaemon(): Promise<DaemonClient> {
-    if (this.daemon !== undefined && !this.daemonClosed) return this.daemon;
-    this.useDaemon(await DaemonClient.connect(this.socket, this.transport));
-    return this.daemon as unknown as DaemonClient;
-  }
-
-  private useDaemon(daemon: DaemonClient): void {
-    this.daemon = daemon;
-    this.daemonClosed = false;
-    void daemon.closed.then(() => {
-      if (this.daemon === daemon) this.daemonClosed = true;
-    });
   }
 }
