@@ -75,10 +75,13 @@ const contenders = [
   { name: `${CONCURRENT} concurrent runs, one client`, per: batches, run: batch },
 ];
 const results = Object.fromEntries(contenders.map((c) => [c.name, []]));
+const stage = (what) => process.stderr.write(`library-runtime: ${what}\n`); // the last line says where a stuck run stopped
 try {
+  stage("warm-up");
   for (const contender of contenders) for (let i = 0; i < Math.min(50, contender.per); i++) await contender.run(); // warm-up
   for (let round = 0; round < rounds; round++) {
     for (const contender of contenders) {
+      stage(`round ${round + 1}: ${contender.name}`);
       const perRound = Math.max(1, Math.round(contender.per / rounds));
       for (let i = 0; i < perRound; i++) {
         const start = now();
@@ -88,7 +91,9 @@ try {
     }
   }
 } finally {
+  stage("closing");
   coprocess.stop();
   await rushd.close();
+  stage("closed");
 }
 console.log(JSON.stringify({ runtime: typeof Bun === "object" ? `bun ${Bun.version}` : `node ${process.version}`, sockets, results }));

@@ -14,6 +14,8 @@ const SCRIPT = join(import.meta.dir, "library-runtime.mjs");
 const LIBRARY = "library run, held connection";
 const SPAWN = "child_process.spawn dash -c";
 const COPROCESS = "bash coprocess + sentinel";
+/** A runtime's whole measure takes well under this (about 7 s in the default plan). */
+const RUN_LIMIT_MS = 120_000;
 
 interface RuntimeRun {
   readonly runtime: string;
@@ -26,8 +28,11 @@ async function measureIn(ctx: BenchContext, executable: string, sockets: "node" 
   const batches = Math.max(5, Math.round(ctx.plan.throughput.seconds * 20));
   const child = Bun.spawn([executable, SCRIPT, ctx.pool.socket, String(rounds), String(roundTrip.coprocess), String(batches), sockets], { stdout: "pipe", stderr: "pipe" });
   ctx.cleanup.add(`library bench in ${executable}`, async () => child.kill("SIGKILL"));
+  // A run that does not finish is a failure of the library, reported with the stage it was in, not a stuck bench.
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), RUN_LIMIT_MS);
   const [out, err, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  if (status !== 0) throw new Error(`${executable} library-runtime.mjs exited ${status}: ${err.trim().split("\n").slice(-3).join(" ")}`);
+  clearTimeout(watchdog);
+  if (status !== 0) throw new Error(`${executable} library-runtime.mjs exited ${status}${child.signalCode === "SIGKILL" ? ` (killed after ${RUN_LIMIT_MS / 1000} s)` : ""}: ${err.trim().split("\n").slice(-3).join(" ")}`);
   return JSON.parse(out.trim().split("\n").pop() as string) as RuntimeRun;
 }
 

@@ -11,11 +11,11 @@
 import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
 import { closeSync, readlinkSync } from "node:fs";
 import type { ReceivedFds } from "../common/fd-passing.ts";
-import { Shell } from "../shell/index.ts";
+import { Shell, type ShellCheckpoint } from "../shell/index.ts";
 import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
-import { exportSessionState } from "./session-state.ts";
+import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
 
 export interface SessionOutcome {
@@ -38,7 +38,7 @@ export interface LeaseHooks {
   sessionDone(outcome: SessionOutcome): void;
   /** Why the lease must end after the current session (fork mode, max requests, failed reset, daemon asked to yield), or undefined. */
   leaseEndReason(): string | undefined;
-  /** A request ran past the request timeout: the client has been told; kill the request's tree, the worker must go. */
+  /** A request ran past the request timeout and did not end when cancelled: kill its tree; the worker must go. */
   requestTimedOut(processes: ReadonlySet<number>): void;
   /** The client hung up and every session is finished. `attached`: it had presented the token. */
   leaseEnded(attached: boolean): void;
@@ -46,6 +46,9 @@ export interface LeaseHooks {
 
 /** A connection must present its lease token this soon, or it is dropped. */
 const ATTACH_TIMEOUT_MS = 10_000;
+
+/** After a request timeout killed a command's tree, the run must end this soon or the worker goes. */
+const TIMEOUT_GRACE_MS = 2_000;
 
 /** After the client vanished and its session got SIGHUP, what still runs after this long is killed. */
 const HANGUP_GRACE_MS = 2_000;
@@ -209,6 +212,13 @@ export class LeaseConnection {
       return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "SessionInit while a session is open (send Close first)"), id);
     }
     if (this.leaseEnded) return; // the client will see LeaseEnded and retry elsewhere: nothing of this ran
+    let checkpoint: ShellCheckpoint | undefined;
+    try {
+      checkpoint = init.state === undefined ? undefined : parseSessionState(init.state);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.connection.fail(error, id);
+      throw error;
+    }
     const passed = this.receivePassedFds(init);
     if (passed === "missing") {
       return this.connection.fail(new ProtocolError("BAD_FIELD", "SessionInit names passed fds that did not arrive (fdNonce)"), id);
@@ -245,6 +255,7 @@ export class LeaseConnection {
       ...this.callerProcessAttributes(init, passed !== undefined),
       flags: init.flags,
       longOptions: init.longOptions,
+      checkpoint,
     });
     const passedFds = passed?.fds ?? [];
     const passedTargets = this.limits.verifyReset && passedFds.length > 0 ? new Map(passedFds.map((fd) => [fd, fdTarget(fd) ?? ""])) : undefined;
@@ -357,13 +368,25 @@ export class LeaseConnection {
     session.shell.interrupt();
   }
 
-  /** Past --request-timeout: the command's whole tree is killed (setsid children included) and the worker goes. */
+  /**
+   * Past --request-timeout: the client hears TIMEOUT, and the command ends
+   * as a library Cancel ends it, with its whole tree (setsid children
+   * included); the session then finishes and the worker is reset and
+   * verified like after any session, so it is kept when clean. A run that
+   * does not end even so (stuck where the interpreter cannot be
+   * interrupted) takes the worker with it.
+   */
   private timeOut(id: number, session: ActiveSession): void {
     const seconds = this.limits.requestTimeoutMs / 1000;
     this.connection.send(id, message("Error", { code: "TIMEOUT", message: `the command ran past the request timeout (${seconds} s) and was killed` }));
-    this.connection.end();
-    session.shell.signal("SIGKILL");
-    this.hooks.requestTimedOut(session.processes);
+    this.cancelCommand(session);
+    const running = session.running;
+    const stuck = setTimeout(() => {
+      if (session.running !== running) return;
+      session.shell.signal("SIGKILL");
+      this.hooks.requestTimedOut(session.processes);
+    }, TIMEOUT_GRACE_MS);
+    void running?.finally(() => clearTimeout(stuck));
   }
 
   private async finishSession(): Promise<void> {

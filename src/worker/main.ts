@@ -184,10 +184,10 @@ class Worker {
         }
       },
       requestTimedOut(processes) {
-        // The command may have left processes or state we cannot vouch for: leave, and let
-        // the daemon kill our process group and start a fresh worker. Orphans adopted during
-        // the session (setsid'd grandchildren whose parent is gone) go with the tree.
-        console.error(`rushd worker ${process.pid}: a request ran past --request-timeout ${worker.options.requestTimeoutS}s; retiring`);
+        // The run did not end when cancelled: leave, and let the daemon kill our process group
+        // and start a fresh worker. Orphans adopted during the session (setsid'd grandchildren
+        // whose parent is gone) go with the tree.
+        console.error(`rushd worker ${process.pid}: a request ran past --request-timeout ${worker.options.requestTimeoutS}s and did not end when cancelled; retiring`);
         killTree([...processes, ...adoptedChildren(worker.spawned).map((child) => child.pid)]);
         worker.retireReason = "request timeout";
         worker.flushServed();

@@ -5,10 +5,12 @@
 import { DaemonClient, DaemonRequestError } from "../daemon-client.ts";
 import { ConnectFailedError, type Transport } from "../link.ts";
 import { WorkerLink } from "../worker-link.ts";
+import { RushdClosedError } from "./errors.ts";
 
 export class Leaser {
   private daemon: DaemonClient | undefined;
   private daemonClosed = true;
+  private closed = false;
 
   constructor(private readonly socket: string, private readonly transport: Transport, initialDaemon: DaemonClient) {
     this.useDaemon(initialDaemon);
@@ -23,7 +25,12 @@ export class Leaser {
       const daemon = await this.connectedDaemon();
       try {
         const grant = await daemon.lease({ wait });
-        return await WorkerLink.open(grant, { transport: this.transport });
+        const link = await WorkerLink.open(grant, { transport: this.transport });
+        if (this.closed) {
+          link.close();
+          throw new RushdClosedError("the client was closed");
+        }
+        return link;
       } catch (error) {
         const retriable = error instanceof ConnectFailedError || (error instanceof DaemonRequestError && this.daemonClosed);
         if (!retriable || attempt >= 1) throw error;
@@ -31,13 +38,21 @@ export class Leaser {
     }
   }
 
+  /** Close the daemon connection; a lease under way ends with RushdClosedError and leaves nothing open. */
   close(): void {
+    this.closed = true;
     this.daemon?.close();
   }
 
   private async connectedDaemon(): Promise<DaemonClient> {
+    if (this.closed) throw new RushdClosedError("the client was closed");
     if (this.daemon !== undefined && !this.daemonClosed) return this.daemon;
     const daemon = await DaemonClient.connect(this.socket, this.transport);
+    // Closed while connecting: an open daemon connection would keep the caller's process alive.
+    if (this.closed) {
+      daemon.close();
+      throw new RushdClosedError("the client was closed");
+    }
     this.useDaemon(daemon);
     return daemon;
   }
