@@ -5,7 +5,8 @@
 // Real binary, real daemon, pool and fork mode (issue 9).
 
 import { describe, expect, test } from "bun:test";
-import { RushdClosedError } from "../../../src/client/library/index.ts";
+import { connect, RushdClosedError, RushdProtocolError } from "../../../src/client/library/index.ts";
+import { TestDaemon } from "../../integration/harness.ts";
 import { useLibraryClient } from "./harness.ts";
 
 describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
@@ -79,3 +80,36 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect((await rushd().run('echo "${SESSION_ONLY-unset}"; pwd', { cwd: "/", encoding: "utf8" })).stdout).toBe("unset\n/\n");
   });
 });
+
+test("a checkpoint from one daemon resumes on another", async () => {
+  const first = await new TestDaemon("pool").start();
+  const second = await new TestDaemon("fork").start();
+  try {
+    const a = await connect({ socket: first.socket, autostart: false });
+    const session = await a.session({ cwd: "/" });
+    await session.run("cd /tmp; export MOVED=yes; g() { echo \"g $MOVED\"; }");
+    const state = JSON.stringify(await session.exportState());
+    await a.close();
+    const b = await connect({ socket: second.socket, autostart: false });
+    const resumed = await b.session({ state: JSON.parse(state) });
+    expect((await resumed.run("pwd; g", { encoding: "utf8" })).stdout).toBe("/tmp\ng yes\n");
+    await b.close();
+  } finally {
+    await first.stop();
+    await second.stop();
+  }
+}, 30_000);
+
+test("a malformed checkpoint is refused with a protocol error that says what is wrong", async () => {
+  const daemon = await new TestDaemon("pool").start();
+  try {
+    const client = await connect({ socket: daemon.socket, autostart: false });
+    const error = await client.session({ state: { version: 1, cwd: 7 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RushdProtocolError);
+    expect((error as RushdProtocolError).code).toBe("BAD_FIELD");
+    expect((error as Error).message).toContain("cwd");
+    await client.close();
+  } finally {
+    await daemon.stop();
+  }
+}, 30_000);
