@@ -162,13 +162,10 @@ export class LeaseConnection {
       if (session.running !== undefined) {
         session.shell.signal("SIGHUP");
         this.processes.signalTree(session.processes, "SIGHUP");
-        const running = session.running;
-        const grace = setTimeout(() => {
-          if (session.running !== running) return;
+        unlessRunEnds(session, HANGUP_GRACE_MS, () => {
           session.shell.signal("SIGKILL");
           this.processes.killTree(session.processes);
-        }, HANGUP_GRACE_MS);
-        void running.finally(() => clearTimeout(grace));
+        });
       }
     }
     this.enqueue(async () => {
@@ -380,13 +377,10 @@ export class LeaseConnection {
     const seconds = this.limits.requestTimeoutMs / 1000;
     this.connection.send(id, message("Error", { code: "TIMEOUT", message: `the command ran past the request timeout (${seconds} s) and was killed` }));
     this.cancelCommand(session);
-    const running = session.running;
-    const stuck = setTimeout(() => {
-      if (session.running !== running) return;
+    unlessRunEnds(session, TIMEOUT_GRACE_MS, () => {
       session.shell.signal("SIGKILL");
       this.hooks.requestTimedOut(session.processes);
-    }, TIMEOUT_GRACE_MS);
-    void running?.finally(() => clearTimeout(stuck));
+    });
   }
 
   private async finishSession(): Promise<void> {
@@ -417,6 +411,16 @@ export class LeaseConnection {
     this.connection.send(0, message("LeaseEnded", { reason }));
     this.connection.end();
   }
+}
+
+/** Call `action` if the run under way has not ended within `ms`. */
+function unlessRunEnds(session: ActiveSession, ms: number, action: () => void): void {
+  const running = session.running;
+  if (running === undefined) return;
+  const timer = setTimeout(() => {
+    if (session.running === running) action();
+  }, ms);
+  void running.finally(() => clearTimeout(timer));
 }
 
 function closeAll(fds: readonly number[]): void {

@@ -4,22 +4,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { CheckpointError, parseCheckpoint, Shell, type ShellCheckpoint } from "../../src/shell/index.ts";
-import type { InputSource, OutputSink } from "../../src/shell/index.ts";
-import { fakeHost, makeShell } from "./helpers.ts";
-
-/** Keeps the bytes (a non-UTF-8 byte stays itself, where CaptureSink's text would make it U+FFFD). */
-class ByteSink implements OutputSink {
-  private readonly chunks: Uint8Array[] = [];
-  write(chunk: Uint8Array): void {
-    this.chunks.push(chunk.slice());
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-  text(): string {
-    return this.bytes().toString("utf8");
-  }
-}
+import type { InputSource } from "../../src/shell/index.ts";
+import { CaptureSink, fakeHost, makeShell } from "./helpers.ts";
 
 /** Run `script` in a new session and take its checkpoint, through JSON as it would travel. */
 async function checkpointAfter(script: string, options: Parameters<typeof makeShell>[0] = {}): Promise<{ checkpoint: ShellCheckpoint; json: string; stderr: string }> {
@@ -32,8 +18,8 @@ async function checkpointAfter(script: string, options: Parameters<typeof makeSh
 
 /** A session resumed from `checkpoint`, given other cwd, env and args than the first had (the checkpoint wins). */
 function resume(checkpoint: ShellCheckpoint, { env = { PATH: "/bin", HOME: "/elsewhere", ONLY_NEW: "x" } }: { env?: Record<string, string> } = {}) {
-  const stdout = new ByteSink();
-  const stderr = new ByteSink();
+  const stdout = new CaptureSink();
+  const stderr = new CaptureSink();
   const host = fakeHost();
   const shell = new Shell({
     argv0: "sh", args: ["new-arg"], cwd: "/", env, ppid: 4242,

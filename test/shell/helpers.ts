@@ -22,6 +22,10 @@ export class CaptureSink implements OutputSink {
   text(): string {
     return new TextDecoder().decode(Buffer.concat(this.chunks));
   }
+  /** The exact bytes (a non-UTF-8 byte stays itself, where text() makes it U+FFFD). */
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
 }
 
 /** An InputSource over fixed bytes that records how much was asked for each read. */

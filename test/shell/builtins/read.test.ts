@@ -11,21 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { osPipe, SEEK_CUR, seekFd } from "../../../src/shell/exec/libc.ts";
 import { Shell } from "../../../src/shell/index.ts";
-import type { OutputSink } from "../../../src/shell/index.ts";
-import { fakeHost } from "../helpers.ts";
+import { CaptureSink, fakeHost } from "../helpers.ts";
 
 const DIR = fs.mkdtempSync(join(tmpdir(), "rushd-read-"));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
-
-class ByteSink implements OutputSink {
-  private readonly chunks: Uint8Array[] = [];
-  write(chunk: Uint8Array): void {
-    this.chunks.push(chunk.slice());
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-}
 
 interface Outcome {
   readonly status: number;
@@ -48,8 +37,8 @@ async function runOnFile(script: string, content: string | Uint8Array): Promise<
 }
 
 async function runOnFd(script: string, fd: number): Promise<Outcome> {
-  const stdout = new ByteSink();
-  const stderr = new ByteSink();
+  const stdout = new CaptureSink();
+  const stderr = new CaptureSink();
   const shell = new Shell({
     argv0: "sh", args: [], cwd: DIR, env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: DIR },
     stdin: { kind: "fd", fd }, stdout: { kind: "sink", sink: stdout }, stderr: { kind: "sink", sink: stderr }, host: fakeHost(),
