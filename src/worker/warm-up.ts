@@ -9,6 +9,13 @@ import { Shell, type ShellHost } from "../shell/index.ts";
 
 const WARM_UP_SCRIPTS = ["true", "echo hi", "x=1; [ \"$x\" = 1 ] && echo \"${x}y\"", "f() { return 3; }; f; echo $?", "for i in a b; do case $i in a) :;; *) echo $i;; esac; done"];
 
+/**
+ * `while read` over lines of input, the loop `rushd -c` users run over a file: cold, the
+ * first 20,000-line loop on a fresh worker took 66 ms against 43 ms for the next (58 ms with this).
+ */
+const READ_SCRIPT = "while read -r a b; do n=$((n+1)); done; echo \"$n $a\"";
+const READ_INPUT = new TextEncoder().encode("first line\n".repeat(40));
+
 export function warmUp(rounds: number): Promise<void> {
   const host: ShellHost = { getUmask: () => 0o022, setUmask: () => {} };
   const sink = { write: () => {} };
@@ -23,6 +30,11 @@ export function warmUp(rounds: number): Promise<void> {
         await shell.run(script);
         await shell.dispose();
       }
+      let offset = 0;
+      const input = { read: async (maxBytes: number) => (offset >= READ_INPUT.length ? null : READ_INPUT.subarray(offset, (offset += maxBytes))) };
+      const reading = new Shell({ argv0: "rushd", args: [], cwd: "/", env, stdin: { kind: "source", source: input }, stdout: { kind: "sink", sink }, stderr: { kind: "sink", sink }, host });
+      await reading.run(READ_SCRIPT);
+      await reading.dispose();
       encodeMessage(round, message("ExecutionResult", { status: 0, durationUs: round }));
     }
   })();
