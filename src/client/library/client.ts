@@ -9,7 +9,7 @@ import { DaemonLaunchError, launchDaemon } from "../launcher.ts";
 import { ConnectFailedError, UntrustedPeerError, type Transport } from "../link.ts";
 import { LeaseEndedError, type WorkerLink } from "../worker-link.ts";
 import { runCommand, type AnyRunResult, type CommandTarget } from "./command.ts";
-import { RushdClosedError, RushdConnectionError } from "./errors.ts";
+import { RushdAbortError, RushdClosedError, RushdConnectionError } from "./errors.ts";
 import { BinaryNotFoundError, findRushdBinary } from "./find-binary.ts";
 import { LeasePool } from "./lease-pool.ts";
 import { Leaser } from "./leaser.ts";
@@ -111,7 +111,8 @@ export class RushdClient {
 
   private async runOnPool(script: string, options: RunOptions, bind?: (target: CommandTarget) => void): Promise<AnyRunResult> {
     for (;;) {
-      const link = await this.pool.acquire();
+      if (options.signal?.aborted === true) throw new RushdAbortError(options.signal.reason, undefined);
+      const link = await this.pool.acquire(options.signal);
       try {
         const spec = sessionSpec(options, this.defaults);
         const env = sameEnv(this.lastEnv.get(link), spec.env) ? undefined : spec.env;

@@ -5,7 +5,7 @@
 // DESIGN §7) until close(), which releases every one.
 
 import { DaemonRequestError } from "../daemon-client.ts";
-import { RushdClosedError } from "./errors.ts";
+import { RushdAbortError, RushdClosedError } from "./errors.ts";
 
 /** What the pool needs of a link (WorkerLink; a fake in the pool's tests). */
 export interface PooledLink {
@@ -35,10 +35,19 @@ export class LeasePool<L extends PooledLink> {
 
   constructor(private readonly source: LinkSource<L>, private readonly maxLeases: number) {}
 
-  /** A link with no command running, for one command. */
-  acquire(): Promise<L> {
+  /** A link with no command running, for one command. An abort while it waits takes it out of the queue. */
+  acquire(abort?: AbortSignal): Promise<L> {
     if (this.closed) return Promise.reject(new RushdClosedError("the client is closed"));
-    const waiting = new Promise<L>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const waiting = new Promise<L>((resolve, reject) => {
+      const waiter: Waiter<L> = { resolve, reject };
+      this.waiters.push(waiter);
+      abort?.addEventListener("abort", () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index < 0) return; // it has its link already: the run itself sees the abort
+        this.waiters.splice(index, 1);
+        reject(new RushdAbortError(abort.reason, undefined));
+      }, { once: true });
+    });
     this.dispatch();
     return waiting;
   }

@@ -18,11 +18,11 @@ export interface CommandOptions {
   readonly umask?: number;
   /** Input: text, bytes or a stream, read only as the command asks. Default: none (end of input). */
   readonly stdin?: StdinInput;
-  /** Kill the command with its whole process tree after this long; the result says `timedOut`. */
+  /** Kill the command with its whole process tree after this long on its worker (waiting for a free one is not counted); the result says `timedOut`. */
   readonly timeoutMs?: number;
   /** Throw RushdTimeoutError on a timeout instead of returning the result (default false). */
   readonly throwOnTimeout?: boolean;
-  /** Aborting kills the command with its whole process tree; the run rejects with an AbortError. */
+  /** Aborting kills the command with its whole process tree (or takes it out of the queue for a worker); the run rejects with an AbortError. */
   readonly signal?: AbortSignal;
   /** Keep at most this many bytes of each of stdout and stderr; the result says `truncated`. */
   readonly maxOutputBytes?: number;

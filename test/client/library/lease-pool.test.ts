@@ -95,3 +95,19 @@ test("close rejects commands still waiting for a link and closes late leases", a
   await turn();
   expect(daemon.made.map((link) => link.closed)).toEqual([true]);
 });
+
+test("an abort while waiting for a link takes the command out of the queue at once", async () => {
+  const daemon = new FakeDaemon();
+  const pool = new LeasePool(daemon.source, 1);
+  const first = pool.acquire();
+  daemon.requests[0]?.settle(true);
+  const link = await first;
+  const controller = new AbortController();
+  const queued = pool.acquire(controller.signal);
+  const next = pool.acquire();
+  controller.abort();
+  expect((await queued.catch((error: unknown) => error) as Error).name).toBe("AbortError");
+  pool.release(link);
+  expect(await next).toBe(link); // the link went to the next waiter, not to the aborted one
+  pool.close();
+});
