@@ -60,6 +60,7 @@ export class Shell {
     if (options.ppid !== undefined) this.session.ppid = options.ppid;
     if (options.ignoredSignals !== undefined) this.session.ignoredOnEntry = new Set(options.ignoredSignals.filter(isIgnorable));
     if (options.nice !== undefined) this.session.niceValue = options.nice;
+    this.session.parseCache = options.parseCache;
     const fds: FdTable = options.passedFds !== undefined
       ? new Map<number, FdTarget>([...options.passedFds].map(([fd, osFd]) => [fd, { kind: "os", fd: osFd }]))
       : new Map<number, FdTarget>([
