@@ -3,6 +3,7 @@
 export { Shell } from "./shell.ts";
 export { defaultHandlers, type Handlers, type OpenFlags } from "./exec/handlers.ts";
 export { parse, Parser } from "./parser/index.ts";
+export { ParseCache } from "./parser/parse-cache.ts";
 export { ShellSyntaxError } from "./errors.ts";
 export {
   CHECKPOINT_VERSION, type CheckpointAlias, CheckpointError, type CheckpointFunction, type CheckpointVariable, type NotCarried,

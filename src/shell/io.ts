@@ -6,6 +6,7 @@
 // effects that must be process-wide (the umask is inherited by children).
 
 import type { ShellCheckpoint } from "./checkpoint/format.ts";
+import type { ParseCache } from "./parser/parse-cache.ts";
 
 /** Where a shell writes bytes that leave the interpreter (the client's stdout, a capture buffer). */
 export interface OutputSink {
@@ -118,6 +119,13 @@ export interface ShellOptions {
    * process's can be given only by root; otherwise it is left as it is.
    */
   readonly nice?: number;
+  /**
+   * Parsed scripts to share with the embedding's other sessions (a worker
+   * runs the same texts session after session): parsing is most of the cost
+   * of `true`. parse-cache.ts says what is kept, so sharing changes nothing
+   * a script can see.
+   */
+  readonly parseCache?: ParseCache;
   /**
    * Resume a session from `Shell.checkpoint()` (docs/CHECKPOINTS.md): the
    * checkpoint wins over `cwd`, `env`, `args`, `flags` and `longOptions`,

@@ -60,6 +60,7 @@ export class Shell {
     if (options.ppid !== undefined) this.session.ppid = options.ppid;
     if (options.ignoredSignals !== undefined) this.session.ignoredOnEntry = new Set(options.ignoredSignals.filter(isIgnorable));
     if (options.nice !== undefined) this.session.niceValue = options.nice;
+    this.session.parseCache = options.parseCache;
     const fds: FdTable = options.passedFds !== undefined
       ? new Map<number, FdTarget>([...options.passedFds].map(([fd, osFd]) => [fd, { kind: "os", fd: osFd }]))
       : new Map<number, FdTarget>([
@@ -105,11 +106,14 @@ export class Shell {
     let status: number;
     try {
       let exited = !continues;
+      // Awaited only when asynchronous: `true` or `echo hi` then costs no promise hop here.
       try {
-        status = await interp.runSource(source, isFileInput);
+        const ran = interp.runSource(source, isFileInput);
+        status = ran instanceof Promise ? await ran : ran;
         // Signals that arrived during the last command still get their trap (or end the shell).
         interp.state.lastStatus = status;
-        await interp.deliverSignals();
+        const delivered = interp.deliverSignals();
+        if (delivered instanceof Promise) await delivered;
       } catch (error) {
         status = interp.exitStatusOf(error);
         exited = !this.isInterrupted;
@@ -119,7 +123,8 @@ export class Shell {
       } else if (exited) {
         this.hasExitedNow = continues;
         try {
-          status = await interp.runExitTrap(status);
+          const trapped = interp.runExitTrap(status);
+          status = trapped instanceof Promise ? await trapped : trapped;
         } catch (error) {
           status = interp.exitStatusOf(error);
         }
@@ -232,7 +237,12 @@ export class Shell {
     this.interp.cancel.cancelled = true;
     this.session.pendingSignals.length = 0;
     this.session.heldDirectories.release();
-    await Promise.all(this.sinks.map((sink) => sink.close()));
+    const closing: Promise<void>[] = [];
+    for (const sink of this.sinks) {
+      const closed = sink.close();
+      if (closed !== undefined) closing.push(closed);
+    }
+    if (closing.length > 0) await Promise.all(closing);
   }
 
   /**

@@ -11,7 +11,7 @@
 import { Connection, message, ProtocolError, PROTOCOL_VERSION, type Message } from "../protocol/index.ts";
 import { closeSync, readlinkSync } from "node:fs";
 import type { ReceivedFds } from "../common/fd-passing.ts";
-import { Shell, type ShellCheckpoint } from "../shell/index.ts";
+import { ParseCache, Shell, type ShellCheckpoint } from "../shell/index.ts";
 import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
@@ -107,6 +107,8 @@ export class LeaseConnection {
     private readonly limits: { readonly verifyReset: boolean; readonly requestTimeoutMs: number },
     private readonly processes: ProcessControl,
     private readonly client: ClientProcess,
+    /** Parsed scripts, shared by every session of the worker (not only of this lease). */
+    private readonly parseCache = new ParseCache(),
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -253,6 +255,7 @@ export class LeaseConnection {
       flags: init.flags,
       longOptions: init.longOptions,
       checkpoint,
+      parseCache: this.parseCache,
     });
     const passedFds = passed?.fds ?? [];
     const passedTargets = this.limits.verifyReset && passedFds.length > 0 ? new Map(passedFds.map((fd) => [fd, fdTarget(fd) ?? ""])) : undefined;

@@ -11,6 +11,7 @@ import { FdReceiver } from "../common/fd-passing.ts";
 import { removeIfPresent } from "../common/remove-file.ts";
 import { checkPeer } from "../common/peer-credentials.ts";
 import { LeaseConnection, type ProcessControl } from "./lease-connection.ts";
+import { ParseCache } from "../shell/index.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
@@ -69,6 +70,8 @@ class Worker {
   /** Background jobs of the last session still running here: the worker serves no more and exits after them. */
   private jobsRunning: Promise<void> | undefined;
   private readonly uid = process.getuid?.() ?? 0;
+  /** Parsed scripts, shared by every session this worker serves (parse-cache.ts says what is kept). */
+  private readonly parseCache = new ParseCache();
   /** Where clients pass their fds (SCM_RIGHTS); created in listen(). */
   fdReceiver: FdReceiver | undefined;
   private readonly processControl: ProcessControl = {
@@ -197,7 +200,7 @@ class Worker {
     }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, {
       takePassedFds: (nonce) => this.fdReceiver?.take(nonce),
       clientPid,
-    });
+    }, this.parseCache);
     return connection;
   }
 

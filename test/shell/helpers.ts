@@ -1,7 +1,7 @@
 // Running scripts through `Shell` with capture sinks, for the shell tests.
 
 import { Shell } from "../../src/shell/index.ts";
-import type { InputSource, OutputSink, ShellHost, ShellOptions } from "../../src/shell/index.ts";
+import type { InputSource, OutputSink, ParseCache, ShellHost, ShellOptions } from "../../src/shell/index.ts";
 
 export class CaptureSink implements OutputSink {
   private readonly chunks: Uint8Array[] = [];
@@ -70,6 +70,8 @@ export interface RunOptions {
   args?: string[];
   argv0?: string;
   flags?: string[];
+  /** Shared with other shells, as a worker shares one across its sessions. */
+  parseCache?: ParseCache;
 }
 
 export function makeShell(options: RunOptions = {}): { shell: Shell; stdout: CaptureSink; stderr: CaptureSink; stdin: FixedSource | null } {
@@ -86,6 +88,7 @@ export function makeShell(options: RunOptions = {}): { shell: Shell; stdout: Cap
     stderr: { kind: "sink", sink: stderr },
     host: fakeHost(),
     flags: options.flags,
+    parseCache: options.parseCache,
   };
   return { shell: new Shell(shellOptions), stdout, stderr, stdin };
 }

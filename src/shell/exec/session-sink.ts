@@ -47,11 +47,16 @@ export class SessionSink implements OutputSink {
     return () => this.pumps.delete(stop);
   }
 
-  /** The session ended: later writes break, and every pump still running is stopped (its read end closed). */
-  async close(): Promise<void> {
+  /**
+   * The session ended: later writes break, and every pump still running is
+   * stopped (its read end closed); the promise says when. Undefined when no
+   * pump ran (most sessions): nothing to wait for.
+   */
+  close(): Promise<void> | undefined {
     this.isOpenNow = false;
+    if (this.pumps.size === 0) return undefined;
     const stopping = [...this.pumps].map((stop) => stop());
     this.pumps.clear();
-    await Promise.all(stopping);
+    return Promise.all(stopping).then(() => undefined);
   }
 }

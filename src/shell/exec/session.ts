@@ -15,6 +15,7 @@ import { isExecutableFile } from "./command-path.ts";
 import { ownNiceValue } from "./libc.ts";
 import { limitCommands, type ResourceLimit } from "./limits.ts";
 import { HeldDirectories } from "./held-dirs.ts";
+import type { ParseCache } from "../parser/parse-cache.ts";
 
 /** Where nice(1) is looked for (sh-start.ts runs it, by absolute path, for a caller's nice value). */
 const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
@@ -46,6 +47,8 @@ export class Session {
   /** Directories entered with `cd`, held open for commands started after their removal (held-dirs.ts). */
   readonly heldDirectories = new HeldDirectories();
   pathCacheKey: string | undefined = undefined;
+  /** Parsed scripts shared with the embedding's other sessions (ShellOptions.parseCache), if any. */
+  parseCache: ParseCache | undefined = undefined;
   /** Commands run since the interpreter last let the event loop turn. */
   tick = 0;
   /** The main shell is gone (`Shell.dispose`): only background jobs still run. */
