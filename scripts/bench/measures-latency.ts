@@ -111,7 +111,7 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
     targets,
     notes: [
       ...(workerUs.length === 0 ? [] : [workerTimeNote(workerUs)]),
-      `"${STEADY}" is a second pool daemon started with \`${STEADY_NOTE}\`; the default (1000) makes a held lease move to a newly started worker every 1000 sessions. Targets are judged on the defaults.`,
+      `"${STEADY}" is a second pool daemon started with \`${STEADY_NOTE}\`; it never retires a worker for its count, while the default retires one after 100,000 sessions or once its memory grew past \`--max-worker-growth-mb\` (the default was 1000 sessions until this run's commit). Targets are judged on the defaults.`,
     ],
     failures,
   };

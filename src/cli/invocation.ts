@@ -7,7 +7,7 @@ import { DAEMON_OPTION_SPECS, parseDaemonOptions, UsageError, type DaemonOptions
 export type Invocation =
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean; readonly requestTimeoutS: number }
+  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean; readonly requestTimeoutS: number; readonly maxGrowthMb: number }
   | { readonly kind: "daemon"; readonly options: DaemonOptions; readonly notifyReady: boolean }
   | { readonly kind: "control"; readonly command: "start" | "stop" | "restart" | "status"; readonly options: DaemonOptions; readonly json: boolean }
   | ShellInvocation;
@@ -128,10 +128,12 @@ function parseWorker(argv: readonly string[]): Invocation {
   const socketPath = value("--worker-socket");
   const maxSessions = Number(value("--max-sessions") ?? "1000");
   const requestTimeoutS = Number(value("--request-timeout") ?? "0");
-  if (socketPath === undefined || !Number.isInteger(maxSessions) || maxSessions < 1 || !Number.isInteger(requestTimeoutS) || requestTimeoutS < 0) {
-    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--request-timeout S] [--verify-reset]");
+  const maxGrowthMb = Number(value("--max-growth-mb") ?? "0");
+  const counts = [maxSessions, requestTimeoutS, maxGrowthMb];
+  if (socketPath === undefined || !counts.every((count) => Number.isInteger(count) && count >= 0) || maxSessions < 1) {
+    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--request-timeout S] [--max-growth-mb MB] [--verify-reset]");
   }
-  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset"), requestTimeoutS };
+  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset"), requestTimeoutS, maxGrowthMb };
 }
 
 function withoutFlag(argv: readonly string[], flag: string): string[] {

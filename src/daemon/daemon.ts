@@ -232,6 +232,7 @@ export class Daemon {
       maxSessions,
       verifyReset: this.options.verifyReset,
       requestTimeoutS: this.options.requestTimeoutS,
+      maxGrowthMb: this.options.mode === "pool" ? this.options.maxWorkerGrowthMb : 0,
       logFd: "inherit",
       env: daemonEnvironment(process.env),
     }, events);

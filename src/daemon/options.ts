@@ -9,6 +9,8 @@ export interface DaemonOptions {
   workers: number;
   maxWorkers: number;
   maxRequestsPerWorker: number;
+  /** Retire a pooled worker whose RSS grew this many MB past its fresh size; 0: never. */
+  maxWorkerGrowthMb: number;
   idleTimeoutS: number;
   /**
    * Stop after this many seconds with nothing to do (idle-exit.ts); 0: never.
@@ -38,7 +40,8 @@ export const DAEMON_OPTION_SPECS: readonly OptionSpec[] = [
   { flag: "--mode", env: "RUSHD_MODE", key: "mode", kind: "mode", help: "pool (reuse reset workers, default) or fork (a fresh worker per session)" },
   { flag: "--workers", env: "RUSHD_WORKERS", key: "workers", kind: "count", help: "pool size (default 4)" },
   { flag: "--max-workers", env: "RUSHD_MAX_WORKERS", key: "maxWorkers", kind: "count", help: "grow up to this many when all are busy (default 2×workers)" },
-  { flag: "--max-requests-per-worker", env: "RUSHD_MAX_REQUESTS_PER_WORKER", key: "maxRequestsPerWorker", kind: "count", help: "retire a worker after this many sessions (default 1000)" },
+  { flag: "--max-requests-per-worker", env: "RUSHD_MAX_REQUESTS_PER_WORKER", key: "maxRequestsPerWorker", kind: "count", help: "retire a worker after this many sessions (default 100000: a backstop; memory growth is the usual reason)" },
+  { flag: "--max-worker-growth-mb", env: "RUSHD_MAX_WORKER_GROWTH_MB", key: "maxWorkerGrowthMb", kind: "count", help: "retire a pooled worker whose memory (RSS) grew this many MB past its fresh size (default 64)" },
   { flag: "--idle-timeout", env: "RUSHD_IDLE_TIMEOUT", key: "idleTimeoutS", kind: "seconds", help: "retire idle workers above the pool size after S seconds (default 60)" },
   { flag: "--idle-exit", env: "RUSHD_IDLE_EXIT", key: "idleExitS", kind: "seconds", help: "stop the daemon after S seconds with no session, queued lease or connection (0 = never: the default when started by hand; 900 when a client started it)" },
   { flag: "--request-timeout", env: "RUSHD_REQUEST_TIMEOUT", key: "requestTimeoutS", kind: "seconds", help: "kill a lease that runs past S seconds (0 = none, default)" },
@@ -61,7 +64,10 @@ export function defaultDaemonOptions(): DaemonOptions {
     mode: "pool",
     workers: 4,
     maxWorkers: 0, // 0: derived as 2×workers
-    maxRequestsPerWorker: 1000,
+    // A backstop, not the usual reason to retire (ARCHITECTURE.md "Pool"): a worker's JIT takes
+    // about 1,600 sessions to settle, and each retirement costs a cold start and a lease move.
+    maxRequestsPerWorker: 100_000,
+    maxWorkerGrowthMb: 64,
     idleTimeoutS: 60,
     idleExitS: undefined,
     requestTimeoutS: 0,

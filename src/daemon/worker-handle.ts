@@ -33,6 +33,8 @@ export interface WorkerSpawnOptions {
   readonly verifyReset: boolean;
   /** Seconds a request may run before the worker kills it and retires (0: no limit). */
   readonly requestTimeoutS: number;
+  /** MB of RSS growth past its fresh size at which the worker retires (0: no limit). */
+  readonly maxGrowthMb: number;
   /** Where the worker's stderr goes (the daemon's log). */
   readonly logFd: number | "inherit";
   /** The worker's own environment (minimal: sessions bring theirs). */
@@ -55,6 +57,7 @@ export class WorkerHandle {
     const argv = [...selfCommand(), "__worker", "--worker-socket", options.socketPath, "--max-sessions", String(options.maxSessions)];
     if (options.verifyReset) argv.push("--verify-reset");
     if (options.requestTimeoutS > 0) argv.push("--request-timeout", String(options.requestTimeoutS));
+    if (options.maxGrowthMb > 0) argv.push("--max-growth-mb", String(options.maxGrowthMb));
     this.process = Bun.spawn(argv, {
       stdin: "ignore",
       stdout: "ignore",

@@ -23,7 +23,12 @@ export interface WorkerOptions {
   readonly verifyReset: boolean;
   /** Seconds a request may run (0: no limit); past it the command is killed and the worker retires. */
   readonly requestTimeoutS: number;
+  /** Retire once RSS grew this many MB past its size when it took its first client (0: never). */
+  readonly maxGrowthMb: number;
 }
+
+/** Sessions between two looks at this process's RSS (a read of /proc/self/statm: cheap, but not free per session). */
+const MEMORY_CHECK_SESSIONS = 64;
 
 /** Longest delay before a held lease's counters reach the daemon (they are batched off the hot path). */
 const REPORT_INTERVAL_MS = 100;
@@ -88,10 +93,27 @@ class Worker {
   private servedFailures: (readonly string[])[] = [];
   private reportTimer: Timer | undefined;
 
+  /** RSS when the worker took its first client (after warm-up and a full GC): what growth is measured from. */
+  private readonly freshRss = process.memoryUsage.rss();
+
   constructor(
     private readonly state: WorkerState,
     private readonly options: WorkerOptions,
   ) {}
+
+  /**
+   * Why the worker must retire for its memory, if it must: its RSS grew past
+   * the bound (a leak in the runtime or the interpreter shows as steady
+   * growth; a pooled worker is retired on that evidence, not after a fixed
+   * count of sessions).
+   */
+  memoryGrowth(): string | undefined {
+    if (this.options.maxGrowthMb <= 0) return undefined;
+    const rss = process.memoryUsage.rss();
+    const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+    if (rss - this.freshRss <= this.options.maxGrowthMb * 1048576) return undefined;
+    return `memory grew from ${mb(this.freshRss)} MB to ${mb(rss)} MB (more than ${this.options.maxGrowthMb} MB past its fresh size)`;
+  }
 
   listen(): void {
     // A session's processes stay below this one when their parents exit, so its tree can be ended (process-tree.ts).
@@ -169,6 +191,7 @@ class Worker {
           worker.retireReason = "background jobs of its last session are still running";
         } else if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
         else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
+        else if (worker.sessionsServed % MEMORY_CHECK_SESSIONS === 0) worker.retireReason = worker.memoryGrowth();
       },
       leaseEndReason: () => worker.retireReason ?? (worker.yieldRequested ? "other clients are waiting for a worker" : undefined),
       leaseEnded(attached) {

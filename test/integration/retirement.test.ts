@@ -1,0 +1,36 @@
+// A pooled worker retires on evidence (issue 10): here, memory grown past
+// --max-worker-growth-mb. It is checked every 64 sessions; the retired
+// worker's reason reaches the daemon's log, and a fresh worker serves on.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { connect, type RushdClient } from "../../src/client/library/index.ts";
+import { TestDaemon } from "./harness.ts";
+
+let daemon: TestDaemon;
+let rushd: RushdClient;
+
+beforeAll(async () => {
+  daemon = await new TestDaemon("pool", ["--workers", "1", "--max-workers", "1", "--max-worker-growth-mb", "16"]).start();
+  rushd = await connect({ socket: daemon.socket, autostart: false, maxConcurrency: 1 });
+}, 30_000);
+
+afterAll(async () => {
+  await rushd?.close();
+  await daemon.stop();
+}, 30_000);
+
+test("a worker whose RSS grew past the bound retires and is replaced; one that did not grow serves on", async () => {
+  const [first] = (await daemon.status()).workers.map((worker) => worker.pid);
+  // 64 small sessions: checked, not grown: the same worker.
+  for (let i = 0; i < 64; i++) expect((await rushd.run("true")).status).toBe(0);
+  expect((await daemon.status()).workers.map((worker) => worker.pid)).toEqual([first as number]);
+  // One session holds a 48 MB value (96 MB as a JS string); the worker's RSS stays up after it.
+  const big = await rushd.run('x=$(head -c 50331648 /dev/zero | tr "\\0" a); echo ${#x}', { encoding: "utf8" });
+  expect(big.stdout).toBe("50331648\n");
+  for (let i = 0; i < 64; i++) expect((await rushd.run("true")).status).toBe(0);
+  const after = await daemon.status();
+  expect(after.workers.map((worker) => worker.pid)).not.toContain(first);
+  expect(readFileSync(`${daemon.socket}.log`, "utf8")).toMatch(/memory grew from [\d.]+ MB to [\d.]+ MB/);
+  expect((await rushd.run("echo served", { encoding: "utf8" })).stdout).toBe("served\n");
+}, 60_000);
