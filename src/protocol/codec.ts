@@ -1,22 +1,16 @@
-// msgpack payload encoding and validated decoding of messages.
+// msgpack payload encoding (encode.ts) and validated decoding of messages.
 
-import { Decoder, Encoder } from "@msgpack/msgpack";
+import { Decoder } from "@msgpack/msgpack";
+import { encodeMessageFrame } from "./encode.ts";
 import { ProtocolError } from "./errors.ts";
-import { encodeFrame } from "./frame.ts";
 import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
-import { rawTextCodec, withRawText } from "./raw-text.ts";
+import { rawTextCodec } from "./raw-text.ts";
 
-// Strings that are not UTF-8 travel as ext 1 (raw-text.ts). Only a message
-// that has one goes through the encoder that knows it: the other asks no
-// extension about each map and array it writes.
-const encoder = new Encoder({ ignoreUndefined: true });
-const rawTextEncoder = new Encoder({ ignoreUndefined: true, extensionCodec: rawTextCodec });
 const decoder = new Decoder({ extensionCodec: rawTextCodec });
 
-/** A whole frame (header + msgpack payload) for one message. */
+/** A whole frame (header + msgpack payload) for one message (encode.ts). */
 export function encodeMessage(id: number, msg: Message): Uint8Array {
-  const ready = withRawText(msg);
-  return encodeFrame(id, (ready === msg ? encoder : rawTextEncoder).encodeSharedRef(ready));
+  return encodeMessageFrame(id, msg);
 }
 
 /**
