@@ -1,12 +1,10 @@
-// msgpack payload encoding (encode.ts) and validated decoding of messages.
+// Messages to and from msgpack payloads: encoding (encode.ts), decoding
+// (decode.ts) and the validation of what was decoded against the schemas.
 
-import { Decoder } from "@msgpack/msgpack";
+import { decodePayload, MsgpackError } from "./decode.ts";
 import { encodeMessageFrame } from "./encode.ts";
 import { ProtocolError } from "./errors.ts";
 import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
-import { rawTextCodec } from "./raw-text.ts";
-
-const decoder = new Decoder({ extensionCodec: rawTextCodec });
 
 /** A whole frame (header + msgpack payload) for one message (encode.ts). */
 export function encodeMessage(id: number, msg: Message): Uint8Array {
@@ -20,8 +18,10 @@ export function encodeMessage(id: number, msg: Message): Uint8Array {
 export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageType>): Message {
   let value: unknown;
   try {
-    value = decoder.decode(payload);
+    value = decodePayload(payload);
   } catch (error) {
+    // RangeError: nesting deeper than the stack.
+    if (!(error instanceof MsgpackError) && !(error instanceof RangeError)) throw error;
     throw new ProtocolError("BAD_MSGPACK", "payload is not valid msgpack", { cause: error });
   }
   if (!isPlainObject(value) || typeof value.type !== "string") {
@@ -81,6 +81,7 @@ function hasKind(value: unknown, kind: string): boolean {
   }
 }
 
+/** A decoded map (not an array, bytes or an ext of another type). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
