@@ -66,6 +66,7 @@ class FrameWriter {
   }
 
   string(text: string): void {
+    if (text.length < 32 && this.shortAscii(text)) return;
     // At most 3 bytes per UTF-16 unit; the header is sized for that and moved back if shorter.
     const most = text.length * 3;
     const guess = headerBytes(most);
@@ -82,6 +83,20 @@ class FrameWriter {
       else this.view.setUint32(this.at + 1, written);
     }
     this.at += actual + written;
+  }
+
+  /** A fixstr written unit by unit (keys, names, small values: cheaper than a TextEncoder call); false if `text` is not ASCII. */
+  private shortAscii(text: string): boolean {
+    this.reserve(1 + text.length);
+    const start = this.at + 1;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) return false;
+      this.bytes[start + i] = unit;
+    }
+    this.bytes[this.at] = 0xa0 | text.length;
+    this.at = start + text.length;
+    return true;
   }
 
   integer(value: number): void {
