@@ -20,6 +20,7 @@ export class DaemonClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private connection!: Connection;
+  private fd: number | undefined;
   private closedError: Error | undefined;
   private markClosed: () => void = () => {};
   /** Resolves when the daemon closes this connection. */
@@ -30,11 +31,16 @@ export class DaemonClient {
   /** Throws ConnectFailedError when nothing listens on `socketPath`. */
   static async connect(socketPath: string, transport: Transport): Promise<DaemonClient> {
     const client = new DaemonClient();
-    client.connection = await openLink(socketPath, {
+    ({ connection: client.connection, socketFd: client.fd } = await openLink(socketPath, {
       onMessage: (id, msg) => client.settle(id, msg),
       onClose: (error) => client.failAll(error ?? new DaemonRequestError("WORKER_LOST", "the daemon closed the connection")),
-    }, transport);
+    }, transport));
     return client;
+  }
+
+  /** This connection's fd (under Bun): one of ours, not of the fds the caller gave us. */
+  get socketFd(): number | undefined {
+    return this.fd;
   }
 
   /**

@@ -54,11 +54,12 @@ function listOpenFds(): number[] {
   }
 }
 
-/** The open fds of this process that came from its caller, in increasing order. */
-export function inheritedFds(): number[] {
+/** The open fds of this process that came from its caller, in increasing order; `ownFds` are this process's own. */
+export function inheritedFds(ownFds: readonly number[] = []): number[] {
   const symbols = libc();
   const fds: number[] = [];
   for (const fd of listOpenFds()) {
+    if (ownFds.includes(fd)) continue;
     const points = target(fd);
     if (fd < 3) {
       const isCloseOnExec = (symbols.fcntl(fd, F_GETFD, 0) & FD_CLOEXEC) !== 0;

@@ -37,8 +37,8 @@ export interface Transport {
   checkPeer(path: string, socket: DialedSocket): void;
 }
 
-/** Connect to a Unix socket and speak the protocol on it. */
-export async function openLink(path: string, handlers: LinkHandlers, transport: Transport): Promise<Connection> {
+/** Connect to a Unix socket and speak the protocol on it. `socketFd`: the socket's fd, when the runtime shows it. */
+export async function openLink(path: string, handlers: LinkHandlers, transport: Transport): Promise<{ connection: Connection; socketFd: number | undefined }> {
   let connection: Connection | undefined;
   let protocolError: ProtocolError | undefined;
   const pendingChunks: Uint8Array[] = [];
@@ -74,5 +74,5 @@ export async function openLink(path: string, handlers: LinkHandlers, transport: 
   });
   for (const chunk of pendingChunks) connection.handleData(chunk);
   if (closedEarly) connection.handleClose();
-  return connection;
+  return { connection, socketFd: socket.fd };
 }

@@ -36,9 +36,18 @@ export interface ClientOptions {
 
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 
-export async function runViaDaemon(spec: SessionSpec, script: string, options: ClientOptions): Promise<ClientOutcome> {
-  const link = await leaseWorker(options);
-  if (!(link instanceof WorkerLink)) return link;
+/**
+ * Gives the session's spec. Called once, while the daemon answers the lease
+ * (its round trip and the client's own work overlap), and not at all when no
+ * daemon can serve. `ownFds`: fds this process opened itself by then (its
+ * daemon connection), which are not the caller's to pass on.
+ */
+export type SessionDescriber = (ownFds: readonly number[]) => SessionSpec;
+
+export async function runViaDaemon(describe: SessionDescriber, script: string, options: ClientOptions): Promise<ClientOutcome> {
+  const leased = await leaseWorker(options, describe);
+  if (!("link" in leased)) return leased;
+  const { link, spec } = leased;
   const forward = (signal: string) => () => link.signal(signal);
   const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
@@ -66,9 +75,10 @@ export async function runViaDaemon(spec: SessionSpec, script: string, options: C
   }
 }
 
-/** Connect (starting the daemon if allowed), lease a worker, connect to it. */
-async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientOutcome> {
+/** Connect (starting the daemon if allowed), lease a worker (describing the session meanwhile), connect to it. */
+async function leaseWorker(options: ClientOptions, describe: SessionDescriber): Promise<{ link: WorkerLink; spec: SessionSpec } | ClientOutcome> {
   let daemon: DaemonClient;
+  let spec: SessionSpec | undefined;
   try {
     daemon = await DaemonClient.connect(options.paths.socket, cliTransport);
   } catch (error) {
@@ -79,6 +89,7 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
     if (!options.autostart) return { kind: "no-daemon", reason: `no daemon on ${options.paths.socket} (auto-start is off)`, warn: false };
     // Loaded only now: it needs node:fs, which the common path does without.
     const { DaemonLaunchError, launchDaemon } = await import("./launcher.ts");
+    spec = describe([]); // now, before the launcher opens fds of its own (the daemon's pipe, its log)
     try {
       await launchDaemon(options.paths, options.daemonArgv);
       daemon = await DaemonClient.connect(options.paths.socket, cliTransport);
@@ -93,9 +104,11 @@ async function leaseWorker(options: ClientOptions): Promise<WorkerLink | ClientO
     // A worker can die between the grant and our connect; one retry covers it.
     for (let attempt = 0; ; attempt++) {
       // wait: false: with no worker free, run the command here at once rather than queue behind other clients.
-      const grant = await daemon.lease({ wait: false });
+      const granted = daemon.lease({ wait: false });
+      spec ??= describe(daemon.socketFd === undefined ? [] : [daemon.socketFd]); // synchronous: nothing can settle `granted` before it is awaited
+      const grant = await granted;
       try {
-        return await WorkerLink.open(grant, { transport: cliTransport, passFds: passFdsToWorker });
+        return { link: await WorkerLink.open(grant, { transport: cliTransport, passFds: passFdsToWorker }), spec };
       } catch (error) {
         if (!(error instanceof ConnectFailedError) || attempt >= 1) throw error;
       }

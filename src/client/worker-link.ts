@@ -89,10 +89,10 @@ export class WorkerLink {
   static async open(grant: Message<"LeaseGrant">, options: LinkOptions): Promise<WorkerLink> {
     const link = new WorkerLink(grant.sessions, grant.workerPid, grant.fdSocket, options.passFds);
     link.token = grant.token;
-    link.connection = await openLink(grant.socket, {
+    ({ connection: link.connection } = await openLink(grant.socket, {
       onMessage: (id, msg) => link.handleMessage(id, msg),
       onClose: (error) => link.handleClose(error),
-    }, options.transport);
+    }, options.transport));
     return link;
   }
 

@@ -1,22 +1,14 @@
-// msgpack payload encoding and validated decoding of messages.
+// Messages to and from msgpack payloads: encoding (encode.ts), decoding
+// (decode.ts) and the validation of what was decoded against the schemas.
 
-import { Decoder, Encoder } from "@msgpack/msgpack";
+import { decodePayload, MsgpackError } from "./decode.ts";
+import { encodeMessageFrame } from "./encode.ts";
 import { ProtocolError } from "./errors.ts";
-import { encodeFrame } from "./frame.ts";
 import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
-import { rawTextCodec, withRawText } from "./raw-text.ts";
 
-// Strings that are not UTF-8 travel as ext 1 (raw-text.ts). Only a message
-// that has one goes through the encoder that knows it: the other asks no
-// extension about each map and array it writes.
-const encoder = new Encoder({ ignoreUndefined: true });
-const rawTextEncoder = new Encoder({ ignoreUndefined: true, extensionCodec: rawTextCodec });
-const decoder = new Decoder({ extensionCodec: rawTextCodec });
-
-/** A whole frame (header + msgpack payload) for one message. */
+/** A whole frame (header + msgpack payload) for one message (encode.ts). */
 export function encodeMessage(id: number, msg: Message): Uint8Array {
-  const ready = withRawText(msg);
-  return encodeFrame(id, (ready === msg ? encoder : rawTextEncoder).encodeSharedRef(ready));
+  return encodeMessageFrame(id, msg);
 }
 
 /**
@@ -26,8 +18,10 @@ export function encodeMessage(id: number, msg: Message): Uint8Array {
 export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageType>): Message {
   let value: unknown;
   try {
-    value = decoder.decode(payload);
+    value = decodePayload(payload);
   } catch (error) {
+    // RangeError: nesting deeper than the stack.
+    if (!(error instanceof MsgpackError) && !(error instanceof RangeError)) throw error;
     throw new ProtocolError("BAD_MSGPACK", "payload is not valid msgpack", { cause: error });
   }
   if (!isPlainObject(value) || typeof value.type !== "string") {
@@ -87,6 +81,7 @@ function hasKind(value: unknown, kind: string): boolean {
   }
 }
 
+/** A decoded map (not an array, bytes or an ext of another type). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

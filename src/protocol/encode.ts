@@ -1,0 +1,203 @@
+// msgpack encoding of outgoing messages, written straight into their frame.
+// @msgpack/msgpack's Encoder (still the decoder: codec.ts) took `rushd -c`
+// ~1 ms to encode its first SessionInit, cold, on every run; this encoder
+// knows only the values messages hold (maps, arrays, strings, integers,
+// floats, booleans, bytes, nil) and writes the bytes that Encoder wrote for
+// them ({ ignoreUndefined: true }: a map leaves out undefined values).
+//
+// A string that is not well-formed (it holds the shell's escapes for bytes
+// that are not UTF-8) goes as ext 1 with the bytes it stands for
+// (raw-text.ts); a map key goes as str, with U+FFFD for a lone surrogate.
+//
+// Imports only the leaf bytes module of the shell (it imports nothing).
+
+import { encodeText } from "../shell/bytes.ts";
+import { ProtocolError } from "./errors.ts";
+import { HEADER_BYTES, MAX_FRAME_BYTES } from "./frame.ts";
+import { RAW_TEXT_EXT_TYPE } from "./raw-text.ts";
+
+const INITIAL_BYTES = 256;
+const utf8 = new TextEncoder();
+
+class FrameWriter {
+  bytes = new Uint8Array(INITIAL_BYTES);
+  view = new DataView(this.bytes.buffer);
+  at = HEADER_BYTES;
+
+  /** Room for `count` more bytes. */
+  reserve(count: number): void {
+    const needed = this.at + count;
+    if (needed <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+    grown.set(this.bytes.subarray(0, this.at));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.bytes[this.at++] = value;
+  }
+
+  /** A one-byte tag, then `value` as an unsigned integer of `size` bytes (1, 2 or 4). */
+  tagged(tag: number, size: 1 | 2 | 4, value: number): void {
+    this.reserve(1 + size);
+    this.bytes[this.at] = tag;
+    if (size === 1) this.bytes[this.at + 1] = value;
+    else if (size === 2) this.view.setUint16(this.at + 1, value);
+    else this.view.setUint32(this.at + 1, value);
+    this.at += 1 + size;
+  }
+
+  value(value: unknown): void {
+    switch (typeof value) {
+      case "string": return value.isWellFormed() ? this.string(value) : this.ext(RAW_TEXT_EXT_TYPE, encodeText(value));
+      case "number": return Number.isSafeInteger(value) ? this.integer(value) : this.float(value);
+      case "boolean": return this.byte(value ? 0xc3 : 0xc2);
+      case "undefined": return this.byte(0xc0);
+      case "object":
+        if (value === null) return this.byte(0xc0);
+        if (value instanceof Uint8Array) return this.binary(value);
+        if (Array.isArray(value)) return this.array(value);
+        return this.map(value as Readonly<Record<string, unknown>>);
+      default:
+        throw new TypeError(`a message cannot hold a ${typeof value}`);
+    }
+  }
+
+  string(text: string): void {
+    if (text.length < 32 && this.shortAscii(text)) return;
+    // At most 3 bytes per UTF-16 unit; the header is sized for that and moved back if shorter.
+    const most = text.length * 3;
+    const guess = headerBytes(most);
+    this.reserve(guess + most);
+    const written = utf8.encodeInto(text, this.bytes.subarray(this.at + guess)).written;
+    const actual = headerBytes(written);
+    if (actual !== guess) this.bytes.copyWithin(this.at + actual, this.at + guess, this.at + guess + written);
+    if (actual === 1) {
+      this.bytes[this.at] = 0xa0 | written;
+    } else {
+      this.bytes[this.at] = actual === 2 ? 0xd9 : actual === 3 ? 0xda : 0xdb;
+      if (actual === 2) this.bytes[this.at + 1] = written;
+      else if (actual === 3) this.view.setUint16(this.at + 1, written);
+      else this.view.setUint32(this.at + 1, written);
+    }
+    this.at += actual + written;
+  }
+
+  /** A fixstr written unit by unit (keys, names, small values: cheaper than a TextEncoder call); false if `text` is not ASCII. */
+  private shortAscii(text: string): boolean {
+    this.reserve(1 + text.length);
+    const start = this.at + 1;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) return false;
+      this.bytes[start + i] = unit;
+    }
+    this.bytes[this.at] = 0xa0 | text.length;
+    this.at = start + text.length;
+    return true;
+  }
+
+  integer(value: number): void {
+    if (value >= 0) {
+      if (value < 0x80) return this.byte(value);
+      if (value < 0x100) return this.tagged(0xcc, 1, value);
+      if (value < 0x10000) return this.tagged(0xcd, 2, value);
+      if (value < 0x100000000) return this.tagged(0xce, 4, value);
+      this.reserve(9);
+      this.bytes[this.at] = 0xcf;
+      this.view.setBigUint64(this.at + 1, BigInt(value));
+      this.at += 9;
+      return;
+    }
+    if (value >= -0x20) return this.byte(value & 0xff);
+    this.reserve(9);
+    if (value >= -0x80) {
+      this.bytes[this.at] = 0xd0;
+      this.view.setInt8(this.at + 1, value);
+      this.at += 2;
+    } else if (value >= -0x8000) {
+      this.bytes[this.at] = 0xd1;
+      this.view.setInt16(this.at + 1, value);
+      this.at += 3;
+    } else if (value >= -0x80000000) {
+      this.bytes[this.at] = 0xd2;
+      this.view.setInt32(this.at + 1, value);
+      this.at += 5;
+    } else {
+      this.bytes[this.at] = 0xd3;
+      this.view.setBigInt64(this.at + 1, BigInt(value));
+      this.at += 9;
+    }
+  }
+
+  float(value: number): void {
+    this.reserve(9);
+    this.bytes[this.at] = 0xcb;
+    this.view.setFloat64(this.at + 1, value);
+    this.at += 9;
+  }
+
+  binary(data: Uint8Array): void {
+    if (data.length < 0x100) this.tagged(0xc4, 1, data.length);
+    else if (data.length < 0x10000) this.tagged(0xc5, 2, data.length);
+    else this.tagged(0xc6, 4, data.length);
+    this.reserve(data.length);
+    this.bytes.set(data, this.at);
+    this.at += data.length;
+  }
+
+  ext(type: number, data: Uint8Array): void {
+    const fixed = FIXEXT_TAGS.get(data.length);
+    if (fixed !== undefined) this.byte(fixed);
+    else if (data.length < 0x100) this.tagged(0xc7, 1, data.length);
+    else if (data.length < 0x10000) this.tagged(0xc8, 2, data.length);
+    else this.tagged(0xc9, 4, data.length);
+    this.byte(type);
+    this.reserve(data.length);
+    this.bytes.set(data, this.at);
+    this.at += data.length;
+  }
+
+  array(items: readonly unknown[]): void {
+    if (items.length < 16) this.byte(0x90 | items.length);
+    else if (items.length < 0x10000) this.tagged(0xdc, 2, items.length);
+    else this.tagged(0xdd, 4, items.length);
+    for (const item of items) this.value(item);
+  }
+
+  map(map: Readonly<Record<string, unknown>>): void {
+    let size = 0;
+    for (const key in map) if (map[key] !== undefined) size++;
+    if (size < 16) this.byte(0x80 | size);
+    else if (size < 0x10000) this.tagged(0xde, 2, size);
+    else this.tagged(0xdf, 4, size);
+    for (const key in map) {
+      const item = map[key];
+      if (item === undefined) continue;
+      this.string(key.isWellFormed() ? key : key.toWellFormed());
+      this.value(item);
+    }
+  }
+}
+
+/** fixext 1, 2, 4, 8, 16. */
+const FIXEXT_TAGS = new Map([[1, 0xd4], [2, 0xd5], [4, 0xd6], [8, 0xd7], [16, 0xd8]]);
+
+function headerBytes(length: number): 1 | 2 | 3 | 5 {
+  return length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
+}
+
+/** A whole frame (header + msgpack payload) for the message `msg`. */
+export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
+  const writer = new FrameWriter();
+  writer.map(msg);
+  const payloadBytes = writer.at - HEADER_BYTES;
+  if (payloadBytes > MAX_FRAME_BYTES) {
+    throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payloadBytes} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  writer.view.setUint32(0, payloadBytes);
+  writer.view.setUint32(4, id >>> 0);
+  return writer.bytes.subarray(0, writer.at);
+}
