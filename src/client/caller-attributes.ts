@@ -6,12 +6,16 @@
 
 import { ptr } from "bun:ffi";
 import { callerIgnoredSignals } from "../common/caller-attributes.ts";
-import { moreLibc } from "../common/libc.ts";
+import { libc } from "../common/libc.ts";
 
 const SIG_IGN = 1n;
 
-export function ignoredSignals(): number[] {
-  const symbols = moreLibc();
+/** Is `signal` ignored in this process now (its disposition SIG_IGN)? */
+export function isIgnored(signal: number): boolean {
   const action = new BigUint64Array(19); // struct sigaction (glibc, LP64): 152 bytes, the handler first
-  return callerIgnoredSignals((signal) => symbols.sigaction(signal, null, ptr(action)) === 0 && action[0] === SIG_IGN);
+  return libc().sigaction(signal, null, ptr(action)) === 0 && action[0] === SIG_IGN;
+}
+
+export function ignoredSignals(): number[] {
+  return callerIgnoredSignals(isIgnored);
 }

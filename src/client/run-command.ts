@@ -6,6 +6,7 @@
 import type { DaemonPaths } from "../protocol/index.ts";
 import { ConnectFailedError, UntrustedPeerError } from "./link.ts";
 import { cliTransport, passFdsToWorker } from "./transport/cli-transport.ts";
+import { isIgnored } from "./caller-attributes.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
 import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
@@ -34,7 +35,8 @@ export interface ClientOptions {
   readonly daemonArgv: readonly string[];
 }
 
-const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
+/** Signals the client passes on to the session, by number (checked with sigaction before a handler replaces them). */
+const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
 
 /**
  * Gives the session's spec. Called once, while the daemon answers the lease
@@ -49,7 +51,9 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
   if (!("link" in leased)) return leased;
   const { link, spec } = leased;
   const forward = (signal: string) => () => link.signal(signal);
-  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
+  // One the caller left ignored stays so: a handler would replace SIG_IGN before the worker reads
+  // the caller's ignored set from /proc (and it would never arrive to be forwarded anyway).
+  const handlers = FORWARDED_SIGNALS.filter(([, number]) => !isIgnored(number)).map(([signal]) => [signal, forward(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     // Used only if the fds could not be passed (then stdio is streamed over the socket).

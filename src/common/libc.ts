@@ -2,8 +2,8 @@
 // through bun:ffi, bound once per process. Every dlopen compiles a
 // trampoline per function (measured: ~90 µs, then ~10 µs a function), and
 // the client pays for it on every `rushd -c`: so `libc()` holds only what
-// the client path uses, and `moreLibc()` the rest (the fd receiver of a
-// worker, the in-process path's ignored signals). The interpreter has its
+// the client path uses (sigaction: which signals its caller ignored), and
+// `moreLibc()` the rest (the fd receiver and process tree of a worker). The interpreter has its
 // own binding (src/shell/exec/libc.ts): src/shell imports nothing from here.
 
 import { dlopen, FFIType, read } from "bun:ffi";
@@ -18,6 +18,7 @@ function openClientSet() {
     getdents64: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     readlink: { args: [FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+    sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
@@ -27,7 +28,6 @@ function openOtherSet() {
     setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
     bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
     recvmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
     waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   });
@@ -41,7 +41,7 @@ export function libc(): ReturnType<typeof openClientSet>["symbols"] {
   return cache.client.symbols;
 }
 
-/** The others (a worker's fd receiver and process tree, the in-process path's ignored signals). */
+/** The others (a worker's fd receiver and process tree). */
 export function moreLibc(): ReturnType<typeof openOtherSet>["symbols"] {
   cache.other ??= openOtherSet();
   return cache.other.symbols;

@@ -48,6 +48,11 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     // POSIX: a signal ignored on entry to a non-interactive shell cannot be trapped.
     const ignored = await shell(`trap '' USR1; "$R" -c 'trap "echo caught" USR1; kill -USR1 $$; echo alive'`, current().env);
     expect(ignored).toEqual({ status: 0, stdout: "alive\n", stderr: "" });
+    // Also those the client forwards to the session: it must not take them over from the caller.
+    for (const signal of ["INT", "TERM", "HUP", "QUIT"]) {
+      const kept = await shell(`trap '' ${signal}; "$R" -c 'trap "echo caught" ${signal}; kill -${signal} $$; echo alive'`, current().env);
+      expect({ signal, ...kept }).toEqual({ signal, status: 0, stdout: "alive\n", stderr: "" });
+    }
   });
 
   test("a command that kills its own shell ends rushd -c by that signal, as sh -c", async () => {
