@@ -1,6 +1,6 @@
 // `bun run bench` (or `bun scripts/bench.ts [--quick]`): measures rushd
 // against its peers side by side in one run (DESIGN §7), prints the tables
-// and, for the default run, writes BENCHMARKS.md.
+// and, for the default run, writes BENCHMARKS.md and BENCHMARKS.svg.
 //
 // Everything it starts (two daemons and their workers, coprocesses, an echo
 // server) lives under one private 0700 temp directory and is stopped at the
@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connect } from "../src/client/library/index.ts";
+import { renderChart } from "./bench/chart.ts";
 import { Cleanup } from "./bench/cleanup.ts";
 import type { BenchContext } from "./bench/context.ts";
 import { BenchDaemon } from "./bench/daemons.ts";
@@ -37,6 +38,9 @@ const FORK_ARGV = ["--mode", "fork", ...HELD_CONNECTION_ARGV];
 const STEADY_ARGV = [...POOL_ARGV, "--max-requests-per-worker", "1000000"];
 
 const startedAt = Date.now();
+/** The measures BENCHMARKS.svg draws, by their key in `measures`. */
+const LATENCY_CHART = "Round trip of `true`";
+const THROUGHPUT_CHART = "Throughput";
 
 function progress(line: string): void {
   process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -62,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const sections: Section[] = [];
+  const charted = new Map<string, Section>();
   let failed = false;
   try {
     const dir = mkdtempSync(join(tmpdir(), "rushd-bench-"));
@@ -96,11 +101,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const ctx: BenchContext = { plan, rushd: RUSHD, dir, pool, fork, steady, poolClient, forkClient, steadyClient, helloBinary, cleanup, progress };
 
     const measures: [string, () => Promise<Section>][] = [
-      ["Round trip of `true`", () => measureRoundTrip(ctx, "true", { status: 0, stdout: "" })],
+      [LATENCY_CHART, () => measureRoundTrip(ctx, "true", { status: 0, stdout: "" })],
       ["Round trip of `echo hi`", () => measureRoundTrip(ctx, "echo hi", { status: 0, stdout: "hi\n" })],
       ["Whole process", () => measureWholeProcess(ctx)],
       ["External command", () => measureExternal(ctx)],
-      ["Throughput", () => measureThroughput(ctx)],
+      [THROUGHPUT_CHART, () => measureThroughput(ctx)],
       ["Interpreter loop", () => measureLoop(ctx)],
       ["Bulk output", () => measureBulk(ctx)],
       ["Bulk output through rushd -c", () => measurePassedStdout(ctx)],
@@ -112,6 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const section = await guarded(title, measure);
       if (section.error !== undefined || section.failures.length > 0) failed = true;
       sections.push(section);
+      charted.set(title, section);
       process.stdout.write(`\n${renderSection(section)}`);
     }
 
@@ -138,9 +144,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const document = renderDocument({ date: new Date(startedAt), command, machine, build, durationS, sections, method: method(plan) });
   if (plan.name === "default") {
     writeFileSync(join(ROOT, "BENCHMARKS.md"), document);
-    progress(`wrote BENCHMARKS.md (${durationS.toFixed(0)} s in all)`);
+    const chart = renderChart({ date: new Date(startedAt), machine, latency: charted.get(LATENCY_CHART), throughput: charted.get(THROUGHPUT_CHART) });
+    writeFileSync(join(ROOT, "BENCHMARKS.svg"), chart);
+    progress(`wrote BENCHMARKS.md and BENCHMARKS.svg (${durationS.toFixed(0)} s in all)`);
   } else {
-    progress(`--quick: BENCHMARKS.md left as it is (${durationS.toFixed(0)} s in all)`);
+    progress(`--quick: BENCHMARKS.md and BENCHMARKS.svg left as they are (${durationS.toFixed(0)} s in all)`);
   }
   return failed ? 1 : 0;
 }

@@ -108,6 +108,10 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
       "The last columns divide each contender's time by rushd pool's: above 1× the contender is slower.",
     ],
     tables: pool === undefined ? [] : [timingTable(pool, rows)],
+    chart: {
+      kind: "latency",
+      rows: rows.map((row) => ({ name: row.name, median: row.summary.median, p99: row.summary.p99, highlight: row.name.startsWith("rushd") })),
+    },
     targets,
     notes: [
       ...(workerUs.length === 0 ? [] : [workerTimeNote(workerUs)]),

@@ -134,6 +134,10 @@ export async function measureThroughput(ctx: BenchContext): Promise<Section> {
         rushd === undefined ? "n/a" : row === rushd ? "1×" : formatRatio(row.rates.median / rushd.rates.median),
       ]),
     }],
+    chart: {
+      kind: "throughput",
+      rows: rows.map((row) => ({ name: row.name, median: row.rates.median, highlight: row.name.startsWith("rushd") })),
+    },
     targets: [check],
     notes: [`"no retirement" is the second pool daemon, started with \`${STEADY_NOTE}\`; targets are judged on the defaults.`],
     failures: [],

@@ -17,6 +17,21 @@ export interface TargetCheck {
   readonly met: boolean | undefined;
 }
 
+/** One contender's bar in BENCHMARKS.svg (chart.ts): latency in µs, throughput in requests/s. */
+export interface ChartRow {
+  readonly name: string;
+  readonly median: number;
+  readonly p99?: number;
+  /** rushd's own contenders, drawn in the accent colour. */
+  readonly highlight: boolean;
+}
+
+/** The numbers behind a section's table, kept as numbers so the chart need not re-parse formatted cells. */
+export interface ChartData {
+  readonly kind: "latency" | "throughput";
+  readonly rows: readonly ChartRow[];
+}
+
 export interface Section {
   readonly title: string;
   readonly intro: readonly string[];
@@ -27,6 +42,8 @@ export interface Section {
   readonly failures: readonly string[];
   /** Set when the whole measure failed. */
   readonly error?: string;
+  /** Set by the measures drawn in BENCHMARKS.svg. */
+  readonly chart?: ChartData;
 }
 
 export interface Document {
