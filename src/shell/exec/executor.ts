@@ -22,9 +22,6 @@ import {
   isDeclarationCommand,
   selectCaseItem,
 } from "../expand/index.ts";
-import { Parser } from "../parser/index.ts";
-import type { ParseRecording } from "../parser/parse-cache.ts";
-import { ShellSyntaxError } from "../errors.ts";
 import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
 import { CaptureSink, closeOsFd, encodeText, FdError, type FdTarget, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
@@ -39,6 +36,7 @@ import { ReadonlyError } from "./vars.ts";
 import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
+import { runSource } from "./run-source.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -217,24 +215,7 @@ export class Interp implements ExpandEnv {
    * not echo strings (`-c`, `eval`, traps).
    */
   runSource(source: string, isFileInput = false): Status {
-    const cache = this.session.parseCache;
-    // With an alias defined the text may parse otherwise than when it was kept (parse-cache.ts).
-    const isCacheable = cache !== undefined && this.state.aliases.size === 0;
-    if (isCacheable) {
-      const cached = cache.get(source);
-      if (cached !== undefined) return this.nested(() => this.runCachedLine(cached, source, isFileInput));
-    }
-    const parser = new Parser(source, { aliases: (name) => this.state.aliases.get(name) });
-    const recording = isCacheable ? cache.record(source) : undefined;
-    return this.nested(() => this.runParsed(parser, source, 0, isFileInput, recording));
-  }
-
-  /** A script of at most one command line, parsed before (ParseCache): what runParsed does with it. */
-  private runCachedLine(list: List | null, source: string, isFileInput: boolean): Status {
-    if (list === null) return 0;
-    if (isFileInput && this.state.options.verbose) this.writeStderr(`${source.slice(list.start.offset, list.end.offset)}\n`);
-    if (this.state.options.noexec) return 0;
-    return this.runList(list);
+    return runSource(this, source, isFileInput);
   }
 
   /** Run `body` one call level deeper; past MAX_CALL_DEPTH report it and exit with 2 instead. */
@@ -248,31 +229,6 @@ export class Interp implements ExpandEnv {
     return withCleanup(body, () => {
       this.depth--;
     });
-  }
-
-  private runParsed(parser: Parser, source: string, status: number, isFileInput: boolean, recording?: ParseRecording): Status {
-    for (;;) {
-      let list: List | null;
-      try {
-        list = parser.next();
-      } catch (error) {
-        if (!(error instanceof ShellSyntaxError)) throw error;
-        this.currentLine = error.line;
-        return then(this.report(`Syntax error: ${error.detail}`), () => {
-          throw new ExitFlow(2);
-        });
-      }
-      if (list === null) {
-        recording?.finish();
-        return status;
-      }
-      recording?.add(list);
-      if (isFileInput && this.state.options.verbose) this.writeStderr(`${source.slice(list.start.offset, list.end.offset)}\n`);
-      if (this.state.options.noexec) continue;
-      const result = this.runList(list);
-      if (result instanceof Promise) return result.then((s) => this.runParsed(parser, source, s, isFileInput, recording));
-      status = result;
-    }
   }
 
   /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
