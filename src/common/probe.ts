@@ -2,18 +2,15 @@
 // detection) and by clients before auto-starting one. Runs under Bun and
 // under Node.js (the library's launcher uses it).
 
-import { dialBun } from "../client/transport/bun-socket.ts";
-import type { Dialer } from "../client/transport/dialer.ts";
-import { dialNode } from "../client/transport/node-socket.ts";
+import { runtimeDialer } from "../client/transport/runtime.ts";
 
 export type SocketProbe = "alive" | "dead";
 
 const ignore = { data() {}, drain() {}, close() {}, error() {} };
 
 export async function probeSocket(path: string): Promise<SocketProbe> {
-  const dial: Dialer = typeof (globalThis as { Bun?: unknown }).Bun === "object" ? dialBun : dialNode;
   try {
-    const socket = await dial(path, ignore);
+    const socket = await runtimeDialer()(path, ignore);
     socket.end();
     return "alive";
   } catch (error) {

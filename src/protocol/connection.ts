@@ -7,6 +7,7 @@ import { decodeMessage, encodeMessage } from "./codec.ts";
 import { ProtocolError } from "./errors.ts";
 import { FrameReader } from "./frame.ts";
 import { message, type Message, type MessageType } from "./messages.ts";
+import { concatBytes } from "../common/concat-bytes.ts";
 
 /** Batched frames are written once they add up to this much. */
 const BATCH_LIMIT_BYTES = 64 * 1024;
@@ -101,14 +102,7 @@ export class Connection {
     if (frames.length === 0) return;
     this.batch = [];
     this.batchBytes = 0;
-    if (frames.length === 1) return this.write(frames[0] as Uint8Array);
-    const out = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
-    let at = 0;
-    for (const frame of frames) {
-      out.set(frame, at);
-      at += frame.length;
-    }
-    this.write(out);
+    this.write(concatBytes(frames));
   }
 
   whenDrained(): Promise<void> {

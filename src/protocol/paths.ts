@@ -36,7 +36,8 @@ export function workerFdSocketPath(workerSocket: string): string {
 }
 
 // String helpers instead of node:path and node:os, which the client would pay to load.
-function parentDir(path: string): string {
+/** The directory part of a path (node:path's dirname, for the paths rushd makes). */
+export function parentDir(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
 }

@@ -2,6 +2,8 @@
 // of each stream (the rest is dropped as it arrives, so memory stays
 // bounded whatever the command prints).
 
+import { concatBytes } from "../../common/concat-bytes.ts";
+
 export class OutputCollector {
   private readonly chunks: Uint8Array[] = [];
   private kept = 0;
@@ -27,14 +29,7 @@ export class OutputCollector {
   }
 
   bytes(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0] as Uint8Array;
-    const out = new Uint8Array(this.kept);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return concatBytes(this.chunks);
   }
 }
 

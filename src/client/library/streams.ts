@@ -4,6 +4,8 @@
 // the worker's pipe fills, the command blocks in write). Stdin is written
 // chunk by chunk and each write resolves once the command took it.
 
+import { concatBytes } from "../../common/concat-bytes.ts";
+
 const HIGH_WATER_BYTES = 64 * 1024;
 
 export class OutputStream implements AsyncIterable<Uint8Array> {
@@ -35,13 +37,7 @@ export class OutputStream implements AsyncIterable<Uint8Array> {
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for await (const chunk of this) parts.push(chunk);
-    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 
   async text(): Promise<string> {

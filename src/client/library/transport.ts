@@ -11,15 +11,17 @@
 
 import { lstatSync } from "node:fs";
 import { checkSocketDir, UntrustedPathError } from "../../common/path-trust.ts";
+import { parentDir } from "../../protocol/paths.ts";
 import { UntrustedPeerError, type Transport } from "../link.ts";
 import { dialBun } from "../transport/bun-socket.ts";
 import { dialNode } from "../transport/node-socket.ts";
+import { isBunRuntime } from "../transport/runtime.ts";
 
 /** Which sockets a client uses: "bun" only where Bun is the runtime. */
 export type SocketKind = "bun" | "node";
 
 export function defaultSocketKind(): SocketKind {
-  return typeof (globalThis as { Bun?: unknown }).Bun === "object" ? "bun" : "node";
+  return isBunRuntime() ? "bun" : "node";
 }
 
 export function libraryTransport(kind: SocketKind): Transport {
@@ -42,9 +44,4 @@ export function libraryTransport(kind: SocketKind): Transport {
       if (!stat.isSocket() || stat.uid !== ourUid) throw new UntrustedPeerError(path, stat.uid, ourUid);
     },
   };
-}
-
-function parentDir(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
 }
