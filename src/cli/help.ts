@@ -33,6 +33,7 @@ Daemon options (or the RUSHD_* variable in parentheses):
   --max-connections C            (RUSHD_MAX_CONNECTIONS) default 100; at the limit idle connections are shed
   --connection-timeout S         (RUSHD_CONNECTION_TIMEOUT) close a connection with no request in flight after S s, default 10
   --verify-reset                 (RUSHD_VERIFY_RESET=1) compare the whole worker state after each reset
+  --profile-stages               (RUSHD_PROFILE_STAGES=1) workers report each session's stage times (bench breakdown)
 
 Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
 rushd -c never queues for a worker: when none is free and the pool is at --max-workers, it runs the command in process

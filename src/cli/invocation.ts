@@ -7,7 +7,7 @@ import { DAEMON_OPTION_SPECS, parseDaemonOptions, UsageError, type DaemonOptions
 export type Invocation =
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean; readonly requestTimeoutS: number; readonly maxGrowthMb: number }
+  | { readonly kind: "worker"; readonly socketPath: string; readonly maxSessions: number; readonly verifyReset: boolean; readonly profileStages: boolean; readonly requestTimeoutS: number; readonly maxGrowthMb: number }
   | { readonly kind: "daemon"; readonly options: DaemonOptions; readonly notifyReady: boolean }
   | { readonly kind: "control"; readonly command: "start" | "stop" | "restart" | "status"; readonly options: DaemonOptions; readonly json: boolean }
   | ShellInvocation;
@@ -131,9 +131,9 @@ function parseWorker(argv: readonly string[]): Invocation {
   const maxGrowthMb = Number(value("--max-growth-mb") ?? "0");
   const counts = [maxSessions, requestTimeoutS, maxGrowthMb];
   if (socketPath === undefined || !counts.every((count) => Number.isInteger(count) && count >= 0) || maxSessions < 1) {
-    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--request-timeout S] [--max-growth-mb MB] [--verify-reset]");
+    throw new UsageError("__worker is started by the daemon: --worker-socket PATH --max-sessions N [--request-timeout S] [--max-growth-mb MB] [--verify-reset] [--profile-stages]");
   }
-  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset"), requestTimeoutS, maxGrowthMb };
+  return { kind: "worker", socketPath, maxSessions, verifyReset: argv.includes("--verify-reset"), profileStages: argv.includes("--profile-stages"), requestTimeoutS, maxGrowthMb };
 }
 
 function withoutFlag(argv: readonly string[], flag: string): string[] {

@@ -21,6 +21,8 @@ export interface SessionResult {
   readonly cancelled: boolean;
   /** A persistent session's shell exited in this command (`exit`): the session is over. */
   readonly sessionEnded: boolean;
+  /** The worker's stage times (ns), from a daemon started with --profile-stages. */
+  readonly stages?: Readonly<Record<string, number>>;
 }
 
 export class CommandRun {
@@ -72,6 +74,7 @@ export class CommandRun {
           durationUs: msg.durationUs,
           cancelled: msg.cancelled === true,
           sessionEnded: msg.sessionEnded === true,
+          stages: msg.stages as Record<string, number> | undefined,
         });
       default:
         return;

@@ -231,6 +231,7 @@ export class Daemon {
       socketPath,
       maxSessions,
       verifyReset: this.options.verifyReset,
+      profileStages: this.options.profileStages,
       requestTimeoutS: this.options.requestTimeoutS,
       maxGrowthMb: this.options.mode === "pool" ? this.options.maxWorkerGrowthMb : 0,
       logFd: "inherit",

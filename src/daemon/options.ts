@@ -23,6 +23,8 @@ export interface DaemonOptions {
   maxConnections: number;
   connectionTimeoutS: number;
   verifyReset: boolean;
+  /** Workers time the stages of each session and report them (the bench's round-trip breakdown). */
+  profileStages: boolean;
 }
 
 type Kind = "string" | "count" | "seconds" | "mode" | "switch";
@@ -49,6 +51,7 @@ export const DAEMON_OPTION_SPECS: readonly OptionSpec[] = [
   { flag: "--max-connections", env: "RUSHD_MAX_CONNECTIONS", key: "maxConnections", kind: "count", help: "concurrent client connections (default 100)" },
   { flag: "--connection-timeout", env: "RUSHD_CONNECTION_TIMEOUT", key: "connectionTimeoutS", kind: "seconds", help: "close a client connection with no request in flight after S seconds (default 10)" },
   { flag: "--verify-reset", env: "RUSHD_VERIFY_RESET", key: "verifyReset", kind: "switch", help: "compare the whole worker state after every reset; retire on mismatch" },
+  { flag: "--profile-stages", env: "RUSHD_PROFILE_STAGES", key: "profileStages", kind: "switch", help: "workers time each stage of a session and report it with its result (for the bench's breakdown)" },
 ];
 
 /** --idle-exit of a daemon a client started (launcher.ts) unless the user gave one: 15 minutes. */
@@ -75,6 +78,7 @@ export function defaultDaemonOptions(): DaemonOptions {
     maxConnections: 100,
     connectionTimeoutS: 10,
     verifyReset: false,
+    profileStages: false,
   };
 }
 

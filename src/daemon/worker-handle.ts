@@ -31,6 +31,8 @@ export interface WorkerSpawnOptions {
   readonly socketPath: string;
   readonly maxSessions: number;
   readonly verifyReset: boolean;
+  /** Time each session's stages and report them in its ExecutionResult (--profile-stages). */
+  readonly profileStages: boolean;
   /** Seconds a request may run before the worker kills it and retires (0: no limit). */
   readonly requestTimeoutS: number;
   /** MB of RSS growth past its fresh size at which the worker retires (0: no limit). */
@@ -56,6 +58,7 @@ export class WorkerHandle {
   constructor(readonly options: WorkerSpawnOptions, private readonly events: WorkerEvents) {
     const argv = [...selfCommand(), "__worker", "--worker-socket", options.socketPath, "--max-sessions", String(options.maxSessions)];
     if (options.verifyReset) argv.push("--verify-reset");
+    if (options.profileStages) argv.push("--profile-stages");
     if (options.requestTimeoutS > 0) argv.push("--request-timeout", String(options.requestTimeoutS));
     if (options.maxGrowthMb > 0) argv.push("--max-growth-mb", String(options.maxGrowthMb));
     this.process = Bun.spawn(argv, {

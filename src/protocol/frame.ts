@@ -29,16 +29,16 @@ export function encodeFrame(id: number, payload: Uint8Array): Uint8Array {
  * complete frames. Keeps at most one partial frame buffered. An oversized
  * length prefix throws at once, before any of the body arrives.
  */
+const EMPTY = new Uint8Array(0);
+
 export class FrameReader {
-  private buffer: Uint8Array = new Uint8Array(0);
+  private buffer: Uint8Array = EMPTY;
 
   /** `maxFrameBytes`: a peer that only needs small requests (the daemon) gets a smaller limit. */
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
 
   push(chunk: Uint8Array): Frame[] {
-    // Copy: frames (and the msgpack `bin` fields decoded from them) are views into
-    // `data` and may be used after this call, while the socket layer may reuse `chunk`.
-    const data = this.buffer.length === 0 ? chunk.slice() : concat(this.buffer, chunk);
+    const data = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
     const frames: Frame[] = [];
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
@@ -48,10 +48,14 @@ export class FrameReader {
       }
       if (data.length - at < HEADER_BYTES + length) break;
       const id = readUint32(data, at + 4);
-      frames.push({ id, payload: data.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length) });
+      // A copy per frame: payloads (and the msgpack `bin` fields decoded from them, views
+      // into them) are used after this call, while the socket layer may reuse `chunk`.
+      // (A slice is also cheaper than a view: a view of a fresh array makes the engine
+      // materialize its ArrayBuffer.)
+      frames.push({ id, payload: data.slice(at + HEADER_BYTES, at + HEADER_BYTES + length) });
       at += HEADER_BYTES + length;
     }
-    this.buffer = at === data.length ? new Uint8Array(0) : data.subarray(at);
+    this.buffer = at === data.length ? EMPTY : data.slice(at);
     return frames;
   }
 

@@ -53,7 +53,9 @@ const schemas = {
   Stdout: { data: "bytes" },
   Stderr: { data: "bytes" },
   StdinWanted: { maxBytes: "int" },
-  ExecutionResult: { status: "int", signal: "string?", durationUs: "int", cancelled: "bool?", sessionEnded: "bool?" }, // sessionEnded: a persistent session's shell exited
+  // sessionEnded: a persistent session's shell exited. stages: only from a worker started with --profile-stages
+  // (nanoseconds per stage of this session and the previous one's tail, common/stage-clock.ts; the bench's breakdown).
+  ExecutionResult: { status: "int", signal: "string?", durationUs: "int", cancelled: "bool?", sessionEnded: "bool?", stages: "map?" },
   SessionState: { state: "string" }, // JSON (it escapes the lone surrogates that stand for non-UTF-8 bytes, which msgpack strings cannot carry)
   /** Sent between sessions before the worker closes the lease: nothing sent after it was run. */
   LeaseEnded: { reason: "string" },
@@ -67,9 +69,9 @@ type FieldType<K> = K extends "string" ? string
   : K extends "int" ? number
   : K extends "bool" ? boolean
   : K extends "bytes" ? Uint8Array
-  : K extends "stringMap" ? Record<string, string>
-  : K extends "stringArray" ? string[]
-  : K extends "intArray" ? number[]
+  : K extends "stringMap" ? Readonly<Record<string, string>>
+  : K extends "stringArray" ? readonly string[]
+  : K extends "intArray" ? readonly number[]
   : K extends "map" ? Record<string, unknown>
   : never;
 
@@ -101,7 +103,14 @@ export function schemaOf(type: MessageType): Schema {
   return schemas[type];
 }
 
-/** Build a message; the only place outside decoding where a `type` is attached. */
+/**
+ * Build a message; the only place outside decoding where a `type` is
+ * attached. It is attached to `fields` itself, a fresh object literal at
+ * every call: copying the fields (a spread) cost more than encoding them, on
+ * every request.
+ */
 export function message<T extends MessageType>(type: T, fields: Omit<Message<T>, "type">): Message<T> {
-  return { type, ...fields } as Message<T>;
+  const msg = fields as Message<T>;
+  msg.type = type;
+  return msg;
 }

@@ -17,6 +17,7 @@ import { readCallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
 import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
+import { markStage, stageClockEnabled, stageSpan } from "../common/stage-clock.ts";
 
 export interface SessionOutcome {
   readonly resetUs: number;
@@ -99,6 +100,8 @@ export class LeaseConnection {
   /** Serializes message handling that must wait for a session to finish. */
   private queue: Promise<void> = Promise.resolve();
   private readonly attachTimer: Timer;
+  /** --profile-stages: the previous session's stages after its result was sent (reported with the next result). */
+  private previousTail: Record<string, number> = {};
 
   constructor(
     readonly connection: Connection,
@@ -192,6 +195,7 @@ export class LeaseConnection {
   }
 
   private startSession(id: number, init: Message<"SessionInit">): void {
+    markStage("setup-start");
     if (!this.attached) {
       const outcome = this.hooks.attach(this, init.token);
       if (outcome === "busy") return this.connection.refuse(new ProtocolError("BUSY", "this worker is serving another client"));
@@ -261,6 +265,7 @@ export class LeaseConnection {
     const passedTargets = this.limits.verifyReset && passedFds.length > 0 ? new Map(passedFds.map((fd) => [fd, fdTarget(fd) ?? ""])) : undefined;
     this.session = { shell, input, persistent: init.persistent, tag, processes, command, cancelled: false, passedFds, passedTargets, running: undefined };
     this.sessionCount += 1;
+    markStage("setup-end");
     // A one-shot client learned the worker from its lease and waits only for the result:
     // an ack would be one more write and one more wake-up per request.
     if (init.persistent) this.connection.send(id, message("SessionInitAck", { sessionId: this.sessionCount, workerPid: process.pid }));
@@ -275,6 +280,7 @@ export class LeaseConnection {
     session.command.processes = new Set();
     session.cancelled = false;
     if (session.persistent) session.input.reset();
+    markStage("script-start");
     const startNs = Bun.nanoseconds();
     const running = session.shell.run(script, { continues: session.persistent });
     session.running = running.then(() => undefined);
@@ -287,6 +293,7 @@ export class LeaseConnection {
     clearTimeout(timer);
     session.running = undefined;
     const durationUs = Math.round((Bun.nanoseconds() - startNs) / 1000);
+    markStage("script-end");
     const sessionEnded = session.persistent && session.shell.hasExited;
     this.connection.send(id, message("ExecutionResult", {
       status,
@@ -295,7 +302,9 @@ export class LeaseConnection {
       durationUs,
       cancelled: session.cancelled ? true : undefined,
       sessionEnded: sessionEnded ? true : undefined,
+      stages: stageClockEnabled() ? { ...sessionStages(), ...this.previousTail } : undefined,
     }));
+    markStage("result-sent");
     if (!session.persistent || sessionEnded) await this.finishSession();
   }
 
@@ -391,6 +400,7 @@ export class LeaseConnection {
     if (session === undefined) return;
     this.session = undefined;
     await session.shell.dispose();
+    markStage("dispose-end");
     if (session.shell.hasRunningJobs) {
       // The jobs still use the session's umask, fds and this process: no reset, the worker retires.
       const jobsRunning = session.shell.jobsSettled().then(() => closeAll(session.passedFds));
@@ -400,8 +410,10 @@ export class LeaseConnection {
       closeAll(session.passedFds);
       const resetUs = this.state.reset();
       const problems = this.limits.verifyReset ? [...this.state.verify(), ...stillOpen(session.passedTargets)] : [];
+      markStage("reset-end");
       this.hooks.sessionDone({ resetUs, problems, jobsRunning: undefined });
     }
+    if (stageClockEnabled()) this.previousTail = tailStages();
     this.endLeaseIfDue();
   }
 
@@ -414,6 +426,38 @@ export class LeaseConnection {
     this.connection.send(0, message("LeaseEnded", { reason }));
     this.connection.end();
   }
+}
+
+/**
+ * --profile-stages: this session's stages up to its result, in ns. "idle"
+ * runs from the previous session's reset to this request's first byte
+ * (the worker waited for the client).
+ */
+function sessionStages(): Record<string, number> {
+  const spans: Record<string, number | undefined> = {
+    "idle": stageSpan("reset-end", "chunk"),
+    "decode": stageSpan("chunk", "decoded"),
+    "queue to set-up": stageSpan("decoded", "setup-start"),
+    "session set-up": stageSpan("setup-start", "setup-end"),
+    "queue to script": stageSpan("setup-end", "script-start"),
+    "script": stageSpan("script-start", "script-end"),
+  };
+  return definedSpans(spans);
+}
+
+/** The stages of a session after its result went: reported with the next result. */
+function tailStages(): Record<string, number> {
+  return definedSpans({
+    "previous result write": stageSpan("script-end", "result-sent"),
+    "previous dispose": stageSpan("result-sent", "dispose-end"),
+    "previous reset": stageSpan("dispose-end", "reset-end"),
+  });
+}
+
+function definedSpans(spans: Record<string, number | undefined>): Record<string, number> {
+  const defined: Record<string, number> = {};
+  for (const [stage, ns] of Object.entries(spans)) if (ns !== undefined && ns >= 0) defined[stage] = ns;
+  return defined;
 }
 
 /** Call `action` if the run under way has not ended within `ms`. */

@@ -15,12 +15,15 @@ import { ParseCache } from "../shell/index.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
+import { enableStageClock } from "../common/stage-clock.ts";
 
 export interface WorkerOptions {
   readonly socketPath: string;
   /** Sessions this worker may serve before it retires (1 in fork mode). */
   readonly maxSessions: number;
   readonly verifyReset: boolean;
+  /** Time each session's stages and report them with its result (common/stage-clock.ts). */
+  readonly profileStages: boolean;
   /** Seconds a request may run (0: no limit); past it the command is killed and the worker retires. */
   readonly requestTimeoutS: number;
   /** Retire once RSS grew this many MB past its size when it took its first client (0: never). */
@@ -49,6 +52,7 @@ const REAP_INTERVAL_MS = 2_000;
 export const EXIT_CAPTURE_FAILED = 70;
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
+  if (options.profileStages) enableStageClock();
   let state: WorkerState;
   try {
     state = WorkerState.capture();

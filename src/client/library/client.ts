@@ -13,7 +13,7 @@ import { RushdAbortError, RushdClosedError, RushdConnectionError } from "./error
 import { BinaryNotFoundError, findRushdBinary } from "./find-binary.ts";
 import { LeasePool } from "./lease-pool.ts";
 import { Leaser } from "./leaser.ts";
-import { type Defaults, type Encoding, type RunOptions, type RunResult, sameEnv, sessionSpec } from "./run-options.ts";
+import { type Defaults, type Encoding, type RunOptions, type RunResult, sessionSpec } from "./run-options.ts";
 import { RushdSession, type SessionOptions } from "./session.ts";
 import { RunningCommand, type SpawnOptions } from "./spawn.ts";
 import { defaultSocketKind, libraryTransport, type SocketKind } from "./transport.ts";
@@ -86,8 +86,7 @@ export class RushdClient {
   run(script: string, options?: RunOptions & { readonly encoding?: "buffer" }): Promise<RunResult<Uint8Array>>;
   run(script: string, options?: RunOptions): Promise<RunResult<Uint8Array | string>>;
   async run(script: string, options: RunOptions = {}): Promise<RunResult<Uint8Array | string>> {
-    const { sessionEnded: _, ...result } = await this.runOnPool(script, options);
-    return result;
+    return this.runOnPool(script, options);
   }
 
   /** Start a script and hand back its streams at once; see RunningCommand. */
@@ -114,11 +113,10 @@ export class RushdClient {
       if (options.signal?.aborted === true) throw new RushdAbortError(options.signal.reason, undefined);
       const link = await this.pool.acquire(options.signal);
       try {
-        const spec = sessionSpec(options, this.defaults);
-        const env = sameEnv(this.lastEnv.get(link), spec.env) ? undefined : spec.env;
-        this.lastEnv.set(link, spec.env);
+        const { sessionEnv, ...spec } = sessionSpec(options, this.defaults, this.lastEnv.get(link));
+        this.lastEnv.set(link, sessionEnv);
         const target: CommandTarget = {
-          start: (io) => link.run({ ...spec, env }, script, io),
+          start: (io) => link.run(spec, script, io),
           cancel: (reason) => link.cancel(reason),
           abandon: () => link.close(),
           signal: (name) => link.signal(name, { tree: true }),

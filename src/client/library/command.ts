@@ -22,9 +22,20 @@ export interface CommandTarget {
   signal(name: string): void;
 }
 
-export type AnyRunResult = RunResult<Uint8Array | string> & { readonly sessionEnded: boolean };
+export type AnyRunResult = RunResult<Uint8Array | string>;
+export type SessionRunResult = AnyRunResult & { readonly sessionEnded: boolean };
 
-export async function runCommand(target: CommandTarget, options: RunOptions): Promise<AnyRunResult> {
+/** A one-shot command (run, spawn). */
+export function runCommand(target: CommandTarget, options: RunOptions): Promise<AnyRunResult> {
+  return execute(target, options, false);
+}
+
+/** A command of a persistent session: its result also says whether the session's shell exited. */
+export function runSessionCommand(target: CommandTarget, options: RunOptions): Promise<SessionRunResult> {
+  return execute(target, options, true) as Promise<SessionRunResult>;
+}
+
+async function execute(target: CommandTarget, options: RunOptions, withSessionEnded: boolean): Promise<AnyRunResult> {
   const abort = options.signal;
   if (abort?.aborted === true) throw new RushdAbortError(abort.reason, undefined);
   const limit = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
@@ -70,7 +81,7 @@ export async function runCommand(target: CommandTarget, options: RunOptions): Pr
     abort?.removeEventListener("abort", onAbort);
   }
   const asText = options.encoding === "utf8";
-  const result: AnyRunResult = {
+  const built: { -readonly [K in keyof SessionRunResult]?: SessionRunResult[K] } = {
     status: outcome.status,
     signal: outcome.signal ?? (outcome.cancelled ? "SIGKILL" : null),
     stdout: asText ? decodeOutput(stdout.bytes()) : stdout.bytes(),
@@ -78,8 +89,11 @@ export async function runCommand(target: CommandTarget, options: RunOptions): Pr
     durationUs: outcome.durationUs,
     timedOut: timedOut && outcome.cancelled,
     truncated: stdout.truncated || stderr.truncated,
-    sessionEnded: outcome.sessionEnded,
   };
+  // Only the fields each kind of result has (a spread to drop one would cost more than building it).
+  if (withSessionEnded) built.sessionEnded = outcome.sessionEnded;
+  if (outcome.stages !== undefined) built.stages = outcome.stages;
+  const result = built as AnyRunResult; // every field of a RunResult is set above
   if (aborted && outcome.cancelled) throw new RushdAbortError(abort?.reason, result);
   if (result.timedOut && options.throwOnTimeout === true) throw new RushdTimeoutError(options.timeoutMs as number, result);
   return result;

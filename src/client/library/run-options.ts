@@ -53,6 +53,12 @@ export interface RunResult<Output = Uint8Array> {
   readonly timedOut: boolean;
   /** Output beyond maxOutputBytes was dropped. */
   readonly truncated: boolean;
+  /**
+   * Only from a daemon started with --profile-stages: nanoseconds the worker
+   * spent in each stage of this session (and the tail of the one before),
+   * by stage name. For profiling; absent otherwise.
+   */
+  readonly stages?: Readonly<Record<string, number>>;
 }
 
 export interface SessionResultExtras {
@@ -65,10 +71,22 @@ export interface Defaults {
   readonly umask: number;
 }
 
-export function sessionSpec(options: CommandOptions, defaults: Defaults): SessionSpec & { env: Record<string, string> } {
+/**
+ * A session's spec. `env` is the caller's `env` option, else process.env at
+ * this moment; it is left out (the worker keeps the one it has) when it holds
+ * the same variables and values as `previousEnv`, what the last session on
+ * the same link was given. `sessionEnv` is what this session gets, to pass as
+ * `previousEnv` next time.
+ */
+export function sessionSpec(options: CommandOptions, defaults: Defaults, previousEnv?: Readonly<Record<string, string>>): SessionSpec & { sessionEnv: Readonly<Record<string, string>> } {
+  const source = options.env ?? process.env;
+  // Compared in place: copying process.env costs more than reading it (each read is a host call).
+  const same = previousEnv !== undefined && sameVariables(previousEnv, source);
+  const sessionEnv = same ? previousEnv : definedEntries(source);
   return {
     cwd: options.cwd ?? process.cwd(),
-    env: definedEntries(options.env ?? process.env),
+    env: same ? undefined : sessionEnv,
+    sessionEnv,
     argv0: options.argv0 ?? "rushd",
     args: options.args ?? [],
     umask: options.umask ?? defaults.umask,
@@ -87,13 +105,17 @@ function definedEntries(env: Readonly<Record<string, string | undefined>>): Reco
   return out;
 }
 
-/** Same variables, same values: the worker can reuse the environment it has. */
-export function sameEnv(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>): boolean {
-  if (a === undefined) return false;
+/** `env`'s defined variables are exactly `known`'s, with the same values. */
+function sameVariables(known: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>): boolean {
+  // Object.keys, not for-in: enumerating process.env with for-in costs more than the reads.
+  const keys = Object.keys(env);
   let count = 0;
-  for (const key in b) {
-    if (a[key] !== b[key]) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = env[key];
+    if (value === undefined) continue;
+    if (known[key] !== value) return false;
     count++;
   }
-  return count === Object.keys(a).length;
+  return count === Object.keys(known).length;
 }

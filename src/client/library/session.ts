@@ -9,7 +9,7 @@
 // another daemon.
 
 import { LeaseEndedError, type WorkerLink } from "../worker-link.ts";
-import { libraryError, runCommand } from "./command.ts";
+import { libraryError, runSessionCommand } from "./command.ts";
 import { RushdClosedError } from "./errors.ts";
 import { type CommandOptions, type Defaults, type RunOptions, type RunResult, type SessionResultExtras, sessionSpec } from "./run-options.ts";
 
@@ -34,7 +34,8 @@ export class RushdSession {
   private constructor(private readonly link: WorkerLink, private readonly onClose: () => void) {}
 
   static async open(lease: () => Promise<WorkerLink>, options: SessionOptions, defaults: Defaults, onClose: () => void): Promise<RushdSession> {
-    const spec = { ...sessionSpec(options, defaults), state: options.state === undefined ? undefined : JSON.stringify(options.state) };
+    const { sessionEnv: _, ...fresh } = sessionSpec(options, defaults);
+    const spec = { ...fresh, state: options.state === undefined ? undefined : JSON.stringify(options.state) };
     for (;;) {
       const link = await lease();
       try {
@@ -58,7 +59,7 @@ export class RushdSession {
   run(script: string, options?: SessionRunOptions): Promise<SessionRunResult<Uint8Array | string>>;
   run(script: string, options: SessionRunOptions = {}): Promise<SessionRunResult<Uint8Array | string>> {
     return this.enqueue(async () => {
-      const result = await runCommand({
+      const result = await runSessionCommand({
         start: (io) => this.link.execute(script, io),
         cancel: (reason) => this.link.cancel(reason),
         abandon: () => this.link.close(),

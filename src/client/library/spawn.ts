@@ -37,7 +37,7 @@ export class RunningCommand {
         for (const signal of this.pendingSignals.splice(0)) target.signal(signal);
       });
     }).then(
-      ({ sessionEnded: _, ...result }) => {
+      (result) => {
         this.stdout.end();
         this.stderr.end();
         return result as RunResult<Uint8Array>;
