@@ -16,6 +16,7 @@ import type { BenchContext } from "./bench/context.ts";
 import { BenchDaemon } from "./bench/daemons.ts";
 import { describeBuild, describeMachine } from "./bench/machine.ts";
 import { measurePassedStdout, measureReadLoop } from "./bench/measures-fds.ts";
+import { measureBreakdown } from "./bench/measures-breakdown.ts";
 import { measureLibrary } from "./bench/measures-library.ts";
 import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
@@ -111,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ["Bulk output through rushd -c", () => measurePassedStdout(ctx)],
       ["while read over the caller's stdin", () => measureReadLoop(ctx)],
       ["The library from Node.js and Bun", () => measureLibrary(ctx)],
+      ["Where one round trip goes", () => measureBreakdown(ctx)],
     ];
     for (const [title, measure] of measures) {
       progress(`measuring: ${title}`);

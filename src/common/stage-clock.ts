@@ -17,6 +17,12 @@ export function enableStageClock(): void {
   profiling = true;
 }
 
+/** Back to no marks (the bench profiles one measure, then times the others unmarked). */
+export function disableStageClock(): void {
+  profiling = false;
+  marks.clear();
+}
+
 export function stageClockEnabled(): boolean {
   return profiling;
 }

@@ -57,7 +57,8 @@ export class Shell {
     const resumed = options.checkpoint === undefined ? undefined : restoreCheckpoint(options.checkpoint);
     const input = options.stdin.kind === "source" && options.passedFds === undefined ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
-    if (options.ppid !== undefined) this.session.ppid = options.ppid;
+    // Fixed at start-up, as sh's $PPID is (a worker's sessions are given their client's, sparing a system call).
+    this.session.ppid = options.ppid ?? process.ppid;
     if (options.ignoredSignals !== undefined) this.session.ignoredOnEntry = new Set(options.ignoredSignals.filter(isIgnorable));
     if (options.nice !== undefined) this.session.niceValue = options.nice;
     this.session.parseCache = options.parseCache;

@@ -13,7 +13,7 @@ import { closeSync, readlinkSync } from "node:fs";
 import type { ReceivedFds } from "../common/fd-passing.ts";
 import { ParseCache, Shell, type ShellCheckpoint } from "../shell/index.ts";
 import type { ResourceLimits, ShellOptions } from "../shell/io.ts";
-import { readCallerAttributes } from "./caller-attributes.ts";
+import type { CallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
 import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
@@ -76,8 +76,12 @@ interface ActiveSession {
 export interface ClientProcess {
   /** The fds a client passed with this nonce (SCM_RIGHTS on the worker's fd socket), if they arrived. */
   takePassedFds(nonce: string): ReceivedFds | undefined;
-  /** From SO_PEERCRED: whose limits, nice value and ignored signals a `rushd -c` session inherits. */
-  readonly clientPid: number;
+  /**
+   * The limits, nice value and ignored signals a `rushd -c` session
+   * inherits: those of the process on the other end (SO_PEERCRED), read from
+   * its /proc entry once per connection (caller-attributes.ts).
+   */
+  callerAttributes(): CallerAttributes | undefined;
 }
 
 /** What the worker does with a session's processes (worker/main.ts, process-tree.ts). */
@@ -323,7 +327,7 @@ export class LeaseConnection {
    * caller's own process), read from its /proc entry.
    */
   private callerProcessAttributes(init: Message<"SessionInit">, isCallersProcess: boolean): Pick<ShellOptions, "limits" | "nice" | "ignoredSignals"> {
-    const read = init.limits === undefined && isCallersProcess ? readCallerAttributes(this.client.clientPid) : undefined;
+    const read = init.limits === undefined && isCallersProcess ? this.client.callerAttributes() : undefined;
     return {
       limits: init.limits !== undefined ? parseLimits(init.limits) : read?.limits,
       nice: init.nice ?? read?.nice,

@@ -15,6 +15,7 @@ import { ParseCache } from "../shell/index.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
+import { readCallerAttributes } from "./caller-attributes.ts";
 import { enableStageClock } from "../common/stage-clock.ts";
 
 export interface WorkerOptions {
@@ -176,7 +177,9 @@ class Worker {
       connection.refuse(new ProtocolError("FORBIDDEN", "this worker serves only its own user"));
       return connection;
     }
-    const clientPid = peer.pid;
+    // Read while the client is still sending its fds and SessionInit (they take it ~0.2 ms), not after.
+    const callerAttributes = once(() => readCallerAttributes(peer.pid));
+    setImmediate(callerAttributes);
     lease = new LeaseConnection(connection, this.state, {
       attach(candidate, token) {
         if (worker.current !== undefined || worker.jobsRunning !== undefined) return "busy";
@@ -226,7 +229,7 @@ class Worker {
       },
     }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, {
       takePassedFds: (nonce) => this.fdReceiver?.take(nonce),
-      clientPid,
+      callerAttributes,
     }, this.parseCache);
     return connection;
   }
@@ -279,6 +282,19 @@ class Worker {
     setTimeout(() => process.exit(0), EXIT_FLUSH_TIMEOUT_MS).unref();
     process.send({ kind: "pong" } satisfies WorkerToDaemon, undefined, undefined, () => process.exit(0));
   }
+}
+
+/** `read`, called at most once; later calls give its first result. */
+function once<T>(read: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = read();
+      done = true;
+    }
+    return value;
+  };
 }
 
 function newToken(): string {
