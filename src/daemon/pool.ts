@@ -70,6 +70,12 @@ export class Pool {
   private readonly waiters: Waiter[] = [];
   private readonly grantTimers = new Map<WorkerHandle, Timer>();
   private readonly idleSince = new Map<WorkerHandle, number>();
+  /**
+   * Workers started ahead to replace a worn one (retire-soon), each with the
+   * worker it replaces: that one is sent `retire` once its replacement is
+   * ready, so its client moves to a warm worker at once.
+   */
+  private readonly replacing = new Map<WorkerHandle, WorkerHandle>();
   /** Retired workers still running their last session's background jobs: not capacity, but stopped with the pool. */
   private readonly leaving = new Set<WorkerHandle>();
   private stopping = false;
@@ -195,6 +201,7 @@ export class Pool {
     onIdle: (worker) => {
       this.lastActiveAt = Date.now();
       this.clearGrant(worker);
+      this.replacementReady(worker, true);
       const recovered = this.consecutiveStartFailures > 0;
       this.consecutiveStartFailures = 0;
       this.startBackoffMs = 0;
@@ -217,6 +224,16 @@ export class Pool {
         this.log(`worker ${worker.pid}: reset verification failed, retiring it: ${problems.join("; ")}`);
       }
     },
+    onRetireSoon: (worker, reason) => {
+      this.lastActiveAt = Date.now();
+      // A warm worker is already free, or no room to start one ahead (--max-workers): it can go now.
+      if (this.stopping || this.idle.length > 0 || this.workers.size >= this.options.maxWorkers) return worker.send({ kind: "retire" });
+      this.workersReplaced += 1;
+      const replacement = this.spawn();
+      if (replacement === undefined) return worker.send({ kind: "retire" }); // the start failed at once
+      this.log(`worker ${worker.pid}: ${reason}; starting worker ${replacement.pid} to replace it first`);
+      this.replacing.set(replacement, worker);
+    },
     onRetiring: (worker) => {
       this.lastActiveAt = Date.now();
       // It serves no more sessions; a replacement can start now, while it finishes.
@@ -228,6 +245,8 @@ export class Pool {
     onExit: (worker, reason) => {
       this.lastActiveAt = Date.now();
       this.clearGrant(worker);
+      // A replacement that died before it was ready: the worn worker retires anyway (its own replacement follows).
+      this.replacementReady(worker, false);
       const wasLeaving = this.leaving.delete(worker);
       this.removeFromService(worker);
       if (this.stopping) return;
@@ -240,6 +259,17 @@ export class Pool {
       if (!wasLeaving) this.replenish();
     },
   };
+
+  /** `worker` was started to replace a worn one and is ready (or it died first): the worn one retires now. */
+  private replacementReady(worker: WorkerHandle, ready: boolean): void {
+    const worn = this.replacing.get(worker);
+    if (worn === undefined) return;
+    this.replacing.delete(worker);
+    this.log(ready
+      ? `worker ${worker.pid} is ready: worker ${worn.pid} retires at its next session boundary`
+      : `worker ${worker.pid} died before it was ready: worker ${worn.pid} retires anyway`);
+    worn.send({ kind: "retire" });
+  }
 
   /** Keep the pool at its size, and keep serving queued requests (after a back-off if starts fail). */
   private replenish(): void {
@@ -259,7 +289,10 @@ export class Pool {
    */
   private spawnOrBackOff(): void {
     if (this.startRetryTimer !== undefined) return; // a start is already scheduled
-    if (this.consecutiveStartFailures === 0) return this.spawn();
+    if (this.consecutiveStartFailures === 0) {
+      this.spawn();
+      return;
+    }
     this.startBackoffMs = Math.min(START_BACKOFF_MAX_MS, START_BACKOFF_FIRST_MS * 2 ** (this.consecutiveStartFailures - 1));
     this.startRetryTimer = setTimeout(() => {
       this.startRetryTimer = undefined;
@@ -290,7 +323,8 @@ export class Pool {
     return this.options.mode === "fork" ? 1 : this.options.maxRequestsPerWorker;
   }
 
-  private spawn(): void {
+  /** Start a worker; undefined if it could not even be spawned (a back-off retry is scheduled). */
+  private spawn(): WorkerHandle | undefined {
     let worker: WorkerHandle;
     try {
       worker = this.spawnWorker(this.events, this.maxSessions());
@@ -300,11 +334,12 @@ export class Pool {
       if (code === undefined && !(error instanceof Error)) throw error;
       this.recordFailedStart(`cannot start a worker: ${error instanceof Error ? error.message : String(error)}`);
       this.spawnOrBackOff();
-      return;
+      return undefined;
     }
     this.workersStarted += 1;
     this.workers.add(worker);
     this.workersPeak = Math.max(this.workersPeak, this.workers.size);
+    return worker;
   }
 
   /** BUSY; for a request that does not wait, one more command its client runs in process. */

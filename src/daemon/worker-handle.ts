@@ -22,6 +22,8 @@ export interface WorkerEvents {
   onServed(worker: WorkerHandle, report: Extract<WorkerToDaemon, { kind: "served" }>): void;
   /** A client attached to the worker's lease. */
   onLeased(worker: WorkerHandle): void;
+  /** The worker should be replaced (worn by its count or memory) but serves on until it is sent `retire`. */
+  onRetireSoon(worker: WorkerHandle, reason: string): void;
   /** The worker will serve no more sessions (it exits now, or once its last session's background jobs end). */
   onRetiring(worker: WorkerHandle, reason: string): void;
   onExit(worker: WorkerHandle, reason: string): void;
@@ -139,6 +141,9 @@ export class WorkerHandle {
       case "served":
         this.sessionsServed += value.resetUs.length;
         this.events.onServed(this, value);
+        return;
+      case "retire-soon":
+        this.events.onRetireSoon(this, value.reason);
         return;
       case "retiring":
         this.retireReason = `retired: ${value.reason}`;

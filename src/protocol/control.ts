@@ -15,6 +15,13 @@ export type WorkerToDaemon =
   | { readonly kind: "served"; readonly resetUs: readonly number[]; readonly failures: readonly (readonly string[])[] }
   /** The lease ended; the worker is clean and waits for a client with this new token. */
   | { readonly kind: "idle"; readonly token: string }
+  /**
+   * The worker should retire (its memory grew, it nears its session count)
+   * but serves on: the daemon starts its replacement first and sends
+   * `retire` once that one is ready, so the worker's client moves to a warm
+   * worker without waiting for a start.
+   */
+  | { readonly kind: "retire-soon"; readonly reason: string }
   /** The worker is leaving (served its last session, or a reset failed). */
   | { readonly kind: "retiring"; readonly reason: string }
   | { readonly kind: "pong" };
@@ -24,6 +31,8 @@ export type DaemonToWorker =
   | { readonly kind: "revoke" }
   /** Clients are queued for a worker: end the current lease at the next session boundary. */
   | { readonly kind: "yield" }
+  /** After `retire-soon`: a replacement is ready (or none can start): retire at the next session boundary. */
+  | { readonly kind: "retire" }
   | { readonly kind: "ping" }
   | { readonly kind: "shutdown" };
 

@@ -31,6 +31,16 @@ export interface WorkerOptions {
   readonly maxGrowthMb: number;
 }
 
+/**
+ * A pooled worker asks for its replacement (retire-soon) when it has served
+ * this share of its sessions, so the replacement is warm before the count
+ * runs out (at 100,000 sessions: 5,000 left, over 100 ms at full speed).
+ */
+const RETIRE_NOTICE_SHARE = 0.95;
+
+/** After retire-soon, the worker retires by itself if the daemon has not said `retire` within this long. */
+const REPLACEMENT_WAIT_MS = 10_000;
+
 /** Sessions between two looks at this process's RSS (a read of /proc/self/statm: cheap, but not free per session). */
 const MEMORY_CHECK_SESSIONS = 64;
 
@@ -91,6 +101,9 @@ class Worker {
   };
   private sessionsServed = 0;
   private retireReason: string | undefined;
+  /** Why the worker asked to be replaced (retire-soon), while it serves on until the daemon says `retire`. */
+  private pendingRetirement: string | undefined;
+  private replacementTimer: Timer | undefined;
   /** The daemon has clients waiting: end the current lease at the next session boundary. */
   private yieldRequested = false;
   private listener: ReturnType<typeof listenFramed> | undefined;
@@ -146,6 +159,8 @@ class Worker {
           this.yieldRequested = true;
           this.current.endLeaseIfDue();
           return;
+        case "retire":
+          return this.retireNow();
         case "ping":
           return this.report({ kind: "pong" });
         case "shutdown":
@@ -198,7 +213,7 @@ class Worker {
           worker.retireReason = "background jobs of its last session are still running";
         } else if (!resetOk) worker.retireReason = `reset left the worker dirty: ${outcome.problems.join("; ")}`;
         else if (worker.sessionsServed >= worker.options.maxSessions) worker.retireReason = `served ${worker.sessionsServed} sessions`;
-        else if (worker.sessionsServed % MEMORY_CHECK_SESSIONS === 0) worker.retireReason = worker.memoryGrowth();
+        else worker.checkWear();
       },
       leaseEndReason: () => worker.retireReason ?? (worker.yieldRequested ? "other clients are waiting for a worker" : undefined),
       leaseEnded(attached) {
@@ -209,6 +224,8 @@ class Worker {
         worker.fdReceiver?.discardUntaken();
         worker.yieldRequested = false;
         worker.flushServed();
+        // Asked to be replaced and its client left meanwhile: nothing to hand over, so go now.
+        worker.retireReason ??= worker.pendingRetirement;
         if (worker.retireReason !== undefined) {
           worker.report({ kind: "retiring", reason: worker.retireReason });
           worker.exitAfterJobs();
@@ -232,6 +249,38 @@ class Worker {
       callerAttributes,
     }, this.parseCache);
     return connection;
+  }
+
+  /**
+   * Between sessions: a worker worn by its count or its memory asks for its
+   * replacement and serves on (the lease is not cut while no warm worker
+   * can take it). A worker that can only ever serve one session (fork mode)
+   * just retires.
+   */
+  checkWear(): void {
+    const { maxSessions } = this.options;
+    if (this.pendingRetirement !== undefined) return;
+    const reason = this.sessionsServed >= Math.floor(maxSessions * RETIRE_NOTICE_SHARE)
+      ? `served ${this.sessionsServed} of its ${maxSessions} sessions`
+      : this.sessionsServed % MEMORY_CHECK_SESSIONS === 0 ? this.memoryGrowth() : undefined;
+    if (reason === undefined) return;
+    if (maxSessions <= 1) {
+      this.retireReason = reason;
+      return;
+    }
+    this.pendingRetirement = reason;
+    this.report({ kind: "retire-soon", reason });
+    this.replacementTimer = setTimeout(() => this.retireNow(), REPLACEMENT_WAIT_MS);
+    this.replacementTimer.unref();
+  }
+
+  /** The replacement is ready (or the wait for it is over): leave at the next session boundary, or now if not leased. */
+  private retireNow(): void {
+    clearTimeout(this.replacementTimer);
+    this.retireReason ??= this.pendingRetirement ?? "the daemon asked it to retire";
+    if (this.current !== undefined) return this.current.endLeaseIfDue();
+    this.report({ kind: "retiring", reason: this.retireReason });
+    this.exitAfterJobs();
   }
 
   /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */
