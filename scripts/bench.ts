@@ -18,6 +18,7 @@ import { describeBuild, describeMachine } from "./bench/machine.ts";
 import { measurePassedStdout, measureReadLoop } from "./bench/measures-fds.ts";
 import { measureBreakdown } from "./bench/measures-breakdown.ts";
 import { measureLibrary } from "./bench/measures-library.ts";
+import { measureMemoryCurve } from "./bench/measures-memory.ts";
 import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
 import { choosePlan, type Plan } from "./bench/plan.ts";
@@ -113,6 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ["while read over the caller's stdin", () => measureReadLoop(ctx)],
       ["The library from Node.js and Bun", () => measureLibrary(ctx)],
       ["Where one round trip goes", () => measureBreakdown(ctx)],
+      ["Memory over many sessions", () => measureMemoryCurve(ctx)],
     ];
     for (const [title, measure] of measures) {
       progress(`measuring: ${title}`);

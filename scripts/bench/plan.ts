@@ -15,6 +15,8 @@ export interface Plan {
   readonly passedStdout: { readonly bytes: number; readonly samples: number };
   /** `while read l; do :; done` over a file of LINES lines on the caller's stdin, vs dash -c. */
   readonly readLoop: { readonly lines: number; readonly samples: number };
+  /** Mixed sessions on one worker whose RSS is followed (measures-memory.ts). */
+  readonly memorySessions: number;
 }
 
 const DEFAULT_PLAN: Plan = {
@@ -28,6 +30,7 @@ const DEFAULT_PLAN: Plan = {
   bulk: { bytes: 2 ** 30, samples: 3 },
   passedStdout: { bytes: 2 ** 30, samples: 8 },
   readLoop: { lines: 20_000, samples: 200 },
+  memorySessions: 100_000,
 };
 
 const QUICK_PLAN: Plan = {
@@ -41,6 +44,7 @@ const QUICK_PLAN: Plan = {
   bulk: { bytes: 2 ** 28, samples: 1 },
   passedStdout: { bytes: 2 ** 28, samples: 1 },
   readLoop: { lines: 20_000, samples: 20 },
+  memorySessions: 10_000,
 };
 
 export function choosePlan(argv: readonly string[]): Plan {

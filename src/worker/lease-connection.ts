@@ -123,6 +123,11 @@ export class LeaseConnection {
     }, ATTACH_TIMEOUT_MS);
   }
 
+  /** A session is open (a command may be running): not the time to collect garbage. */
+  get inSession(): boolean {
+    return this.session !== undefined;
+  }
+
   handleMessage(id: number, msg: Message): void {
     // After LeaseEnded the client knows nothing more runs here; what it had already sent is dropped.
     if (this.leaseEnded) return;

@@ -41,6 +41,14 @@ const RETIRE_NOTICE_SHARE = 0.95;
 /** After retire-soon, the worker retires by itself if the daemon has not said `retire` within this long. */
 const REPLACEMENT_WAIT_MS = 10_000;
 
+/**
+ * After this long without a session the worker collects its garbage, so
+ * that freed pages go back to the system: a busy worker's RSS sits
+ * ~40 MB above its fresh size (JIT code, the allocator's cached pages),
+ * which an idle one need not keep. A request arriving during it waits a few ms.
+ */
+const IDLE_TRIM_MS = 1_000;
+
 /** Sessions between two looks at this process's RSS (a read of /proc/self/statm: cheap, but not free per session). */
 const MEMORY_CHECK_SESSIONS = 64;
 
@@ -75,7 +83,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   // Only a worker that will serve many sessions is worth warming; a fork-mode worker serves one.
   if (options.maxSessions > 1) {
     await warmUp(WARM_UP_ROUNDS);
-    Bun.gc(true); // give back the warm-up's garbage: an idle worker should stay small
+    trimMemory(); // give back the warm-up's garbage: an idle worker should stay small
   }
   const worker = new Worker(state, options);
   worker.listen();
@@ -110,6 +118,7 @@ class Worker {
   private servedResetUs: number[] = [];
   private servedFailures: (readonly string[])[] = [];
   private reportTimer: Timer | undefined;
+  private trimTimer: Timer | undefined;
 
   /** RSS when the worker took its first client (after warm-up and a full GC): what growth is measured from. */
   private readonly freshRss = process.memoryUsage.rss();
@@ -206,6 +215,7 @@ class Worker {
       },
       sessionDone(outcome) {
         worker.sessionsServed += 1;
+        worker.trimWhenIdle();
         const resetOk = outcome.problems.length === 0;
         worker.recordServed(outcome.resetUs, outcome.problems);
         if (outcome.jobsRunning !== undefined) {
@@ -283,6 +293,20 @@ class Worker {
     this.exitAfterJobs();
   }
 
+  /** (Re)start the idle clock: IDLE_TRIM_MS after the last session, trim (unless a session is open by then). */
+  trimWhenIdle(): void {
+    if (this.trimTimer !== undefined) {
+      this.trimTimer.refresh();
+      return;
+    }
+    this.trimTimer = setTimeout(() => {
+      this.trimTimer = undefined;
+      if (this.current?.inSession === true) return this.trimWhenIdle();
+      trimMemory();
+    }, IDLE_TRIM_MS);
+    this.trimTimer.unref();
+  }
+
   /** Batch per-session counters; the daemon hears them at lease end or within REPORT_INTERVAL_MS. */
   recordServed(resetUs: number, problems: readonly string[]): void {
     this.servedResetUs.push(resetUs);
@@ -331,6 +355,11 @@ class Worker {
     setTimeout(() => process.exit(0), EXIT_FLUSH_TIMEOUT_MS).unref();
     process.send({ kind: "pong" } satisfies WorkerToDaemon, undefined, undefined, () => process.exit(0));
   }
+}
+
+/** A full, synchronous collection; the allocator hands the freed pages back to the system on its own soon after. */
+function trimMemory(): void {
+  Bun.gc(true);
 }
 
 /** `read`, called at most once; later calls give its first result. */
