@@ -8,6 +8,7 @@ import { runInterleaved, type Contender, type Outcome } from "./interleave.ts";
 import { warmupFor } from "./plan.ts";
 import { expectOutput, SentinelShell, spawnAndRead, type CommandOutput } from "./processes.ts";
 import { formatRatio, formatUs, timingTable, type Section, type TargetCheck, type TimedRow } from "./report.ts";
+import { ProtocolEcho } from "./protocol-echo.ts";
 import { SocketEcho } from "./socket-echo.ts";
 import { summarize } from "./stats.ts";
 
@@ -20,6 +21,7 @@ const BASH_COPROCESS = "bash coprocess + sentinel";
 const SPAWN_DASH = "Bun.spawn dash -c";
 const SPAWN_BASH = "Bun.spawn bash -c";
 const SOCKET_ECHO = "reference: Bun↔Bun Unix-socket echo";
+const PROTOCOL_ECHO = "reference: rushd's frames answered at once, no shell";
 
 function contender(name: string, samples: number, want: CommandOutput, run: () => Promise<CommandOutput>): Contender {
   return {
@@ -70,6 +72,8 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
   const stopBash = ctx.cleanup.add("bash coprocess", () => bashShell.stop());
   const echo = await SocketEcho.start(ctx.dir);
   const stopEcho = ctx.cleanup.add("socket echo server", () => echo.stop());
+  const protocolEcho = await ProtocolEcho.start(ctx.dir);
+  const stopProtocolEcho = ctx.cleanup.add("protocol echo server", () => protocolEcho.stop());
   const workerUs: number[] = [];
   let outcome: Outcome;
   try {
@@ -82,13 +86,15 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
       contender(SPAWN_DASH, counts.spawn, want, () => spawnAndRead(["dash", "-c", command])),
       contender(SPAWN_BASH, counts.spawn, want, () => spawnAndRead(["bash", "-c", command])),
       { name: SOCKET_ECHO, samples: counts.socketEcho, warmup: warmupFor(counts.socketEcho), once: () => echo.roundTrip() },
+      { name: PROTOCOL_ECHO, samples: counts.socketEcho, warmup: warmupFor(counts.socketEcho), once: () => protocolEcho.roundTrip() },
     ], plan.rounds, (round) => ctx.progress(`  round trip '${command}': round ${round + 1}/${plan.rounds}`));
   } finally {
+    await stopProtocolEcho();
     await stopEcho();
     await stopBash();
     await stopDash();
   }
-  const { rows, failures } = collectRows(outcome, [POOL, STEADY, FORK, DASH_COPROCESS, BASH_COPROCESS, SPAWN_DASH, SPAWN_BASH, SOCKET_ECHO]);
+  const { rows, failures } = collectRows(outcome, [POOL, STEADY, FORK, DASH_COPROCESS, BASH_COPROCESS, SPAWN_DASH, SPAWN_BASH, SOCKET_ECHO, PROTOCOL_ECHO]);
   const pool = find(rows, POOL);
   const label = `round trip \`${command}\``;
   const targets: TargetCheck[] = [
@@ -98,6 +104,11 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
     speedupCheck(`${label}, pool vs Bun.spawn dash -c`, "≥ 20× faster", pool, find(rows, SPAWN_DASH), 20),
     speedupCheck(`${label}, pool vs bash coprocess`, "faster (> 1×)", pool, find(rows, BASH_COPROCESS), 1),
     speedupCheck(`${label}, pool vs fork mode`, "≥ 100× faster", pool, find(rows, FORK), 100),
+    // Issue 10, item 1.
+    slowdownCheck(`${label}, pool vs the Bun↔Bun socket echo`, "≤ 2.5× its time", pool, find(rows, SOCKET_ECHO), 2.5),
+    pool === undefined
+      ? { measure: `${label}, pool, p99 vs its p50`, target: "≤ 5×", measured: "not measured", met: undefined }
+      : { measure: `${label}, pool, p99 vs its p50`, target: "≤ 5×", measured: `${formatRatio(pool.summary.p99 / pool.summary.median)}`, met: pool.summary.p99 <= 5 * pool.summary.median },
   ];
   return {
     title: `Round trip of \`${command}\`, one request in flight`,
@@ -105,6 +116,7 @@ export async function measureRoundTrip(ctx: BenchContext, command: string, want:
       "Time from sending the command to having its exit status and all of its output, in the benchmark process.",
       "rushd: `RushdClient.run()` over a held connection (pool: the same leased worker, reset after every session; fork: every session leases a fresh worker from the held daemon connection).",
       `Coprocesses: \`${command}; echo __END__$?\` written to a running shell's stdin, stdout read up to the sentinel. Bun.spawn: spawn, read stdout to the end, await the exit.`,
+      "References: a Bun process echoing 16 bytes over a Unix socket (the floor of one round trip between two Bun processes), and a Bun process answering the library's own frames for `run(\"true\")` (SessionInit and Execute, decoded with rushd's code) with an ExecutionResult at once (protocol-echo.ts): the floor of rushd's protocol on Bun, with no session and no shell.",
       "The last columns divide each contender's time by rushd pool's: above 1× the contender is slower.",
     ],
     tables: pool === undefined ? [] : [timingTable(pool, rows)],

@@ -83,7 +83,7 @@ export class SocketEcho {
   }
 }
 
-async function readUntilReady(server: Subprocess<"ignore", "pipe", "inherit">): Promise<void> {
+export async function readUntilReady(server: Subprocess<"ignore", "pipe", "inherit">): Promise<void> {
   const reader = server.stdout.getReader();
   const decoder = new TextDecoder();
   let text = "";
