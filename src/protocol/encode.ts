@@ -77,7 +77,10 @@ class FrameWriter {
 
   value(value: unknown): void {
     switch (typeof value) {
-      case "string": return value.isWellFormed() ? this.string(value) : this.ext(RAW_TEXT_EXT_TYPE, encodeText(value));
+      // Short ASCII first: it cannot be ill-formed, and most values are (names, paths, `true`).
+      case "string":
+        if (value.length < 32 && this.shortAscii(value)) return;
+        return value.isWellFormed() ? this.string(value) : this.ext(RAW_TEXT_EXT_TYPE, encodeText(value));
       case "number": return Number.isSafeInteger(value) ? this.integer(value) : this.float(value);
       case "boolean": return this.byte(value ? 0xc3 : 0xc2);
       case "undefined": return this.byte(0xc0);
@@ -110,7 +113,7 @@ class FrameWriter {
   }
 
   /** A fixstr written unit by unit (keys, names, small values: cheaper than a TextEncoder call); false if `text` is not ASCII. */
-  private shortAscii(text: string): boolean {
+  shortAscii(text: string): boolean {
     this.reserve(1 + text.length);
     const start = this.at + 1;
     for (let i = 0; i < text.length; i++) {
@@ -201,7 +204,7 @@ class FrameWriter {
     for (const key in map) {
       const item = map[key];
       if (item === undefined) continue;
-      this.string(key.isWellFormed() ? key : key.toWellFormed());
+      if (key.length >= 32 || !this.shortAscii(key)) this.string(key.isWellFormed() ? key : key.toWellFormed());
       this.value(item);
     }
   }
@@ -215,8 +218,25 @@ function headerBytes(length: number): 1 | 2 | 3 | 5 {
 }
 
 /** A whole frame (header + msgpack payload) for the message `msg`. */
+/**
+ * One writer for every message: encoding is synchronous and never nested,
+ * and a new 256-byte buffer per message was an allocation on every request.
+ * A buffer grown past SCRATCH_KEPT_BYTES (a large Stdout frame) is not kept.
+ */
+const scratch = new FrameWriter();
+const SCRATCH_KEPT_BYTES = 64 * 1024;
+
 export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
-  const writer = new FrameWriter();
+  const writer = scratch;
+  writer.at = HEADER_BYTES;
+  try {
+    return encodeInto(writer, id, msg);
+  } finally {
+    if (writer.bytes.length > SCRATCH_KEPT_BYTES) writer.bytes = new Uint8Array(INITIAL_BYTES);
+  }
+}
+
+function encodeInto(writer: FrameWriter, id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
   writer.map(msg);
   const payloadBytes = writer.at - HEADER_BYTES;
   if (payloadBytes > MAX_FRAME_BYTES) {

@@ -113,7 +113,7 @@ export class RushdClient {
       if (options.signal?.aborted === true) throw new RushdAbortError(options.signal.reason, undefined);
       const link = await this.pool.acquire(options.signal);
       try {
-        const { sessionEnv, ...spec } = sessionSpec(options, this.defaults, this.lastEnv.get(link));
+        const { spec, sessionEnv } = sessionSpec(options, this.defaults, this.lastEnv.get(link));
         this.lastEnv.set(link, sessionEnv);
         const target: CommandTarget = {
           start: (io) => link.run(spec, script, io),

@@ -78,15 +78,14 @@ export interface Defaults {
  * the same link was given. `sessionEnv` is what this session gets, to pass as
  * `previousEnv` next time.
  */
-export function sessionSpec(options: CommandOptions, defaults: Defaults, previousEnv?: Readonly<Record<string, string>>): SessionSpec & { sessionEnv: Readonly<Record<string, string>> } {
+export function sessionSpec(options: CommandOptions, defaults: Defaults, previousEnv?: Readonly<Record<string, string>>): { spec: SessionSpec; sessionEnv: Readonly<Record<string, string>> } {
   const source = options.env ?? process.env;
   // Compared in place: copying process.env costs more than reading it (each read is a host call).
   const same = previousEnv !== undefined && sameVariables(previousEnv, source);
   const sessionEnv = same ? previousEnv : definedEntries(source);
-  return {
+  const spec: SessionSpec = {
     cwd: options.cwd ?? process.cwd(),
     env: same ? undefined : sessionEnv,
-    sessionEnv,
     argv0: options.argv0 ?? "rushd",
     args: options.args ?? [],
     umask: options.umask ?? defaults.umask,
@@ -94,6 +93,7 @@ export function sessionSpec(options: CommandOptions, defaults: Defaults, previou
     flags: options.shellFlags,
     stdinReadAhead: true, // each command's stdin is its own: nothing else reads after it
   };
+  return { spec, sessionEnv };
 }
 
 function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {

@@ -34,8 +34,7 @@ export class RushdSession {
   private constructor(private readonly link: WorkerLink, private readonly onClose: () => void) {}
 
   static async open(lease: () => Promise<WorkerLink>, options: SessionOptions, defaults: Defaults, onClose: () => void): Promise<RushdSession> {
-    const { sessionEnv: _, ...fresh } = sessionSpec(options, defaults);
-    const spec = { ...fresh, state: options.state === undefined ? undefined : JSON.stringify(options.state) };
+    const spec = { ...sessionSpec(options, defaults).spec, state: options.state === undefined ? undefined : JSON.stringify(options.state) };
     for (;;) {
       const link = await lease();
       try {
