@@ -3,12 +3,12 @@
 // `*` widths and precisions; escapes in the format; `%b` as echo's.
 
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
+import { then } from "../exec/maybe.ts";
 import { decodeEscapeAt, decodeEscapes } from "./escapes.ts";
+import { formatFloat } from "./printf-float.ts";
+import { floatOperand, integerOperand, type Operand } from "./printf-operands.ts";
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-
-/** A malformed format: printf stops with status 2. */
+/** A malformed format: printf prints what it has so far, then stops with status 2. */
 class PrintfError extends Error {}
 
 interface Directive {
@@ -18,14 +18,20 @@ interface Directive {
   readonly conversion: string;
 }
 
+const DIRECTIVE = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(.?)/;
+const CONVERSIONS = "diouxXcsbeEfFgGaA";
+
 class Formatter {
   private index = 0;
+  /** What the format has produced so far (printed even when a later directive is invalid). */
+  out = "";
   failed = false;
   stopped = false;
 
   constructor(
     private readonly ctx: BuiltinContext,
     private readonly args: readonly string[],
+    private readonly charCode: (text: string) => number,
   ) {}
 
   get consumedAll(): boolean {
@@ -40,41 +46,25 @@ class Formatter {
     return this.args[this.index++];
   }
 
-  /** An integer argument (C's strtoimax): decimal, 0x hex, 0 octal, or 'c for a character code; clamped to 64 bits. */
-  private number(text: string | undefined): bigint {
-    if (text === undefined || text === "") return 0n;
-    if (/^['"]/.test(text)) return BigInt(text.codePointAt(1) ?? 0);
-    const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(.*)$/.exec(text);
-    if (m === null || (m[3] ?? "") !== "") {
-      this.ctx.fail(`${text}: ${m === null ? "expected numeric value" : "not completely converted"}`, 1);
+  private complain<T>(text: string, operand: Operand<T>): T {
+    if (operand.problem !== undefined) {
+      this.ctx.fail(`${text}: ${operand.problem}`, 1);
       this.failed = true;
-      if (m === null) return 0n;
     }
-    const digits = m?.[2] ?? "0";
-    const magnitude = BigInt(digits.length > 1 && digits.startsWith("0") && !/^0[xX]/.test(digits) ? `0o${digits.slice(1)}` : digits);
-    const value = m?.[1] === "-" ? -magnitude : magnitude;
-    if (value > INT64_MAX || value < INT64_MIN) {
-      this.ctx.fail(`${text}: Result too large`, 1);
-      this.failed = true;
-      return value > 0n ? INT64_MAX : INT64_MIN;
-    }
-    return value;
+    return operand.value;
   }
 
-  private float(text: string | undefined): number {
-    if (text === undefined || text === "") return 0;
-    if (/^['"]/.test(text)) return text.codePointAt(1) ?? 0;
-    const value = Number(text.trim());
-    if (Number.isNaN(value)) {
-      this.ctx.fail(`${text}: expected numeric value`, 1);
-      this.failed = true;
-      return 0;
-    }
-    return value;
+  private integer(unsigned: boolean): bigint {
+    const text = this.next();
+    return text === undefined ? 0n : this.complain(text, integerOperand(text, unsigned, this.charCode));
   }
 
-  format(format: string): string {
-    let out = "";
+  private float(): number {
+    const text = this.next();
+    return text === undefined ? 0 : this.complain(text, floatOperand(text, this.charCode));
+  }
+
+  format(format: string): void {
     for (let i = 0; i < format.length && !this.stopped; i++) {
       const ch = format[i] ?? "";
       if (ch === "\\") {
@@ -83,25 +73,28 @@ class Formatter {
           this.stopped = true;
           break;
         }
-        out += escape.text;
+        this.out += escape.text;
         i += escape.consumed - 1;
         continue;
       }
       if (ch !== "%") {
-        out += ch;
+        this.out += ch;
         continue;
       }
-      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXcsbeEfFgGaA%])/.exec(format.slice(i));
-      if (m === null) {
-        const bad = /^%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?(.?)/.exec(format.slice(i));
-        throw new PrintfError(`%${bad?.[1] ?? ""}: invalid directive`);
-      }
+      const m = DIRECTIVE.exec(format.slice(i));
+      const conversion = m?.[4] ?? "";
+      if (m === null || conversion === "") throw new PrintfError("missing format character");
       i += m[0].length - 1;
-      const width = m[2] === "*" ? Number(this.number(this.next())) : m[2] === undefined ? undefined : Number(m[2]);
-      const precision = m[3] === "*" ? Number(this.number(this.next())) : m[3] === undefined ? undefined : Number(m[3] || "0");
-      out += this.convert({ flags: m[1] ?? "", width, precision, conversion: m[4] ?? "s" });
+      // `%%` takes no flags, width or precision (`%5%` is invalid in dash).
+      if (m[0] === "%%") {
+        this.out += "%";
+        continue;
+      }
+      if (!CONVERSIONS.includes(conversion)) throw new PrintfError(`${m[0]}: invalid directive`);
+      const width = m[2] === "*" ? Number(this.integer(false)) : m[2] === undefined ? undefined : Number(m[2]);
+      const precision = m[3] === "*" ? Number(this.integer(false)) : m[3] === undefined ? undefined : Number(m[3] || "0");
+      this.out += this.convert({ flags: m[1] ?? "", width, precision, conversion });
     }
-    return out;
   }
 
   private convert(d: Directive): string {
@@ -113,8 +106,6 @@ class Formatter {
     }
     let body: string;
     switch (d.conversion) {
-      case "%":
-        return "%";
       case "s":
         body = this.next() ?? "";
         if (d.precision !== undefined) body = body.slice(0, d.precision);
@@ -133,24 +124,24 @@ class Formatter {
       }
       case "d":
       case "i":
-        body = integer(this.number(this.next()), 10, flags, d.precision);
+        body = integer(this.integer(false), 10, flags, d.precision);
         break;
       case "o":
       case "u":
       case "x":
       case "X": {
-        const signed = this.number(this.next());
-        // Unsigned conversions show a negative number as its 64-bit two's complement.
-        const n = BigInt.asUintN(64, signed);
+        // Read as strtoumax does: `-1` is 2^64-1, up to 2^64-1 fits.
+        const n = this.integer(true);
         body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision);
         if (d.conversion === "X") body = body.toUpperCase();
         if (flags.includes("#") && n !== 0n) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
         break;
       }
       default:
-        body = floating(this.float(this.next()), d.conversion, flags, d.precision);
+        body = formatFloat(this.float(), d.conversion, flags, d.precision);
     }
-    return pad(body, width, flags, "diouxXeEfFgGaA".includes(d.conversion));
+    // glibc pads inf and nan with spaces even under the `0` flag.
+    return pad(body, width, flags, "diouxXeEfFgGaA".includes(d.conversion) && !/[a-z]{3}$/i.test(body));
   }
 }
 
@@ -159,25 +150,6 @@ function integer(n: bigint, base: number, flags: string, precision: number | und
   if (precision !== undefined) digits = precision === 0 && n === 0n ? "" : digits.padStart(precision, "0");
   const sign = n < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   return sign + digits;
-}
-
-function floating(n: number, conversion: string, flags: string, precision: number | undefined): string {
-  const p = precision ?? 6;
-  let body: string;
-  const lower = conversion.toLowerCase();
-  if (!Number.isFinite(n)) body = Number.isNaN(n) ? "nan" : n < 0 ? "-inf" : "inf";
-  else if (lower === "f") body = n.toFixed(p);
-  else if (lower === "e") body = n.toExponential(p).replace(/e([+-])(\d)$/, "e$10$2");
-  else if (lower === "g") {
-    const significant = p === 0 ? 1 : p;
-    const exponent = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
-    if (exponent < -4 || exponent >= significant) body = n.toExponential(significant - 1).replace(/e([+-])(\d)$/, "e$10$2");
-    else body = n.toFixed(Math.max(0, significant - 1 - exponent));
-    if (!flags.includes("#")) body = body.replace(/\.?0+(e|$)/, "$1");
-  } else body = n.toString(16);
-  if (conversion === conversion.toUpperCase()) body = body.toUpperCase();
-  if (n >= 0 && !body.startsWith("-")) body = (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + body;
-  return body;
 }
 
 function pad(body: string, width: number | undefined, flags: string, numeric: boolean): string {
@@ -199,16 +171,15 @@ export const printf = defineBuiltin({
     const args = operands;
     const format = args[0];
     if (format === undefined) return ctx.fail("usage: printf format [arg ...]", 2);
-    const formatter = new Formatter(ctx, args.slice(1));
-    let out: string;
+    const formatter = new Formatter(ctx, args.slice(1), (text) => text.codePointAt(0) ?? 0);
     try {
-      out = formatter.format(format);
+      formatter.format(format);
       // Reuse the format while arguments remain (and it consumed some).
-      while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) out += formatter.format(format);
+      while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) formatter.format(format);
     } catch (error) {
-      if (error instanceof PrintfError) return ctx.fail(error.message, 2);
-      throw error;
+      if (!(error instanceof PrintfError)) throw error;
+      return then(ctx.out(formatter.out), () => ctx.fail(error.message, 2));
     }
-    return afterWrite(ctx.out(out), formatter.failed ? 1 : 0);
+    return afterWrite(ctx.out(formatter.out), formatter.failed ? 1 : 0);
   },
 });
