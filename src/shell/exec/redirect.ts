@@ -13,7 +13,6 @@ import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_T
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
-import { openFilesLimit } from "./limits.ts";
 import { describeErrno } from "./libc.ts";
 import { fsPath } from "../bytes.ts";
 
@@ -22,20 +21,14 @@ export class RedirectError extends Error {
   constructor(
     message: string,
     readonly status = 2,
+    /** Ends a non-interactive shell whatever the command (dash's "Syntax error: Bad fd number"). */
+    readonly fatal = false,
+    /** Not printed: dash has fd 2 closed when `2>&n` finds n closed, and the message goes nowhere. */
+    readonly unreported = false,
   ) {
     super(message);
     this.name = "RedirectError";
   }
-}
-
-/**
- * An fd number at or above the session's open-files limit can never be open:
- * refuse it as bash does (`exec 2147483647>f`: Bad file descriptor, status 1)
- * rather than carry it to the fd table of every command started (the fds
- * rushd accepts past 9 are a bash extension; dash has none).
- */
-function checkFdNumber(interp: Interp, fd: number, text = String(fd)): void {
-  if (fd >= openFilesLimit(interp.state.limits)) throw new RedirectError(`${text}: Bad file descriptor`, 1);
 }
 
 export interface AppliedRedirects {
@@ -124,8 +117,6 @@ function setWhenOpen(fds: FdTable, numbers: readonly number[], file: Maybe<FdTar
 function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): Maybe<void> {
   const op = redirect.op;
   const fd = redirect.fd ?? defaultFd(op);
-  // Closing an fd that cannot be open is harmless (bash allows it too).
-  if (target !== "-" || (op !== "<&" && op !== ">&")) checkFdNumber(interp, fd);
   switch (op) {
     case "<":
     case ">":
@@ -142,13 +133,13 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
         fds.delete(fd);
         return;
       }
-      if (!/^\d+$/.test(target)) {
-        if (op === ">&" && redirect.fd === undefined) return setWhenOpen(fds, [1, 2], openFile(interp, target, ">", opened));
-        throw new RedirectError(`Syntax error: Bad fd number`);
-      }
-      checkFdNumber(interp, Number(target), target);
+      // As in dash: an expansion must give one digit (or `-`); anything else
+      // (`>&$x` with x=abc, 10, 01 or empty) is a syntax error that ends the shell.
+      if (!/^[0-9]$/.test(target)) throw new RedirectError(`Syntax error: Bad fd number`, 2, true);
+      // `n>&n` leaves n as it is, open or closed (dash does not dup an fd onto itself).
+      if (Number(target) === fd) return;
       const source = fds.get(Number(target));
-      if (source === undefined) throw new RedirectError(`${target}: Bad file descriptor`);
+      if (source === undefined) throw new RedirectError(`${target}: Bad file descriptor`, 2, false, fd === 2);
       fds.set(fd, source);
       return;
     }
@@ -259,7 +250,9 @@ export function reportRedirectError(interp: Interp, error: unknown, isFatal = fa
     });
   }
   if (!(error instanceof RedirectError)) throw error;
-  if (!isFatal) return interp.fail(error.message, error.status);
+  if (error.unreported && !isFatal) return error.status;
+  if (error.unreported) throw new ExitFlow(error.status);
+  if (!isFatal && !error.fatal) return interp.fail(error.message, error.status);
   return then(interp.fail(error.message, error.status), (status) => {
     throw new ExitFlow(status);
   });
