@@ -1,7 +1,7 @@
 // Redirections where rushd once went past dash: an fd number is one digit, as
 // in dash, so digits before `>` that are more than one are a word, and a dup
-// target must be one digit or `-` (else dash's "Bad fd number": at parse time
-// for a literal, and ending the shell for an expansion).
+// target must be one digit or `-` (else dash's "Bad fd number", found when
+// the redirection is made, which ends the shell).
 // (POSIX redirections are covered by the conformance corpus.)
 
 import { expect, test } from "bun:test";
