@@ -23,6 +23,7 @@ function fakeEnv(vars: Record<string, string>, positional: string[] = []): Expan
     positional,
     nounset: false,
     noglob: false,
+    textMode: "chars",
     home: () => "/home/u",
     readDir: (dir) => (dir === "" ? ["a.txt", "b.txt", ".hid", "c.md", "a\\"] : null),
   };

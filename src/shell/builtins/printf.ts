@@ -4,6 +4,7 @@
 
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { then } from "../exec/maybe.ts";
+import { byteView, fromByteView } from "../text-mode.ts";
 import { decodeEscapeAt, decodeEscapes } from "./escapes.ts";
 import { formatFloat } from "./printf-float.ts";
 import { floatOperand, integerOperand, type Operand } from "./printf-operands.ts";
@@ -119,7 +120,7 @@ class Formatter {
       case "c": {
         const arg = this.next();
         // An empty argument prints a NUL byte (dash); no argument prints nothing.
-        body = arg === undefined ? "" : arg === "" ? "\0" : arg.slice(0, 1);
+        body = arg === undefined ? "" : arg === "" ? "\0" : String.fromCodePoint(arg.codePointAt(0) ?? 0);
         break;
       }
       case "d":
@@ -163,23 +164,33 @@ function pad(body: string, width: number | undefined, flags: string, numeric: bo
   return body.padStart(width);
 }
 
+/** `'c`: the code of c; a byte that is not UTF-8 (or, in a byte view, any byte) is its byte value. */
+function characterCode(text: string): number {
+  const code = text.codePointAt(0) ?? 0;
+  return code >= 0xdc80 && code <= 0xdcff ? code - 0xdc00 : code;
+}
+
 export const printf = defineBuiltin({
   name: "printf",
   // No options, as in dash: `printf -v x …` is an illegal option (bash's -v is not kept).
   flags: {},
   run(ctx, { operands }) {
-    const args = operands;
+    // In bytes mode (LC_ALL=C, text-mode.ts) everything is done on byte views, so that
+    // precisions, widths, %c and 'c codes count bytes; the output is turned back at the end.
+    const bytes = ctx.interp.textMode === "bytes";
+    const args = bytes ? operands.map(byteView) : operands;
     const format = args[0];
     if (format === undefined) return ctx.fail("usage: printf format [arg ...]", 2);
-    const formatter = new Formatter(ctx, args.slice(1), (text) => text.codePointAt(0) ?? 0);
+    const formatter = new Formatter(ctx, args.slice(1), characterCode);
+    const output = (): string => (bytes ? fromByteView(formatter.out) : formatter.out);
     try {
       formatter.format(format);
       // Reuse the format while arguments remain (and it consumed some).
       while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) formatter.format(format);
     } catch (error) {
       if (!(error instanceof PrintfError)) throw error;
-      return then(ctx.out(formatter.out), () => ctx.fail(error.message, 2));
+      return then(ctx.out(output()), () => ctx.fail(error.message, 2));
     }
-    return afterWrite(ctx.out(formatter.out), formatter.failed ? 1 : 0);
+    return afterWrite(ctx.out(output()), formatter.failed ? 1 : 0);
   },
 });

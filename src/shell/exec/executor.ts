@@ -37,6 +37,7 @@ import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
 import { runSource } from "./run-source.ts";
+import type { TextMode } from "../text-mode.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -109,6 +110,10 @@ export class Interp implements ExpandEnv {
 
   get noglob(): boolean {
     return this.state.options.noglob;
+  }
+
+  get textMode(): TextMode {
+    return this.state.vars.textMode();
   }
 
   home(user: string): string | undefined {
