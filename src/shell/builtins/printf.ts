@@ -93,7 +93,9 @@ class Formatter {
       }
       if (!CONVERSIONS.includes(conversion)) throw new PrintfError(`${m[0]}: invalid directive`);
       const width = m[2] === "*" ? Number(this.integer(false)) : m[2] === undefined ? undefined : Number(m[2]);
-      const precision = m[3] === "*" ? Number(this.integer(false)) : m[3] === undefined ? undefined : Number(m[3] || "0");
+      // A negative `*` precision is taken as none, as in C.
+      const starPrecision = m[3] === "*" ? Number(this.integer(false)) : undefined;
+      const precision = starPrecision !== undefined ? (starPrecision < 0 ? undefined : starPrecision) : m[3] === undefined ? undefined : Number(m[3] || "0");
       this.out += this.convert({ flags: m[1] ?? "", width, precision, conversion });
     }
   }
@@ -119,13 +121,13 @@ class Formatter {
       }
       case "c": {
         const arg = this.next();
-        // An empty argument prints a NUL byte (dash); no argument prints nothing.
-        body = arg === undefined ? "" : arg === "" ? "\0" : String.fromCodePoint(arg.codePointAt(0) ?? 0);
+        // No argument, or an empty one, prints a NUL byte (dash).
+        body = arg === undefined || arg === "" ? "\0" : String.fromCodePoint(arg.codePointAt(0) ?? 0);
         break;
       }
       case "d":
       case "i":
-        body = integer(this.integer(false), 10, flags, d.precision);
+        body = integer(this.integer(false), 10, flags, d.precision, true);
         break;
       case "o":
       case "u":
@@ -133,30 +135,37 @@ class Formatter {
       case "X": {
         // Read as strtoumax does: `-1` is 2^64-1, up to 2^64-1 fits.
         const n = this.integer(true);
-        body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision);
+        body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision, false);
         if (d.conversion === "X") body = body.toUpperCase();
-        if (flags.includes("#") && n !== 0n) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
+        // `#`: octal starts with a 0 (even `%#.0o` of 0 prints "0"), hex gets 0x unless it is 0.
+        if (flags.includes("#")) {
+          if (d.conversion === "o" && !body.startsWith("0")) body = `0${body}`;
+          else if (n !== 0n && d.conversion === "x") body = `0x${body}`;
+          else if (n !== 0n && d.conversion === "X") body = `0X${body}`;
+        }
         break;
       }
       default:
         body = formatFloat(this.float(), d.conversion, flags, d.precision);
     }
-    // glibc pads inf and nan with spaces even under the `0` flag.
-    return pad(body, width, flags, "diouxXeEfFgGaA".includes(d.conversion) && !/[a-z]{3}$/i.test(body));
+    // glibc pads inf and nan with spaces even under the `0` flag, and integers given a precision too.
+    const zeroPads = "eEfFgGaA".includes(d.conversion) ? !/[a-z]{3}$/i.test(body) : "diouxX".includes(d.conversion) && d.precision === undefined;
+    return pad(body, width, flags, zeroPads);
   }
 }
 
-function integer(n: bigint, base: number, flags: string, precision: number | undefined): string {
+/** Digits of an integer conversion; `+` and ` ` apply to signed ones only, as in C. */
+function integer(n: bigint, base: number, flags: string, precision: number | undefined, signed: boolean): string {
   let digits = (n < 0n ? -n : n).toString(base);
   if (precision !== undefined) digits = precision === 0 && n === 0n ? "" : digits.padStart(precision, "0");
-  const sign = n < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  const sign = n < 0n ? "-" : !signed ? "" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   return sign + digits;
 }
 
-function pad(body: string, width: number | undefined, flags: string, numeric: boolean): string {
+function pad(body: string, width: number | undefined, flags: string, zeroPads: boolean): string {
   if (width === undefined || body.length >= width) return body;
   if (flags.includes("-")) return body.padEnd(width);
-  if (numeric && flags.includes("0")) {
+  if (zeroPads && flags.includes("0")) {
     const sign = /^[+\- ]/.test(body) ? body.slice(0, 1) : "";
     const prefix = /^[+\- ]?0[xX]/.test(body) ? body.slice(0, sign.length + 2) : sign;
     return prefix + body.slice(prefix.length).padStart(width - prefix.length, "0");
