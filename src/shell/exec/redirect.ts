@@ -170,28 +170,25 @@ function isHeredoc(redirect: Redirect): boolean {
  */
 function expandTargets(interp: Interp, redirects: readonly Redirect[]): Maybe<(string | undefined)[]> {
   const texts: (string | undefined)[] = [];
-  const record = (redirect: Redirect, text: string): void => {
+  const record = (i: number, redirect: Redirect, text: string): void => {
     if ((redirect.op === "<&" || redirect.op === ">&") && text !== "-" && !/^[0-9]$/.test(text)) {
       throw new RedirectError("Syntax error: Bad fd number", 2, true);
     }
-    texts.push(text);
+    texts[i] = text;
   };
   const step = (index: number): Maybe<(string | undefined)[]> => {
     for (let i = index; i < redirects.length; i++) {
       const redirect = redirects[i];
       if (redirect === undefined) continue;
-      if (isHeredoc(redirect)) {
-        texts.push(undefined);
-        continue;
-      }
+      if (isHeredoc(redirect)) continue;
       const text = interp.expand(expandText(redirect.target, interp));
       if (text instanceof Promise) {
         return text.then((value) => {
-          record(redirect, value);
+          record(i, redirect, value);
           return step(i + 1);
         });
       }
-      record(redirect, text);
+      record(i, redirect, text);
     }
     return texts;
   };
