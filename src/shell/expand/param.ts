@@ -31,7 +31,9 @@ function isDigits(name: string): boolean {
 export function starSeparator(env: ExpandEnv): string {
   const ifs = env.get("IFS");
   if (ifs === undefined) return " ";
-  return env.textMode === "bytes" ? fromByteView(byteView(ifs).slice(0, 1)) : (ifs.codePointAt(0) === undefined ? "" : String.fromCodePoint(ifs.codePointAt(0) ?? 0));
+  if (env.textMode === "bytes") return fromByteView(byteView(ifs).slice(0, 1));
+  const first = ifs.codePointAt(0);
+  return first === undefined ? "" : String.fromCodePoint(first);
 }
 
 /** The value of a parameter, undefined when unset. */
