@@ -220,12 +220,13 @@ export class Lexer {
     }
     const op = this.readOperator(mode);
     if (op !== undefined) return this.opToken(op, offset, undefined);
+    // IO_NUMBER: one digit, as in dash (`echo 12>f` writes "12" into f; fds
+    // past 9 cannot be named).
     if (isDigit(c) && mode !== "test") {
-      let j = s.pos;
-      while (isDigit(s.text.charCodeAt(j)) && j < s.end) j++;
+      const j = s.pos + 1;
       const after = j < s.end ? s.text.charCodeAt(j) : -1;
       if (after === 60 || after === 62) {
-        const fd = Number(s.text.slice(s.pos, j));
+        const fd = c - 48;
         s.pos = j;
         const redirect = this.readOperator(mode);
         if (redirect !== undefined) return this.opToken(redirect, offset, fd);

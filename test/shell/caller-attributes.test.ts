@@ -82,11 +82,6 @@ test("limits: a hard limit above this process's is not raised unprivileged; the 
   expect(limitCommands(above, true)).toBe(`ulimit -H -n ${own.hard + 20n}; ulimit -S -n ${own.hard + 10n}; `);
 });
 
-test("limits: a fd at or above the caller's open-files limit is refused as bash does", async () => {
-  const result = await run("exec 250>/dev/null; echo $?", { limits: lowerOpenFiles() });
-  expect(result).toEqual({ status: 1, stdout: "", stderr: "sh: 1: 250: Bad file descriptor\n" });
-});
-
 test("ignored signals: trap records and lists an action but the signal stays ignored, for the shell and its children", async () => {
   const script = `trap 'echo x' USR1; trap; kill -USR1 $$; echo alive
 /bin/sh -c 'kill -USR1 $$; echo child alive'

@@ -23,6 +23,7 @@ function fakeEnv(vars: Record<string, string>, positional: string[] = []): Expan
     positional,
     nounset: false,
     noglob: false,
+    textMode: "chars",
     home: () => "/home/u",
     readDir: (dir) => (dir === "" ? ["a.txt", "b.txt", ".hid", "c.md", "a\\"] : null),
   };
@@ -63,7 +64,10 @@ describe("arithmetic", () => {
     ["x+=2", "7", "7"],
     ["x<<=1", "10", "10"],
     ["x++", "5", "6"],
-    ["++x", "6", "6"],
+    // dash reads `++x` as +(+x), and that reading wins where it parses (the compatibility rule).
+    ["++x", "5", "5"],
+    ["--x", "5", "5"],
+    ["x--2", "7", "5"],
     ["x--", "5", "4"],
     ["y = x = 2", "2", "2"],
   ])("%s gives %s and sets x to %s", (source, result, after) => {

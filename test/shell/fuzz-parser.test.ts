@@ -76,11 +76,11 @@ describe("regressions", () => {
     ["cd /no/such/dir 2<<EOF\nEOF\necho $?", "2\n", ""],
     ["x=$(cd /no/such/dir 2<<EOF\nEOF\n); echo $?", "2\n", ""],
     ["cd /no/such/dir 2<&3; echo $?", "2\n", ""],
-    // Writing to an fd open for reading only is an I/O error of the builtin.
-    ["echo hi >&3; echo $?", "1\n", "sh: 1: echo: I/O error\n"],
-    ["printf hi 1<&3; echo $?", "1\n", "sh: 1: printf: I/O error\n"],
+    // Writing to an fd open for reading only is an I/O error of the builtin (dash names it twice).
+    ["echo hi >&3; echo $?", "1\n", "sh: 1: echo: echo: I/O error\n"],
+    ["printf hi 1<&3; echo $?", "1\n", "sh: 1: printf: printf: I/O error\n"],
     // The same for the read end of a pipeline's kernel pipe (written on the thread pool).
-    ['env true | env echo "$(printf x >&0; echo $?)"', "1\n", "sh: 1: printf: I/O error\n"],
+    ['env true | env echo "$(printf x >&0; echo $?)"', "1\n", "sh: 1: printf: printf: I/O error\n"],
     // `set -x` output to such an fd 2 is lost too.
     ["{ set -x; x=1; } 2<&3; echo $?", "0\n", "+ echo 0\n"],
     ["{ set -x; x=1; } 2<&3 & wait; echo $?", "0\n", ""],

@@ -77,7 +77,8 @@ export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly stri
     },
     (error) => {
       if (error instanceof UsageError) return ctx.fatal(error.message, 2);
-      if (error instanceof FdError) return ctx.fail(error.message, 1);
+      // dash names the builtin twice in a failed write: `echo: echo: I/O error`.
+      if (error instanceof FdError) return ctx.fail(error.message === "I/O error" ? `${ctx.name}: I/O error` : error.message, 1);
       if (error instanceof ReadonlyError) return ctx.fatal(error.message, 2);
       throw error;
     },

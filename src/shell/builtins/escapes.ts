@@ -1,5 +1,6 @@
-// Backslash escapes shared by `echo`, `printf` and `printf %b`. Octal and
-// hex escapes stand for bytes, not characters (`\377` writes the byte 0xFF).
+// Backslash escapes shared by `echo`, `printf` and `printf %b`, as dash has
+// them. Octal escapes stand for bytes, not characters (`\377` writes the
+// byte 0xFF). There is no `\xHH`: dash prints it as it stands.
 
 import { byteChar } from "../bytes.ts";
 
@@ -22,21 +23,16 @@ export function decodeEscapeAt(input: string, i: number, style: EscapeStyle): { 
   if (simple !== undefined) return { text: simple, consumed: 2, stop: false };
   // `\c` ends echo/%b output; in a printf format dash keeps it as text.
   if (next === "c" && style !== "format") return { text: "", consumed: 2, stop: true };
-  if (style === "format" && (next === '"' || next === "'")) return { text: next, consumed: 2, stop: false };
-  const rest = input.slice(i + 1);
-  // echo: `\0nnn`; a printf format: `\nnn`; `%b`: either.
-  const octal = style === "echo" ? /^0([0-7]{0,3})/.exec(rest) : style === "format" ? /^([0-7]{1,3})/.exec(rest) : /^(?:0([0-7]{0,3})|([0-7]{1,3}))/.exec(rest);
-  if (octal !== null && style === "b") return { text: byteChar(parseInt(octal[1] ?? octal[2] ?? "0", 8)), consumed: 1 + octal[0].length, stop: false };
-  if (octal !== null) return { text: byteChar(parseInt(octal[1] || "0", 8)), consumed: 1 + octal[0].length, stop: false };
-  const hex = /^x([0-9a-fA-F]{1,2})/.exec(rest);
-  if (hex !== null) return { text: byteChar(parseInt(hex[1] ?? "0", 16)), consumed: 1 + hex[0].length, stop: false };
+  // A printf format: `\nnn`, one to three digits. echo and `%b` (the same in dash):
+  // `\0nnn` (a leading 0, then up to three digits) or `\nnn` starting 1-7.
+  // Octal stands for a byte: `\400` wraps to NUL as in dash.
+  const octal = style === "format" ? /^([0-7]{1,3})/.exec(input.slice(i + 1, i + 4)) : /^(?:0([0-7]{0,3})|([1-7][0-7]{0,2}))/.exec(input.slice(i + 1, i + 5));
+  if (octal !== null) return { text: byteChar(parseInt(octal[1] || octal[2] || "0", 8)), consumed: 1 + octal[0].length, stop: false };
+  // Anything else, `\x41`, `\"` and `\'` included, is a plain backslash (dash has no hex escapes).
   return { text: "\\", consumed: 1, stop: false };
 }
 
-/**
- * Decode escapes. `echo`/`%b` style: octal is `\0nnn`; `printf` format style:
- * octal is `\nnn` and `\"` `\'` are accepted.
- */
+/** Decode escapes in the given style (see decodeEscapeAt). */
 export function decodeEscapes(input: string, style: EscapeStyle): Decoded {
   if (input.indexOf("\\") === -1) return { text: input, stop: false };
   let text = "";

@@ -3,12 +3,13 @@
 // `*` widths and precisions; escapes in the format; `%b` as echo's.
 
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
+import { then } from "../exec/maybe.ts";
+import { byteView, fromByteView } from "../text-mode.ts";
 import { decodeEscapeAt, decodeEscapes } from "./escapes.ts";
+import { formatFloat } from "./printf-float.ts";
+import { floatOperand, integerOperand, type Operand } from "./printf-operands.ts";
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-
-/** A malformed format: printf stops with status 2. */
+/** A malformed format: printf prints what it has so far, then stops with status 2. */
 class PrintfError extends Error {}
 
 interface Directive {
@@ -18,14 +19,20 @@ interface Directive {
   readonly conversion: string;
 }
 
+const DIRECTIVE = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(.?)/;
+const CONVERSIONS = "diouxXcsbeEfFgGaA";
+
 class Formatter {
   private index = 0;
+  /** What the format has produced so far (printed even when a later directive is invalid). */
+  out = "";
   failed = false;
   stopped = false;
 
   constructor(
     private readonly ctx: BuiltinContext,
     private readonly args: readonly string[],
+    private readonly charCode: (text: string) => number,
   ) {}
 
   get consumedAll(): boolean {
@@ -40,41 +47,25 @@ class Formatter {
     return this.args[this.index++];
   }
 
-  /** An integer argument (C's strtoimax): decimal, 0x hex, 0 octal, or 'c for a character code; clamped to 64 bits. */
-  private number(text: string | undefined): bigint {
-    if (text === undefined || text === "") return 0n;
-    if (/^['"]/.test(text)) return BigInt(text.codePointAt(1) ?? 0);
-    const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(.*)$/.exec(text);
-    if (m === null || (m[3] ?? "") !== "") {
-      this.ctx.fail(`${text}: ${m === null ? "expected numeric value" : "not completely converted"}`, 1);
+  private complain<T>(text: string, operand: Operand<T>): T {
+    if (operand.problem !== undefined) {
+      this.ctx.fail(`${text}: ${operand.problem}`, 1);
       this.failed = true;
-      if (m === null) return 0n;
     }
-    const digits = m?.[2] ?? "0";
-    const magnitude = BigInt(digits.length > 1 && digits.startsWith("0") && !/^0[xX]/.test(digits) ? `0o${digits.slice(1)}` : digits);
-    const value = m?.[1] === "-" ? -magnitude : magnitude;
-    if (value > INT64_MAX || value < INT64_MIN) {
-      this.ctx.fail(`${text}: Result too large`, 1);
-      this.failed = true;
-      return value > 0n ? INT64_MAX : INT64_MIN;
-    }
-    return value;
+    return operand.value;
   }
 
-  private float(text: string | undefined): number {
-    if (text === undefined || text === "") return 0;
-    if (/^['"]/.test(text)) return text.codePointAt(1) ?? 0;
-    const value = Number(text.trim());
-    if (Number.isNaN(value)) {
-      this.ctx.fail(`${text}: expected numeric value`, 1);
-      this.failed = true;
-      return 0;
-    }
-    return value;
+  private integer(unsigned: boolean): bigint {
+    const text = this.next();
+    return text === undefined ? 0n : this.complain(text, integerOperand(text, unsigned, this.charCode));
   }
 
-  format(format: string): string {
-    let out = "";
+  private float(): number {
+    const text = this.next();
+    return text === undefined ? 0 : this.complain(text, floatOperand(text, this.charCode));
+  }
+
+  format(format: string): void {
     for (let i = 0; i < format.length && !this.stopped; i++) {
       const ch = format[i] ?? "";
       if (ch === "\\") {
@@ -83,25 +74,30 @@ class Formatter {
           this.stopped = true;
           break;
         }
-        out += escape.text;
+        this.out += escape.text;
         i += escape.consumed - 1;
         continue;
       }
       if (ch !== "%") {
-        out += ch;
+        this.out += ch;
         continue;
       }
-      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXcsbeEfFgGaA%])/.exec(format.slice(i));
-      if (m === null) {
-        const bad = /^%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?(.?)/.exec(format.slice(i));
-        throw new PrintfError(`%${bad?.[1] ?? ""}: invalid directive`);
-      }
+      const m = DIRECTIVE.exec(format.slice(i));
+      const conversion = m?.[4] ?? "";
+      if (m === null || conversion === "") throw new PrintfError("missing format character");
       i += m[0].length - 1;
-      const width = m[2] === "*" ? Number(this.number(this.next())) : m[2] === undefined ? undefined : Number(m[2]);
-      const precision = m[3] === "*" ? Number(this.number(this.next())) : m[3] === undefined ? undefined : Number(m[3] || "0");
-      out += this.convert({ flags: m[1] ?? "", width, precision, conversion: m[4] ?? "s" });
+      // `%%` takes no flags, width or precision (`%5%` is invalid in dash).
+      if (m[0] === "%%") {
+        this.out += "%";
+        continue;
+      }
+      if (!CONVERSIONS.includes(conversion)) throw new PrintfError(`${m[0]}: invalid directive`);
+      const width = m[2] === "*" ? Number(this.integer(false)) : m[2] === undefined ? undefined : Number(m[2]);
+      // A negative `*` precision is taken as none, as in C.
+      const starPrecision = m[3] === "*" ? Number(this.integer(false)) : undefined;
+      const precision = starPrecision !== undefined ? (starPrecision < 0 ? undefined : starPrecision) : m[3] === undefined ? undefined : Number(m[3] || "0");
+      this.out += this.convert({ flags: m[1] ?? "", width, precision, conversion });
     }
-    return out;
   }
 
   private convert(d: Directive): string {
@@ -113,8 +109,6 @@ class Formatter {
     }
     let body: string;
     switch (d.conversion) {
-      case "%":
-        return "%";
       case "s":
         body = this.next() ?? "";
         if (d.precision !== undefined) body = body.slice(0, d.precision);
@@ -127,63 +121,51 @@ class Formatter {
       }
       case "c": {
         const arg = this.next();
-        // An empty argument prints a NUL byte (dash); no argument prints nothing.
-        body = arg === undefined ? "" : arg === "" ? "\0" : arg.slice(0, 1);
+        // No argument, or an empty one, prints a NUL byte (dash).
+        body = arg === undefined || arg === "" ? "\0" : String.fromCodePoint(arg.codePointAt(0) ?? 0);
         break;
       }
       case "d":
       case "i":
-        body = integer(this.number(this.next()), 10, flags, d.precision);
+        body = integer(this.integer(false), 10, flags, d.precision, true);
         break;
       case "o":
       case "u":
       case "x":
       case "X": {
-        const signed = this.number(this.next());
-        // Unsigned conversions show a negative number as its 64-bit two's complement.
-        const n = BigInt.asUintN(64, signed);
-        body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision);
+        // Read as strtoumax does: `-1` is 2^64-1, up to 2^64-1 fits.
+        const n = this.integer(true);
+        body = integer(n, d.conversion === "o" ? 8 : d.conversion === "u" ? 10 : 16, flags, d.precision, false);
         if (d.conversion === "X") body = body.toUpperCase();
-        if (flags.includes("#") && n !== 0n) body = d.conversion === "o" ? `0${body}` : d.conversion === "x" ? `0x${body}` : d.conversion === "X" ? `0X${body}` : body;
+        // `#`: octal starts with a 0 (even `%#.0o` of 0 prints "0"), hex gets 0x unless it is 0.
+        if (flags.includes("#")) {
+          if (d.conversion === "o" && !body.startsWith("0")) body = `0${body}`;
+          else if (n !== 0n && d.conversion === "x") body = `0x${body}`;
+          else if (n !== 0n && d.conversion === "X") body = `0X${body}`;
+        }
         break;
       }
       default:
-        body = floating(this.float(this.next()), d.conversion, flags, d.precision);
+        body = formatFloat(this.float(), d.conversion, flags, d.precision);
     }
-    return pad(body, width, flags, "diouxXeEfFgGaA".includes(d.conversion));
+    // glibc pads inf and nan with spaces even under the `0` flag, and integers given a precision too.
+    const zeroPads = "eEfFgGaA".includes(d.conversion) ? !/[a-z]{3}$/i.test(body) : "diouxX".includes(d.conversion) && d.precision === undefined;
+    return pad(body, width, flags, zeroPads);
   }
 }
 
-function integer(n: bigint, base: number, flags: string, precision: number | undefined): string {
+/** Digits of an integer conversion; `+` and ` ` apply to signed ones only, as in C. */
+function integer(n: bigint, base: number, flags: string, precision: number | undefined, signed: boolean): string {
   let digits = (n < 0n ? -n : n).toString(base);
   if (precision !== undefined) digits = precision === 0 && n === 0n ? "" : digits.padStart(precision, "0");
-  const sign = n < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  const sign = n < 0n ? "-" : !signed ? "" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   return sign + digits;
 }
 
-function floating(n: number, conversion: string, flags: string, precision: number | undefined): string {
-  const p = precision ?? 6;
-  let body: string;
-  const lower = conversion.toLowerCase();
-  if (!Number.isFinite(n)) body = Number.isNaN(n) ? "nan" : n < 0 ? "-inf" : "inf";
-  else if (lower === "f") body = n.toFixed(p);
-  else if (lower === "e") body = n.toExponential(p).replace(/e([+-])(\d)$/, "e$10$2");
-  else if (lower === "g") {
-    const significant = p === 0 ? 1 : p;
-    const exponent = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
-    if (exponent < -4 || exponent >= significant) body = n.toExponential(significant - 1).replace(/e([+-])(\d)$/, "e$10$2");
-    else body = n.toFixed(Math.max(0, significant - 1 - exponent));
-    if (!flags.includes("#")) body = body.replace(/\.?0+(e|$)/, "$1");
-  } else body = n.toString(16);
-  if (conversion === conversion.toUpperCase()) body = body.toUpperCase();
-  if (n >= 0 && !body.startsWith("-")) body = (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + body;
-  return body;
-}
-
-function pad(body: string, width: number | undefined, flags: string, numeric: boolean): string {
+function pad(body: string, width: number | undefined, flags: string, zeroPads: boolean): string {
   if (width === undefined || body.length >= width) return body;
   if (flags.includes("-")) return body.padEnd(width);
-  if (numeric && flags.includes("0")) {
+  if (zeroPads && flags.includes("0")) {
     const sign = /^[+\- ]/.test(body) ? body.slice(0, 1) : "";
     const prefix = /^[+\- ]?0[xX]/.test(body) ? body.slice(0, sign.length + 2) : sign;
     return prefix + body.slice(prefix.length).padStart(width - prefix.length, "0");
@@ -191,24 +173,33 @@ function pad(body: string, width: number | undefined, flags: string, numeric: bo
   return body.padStart(width);
 }
 
+/** `'c`: the code of c; a byte that is not UTF-8 (or, in a byte view, any byte) is its byte value. */
+function characterCode(text: string): number {
+  const code = text.codePointAt(0) ?? 0;
+  return code >= 0xdc80 && code <= 0xdcff ? code - 0xdc00 : code;
+}
+
 export const printf = defineBuiltin({
   name: "printf",
   // No options, as in dash: `printf -v x …` is an illegal option (bash's -v is not kept).
   flags: {},
   run(ctx, { operands }) {
-    const args = operands;
+    // In bytes mode (LC_ALL=C, text-mode.ts) everything is done on byte views, so that
+    // precisions, widths, %c and 'c codes count bytes; the output is turned back at the end.
+    const bytes = ctx.interp.textMode === "bytes";
+    const args = bytes ? operands.map(byteView) : operands;
     const format = args[0];
     if (format === undefined) return ctx.fail("usage: printf format [arg ...]", 2);
-    const formatter = new Formatter(ctx, args.slice(1));
-    let out: string;
+    const formatter = new Formatter(ctx, args.slice(1), characterCode);
+    const output = (): string => (bytes ? fromByteView(formatter.out) : formatter.out);
     try {
-      out = formatter.format(format);
+      formatter.format(format);
       // Reuse the format while arguments remain (and it consumed some).
-      while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) out += formatter.format(format);
+      while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) formatter.format(format);
     } catch (error) {
-      if (error instanceof PrintfError) return ctx.fail(error.message, 2);
-      throw error;
+      if (!(error instanceof PrintfError)) throw error;
+      return then(ctx.out(output()), () => ctx.fail(error.message, 2));
     }
-    return afterWrite(ctx.out(out), formatter.failed ? 1 : 0);
+    return afterWrite(ctx.out(output()), formatter.failed ? 1 : 0);
   },
 });

@@ -6,6 +6,7 @@ import { FdError } from "../exec/fds.ts";
 import { recover, then } from "../exec/maybe.ts";
 import { defineBuiltin, isName } from "./define.ts";
 import { readLine } from "./read-line.ts";
+import { byteView, fromByteView, isAscii } from "../text-mode.ts";
 
 const NEWLINE = 10;
 
@@ -94,9 +95,13 @@ export const read = defineBuiltin({
         interp.setVar(only, trimIfsWhitespaceText(text, ifs));
         return line.eof ? 1 : 0;
       }
-      const { chars, escaped } = raw ? { chars: [...text], escaped: [] as boolean[] } : unescape(text);
-      const fields = names.length === 1 ? [trimIfsWhitespace(chars, escaped, ifs)] : splitForRead(chars, escaped, ifs, names.length);
-      names.forEach((name, i) => interp.setVar(name, fields[i] ?? ""));
+      // In bytes mode (text-mode.ts) an IFS that is not ASCII separates on each of its bytes.
+      const bytes = interp.textMode === "bytes" && !isAscii(ifs);
+      const units = bytes ? byteView(text) : text;
+      const { chars, escaped } = raw ? { chars: [...units], escaped: [] as boolean[] } : unescape(units);
+      const separators = bytes ? byteView(ifs) : ifs;
+      const fields = names.length === 1 ? [trimIfsWhitespace(chars, escaped, separators)] : splitForRead(chars, escaped, separators, names.length);
+      names.forEach((name, i) => interp.setVar(name, bytes ? fromByteView(fields[i] ?? "") : (fields[i] ?? "")));
       return line.eof ? 1 : 0;
     });
   },

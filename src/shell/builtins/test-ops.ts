@@ -41,6 +41,8 @@ function canAccess(interp: Interp, file: string, mode: number): boolean {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 /** A short run of decimal digits (the common operand), checked without a regex. */
 function isShortDecimal(text: string): boolean {
@@ -61,7 +63,11 @@ export function parseInteger(text: string): number | bigint {
     if (!INTEGER.test(digits)) throw new TestError(`Illegal number: ${text}`);
   }
   // Doubles are exact below 2^53; longer numbers compare as BigInt.
-  return digits.length < 16 ? Number(digits) : BigInt(digits);
+  if (digits.length < 16) return Number(digits);
+  const value = BigInt(digits);
+  // dash reads an intmax_t: a number past 64 bits is not one.
+  if (value > INT64_MAX || value < INT64_MIN) throw new TestError(`Illegal number: ${text}`);
+  return value;
 }
 
 export function unaryTest(op: string, operand: string, interp: Interp): boolean {
@@ -111,7 +117,9 @@ export function unaryTest(op: string, operand: string, interp: Interp): boolean 
       return s !== undefined && s.mtimeMs > s.atimeMs;
     }
     case "-t": {
-      const target = interp.fd(Number(operand));
+      // The fd is a number as for -eq (`test -t x` is an illegal number, status 2).
+      const fd = Number(parseInteger(operand));
+      const target = fd >= 0 && fd <= 0x7fffffff ? interp.fd(fd) : undefined;
       return target?.kind === "os" && isTerminal(target.fd);
     }
     default:

@@ -7,7 +7,7 @@
 
 import type { Subprocess } from "bun";
 import * as fs from "node:fs";
-import type { Case, Command, For, If, List, ListItem, Loop, Program, Subshell, Word } from "../ast.ts";
+import type { Case, Command, For, If, List, ListItem, Loop, Program, Redirect, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
 import {
   drive,
@@ -37,6 +37,7 @@ import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
 import { runSource } from "./run-source.ts";
+import type { TextMode } from "../text-mode.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -109,6 +110,10 @@ export class Interp implements ExpandEnv {
 
   get noglob(): boolean {
     return this.state.options.noglob;
+  }
+
+  get textMode(): TextMode {
+    return this.state.vars.textMode();
   }
 
   home(user: string): string | undefined {
@@ -346,25 +351,34 @@ export class Interp implements ExpandEnv {
       case "list":
         return this.runList(command);
       case "subshell":
-        return withRedirects(this, command.redirs, () => this.runSubshell(command));
+        return this.withCompoundRedirects(command.redirs, () => this.runSubshell(command));
       case "group":
-        return withRedirects(this, command.redirs, () => this.runList(command.body));
+        return this.withCompoundRedirects(command.redirs, () => this.runList(command.body));
       case "if":
-        return withRedirects(this, command.redirs, () => this.runIf(command, 0));
+        return this.withCompoundRedirects(command.redirs, () => this.runIf(command, 0));
       case "loop":
-        return withRedirects(this, command.redirs, () => this.runLoop(command));
+        return this.withCompoundRedirects(command.redirs, () => this.runLoop(command));
       case "for":
-        return withRedirects(this, command.redirs, () => this.runFor(command));
+        return this.withCompoundRedirects(command.redirs, () => this.runFor(command));
       case "case":
-        return withRedirects(this, command.redirs, () => this.runCase(command, 0));
+        return this.withCompoundRedirects(command.redirs, () => this.runCase(command, 0));
       case "testclause":
-        return withRedirects(this, command.redirs, () => this.expandOrExit(() => runTestClause(this, command)));
+        return this.withCompoundRedirects(command.redirs, () => this.expandOrExit(() => runTestClause(this, command)));
       case "funcdef":
         this.state.functions.set(command.name, command.body);
         return 0;
       default:
         return assertNever(command);
     }
+  }
+
+  /**
+   * A compound command's redirections. Under `set -e` a failed one ends the
+   * shell as dash does: the failure is the compound command's own status,
+   * which `finish` does not look at (its body's commands were checked inside).
+   */
+  private withCompoundRedirects(redirs: readonly Redirect[], body: () => Status): Status {
+    return withRedirects(this, redirs, body, this.state.options.errexit && this.state.errexitSuppressed === 0);
   }
 
   private finish(command: Command, status: number): number {

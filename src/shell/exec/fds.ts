@@ -79,9 +79,9 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
   }
 }
 
-/** Write bytes to an fd target. */
+/** Write bytes to an fd target. A closed fd, or one open for reading, is dash's "I/O error" (its flush fails). */
 export function writeTarget(target: FdTarget | undefined, data: Uint8Array): void | Promise<void> {
-  if (target === undefined) throw new FdError("Bad file descriptor");
+  if (target === undefined) throw new FdError("I/O error");
   switch (target.kind) {
     case "os":
       return target.isFifo === true ? writeAsync(target.fd, data) : writeOs(target.fd, data);
@@ -90,7 +90,7 @@ export function writeTarget(target: FdTarget | undefined, data: Uint8Array): voi
     case "null":
       return;
     case "source":
-      throw new FdError("Bad file descriptor");
+      throw new FdError("I/O error");
   }
 }
 

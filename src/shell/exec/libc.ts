@@ -1,8 +1,7 @@
 // The few system calls Node has no API for, through bun:ffi: pipe2 (a kernel
 // pipe for external commands), fcntl's F_DUPFD_CLOEXEC (a copy of an fd for a
 // background job or a child's fd table), poll (is a FIFO readable without
-// waiting), getrlimit (the open-files limit, read without opening a file),
-// getpriority (this process's nice value) and lseek (Node reads and writes at
+// waiting), getpriority (this process's nice value) and lseek (Node reads and writes at
 // an offset but cannot move an fd's own; `read` puts back what it read past
 // its line); and errno with its text, so that a failure says why (EMFILE: Too
 // many open files).
@@ -16,7 +15,6 @@ import { SystemCallError } from "./errno.ts";
 const libc = dlopen("libc.so.6", {
   pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
-  getrlimit: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
   fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
   getpriority: { args: [FFIType.i32, FFIType.u32], returns: FFIType.i32 },
   // off_t is 64 bits on every 64-bit Linux: i64 in and out, a bigint in JS (no rounding past 2^53).
@@ -50,9 +48,6 @@ const POLLIN = 0x1;
 const POLLERR = 0x8;
 const POLLHUP = 0x10;
 const POLLNVAL = 0x20;
-/** Linux's number on x86-64 and arm64 (asm-generic/resource.h). */
-const RLIMIT_NOFILE = 7;
-const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
 /**
  * A kernel pipe (close-on-exec in this process; the child gets its own copy
@@ -115,11 +110,3 @@ export function isReadableNow(fd: number): boolean {
   return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
 }
 
-/** This process's soft limit on open files (RLIMIT_NOFILE), or undefined when it is unlimited. */
-export function openFilesSoftLimit(): number | undefined {
-  // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }: two 64-bit counts.
-  const limit = new BigUint64Array(2);
-  if (libc.symbols.getrlimit(RLIMIT_NOFILE, ptr(limit)) !== 0) return undefined;
-  const soft = limit[0] ?? RLIM_INFINITY;
-  return soft === RLIM_INFINITY ? undefined : Number(soft);
-}

@@ -10,7 +10,6 @@
 // Imports libc.ts and io.ts types only.
 
 import * as fs from "node:fs";
-import { openFilesSoftLimit } from "./libc.ts";
 
 import type { LimitValue, ResourceLimit, ResourceLimits } from "../io.ts";
 
@@ -112,17 +111,4 @@ export function limitCommands(session: ReadonlyMap<string, ResourceLimit>, isPri
     commands += isAbove(wanted.hard, now.hard) ? hard + soft : soft + hard;
   }
   return commands;
-}
-
-/** Linux's default ceiling on any process's fds (fs.nr_open), for a limit that says unlimited. */
-const NR_OPEN_DEFAULT = 1_048_576;
-
-/**
- * How many fds the session may have open (`ulimit -n`, soft): its own limit
- * if it set one, else this process's. No fd at or above it can exist.
- */
-export function openFilesLimit(session: ReadonlyMap<string, ResourceLimit> | undefined): number {
-  const soft = session?.get("n")?.soft;
-  if (soft === undefined) return openFilesSoftLimit() ?? NR_OPEN_DEFAULT;
-  return soft === "unlimited" ? NR_OPEN_DEFAULT : Number(soft);
 }

@@ -13,7 +13,6 @@ import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_T
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
-import { openFilesLimit } from "./limits.ts";
 import { describeErrno } from "./libc.ts";
 import { fsPath } from "../bytes.ts";
 
@@ -22,20 +21,19 @@ export class RedirectError extends Error {
   constructor(
     message: string,
     readonly status = 2,
+    /** Ends a non-interactive shell whatever the command (dash's "Syntax error: Bad fd number"). */
+    readonly fatal = false,
   ) {
     super(message);
     this.name = "RedirectError";
   }
-}
 
-/**
- * An fd number at or above the session's open-files limit can never be open:
- * refuse it as bash does (`exec 2147483647>f`: Bad file descriptor, status 1)
- * rather than carry it to the fd table of every command started (the fds
- * rushd accepts past 9 are a bash extension; dash has none).
- */
-function checkFdNumber(interp: Interp, fd: number, text = String(fd)): void {
-  if (fd >= openFilesLimit(interp.state.limits)) throw new RedirectError(`${text}: Bad file descriptor`, 1);
+  /**
+   * The fds as the redirections before the failing one left them, and what
+   * they opened (set by applyRedirects). As in dash, the message goes to
+   * that fd 2 (`cmd 2>/dev/null <missing` says nothing); then they are closed.
+   */
+  partial: { readonly fds: FdTable; readonly opened: readonly number[] } | undefined;
 }
 
 export interface AppliedRedirects {
@@ -124,8 +122,6 @@ function setWhenOpen(fds: FdTable, numbers: readonly number[], file: Maybe<FdTar
 function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: number[], target: string): Maybe<void> {
   const op = redirect.op;
   const fd = redirect.fd ?? defaultFd(op);
-  // Closing an fd that cannot be open is harmless (bash allows it too).
-  if (target !== "-" || (op !== "<&" && op !== ">&")) checkFdNumber(interp, fd);
   switch (op) {
     case "<":
     case ">":
@@ -142,13 +138,14 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
         fds.delete(fd);
         return;
       }
-      if (!/^\d+$/.test(target)) {
-        if (op === ">&" && redirect.fd === undefined) return setWhenOpen(fds, [1, 2], openFile(interp, target, ">", opened));
-        throw new RedirectError(`Syntax error: Bad fd number`);
-      }
-      checkFdNumber(interp, Number(target), target);
+      // `n>&n` leaves n as it is, open or closed (dash does not dup an fd onto itself).
+      if (Number(target) === fd) return;
       const source = fds.get(Number(target));
-      if (source === undefined) throw new RedirectError(`${target}: Bad file descriptor`);
+      if (source === undefined) {
+        // dash has moved fd out of the way (closed it) before the dup fails: `2>&7` reports nowhere.
+        fds.delete(fd);
+        throw new RedirectError(`${target}: Bad file descriptor`);
+      }
       fds.set(fd, source);
       return;
     }
@@ -160,55 +157,97 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
   }
 }
 
-/** The text a redirection needs: the expanded target word, or the here-document body. */
-function redirectText(interp: Interp, redirect: Redirect): Maybe<string> {
-  if (redirect.op === "<<" || redirect.op === "<<-") {
-    const heredoc = redirect.heredoc;
-    if (heredoc === undefined) return "";
-    if (heredoc.quoted) return heredoc.body.parts.map((part) => (part.kind === "single" || part.kind === "literal" ? part.value : "")).join("");
-    // dash expands a body while opening it (its redirectsafe): an error there
-    // fails the redirection, status 2, and the shell goes on, unlike an error
-    // in a target word, which is expanded before and ends the shell.
-    const asRedirectError = (error: unknown): never => {
-      throw error instanceof ExpansionError ? new RedirectError(error.message) : error;
-    };
-    let body: Maybe<string>;
-    try {
-      body = interp.expand(expandText(heredoc.body, interp));
-    } catch (error) {
-      return asRedirectError(error);
-    }
-    return body instanceof Promise ? body.catch(asRedirectError) : body;
-  }
-  return interp.expand(expandText(redirect.target, interp));
+function isHeredoc(redirect: Redirect): boolean {
+  return redirect.op === "<<" || redirect.op === "<<-";
 }
 
-/** Apply redirections on top of `base` (copied). On failure, files opened so far are closed and a `RedirectError` thrown. */
+/**
+ * The target words, expanded before any redirection is made, as dash's
+ * expredir does: a dup target that is not one digit or `-` (`>&$x` with
+ * x=abc, 10, 01 or empty) is then a syntax error that ends the shell, whatever
+ * the redirections before it would have done. Here-documents have no entry:
+ * their bodies are expanded while they are made.
+ */
+function expandTargets(interp: Interp, redirects: readonly Redirect[]): Maybe<(string | undefined)[]> {
+  const texts: (string | undefined)[] = [];
+  const record = (i: number, redirect: Redirect, text: string): void => {
+    if ((redirect.op === "<&" || redirect.op === ">&") && text !== "-" && !/^[0-9]$/.test(text)) {
+      throw new RedirectError("Syntax error: Bad fd number", 2, true);
+    }
+    texts[i] = text;
+  };
+  const step = (index: number): Maybe<(string | undefined)[]> => {
+    for (let i = index; i < redirects.length; i++) {
+      const redirect = redirects[i];
+      if (redirect === undefined) continue;
+      if (isHeredoc(redirect)) continue;
+      const text = interp.expand(expandText(redirect.target, interp));
+      if (text instanceof Promise) {
+        return text.then((value) => {
+          record(i, redirect, value);
+          return step(i + 1);
+        });
+      }
+      record(i, redirect, text);
+    }
+    return texts;
+  };
+  return step(0);
+}
+
+/** A here-document's body, expanded unless its delimiter was quoted. */
+function heredocText(interp: Interp, redirect: Redirect): Maybe<string> {
+  const heredoc = redirect.heredoc;
+  if (heredoc === undefined) return "";
+  if (heredoc.quoted) return heredoc.body.parts.map((part) => (part.kind === "single" || part.kind === "literal" ? part.value : "")).join("");
+  // dash expands a body while opening it (its redirectsafe): an error there
+  // fails the redirection, status 2, and the shell goes on, unlike an error
+  // in a target word, which is expanded before and ends the shell.
+  const asRedirectError = (error: unknown): never => {
+    throw error instanceof ExpansionError ? new RedirectError(error.message) : error;
+  };
+  let body: Maybe<string>;
+  try {
+    body = interp.expand(expandText(heredoc.body, interp));
+  } catch (error) {
+    return asRedirectError(error);
+  }
+  return body instanceof Promise ? body.catch(asRedirectError) : body;
+}
+
+/**
+ * Apply redirections on top of `base` (copied). On failure a `RedirectError`
+ * carries the fds so far (reportRedirectError reports through them and closes
+ * what they opened); on any other error what was opened is closed here.
+ */
 export function applyRedirects(interp: Interp, redirects: readonly Redirect[], base: FdTable): Maybe<AppliedRedirects> {
+  return then(expandTargets(interp, redirects), (texts) => makeRedirects(interp, redirects, base, texts));
+}
+
+function makeRedirects(interp: Interp, redirects: readonly Redirect[], base: FdTable, texts: readonly (string | undefined)[]): Maybe<AppliedRedirects> {
   const fds: FdTable = new Map(base);
   const opened: number[] = [];
+  const failed = (error: unknown): never => {
+    // A fatal "Bad fd number" is found by dash while it expands the targets, before any
+    // redirection is made: its message goes to the fd 2 from before them.
+    if (error instanceof RedirectError && !error.fatal) error.partial = { fds, opened };
+    else closeAll(opened);
+    throw error;
+  };
   const step = (index: number): Maybe<AppliedRedirects> => {
     for (let i = index; i < redirects.length; i++) {
       const redirect = redirects[i];
       if (redirect === undefined) continue;
       let done: Maybe<void>;
       try {
-        // The target's text, then the open: each synchronous unless it must wait
-        // (a command substitution in the word, a FIFO).
-        done = then(redirectText(interp, redirect), (text) => applyOne(interp, redirect, fds, opened, text));
+        // A here-document's body, then the open: each synchronous unless it must wait
+        // (a command substitution in the body, a FIFO).
+        const text = texts[i];
+        done = text !== undefined ? applyOne(interp, redirect, fds, opened, text) : then(heredocText(interp, redirect), (body) => applyOne(interp, redirect, fds, opened, body));
       } catch (error) {
-        closeAll(opened);
-        throw error;
+        return failed(error);
       }
-      if (done instanceof Promise) {
-        return done.then(
-          () => step(i + 1),
-          (error: unknown) => {
-            closeAll(opened);
-            throw error;
-          },
-        );
-      }
+      if (done instanceof Promise) return done.then(() => step(i + 1), failed);
     }
     return { fds, opened };
   };
@@ -251,6 +290,25 @@ function runRedirected(interp: Interp, applied: AppliedRedirects, body: () => St
 }
 
 /** Report a failed redirection (status 2); for a special builtin it ends the shell (XCU 2.8.1). */
+/** The message on the fd 2 of the redirections made before the failure (see RedirectError.partial). */
+function reportThrough(interp: Interp, error: RedirectError): Maybe<void> {
+  const partial = error.partial;
+  if (partial === undefined) return interp.report(error.message);
+  const state = interp.state;
+  const saved = state.fds;
+  state.fds = partial.fds;
+  let written: Maybe<void>;
+  try {
+    written = interp.report(error.message); // takes its fd 2 now, writes later if it must
+  } finally {
+    state.fds = saved;
+  }
+  return withCleanup(
+    () => written,
+    () => closeAll(partial.opened),
+  );
+}
+
 export function reportRedirectError(interp: Interp, error: unknown, isFatal = false): Status {
   if (error instanceof ExpansionError) {
     // XCU 2.8.1: an expansion error ends a non-interactive shell, here as in a simple command's redirections.
@@ -259,8 +317,9 @@ export function reportRedirectError(interp: Interp, error: unknown, isFatal = fa
     });
   }
   if (!(error instanceof RedirectError)) throw error;
-  if (!isFatal) return interp.fail(error.message, error.status);
-  return then(interp.fail(error.message, error.status), (status) => {
+  const reported = then(reportThrough(interp, error), () => error.status);
+  if (!isFatal && !error.fatal) return reported;
+  return then(reported, (status) => {
     throw new ExitFlow(status);
   });
 }

@@ -24,7 +24,7 @@ function* evaluate(expr: TestExpr, interp: Interp): Expansion<boolean> {
     case "binary": {
       const left = yield* expandText(expr.left, interp);
       if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
-        const matched = matchPattern(caretNegation(yield* expandPattern(expr.right, interp)), left);
+        const matched = matchPattern(caretNegation(yield* expandPattern(expr.right, interp)), left, interp.textMode);
         return expr.op === "!=" ? !matched : matched;
       }
       const right = yield* expandText(expr.right, interp);

@@ -9,6 +9,8 @@
 //
 // Imports nothing from the executor.
 
+import { LOCALE_VARIABLES, type TextMode, textModeOf } from "../text-mode.ts";
+
 export interface Variable {
   /** Undefined for a variable that is declared (`export x`, `local x`) but unset. */
   readonly value: string | undefined;
@@ -28,6 +30,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export class Variables {
   /** The environment for externals; null when it must be rebuilt. */
   private environmentCache: Readonly<Record<string, string>> | null;
+  /** Characters or bytes (text-mode.ts); undefined when LC_ALL, LC_CTYPE or LANG changed since. */
+  private textModeCache: TextMode | undefined;
 
   private constructor(
     private readonly base: Readonly<Record<string, string>>,
@@ -43,7 +47,15 @@ export class Variables {
   }
 
   clone(): Variables {
-    return new Variables(this.base, new Map(this.overlay), this.environmentCache);
+    const copy = new Variables(this.base, new Map(this.overlay), this.environmentCache);
+    copy.textModeCache = this.textModeCache;
+    return copy;
+  }
+
+  /** What the shell's string operations count, as the locale variables say now. */
+  textMode(): TextMode {
+    this.textModeCache ??= textModeOf((name) => this.get(name));
+    return this.textModeCache;
   }
 
   get(name: string): string | undefined {
@@ -62,6 +74,7 @@ export class Variables {
   private put(name: string, entry: Variable | undefined, touchesEnvironment: boolean): void {
     this.overlay.set(name, entry ?? null);
     if (touchesEnvironment) this.environmentCache = null;
+    if (LOCALE_VARIABLES.includes(name)) this.textModeCache = undefined;
   }
 
   /** Put back a saved entry (or remove the variable), bypassing read-only: for `local` and prefix assignments. */

@@ -75,7 +75,8 @@ function digitValue(ch: string, base: number): number | undefined {
   return undefined;
 }
 
-function tokenize(source: string): Token[] {
+/** `increments`: read `++`/`--` as bash's operators; without, as two signs each (dash has no `++`). */
+function tokenize(source: string, increments: boolean): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
@@ -104,7 +105,7 @@ function tokenize(source: string): Token[] {
     let op = OPERATORS.find((o) => source.startsWith(o, i));
     if (op === undefined) fail(`unexpected character "${ch}"`, source);
     // `++`/`--` only next to a variable; `3--2` is 3 - -2, as in dash.
-    if ((op === "++" || op === "--") && tokens[tokens.length - 1]?.t !== "id" && !/^\s*[a-zA-Z_]/.test(source.slice(i + 2))) op = op.slice(1);
+    if ((op === "++" || op === "--") && (!increments || (tokens[tokens.length - 1]?.t !== "id" && !/^\s*[a-zA-Z_]/.test(source.slice(i + 2))))) op = op.slice(1);
     tokens.push({ t: "op", v: op });
     i += op.length;
   }
@@ -222,10 +223,30 @@ const PARSED_CACHE_LIMIT = 4096;
 function parseExpression(source: string): Node {
   const cached = parsedCache.get(source);
   if (cached !== undefined) return cached;
-  const node = new ArithParser(tokenize(source), source).parseAll();
+  const node = parseAsDashFirst(source);
   if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
   parsedCache.set(source, node);
   return node;
+}
+
+/**
+ * dash reads `--x` as -(-x) and `x--2` as x - -2: where that reading parses,
+ * it is the one taken (the compatibility rule), and bash's `++`/`--`
+ * operators only where it does not (`x++`, `++x;` alone are dash syntax errors).
+ */
+function parseAsDashFirst(source: string): Node {
+  if (!source.includes("++") && !source.includes("--")) return new ArithParser(tokenize(source, true), source).parseAll();
+  try {
+    return new ArithParser(tokenize(source, false), source).parseAll();
+  } catch (dashError) {
+    if (!(dashError instanceof ExpansionError)) throw dashError;
+    try {
+      return new ArithParser(tokenize(source, true), source).parseAll();
+    } catch (bashError) {
+      if (bashError instanceof ExpansionError) throw dashError;
+      throw bashError;
+    }
+  }
 }
 
 /** Whether an expression reads or writes a variable (a variable's value may not, see `Evaluator.read`). */

@@ -3,9 +3,10 @@
 // implements `ExpandEnv` and answers command substitutions by resuming the
 // expansion generator (see `index.ts`).
 //
-// Imports only the AST.
+// Imports only the AST and text-mode.ts.
 
 import type { Program } from "../ast.ts";
+import type { TextMode } from "../text-mode.ts";
 
 export interface ExpandEnv {
   /** A named shell variable (not positional or special). */
@@ -20,6 +21,8 @@ export interface ExpandEnv {
   readonly nounset: boolean;
   /** `set -f` */
   readonly noglob: boolean;
+  /** Characters or bytes, as the locale says (text-mode.ts): what `${#x}`, `?` and IFS count. */
+  readonly textMode: TextMode;
   /** Home directory of a user for `~user`; undefined if there is no such user. */
   home(user: string): string | undefined;
   /** Entries of a directory (relative paths are relative to the shell's cwd; "" is the cwd), or null if it cannot be read. */

@@ -2,8 +2,10 @@
 // at a time against directory listings supplied by the caller. A leading `.`
 // in a name only matches an explicit `.`; no match leaves the word as it was.
 //
-// Imports only `pattern.ts`.
+// In bytes mode (text-mode.ts) a component and the names it is matched
+// against are compared as byte views. Imports only `pattern.ts` and text-mode.ts.
 
+import { byteView, type TextMode } from "../text-mode.ts";
 import { compilePattern, hasGlobChars, unquotePattern } from "./pattern.ts";
 
 export type ReadDir = (dir: string) => readonly string[] | null;
@@ -14,7 +16,8 @@ function joinPath(dir: string, name: string): string {
 }
 
 /** Expand a pattern to the sorted list of matching paths, or null when nothing matches. */
-export function globPattern(pattern: string, readDir: ReadDir): string[] | null {
+export function globPattern(pattern: string, readDir: ReadDir, mode: TextMode = "chars"): string[] | null {
+  const units = mode === "bytes" ? byteView : (text: string) => text;
   const absolute = pattern.startsWith("/");
   const components = pattern.split("/");
   let prefixes: string[] = [absolute ? "/" : ""];
@@ -32,7 +35,7 @@ export function globPattern(pattern: string, readDir: ReadDir): string[] | null 
       prefixes = prefixes.map((p) => joinPath(p, name));
       continue;
     }
-    const regex = compilePattern(component);
+    const regex = compilePattern(units(component));
     const matchesHidden = component.startsWith(".") || component.startsWith("\\.");
     const next: string[] = [];
     for (const prefix of prefixes) {
@@ -42,7 +45,7 @@ export function globPattern(pattern: string, readDir: ReadDir): string[] | null 
       const matched: string[] = [];
       for (const entry of candidates) {
         if (!matchesHidden && entry.startsWith(".")) continue;
-        if (regex.test(entry)) matched.push(entry);
+        if (regex.test(units(entry))) matched.push(entry);
       }
       matched.sort(compareNames);
       for (const name of matched) next.push(joinPath(prefix, name));

@@ -154,9 +154,9 @@ export function* expandDeclarationWords(words: readonly Word[], env: ExpandEnv):
 function* expandFields(word: Word, env: ExpandEnv, fields: string[]): Expansion<void> {
   const pieces: Pieces = [];
   yield* expandPieces(word, env, false, false, pieces);
-  for (const field of splitFields(pieces, env.get("IFS"))) {
+  for (const field of splitFields(pieces, env.get("IFS"), env.textMode)) {
     if (field.pattern !== undefined && !env.noglob) {
-      const matches = globPattern(field.pattern, (dir) => env.readDir(dir));
+      const matches = globPattern(field.pattern, (dir) => env.readDir(dir), env.textMode);
       if (matches !== null) {
         fields.push(...matches);
         continue;
@@ -276,7 +276,7 @@ export function* selectCaseItem(command: Case, env: ExpandEnv, from: number): Ex
     if (item === undefined) continue;
     for (const pattern of item.patterns) {
       const compiled = yield* expandPattern(pattern, env);
-      if (matchPattern(compiled, word)) return i;
+      if (matchPattern(compiled, word, env.textMode)) return i;
     }
   }
   return -1;

@@ -7,6 +7,7 @@
 // operators are expanded through the `WordExpander` the caller passes in.
 
 import type { ParamExp, Word } from "../ast.ts";
+import { byteView, fromByteView, joinUnits, textLength, textUnits } from "../text-mode.ts";
 import { evaluateArithmetic } from "./arith.ts";
 import { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
 import { replacePattern, trimPattern } from "./pattern.ts";
@@ -26,10 +27,13 @@ function isDigits(name: string): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** The first character of IFS joins `$*` (a space when IFS is unset, nothing when it is empty). */
+/** The first character (bytes mode: byte) of IFS joins `$*` (a space when IFS is unset, nothing when it is empty). */
 export function starSeparator(env: ExpandEnv): string {
   const ifs = env.get("IFS");
-  return ifs === undefined ? " " : ifs.slice(0, 1);
+  if (ifs === undefined) return " ";
+  if (env.textMode === "bytes") return fromByteView(byteView(ifs).slice(0, 1));
+  const first = ifs.codePointAt(0);
+  return first === undefined ? "" : String.fromCodePoint(first);
 }
 
 /** The value of a parameter, undefined when unset. */
@@ -71,12 +75,12 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
   if (part.length) {
     if (name === "@" || name === "*") {
       // dash: the length of the parameters joined by spaces.
-      pushValue(out, String([...env.positional.join(" ")].length), quoted);
+      pushValue(out, String(textLength(env.positional.join(" "), env.textMode)), quoted);
       return;
     }
     const value = lookupParam(name, env);
     if (value === undefined && env.nounset && !isSpecialOrPositional(name)) throw new ExpansionError(`${name}: parameter not set`);
-    pushValue(out, String([...(value ?? "")].length), quoted);
+    pushValue(out, String(textLength(value ?? "", env.textMode)), quoted);
     return;
   }
   if (op === undefined && (name === "@" || name === "*")) {
@@ -127,7 +131,7 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
     case "#":
     case "##": {
       const pattern = part.arg === undefined ? "" : yield* expander.pattern(part.arg, env);
-      pushValue(out, trimPattern(subject, pattern, op), quoted);
+      pushValue(out, trimPattern(subject, pattern, op, env.textMode), quoted);
       return;
     }
     case "/":
@@ -136,11 +140,11 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
     case "/%": {
       const pattern = part.arg === undefined ? "" : yield* expander.pattern(part.arg, env);
       const replacement = part.replacement === undefined ? "" : yield* expander.text(part.replacement, env);
-      pushValue(out, pattern === "" ? subject : replacePattern(subject, pattern, replacement, op), quoted);
+      pushValue(out, pattern === "" ? subject : replacePattern(subject, pattern, replacement, op, env.textMode), quoted);
       return;
     }
     case ":": {
-      const chars = [...subject];
+      const chars = textUnits(subject, env.textMode);
       const offsetText = part.arg === undefined ? "0" : yield* expander.text(part.arg, env);
       let offset = Number(evaluateArithmetic(offsetText, env));
       if (offset < 0) offset = Math.max(0, chars.length + offset);
@@ -150,7 +154,7 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
         const length = Number(evaluateArithmetic(lengthText, env));
         end = length < 0 ? chars.length + length : offset + length;
       }
-      pushValue(out, chars.slice(offset, Math.max(offset, end)).join(""), quoted);
+      pushValue(out, joinUnits(chars.slice(offset, Math.max(offset, end)), env.textMode), quoted);
       return;
     }
   }

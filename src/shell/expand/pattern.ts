@@ -5,7 +5,10 @@
 // Used by pathname expansion, `case`, `${x%p}` and friends, and `[[ == ]]`.
 //
 // A pattern string marks quoted characters with a backslash; `quotePattern`
-// produces that form from literal text. Imports nothing.
+// produces that form from literal text. In bytes mode (text-mode.ts) the
+// matchers run on byte views, so `?` is one byte. Imports only text-mode.ts.
+
+import { inUnits, type TextMode, testInUnits } from "../text-mode.ts";
 
 const CHARACTER_CLASSES: ReadonlyMap<string, string> = new Map([
   ["alpha", "\\p{L}"],
@@ -16,8 +19,9 @@ const CHARACTER_CLASSES: ReadonlyMap<string, string> = new Map([
   ["space", " \\t\\n\\r\\f\\v"],
   ["blank", " \\t"],
   ["punct", "!-\\/:-@\\[-`{-~"],
-  ["print", " -~\\u00a0-\\u{10ffff}"],
-  ["graph", "!-~\\u00a1-\\u{10ffff}"],
+  // Not U+D800…U+DFFF: a lone surrogate is a byte that is not UTF-8 (bytes.ts), not a character.
+  ["print", " -~\\u00a0-\\ud7ff\\ue000-\\u{10ffff}"],
+  ["graph", "!-~\\u00a1-\\ud7ff\\ue000-\\u{10ffff}"],
   ["cntrl", "\\x00-\\x1f\\x7f"],
   ["xdigit", "0-9A-Fa-f"],
   ["word", "\\p{L}0-9_"],
@@ -162,15 +166,19 @@ export function compilePattern(pattern: string): RegExp {
 }
 
 /** Does the whole of `text` match `pattern`? */
-export function matchPattern(pattern: string, text: string): boolean {
+export function matchPattern(pattern: string, text: string, mode: TextMode = "chars"): boolean {
   if (!hasGlobChars(pattern)) return unquotePattern(pattern) === text;
-  return compilePattern(pattern).test(text);
+  return testInUnits(mode, [pattern, text], (p, t) => compilePattern(p).test(t));
 }
 
 export type TrimMode = "%" | "%%" | "#" | "##";
 
 /** `${x%p}` `${x%%p}` `${x#p}` `${x##p}`: remove the shortest/longest matching suffix/prefix. */
-export function trimPattern(value: string, pattern: string, mode: TrimMode): string {
+export function trimPattern(value: string, pattern: string, mode: TrimMode, textMode: TextMode = "chars"): string {
+  return inUnits(textMode, [value, pattern], (v, p) => trimUnits(v, p, mode));
+}
+
+function trimUnits(value: string, pattern: string, mode: TrimMode): string {
   const regex = compilePattern(pattern);
   const n = value.length;
   if (mode === "#") {
@@ -186,7 +194,13 @@ export function trimPattern(value: string, pattern: string, mode: TrimMode): str
 }
 
 /** bash `${x/p/r}` family: replace the first (`/`), every (`//`), a leading (`/#`) or trailing (`/%`) match. */
-export function replacePattern(value: string, pattern: string, replacement: string, mode: "/" | "//" | "/#" | "/%"): string {
+export function replacePattern(value: string, pattern: string, replacement: string, mode: ReplaceMode, textMode: TextMode = "chars"): string {
+  return inUnits(textMode, [value, pattern, replacement], (v, p, r) => replaceUnits(v, p, r, mode));
+}
+
+type ReplaceMode = "/" | "//" | "/#" | "/%";
+
+function replaceUnits(value: string, pattern: string, replacement: string, mode: ReplaceMode): string {
   const regex = compilePattern(pattern);
   const n = value.length;
   if (mode === "/#") {

@@ -4,8 +4,10 @@
 // words of `"$@"`). Splitting turns them into fields that also carry a pattern
 // form (quoted characters backslash-escaped) for pathname expansion.
 //
-// Imports only `pattern.ts`.
+// In bytes mode (text-mode.ts) an IFS that is not ASCII separates on each of
+// its bytes, as bash does under LC_ALL=C. Imports only `pattern.ts` and text-mode.ts.
 
+import { byteView, fromByteView, isAscii, type TextMode } from "../text-mode.ts";
 import { hasGlobChars, quotePattern } from "./pattern.ts";
 
 export interface Piece {
@@ -76,7 +78,16 @@ function containsAny(text: string, chars: string): boolean {
  * Split pieces into fields. `ifs` undefined means IFS is unset (default
  * whitespace); "" means no splitting at all.
  */
-export function splitFields(pieces: Pieces, ifs: string | undefined): Field[] {
+export function splitFields(pieces: Pieces, ifs: string | undefined, mode: TextMode = "chars"): Field[] {
+  // An ASCII IFS splits the same way on characters and on bytes (no UTF-8 sequence holds an ASCII byte).
+  if (mode === "bytes" && ifs !== undefined && !isAscii(ifs)) {
+    const viewed = pieces.map((piece) => (piece === null ? null : { ...piece, text: byteView(piece.text) }));
+    return splitUnits(viewed, byteView(ifs)).map((field) => ({ value: fromByteView(field.value), pattern: field.pattern === undefined ? undefined : fromByteView(field.pattern) }));
+  }
+  return splitUnits(pieces, ifs);
+}
+
+function splitUnits(pieces: Pieces, ifs: string | undefined): Field[] {
   const separators = ifs ?? DEFAULT_IFS;
   const builder = new FieldBuilder();
   // True right after a field was ended by IFS whitespace, so that a following

@@ -358,10 +358,7 @@ export class CommandParser {
     if (opToken.kind !== "op" || !isRedirOp(opToken.op)) throw this.unexpected(opToken);
     const op = opToken.op;
     const target = this.takeWord();
-    // dash: a literal `>&word` must name an fd (or `-`); expansions are checked when run.
-    if ((op === "<&" || op === ">&") && target.literal !== undefined && !/^(?:\d+|-)$/.test(target.literal)) {
-      throw new ShellSyntaxError("Bad fd number", target.start.line, target.start.column);
-    }
+    // A `>&word` that names no fd is dash's "Bad fd number" when the redirection is made (exec/redirect.ts), not here.
     const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
     if (opToken.fd !== undefined) redirect.fd = opToken.fd;
     if (op === "<<" || op === "<<-") {
