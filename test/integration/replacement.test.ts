@@ -4,32 +4,22 @@
 // and its client's next session runs on the warm replacement. The order is
 // read from the daemon's log; nothing here is timed.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { connect, type RushdClient } from "../../src/client/library/index.ts";
 import { until } from "../../src/common/until.ts";
-import { TestDaemon } from "./harness.ts";
+import { useLibraryClient } from "../client/library/harness.ts";
 
-let daemon: TestDaemon;
-let rushd: RushdClient;
-
-beforeAll(async () => {
-  daemon = await new TestDaemon("pool", ["--workers", "1", "--max-workers", "2", "--max-worker-growth-mb", "16"]).start();
-  rushd = await connect({ socket: daemon.socket, autostart: false, maxConcurrency: 1 });
-}, 30_000);
-
-afterAll(async () => {
-  await rushd?.close();
-  await daemon.stop();
-}, 30_000);
+const fixture = useLibraryClient("pool", ["--workers", "1", "--max-workers", "2", "--max-worker-growth-mb", "16"], { maxConcurrency: 1 });
 
 async function servingPid(): Promise<number> {
+  const { rushd } = fixture();
   const result = await rushd.run("echo $$", { encoding: "utf8" });
   expect(result.status).toBe(0);
   return Number(result.stdout.trim());
 }
 
 test("a worn worker is replaced first: it serves on until its replacement is ready, then its client moves", async () => {
+  const { daemon, rushd } = fixture();
   const worn = await servingPid();
   // One session holds a 48 MB value; the RSS stays up, and the next check (every 64 sessions) sees it.
   const big = await rushd.run('x=$(head -c 50331648 /dev/zero | tr "\\0" a); echo ${#x}', { encoding: "utf8" });

@@ -3,26 +3,15 @@
 // worker's reason reaches the daemon's log, and a fresh worker serves on.
 // (With room for a replacement it is replaced first: replacement.test.ts.)
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { connect, type RushdClient } from "../../src/client/library/index.ts";
 import { until } from "../../src/common/until.ts";
-import { TestDaemon } from "./harness.ts";
+import { useLibraryClient } from "../client/library/harness.ts";
 
-let daemon: TestDaemon;
-let rushd: RushdClient;
-
-beforeAll(async () => {
-  daemon = await new TestDaemon("pool", ["--workers", "1", "--max-workers", "1", "--max-worker-growth-mb", "16"]).start();
-  rushd = await connect({ socket: daemon.socket, autostart: false, maxConcurrency: 1 });
-}, 30_000);
-
-afterAll(async () => {
-  await rushd?.close();
-  await daemon.stop();
-}, 30_000);
+const fixture = useLibraryClient("pool", ["--workers", "1", "--max-workers", "1", "--max-worker-growth-mb", "16"], { maxConcurrency: 1 });
 
 test("a worker whose RSS grew past the bound retires and is replaced; one that did not grow serves on", async () => {
+  const { daemon, rushd } = fixture();
   const [first] = (await daemon.status()).workers.map((worker) => worker.pid);
   // 64 small sessions: checked, not grown: the same worker.
   for (let i = 0; i < 64; i++) expect((await rushd.run("true")).status).toBe(0);

@@ -179,6 +179,8 @@ describe("through a daemon", () => {
       expect(result).toEqual({ status: 2, stdout: "", stderr: "rushd: 1: Syntax error: nesting too deep\n" });
     }
     expect(await daemon.sh("echo ok")).toEqual({ status: 0, stdout: "ok\n", stderr: "" });
-    expect((await daemon.status()).workers.map((w) => w.pid).sort()).toEqual(before);
+    // Survived: the same workers still serve. (A loaded machine may have started one more for a
+    // `rushd -c` that found none idle yet; that is growth, not a replacement.)
+    expect((await daemon.status()).workers.map((w) => w.pid)).toEqual(expect.arrayContaining(before));
   });
 });
