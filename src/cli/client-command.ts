@@ -5,7 +5,7 @@
 import { inheritedFds } from "../client/inherited-fds.ts";
 import { runViaDaemon, type ClientOutcome } from "../client/run-command.ts";
 import { daemonOptionsToArgv } from "../daemon/options.ts";
-import { resolveDaemonPaths } from "../protocol/index.ts";
+import { packEnvironment, resolveDaemonPaths } from "../protocol/index.ts";
 import { exactCwd, exactEnvironment, isLossyEnvironment } from "./exact-bytes.ts";
 import type { ShellInvocation } from "./invocation.ts";
 import { shellName } from "./shell-name.ts";
@@ -16,10 +16,10 @@ export async function runCommandClient(invocation: ShellInvocation, script: stri
   const env = isLossyEnvironment(runtimeEnv) ? await exactEnvironment(runtimeEnv) : runtimeEnv;
   const umask = process.umask(0);
   process.umask(umask);
-  const spec = { cwd: exactCwd(process.cwd()), env, argv0: invocation.argv0 ?? shellName(), args: invocation.args, umask, ppid: process.pid, flags: invocation.flags, longOptions: invocation.longOptions };
+  const spec = { cwd: exactCwd(process.cwd()), argv0: invocation.argv0 ?? shellName(), args: invocation.args, umask, ppid: process.pid, flags: invocation.flags, longOptions: invocation.longOptions };
   return runViaDaemon(
-    // Listing our fds (~0.4 ms, cold) is left for the wait on the daemon's answer.
-    (ownFds) => ({ ...spec, passFds: inheritedFds(ownFds) }),
+    // Listing our fds (~0.4 ms, cold) and packing the environment are left for the wait on the daemon's answer.
+    (ownFds) => ({ ...spec, envPacked: packEnvironment(env), passFds: inheritedFds(ownFds) }),
     script,
     {
       paths: resolveDaemonPaths(invocation.daemonOptions.socket, process.env),

@@ -12,8 +12,10 @@ export type { SessionIO, SessionResult } from "./command-run.ts";
 
 export interface SessionSpec {
   readonly cwd: string;
-  /** Omit to reuse the previous session's environment on this connection (saves encoding it). */
+  /** Omit (with envPacked) to reuse the previous session's environment on this connection (saves encoding it). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The environment already packed (protocol packEnvironment), instead of `env`: `rushd -c` packs it while it waits for its lease. */
+  readonly envPacked?: Uint8Array;
   readonly argv0: string;
   readonly args: readonly string[];
   readonly umask: number;
@@ -189,6 +191,7 @@ export class WorkerLink {
       cwd: spec.cwd,
       // Not copied: the message is encoded before run() or openSession() returns.
       env: spec.env,
+      envPacked: spec.envPacked,
       argv0: spec.argv0,
       args: spec.args,
       umask: spec.umask,

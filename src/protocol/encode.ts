@@ -236,6 +236,18 @@ export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unkn
   }
 }
 
+/** A msgpack map by itself, no frame (a value carried as bytes inside a message: SessionInit.envPacked). */
+export function encodeMapPayload(map: Readonly<Record<string, unknown>>): Uint8Array {
+  const writer = scratch;
+  writer.at = HEADER_BYTES;
+  try {
+    writer.map(map);
+    return writer.bytes.slice(HEADER_BYTES, writer.at);
+  } finally {
+    if (writer.bytes.length > SCRATCH_KEPT_BYTES) writer.bytes = new Uint8Array(INITIAL_BYTES);
+  }
+}
+
 function encodeInto(writer: FrameWriter, id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
   writer.map(msg);
   const payloadBytes = writer.at - HEADER_BYTES;

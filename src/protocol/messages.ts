@@ -25,7 +25,8 @@ const schemas = {
     version: "int",
     token: "string?", // required on the first session of a worker connection
     cwd: "string",
-    env: "stringMap?", // absent: the env of the previous session on this connection
+    env: "stringMap?", // absent (and no envPacked): the env of the previous session on this connection
+    envPacked: "bytes?", // the env as a msgpack map of its own (codec.ts packEnvironment): a worker that unpacked the same bytes before reuses what it decoded
     argv0: "string",
     args: "stringArray",
     umask: "int",

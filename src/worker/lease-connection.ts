@@ -17,6 +17,7 @@ import type { CallerAttributes } from "./caller-attributes.ts";
 import { FrameSink, RemoteInput } from "./remote-io.ts";
 import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
+import { PackedEnvironments } from "./packed-env.ts";
 import { markStage, stageClockEnabled, stageSpan } from "../common/stage-clock.ts";
 
 export interface SessionOutcome {
@@ -116,6 +117,8 @@ export class LeaseConnection {
     private readonly client: ClientProcess,
     /** Parsed scripts, shared by every session of the worker (not only of this lease). */
     private readonly parseCache = new ParseCache(),
+    /** Environments unpacked from envPacked, shared likewise. */
+    private readonly packedEnvironments = new PackedEnvironments(),
   ) {
     this.previousEnv = { ...state.snapshot.env };
     this.attachTimer = setTimeout(() => {
@@ -235,7 +238,13 @@ export class LeaseConnection {
     if (passed === "missing") {
       return this.connection.fail(new ProtocolError("BAD_FIELD", "SessionInit names passed fds that did not arrive (fdNonce)"), id);
     }
-    const env = init.env ?? this.previousEnv;
+    let env: Readonly<Record<string, string>>;
+    try {
+      env = init.env ?? (init.envPacked !== undefined ? this.packedEnvironments.unpack(init.envPacked) : this.previousEnv);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.connection.fail(error, id);
+      throw error;
+    }
     this.previousEnv = env;
     this.state.enterSession(init.umask);
     // Output and stdin requests are tagged with the id of the Execute they belong to.

@@ -15,6 +15,7 @@ import { ParseCache } from "../shell/index.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
+import { PackedEnvironments } from "./packed-env.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
 import { enableStageClock } from "../common/stage-clock.ts";
 
@@ -100,6 +101,8 @@ class Worker {
   private readonly uid = process.getuid?.() ?? 0;
   /** Parsed scripts, shared by every session this worker serves (parse-cache.ts says what is kept). */
   private readonly parseCache = new ParseCache();
+  /** Environments unpacked from SessionInit.envPacked (packed-env.ts), shared likewise. */
+  private readonly packedEnvironments = new PackedEnvironments();
   /** Where clients pass their fds (SCM_RIGHTS); created in listen(). */
   fdReceiver: FdReceiver | undefined;
   private readonly processControl: ProcessControl = {
@@ -257,7 +260,7 @@ class Worker {
     }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, {
       takePassedFds: (nonce) => this.fdReceiver?.take(nonce),
       callerAttributes,
-    }, this.parseCache);
+    }, this.parseCache, this.packedEnvironments);
     return connection;
   }
 
