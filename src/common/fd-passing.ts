@@ -101,11 +101,44 @@ export interface ReceivedFds {
   readonly senderPid: number;
 }
 
+/** What recvmsg fills: the nonce, the control messages (fds, credentials), and the msghdr pointing at them. */
+interface ReceiveBuffers {
+  readonly payload: Uint8Array;
+  readonly control: Uint8Array;
+  readonly controlView: DataView;
+  readonly msghdr: DataView;
+  /** The msghdr's address, for recvmsg. */
+  readonly header: ReturnType<typeof ptr>;
+  /** Kept alive with the msghdr that points at it. */
+  readonly iov: BigUint64Array;
+}
+
+const NONCE_DECODER = new TextDecoder();
+
+/**
+ * Each over an ArrayBuffer of its own from the start: a typed array made
+ * without one gets it on first use of .buffer (a subarray, a DataView), and
+ * its bytes move there, away from the address recvmsg was given.
+ */
+function receiveBuffers(): ReceiveBuffers {
+  const payload = new Uint8Array(new ArrayBuffer(64));
+  const iov = new BigUint64Array(new ArrayBuffer(16));
+  iov[0] = BigInt(ptr(payload));
+  iov[1] = BigInt(payload.length);
+  const control = new Uint8Array(new ArrayBuffer(cmsgSpace(4 * MAX_FDS_PER_MESSAGE) + cmsgSpace(12)));
+  const msghdr = new DataView(new ArrayBuffer(56));
+  msghdr.setBigUint64(16, BigInt(ptr(iov)), true);
+  msghdr.setBigUint64(24, 1n, true);
+  msghdr.setBigUint64(32, BigInt(ptr(control)), true);
+  return { payload, control, controlView: new DataView(control.buffer), msghdr, header: ptr(new Uint8Array(msghdr.buffer)), iov };
+}
+
 /** The receiving end: a datagram socket bound at `path` (mode set by the caller's umask and directory). */
 export class FdReceiver {
   private socket: number;
   /** Messages read while looking for another nonce (a client that sent fds, then connected late). */
   private readonly early = new Map<string, ReceivedFds>();
+  private buffers: ReceiveBuffers | undefined;
 
   constructor(readonly path: string) {
     const symbols = libc();
@@ -163,16 +196,12 @@ export class FdReceiver {
 
   private receiveOne(): ReceivedFds | undefined {
     const symbols = libc();
-    const payload = new Uint8Array(64);
-    const iov = new BigUint64Array([BigInt(ptr(payload)), BigInt(payload.length)]);
-    const control = new Uint8Array(cmsgSpace(4 * MAX_FDS_PER_MESSAGE) + cmsgSpace(12));
-    const msghdr = new DataView(new ArrayBuffer(56));
-    msghdr.setBigUint64(16, BigInt(ptr(iov)), true);
-    msghdr.setBigUint64(24, 1n, true);
-    msghdr.setBigUint64(32, BigInt(ptr(control)), true);
+    // One set of buffers for every message (allocating them and taking their pointers was
+    // most of a cold receive); recvmsg rewrites only the lengths, reset here.
+    const buffers = (this.buffers ??= receiveBuffers());
+    const { payload, control, msghdr } = buffers;
     msghdr.setBigUint64(40, BigInt(control.length), true);
-    const header = new Uint8Array(msghdr.buffer);
-    const received = Number(moreLibc().recvmsg(this.socket, ptr(header), MSG_DONTWAIT | MSG_CMSG_CLOEXEC));
+    const received = Number(moreLibc().recvmsg(this.socket, buffers.header, MSG_DONTWAIT | MSG_CMSG_CLOEXEC));
     if (received < 0) {
       const code = errno();
       if (code === EAGAIN) return undefined;
@@ -182,7 +211,7 @@ export class FdReceiver {
     const fds: number[] = [];
     let senderUid = -1;
     let senderPid = 0;
-    const view = new DataView(control.buffer);
+    const view = buffers.controlView;
     for (let at = 0; at + 16 <= controlLength;) {
       const length = Number(view.getBigUint64(at, true));
       if (length < 16) break;
@@ -196,7 +225,7 @@ export class FdReceiver {
       }
       at += Math.ceil(length / 8) * 8;
     }
-    const nonce = new TextDecoder().decode(payload.subarray(0, received));
+    const nonce = NONCE_DECODER.decode(payload.subarray(0, received));
     const ourUid = process.getuid?.() ?? 0;
     if (senderUid !== ourUid) {
       // Not our user (or no credentials): never use what they sent.

@@ -213,7 +213,9 @@ class Worker {
         if (token === undefined || token === "" || token !== worker.token) return "bad-token";
         worker.token = ""; // one use
         worker.current = candidate;
-        worker.report({ kind: "leased" });
+        // After the session has run (its first command usually ends in this turn): an IPC write is
+        // ~20 µs of a cold `rushd -c`, and the daemon needs the news only for its bookkeeping.
+        setImmediate(() => worker.report({ kind: "leased" }));
         return "attached";
       },
       sessionDone(outcome) {
