@@ -215,7 +215,10 @@ class Worker {
         worker.current = candidate;
         // After the session has run (its first command usually ends in this turn): an IPC write is
         // ~20 µs of a cold `rushd -c`, and the daemon needs the news only for its bookkeeping.
-        setImmediate(() => worker.report({ kind: "leased" }));
+        // Not if the lease already ended meanwhile (a client that hung up at once): its `idle` went first.
+        setImmediate(() => {
+          if (worker.current === candidate) worker.report({ kind: "leased" });
+        });
         return "attached";
       },
       sessionDone(outcome) {
