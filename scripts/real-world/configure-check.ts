@@ -29,7 +29,10 @@
 // rushd it always runs as a script file.
 //
 // Verdict: config.h and Makefile must be byte-identical to dash's in every
-// rushd run (exit status 1 if not). Every other file of the trees, and
+// rushd run, and config.status byte-identical too but for one difference
+// checked line by line (lineno-diff.ts): where dash, which has no LINENO,
+// made configure.lineno and wrote line numbers in, rushd's keeps `$LINENO`
+// (exit status 1 otherwise). Every other file of the trees, and
 // configure's stdout and stderr, are compared too and listed when they
 // differ, for information. --report (default docs/REAL-WORLD.md) replaces
 // the block between CONFIGURE_BEGIN and CONFIGURE_END below in that file,
@@ -39,11 +42,14 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { buildHead } from "./build-head.ts";
+import { linenoOnlyLines } from "./lineno-diff.ts";
 import { compareTrees, type TreeDifference } from "./tree-diff.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const DASH = "/usr/bin/dash";
 const REQUIRED = ["config.h", "Makefile"] as const;
+/** Identical but for `$LINENO` against the line numbers dash's configure.lineno wrote in (lineno-diff.ts). */
+const CONFIG_STATUS = "config.status";
 export const CONFIGURE_BEGIN = "<!-- BEGIN CONFIGURE CHECK: written by scripts/real-world/configure-check.ts -->";
 export const CONFIGURE_END = "<!-- END CONFIGURE CHECK -->";
 /** A configure that takes longer than this has hung (it takes ~10 s). */
@@ -178,13 +184,24 @@ function describeDifference(difference: TreeDifference): string[] {
   return lines;
 }
 
+/** config.status against dash's: identical, identical but for LINENO (with the line count), or not. */
+function configStatusVerdict(dash: RunOutcome, outcome: RunOutcome): { readonly ok: boolean; readonly text: string } {
+  const ours = join(outcome.tree, CONFIG_STATUS);
+  const theirs = join(dash.tree, CONFIG_STATUS);
+  if (!existsSync(ours) || !existsSync(theirs)) return { ok: false, text: "**missing in one run**" };
+  const [reference, made] = [readFileSync(theirs), readFileSync(ours)];
+  if (reference.equals(made)) return { ok: true, text: "identical" };
+  const lines = linenoOnlyLines(reference, made);
+  return lines === undefined ? { ok: false, text: "**differs**" } : { ok: true, text: `identical but for \`$LINENO\` (${lines} lines)` };
+}
+
 function render(outcomes: readonly RunOutcome[], versions: Record<string, string>, commands: string, isIdentical: boolean): string {
   const [dash] = outcomes;
   if (dash === undefined) throw new Error("no dash run");
-  const lines: string[] = [CONFIGURE_BEGIN, "", `Verdict: **${isIdentical ? "identical" : "differs"}**: \`config.h\` and \`Makefile\` from every rushd run ${isIdentical ? "are byte-identical to" : "are not all byte-identical to"} dash's (nothing rewritten before comparing).`, ""];
+  const lines: string[] = [CONFIGURE_BEGIN, "", `Verdict: **${isIdentical ? "identical" : "differs"}**: \`config.h\` and \`Makefile\` from every rushd run ${isIdentical ? "are byte-identical to" : "are not all byte-identical to"} dash's (nothing rewritten before comparing), and \`config.status\` ${isIdentical ? "is" : "is not always"} too, but for the lines where dash's has line numbers written in for \`$LINENO\` (dash has no LINENO; see above).`, ""];
   lines.push(...Object.entries(versions).map(([what, version]) => `- ${what}: ${version}`), "");
   lines.push("```sh", commands, "```", "");
-  lines.push("| run | exit status | time | `config.h` | `Makefile` | configure's stdout / stderr | daemon sessions |", "| --- | --- | --- | --- | --- | --- | --- |");
+  lines.push("| run | exit status | time | `config.h` | `Makefile` | `config.status` | configure's stdout / stderr | daemon sessions |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
   const details: string[] = [];
   for (const outcome of outcomes) {
     const difference = outcome === dash ? undefined : compareTrees(dash.tree, outcome.tree);
@@ -195,7 +212,8 @@ function render(outcomes: readonly RunOutcome[], versions: Record<string, string
     };
     const streams = outcome === dash ? "(reference)" : `${outcome.stdout.equals(dash.stdout) ? "same" : "**differs**"} / ${outcome.stderr.equals(dash.stderr) ? "same" : "**differs**"}`;
     const sessions = outcome.daemonSessions === undefined ? "" : `${outcome.daemonSessions.served} served, ${outcome.daemonSessions.refused} run in the client`;
-    lines.push(`| ${outcome.variant.name} | ${outcome.status ?? "killed"} | ${outcome.seconds.toFixed(1)} s | ${required("config.h")} | ${required("Makefile")} | ${streams} | ${sessions} |`);
+    const status = outcome === dash ? "(reference)" : configStatusVerdict(dash, outcome).text;
+    lines.push(`| ${outcome.variant.name} | ${outcome.status ?? "killed"} | ${outcome.seconds.toFixed(1)} s | ${required("config.h")} | ${required("Makefile")} | ${status} | ${streams} | ${sessions} |`);
     if (difference !== undefined) {
       const described = describeDifference(difference);
       details.push(`- ${outcome.variant.name}: ${described.length === 0 ? "every file of the tree is identical to dash's" : "other files:"}`, ...described);
@@ -242,7 +260,8 @@ async function main(): Promise<number> {
   if (dash === undefined) throw new Error("no dash run");
   const isIdentical = outcomes.every((outcome) => {
     const difference = compareTrees(dash.tree, outcome.tree);
-    return outcome.status === 0 && REQUIRED.every((name) => existsSync(join(outcome.tree, name)) && !difference.onlyInFirst.includes(name) && !difference.differing.some((file) => file.path === name));
+    return outcome.status === 0 && REQUIRED.every((name) => existsSync(join(outcome.tree, name)) && !difference.onlyInFirst.includes(name) && !difference.differing.some((file) => file.path === name))
+      && (outcome === dash || configStatusVerdict(dash, outcome).ok);
   });
   const commit = head === undefined ? `${options.rushd === join(ROOT, "dist", "rushd") ? "dist/rushd" : options.rushd} (tree at ${output(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])})` : `built from commit ${head.commit} alone (\`--build-head\`: \`git archive HEAD\`)`;
   const changelog = readFileSync(join(options.source, "debian", "changelog"), "utf8").split("\n")[0] ?? "";
