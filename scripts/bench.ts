@@ -19,6 +19,7 @@ import { measurePassedStdout, measureReadLoop } from "./bench/measures-fds.ts";
 import { measureBreakdown } from "./bench/measures-breakdown.ts";
 import { measureLibrary } from "./bench/measures-library.ts";
 import { measureMemoryCurve } from "./bench/measures-memory.ts";
+import { optimisationsSection } from "./bench/optimisations.ts";
 import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/measures-latency.ts";
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
 import { choosePlan, type Plan } from "./bench/plan.ts";
@@ -130,7 +131,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await closeFork();
     const final = await pool.waitForIdleWorkers(POOL_WORKERS);
     const section = resetAndMemorySection(final, fresh, poolMemory(final));
-    sections.push(section);
+    sections.push(section, optimisationsSection());
     process.stdout.write(`\n${renderSection(section)}`);
   } finally {
     progress("stopping daemons and removing the socket directory");
