@@ -188,7 +188,8 @@ export class Connection {
         }
         this.remember(frame.payload, msg);
       }
-      markStage("decoded");
+      // The first message of the chunk: what follows may be handled before the next one is decoded.
+      if (frame === frames[0]) markStage("decoded");
       this.handlers.onMessage(frame.id, msg);
     }
   }

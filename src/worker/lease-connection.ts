@@ -104,6 +104,8 @@ export class LeaseConnection {
   private previousEnv: Record<string, string>;
   /** Serializes message handling that must wait for a session to finish. */
   private queue: Promise<void> = Promise.resolve();
+  /** Steps started and not finished: while there are none, a step runs at once (see enqueue). */
+  private pendingSteps = 0;
   private readonly attachTimer: Timer;
   /** --profile-stages: the previous session's stages after its result was sent (reported with the next result). */
   private previousTail: Record<string, number> = {};
@@ -197,14 +199,39 @@ export class LeaseConnection {
     this.enqueue(() => this.connection.end());
   }
 
+  /**
+   * Run `step` after the steps before it. With none under way it runs at
+   * once, in the turn that delivered its message: a SessionInit is set up
+   * and its Execute started within the same data event, with no promise hop
+   * between them (they were two per message).
+   */
   private enqueue(step: () => Promise<void> | void): void {
-    this.queue = this.queue.then(step).catch((error: unknown) => {
-      // A bug in the session machinery: tell the client, keep the worker honest by retiring it.
-      console.error("rushd worker: session failure:", error);
-      this.connection.fail(new ProtocolError("INTERNAL", `worker error: ${String(error)}`));
-      this.hooks.sessionDone({ resetUs: this.state.reset(), problems: [`internal error: ${String(error)}`], jobsRunning: undefined });
-    });
+    if (this.pendingSteps > 0) {
+      this.pendingSteps += 1;
+      this.queue = this.queue.then(step).catch(this.stepFailed).finally(this.stepDone);
+      return;
+    }
+    let result: Promise<void> | void;
+    try {
+      result = step();
+    } catch (error) {
+      return this.stepFailed(error);
+    }
+    if (result === undefined) return;
+    this.pendingSteps += 1;
+    this.queue = result.catch(this.stepFailed).finally(this.stepDone);
   }
+
+  private readonly stepDone = (): void => {
+    this.pendingSteps -= 1;
+  };
+
+  /** A bug in the session machinery: tell the client, keep the worker honest by retiring it. */
+  private readonly stepFailed = (error: unknown): void => {
+    console.error("rushd worker: session failure:", error);
+    this.connection.fail(new ProtocolError("INTERNAL", `worker error: ${String(error)}`));
+    this.hooks.sessionDone({ resetUs: this.state.reset(), problems: [`internal error: ${String(error)}`], jobsRunning: undefined });
+  };
 
   private startSession(id: number, init: Message<"SessionInit">): void {
     markStage("setup-start");

@@ -111,7 +111,7 @@ export class RushdClient {
   private async runOnPool(script: string, options: RunOptions, bind?: (target: CommandTarget) => void): Promise<AnyRunResult> {
     for (;;) {
       if (options.signal?.aborted === true) throw new RushdAbortError(options.signal.reason, undefined);
-      const link = await this.pool.acquire(options.signal);
+      const link = this.pool.takeIdle() ?? (await this.pool.acquire(options.signal));
       try {
         const { spec, sessionEnv } = sessionSpec(options, this.defaults, this.lastEnv.get(link));
         this.lastEnv.set(link, sessionEnv);

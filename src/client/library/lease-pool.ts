@@ -52,6 +52,23 @@ export class LeasePool<L extends PooledLink> {
     return waiting;
   }
 
+  /**
+   * An idle link now, if one is free and no command waits for one (it would
+   * be served first): the common case of a client whose link is free takes
+   * no promise, waiter or turn of the event loop.
+   */
+  takeIdle(): L | undefined {
+    if (this.closed || this.waiters.length > 0) return undefined;
+    for (let link = this.idle.pop(); link !== undefined; link = this.idle.pop()) {
+      if (link.isUsable) {
+        this.busy.add(link);
+        return link;
+      }
+      link.close();
+    }
+    return undefined;
+  }
+
   /** The command is over; the link serves the next one (or is dropped if it can serve no more). */
   release(link: L): void {
     this.busy.delete(link);

@@ -111,3 +111,26 @@ test("an abort while waiting for a link takes the command out of the queue at on
   expect(await next).toBe(link); // the link went to the next waiter, not to the aborted one
   pool.close();
 });
+
+test("takeIdle hands out a free link at once, never ahead of a waiting command, never an unusable one", async () => {
+  const daemon = new FakeDaemon();
+  const pool = new LeasePool(daemon.source, 2);
+  expect(pool.takeIdle()).toBeUndefined(); // nothing leased yet
+  const first = pool.acquire();
+  daemon.requests[0]?.settle(true);
+  const link = (await first) as FakeLink;
+  expect(pool.takeIdle()).toBeUndefined(); // it is busy
+  pool.release(link);
+  expect(pool.takeIdle()).toBe(link);
+  // A command waiting for a link is served first: takeIdle leaves the freed link to it.
+  const waiting = pool.acquire();
+  pool.release(link);
+  expect(pool.takeIdle()).toBeUndefined();
+  expect(await waiting).toBe(link);
+  pool.release(link);
+  link.isUsable = false;
+  expect(pool.takeIdle()).toBeUndefined();
+  expect(link.closed).toBe(true);
+  pool.close();
+  expect(pool.takeIdle()).toBeUndefined();
+});
