@@ -130,9 +130,9 @@ describe("what a checkpoint carries", () => {
   });
 
   test("a variable unset before the checkpoint stays unset, whatever the new environment holds", async () => {
-    const { checkpoint } = await checkpointAfter("unset HOME IFS OPTIND");
-    const { run } = resume(checkpoint, { env: { PATH: "/bin", HOME: "/new/home", IFS: ":" } });
-    expect(await run('echo "${HOME-unset} ${IFS-unset} ${OPTIND-unset}"')).toMatchObject({ stdout: "unset unset unset\n" });
+    const { checkpoint } = await checkpointAfter("unset HOME IFS PS4");
+    const { run } = resume(checkpoint, { env: { PATH: "/bin", HOME: "/new/home", IFS: ":", PS4: "> " } });
+    expect(await run('echo "${HOME-unset} ${IFS-unset} ${PS4-unset}"')).toMatchObject({ stdout: "unset unset unset\n" });
   });
 
   test("PPID is the resumed session's own; $0 is its embedding's", async () => {

@@ -37,7 +37,7 @@ export const set = defineBuiltin({
       // Obsolete `set -`: turns off -x and -v; what follows are the positional parameters.
       state.options.xtrace = false;
       state.options.verbose = false;
-      if (operands.length > 1) state.positional = operands.slice(1);
+      if (operands.length > 1) state.setPositional(operands.slice(1));
       return 0;
     }
     const args = parseArgs(operands, SET_FLAGS, true);
@@ -45,7 +45,7 @@ export const set = defineBuiltin({
       const name = letter === "o" ? (value ?? "") : optionForLetter(letter);
       if (name === undefined || !setOption(state.options, name, sign === "-")) return ctx.fatal(`Illegal option ${sign}o ${name ?? letter}`);
     }
-    if (args.operands.length > 0 || args.sawEndMarker) state.positional = args.operands.slice();
+    if (args.operands.length > 0 || args.sawEndMarker) state.setPositional(args.operands.slice());
     return 0;
   },
 });
@@ -59,7 +59,7 @@ export const shift = defineBuiltin({
     const state = ctx.interp.state;
     if (n === undefined || n < 0) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
     if (n > state.positional.length) return ctx.fatal("can't shift that many");
-    state.positional = state.positional.slice(n);
+    state.setPositional(state.positional.slice(n));
     return 0;
   },
 });

@@ -32,7 +32,7 @@ import { CancelToken, type Session } from "./session.ts";
 import { executeArgv, runSimple } from "./simple.ts";
 import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
-import { ReadonlyError } from "./vars.ts";
+import { AssignmentError } from "./vars.ts";
 import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
@@ -137,7 +137,7 @@ export class Interp implements ExpandEnv {
     return resolvePath(this.state.cwd, file);
   }
 
-  /** Assign a shell variable, honouring `set -a`. Throws `ReadonlyError`. */
+  /** Assign a shell variable, honouring `set -a`. Throws `AssignmentError` (read-only, bad OPTIND). */
   setVar(name: string, value: string): void {
     this.state.vars.set(name, value, this.state.options.allexport);
   }
@@ -496,7 +496,7 @@ export class Interp implements ExpandEnv {
   /** XCU 2.8.1: an expansion error (or `${x=v}` of a read-only x) ends a non-interactive (sub)shell (status 2), as in a simple command. */
   private expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
     return recover(expand, (error) => {
-      if (!(error instanceof ExpansionError || error instanceof ReadonlyError)) throw error;
+      if (!(error instanceof ExpansionError || error instanceof AssignmentError)) throw error;
       return then(this.report(error.message), () => {
         throw new ExitFlow(2);
       });
@@ -532,7 +532,7 @@ export class Interp implements ExpandEnv {
     try {
       this.setVar(name, value);
     } catch (error) {
-      if (!(error instanceof ReadonlyError)) throw error;
+      if (!(error instanceof AssignmentError)) throw error;
       this.report(error.message);
       throw new ExitFlow(2);
     }

@@ -13,13 +13,13 @@ import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
-import { ReadonlyError, type Variable } from "./vars.ts";
+import { AssignmentError, type Variable } from "./vars.ts";
 
 type Assignment = readonly [name: string, value: string];
 
 /** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
 function fatalExpansionError(interp: Interp, error: unknown): never {
-  if (error instanceof ExpansionError || error instanceof ReadonlyError) {
+  if (error instanceof ExpansionError || error instanceof AssignmentError) {
     interp.report(error.message);
     throw new ExitFlow(2);
   }
@@ -172,12 +172,13 @@ function withTemporaryAssignments(interp: Interp, assignments: readonly Assignme
 export function callFunction(interp: Interp, body: Command, args: string[]): Status {
   const state = interp.state;
   const savedPositional = state.positional;
+  const savedGetopts = state.getopts;
   const savedLine = interp.currentLine;
   // As in dash, a function body starts outside any loop: `break`/`continue` in it
   // do not reach the caller's loops (they are not lexically enclosed by them).
   const savedLoopDepth = state.loopDepth;
   state.loopDepth = 0;
-  state.positional = args;
+  state.setPositional(args);
   state.functionDepth++;
   const frame = new Map<string, Variable | undefined>();
   state.localFrames.push(frame);
@@ -192,6 +193,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       ),
     () => {
       state.positional = savedPositional;
+      state.getopts = savedGetopts;
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
       state.localFrames.pop();
