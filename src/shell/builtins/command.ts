@@ -5,6 +5,8 @@ import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
 import { findCommand } from "../exec/command-path.ts";
+import { fsPath } from "../bytes.ts";
+import * as fs from "node:fs";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
 
@@ -19,16 +21,22 @@ type Found =
   | { readonly kind: "file"; readonly path: string }
   | { readonly kind: "missing" };
 
-function describe(interp: Interp, name: string, skipFunctions = false): Found {
+function describe(interp: Interp, name: string, pathValue = interp.get("PATH")): Found {
   const alias = interp.state.aliases.get(name);
-  if (alias !== undefined && !skipFunctions) return { kind: "alias", value: alias };
+  if (alias !== undefined) return { kind: "alias", value: alias };
   if (KEYWORDS.has(name)) return { kind: "keyword" };
   const builtin = builtins.get(name);
   if (builtin?.special === true) return { kind: "special builtin" };
-  if (!skipFunctions && interp.state.functions.has(name)) return { kind: "function" };
+  if (interp.state.functions.has(name)) return { kind: "function" };
   if (builtin !== undefined) return { kind: "builtin" };
-  const found = findCommand(interp, name);
+  // dash: a name with a slash is reported as written if anything is there, executable or not.
+  if (name.includes("/")) return exists(interp.resolvePath(name)) ? { kind: "file", path: name } : { kind: "missing" };
+  const found = findCommand(interp, name, pathValue);
   return "path" in found ? { kind: "file", path: found.path } : { kind: "missing" };
+}
+
+function exists(file: string): boolean {
+  return fs.existsSync(fsPath(file));
 }
 
 function verbose(name: string, found: Found): string {
@@ -56,19 +64,15 @@ export const command = defineBuiltin({
   run(ctx, args) {
     const interp = ctx.interp;
     if (args.has("v") || args.has("V")) {
-      let text = "";
-      let status = 0;
-      for (const name of args.operands) {
-        const found = describe(interp, name);
-        if (found.kind === "missing") {
-          status = 127;
-          if (args.has("V")) text += `${verbose(name, found)}\n`;
-          continue;
-        }
-        if (args.has("V")) text += `${verbose(name, found)}\n`;
-        else text += found.kind === "file" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
-      }
-      return afterWrite(ctx.out(text), status);
+      // As dash does, only the first name is looked up; the others are ignored.
+      const name = args.operands[0];
+      if (name === undefined) return 0;
+      const found = describe(interp, name, args.has("p") ? STANDARD_PATH : interp.get("PATH"));
+      let text: string;
+      if (args.has("V")) text = `${verbose(name, found)}\n`;
+      else if (found.kind === "missing") text = "";
+      else text = found.kind === "file" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
+      return afterWrite(ctx.out(text), found.kind === "missing" ? 127 : 0);
     }
     if (args.operands.length === 0) return 0;
     return interp.executeArgv(args.operands, true, args.has("p") ? STANDARD_PATH : undefined);
