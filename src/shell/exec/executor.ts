@@ -12,14 +12,12 @@ import { assertNever } from "../ast.ts";
 import {
   drive,
   type ExpandEnv,
-  expandDeclarationWords,
   expandText,
   expandTextFast,
   expandWords,
   expandWordsFast,
   type Expansion,
   ExpansionError,
-  isDeclarationCommand,
   selectCaseItem,
 } from "../expand/index.ts";
 import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
@@ -37,6 +35,8 @@ import { handleSignals, runExitTrap } from "./traps.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
 import { runSource } from "./run-source.ts";
+import { type CommandLookup, expandCommandWords, hasDeclarationOperands } from "./command-words.ts";
+import { builtins } from "../builtins/index.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -196,11 +196,19 @@ export class Interp implements ExpandEnv {
     return drive(expansion, this.substitute);
   }
 
+  private readonly commandLookup: CommandLookup = {
+    isBuiltin: (name) => {
+      const builtin = builtins.get(name);
+      return builtin !== undefined && (builtin.special || !this.state.functions.has(name));
+    },
+  };
+
   /** Expand into fields; `isCommandLine` for a simple command's words (`export V=$x` does not split). */
   expandWords(words: readonly Word[], isCommandLine = false): Maybe<string[]> {
+    if (isCommandLine && hasDeclarationOperands(words)) return this.expand(expandCommandWords(words, this, this.commandLookup));
     const fast = expandWordsFast(words, this);
     if (fast !== undefined) return fast;
-    return this.expand(isCommandLine && isDeclarationCommand(words) ? expandDeclarationWords(words, this) : expandWords(words, this));
+    return this.expand(expandWords(words, this));
   }
 
   expandText(word: Word): Maybe<string> {

@@ -126,31 +126,6 @@ export function* expandWords(words: readonly Word[], env: ExpandEnv): Expansion<
   return fields;
 }
 
-/** Builtins whose `name=value` operands are expanded like assignments (no splitting, no globbing), as in dash. */
-const DECLARATION_UTILITIES = new Set(["export", "readonly", "local"]);
-
-function isAssignmentWord(word: Word): boolean {
-  const first = word.parts[0];
-  return first?.kind === "literal" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(first.value);
-}
-
-/** Is this command line one whose `name=value` words are assignments (`export V="$@"`)? */
-export function isDeclarationCommand(words: readonly Word[]): boolean {
-  const first = words[0];
-  const name = first === undefined ? undefined : staticText(first);
-  return name !== undefined && DECLARATION_UTILITIES.has(name) && words.slice(1).some(isAssignmentWord);
-}
-
-/** `expandWords` for a declaration utility: its `name=value` words become one field each. */
-export function* expandDeclarationWords(words: readonly Word[], env: ExpandEnv): Expansion<string[]> {
-  const fields: string[] = [];
-  for (const word of words) {
-    if (isAssignmentWord(word)) fields.push(yield* expandText(word, env));
-    else fields.push(...(yield* expandWords([word], env)));
-  }
-  return fields;
-}
-
 function* expandFields(word: Word, env: ExpandEnv, fields: string[]): Expansion<void> {
   const pieces: Pieces = [];
   yield* expandPieces(word, env, false, false, pieces);

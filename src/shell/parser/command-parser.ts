@@ -30,9 +30,6 @@ function isRedirOp(op: string): op is RedirOp {
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 
-/** Utilities whose `NAME=value` operands are expanded like assignments. */
-const DECLARATION_UTILITIES = new Set(["export", "readonly", "local", "declare", "typeset"]);
-
 /** Redirect nodes are built here and get their here-doc body once the lexer reads it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -334,7 +331,7 @@ export class CommandParser {
     }
     if (assigns.length + words.length + redirs.length === 0) throw this.unexpected(this.peek());
     const command: SimpleCommand = {
-      kind: "simple", start, end: this.lastEnd, assigns, words: declarationWords(words), redirs,
+      kind: "simple", start, end: this.lastEnd, assigns, words, redirs,
     };
     return command;
   }
@@ -435,20 +432,17 @@ function splitAssignment(word: Word): { name: string; append: boolean; prefix: s
 }
 
 /**
- * Arguments of declaration utilities (`export V=~/x`) that look like
- * assignments get assignment tildes too, as dash and bash do; the word keeps
- * its shape (`V=` stays literal text in front of the value's parts).
+ * The word `NAME=value` as an assignment operand of `export`, `readonly` or
+ * `local`: the same text, with assignment tildes in the value (`export
+ * V=~/a:~/b`). Undefined for a word that is not one. Whether the command is
+ * one of those is known only once its name is expanded (`$e V=~`), so the
+ * executor asks.
  */
-function declarationWords(words: readonly Word[]): Word[] {
-  const name = words[0]?.parts[0];
-  const isDeclaration =
-    words[0]?.parts.length === 1 && name?.kind === "literal" && DECLARATION_UTILITIES.has(name.value);
-  if (!isDeclaration) return [...words];
-  return words.map((word, index) => {
-    const split = index === 0 ? undefined : splitAssignment(word);
-    if (split === undefined || !split.value.parts.some((p) => p.kind === "tilde")) return word;
-    return { ...word, parts: [{ kind: "literal", value: split.prefix }, ...split.value.parts] };
-  });
+export function declarationOperand(word: Word): Word | undefined {
+  const split = splitAssignment(word);
+  // dash's test (isassignment) wants `=` right after the name: `V+=x` is an ordinary word.
+  if (split === undefined || split.append) return undefined;
+  return { ...word, parts: [{ kind: "literal", value: split.prefix }, ...split.value.parts] };
 }
 
 /** XCU 2.7.4: the delimiter is the word after quote removal; any quoting makes the body literal. */
