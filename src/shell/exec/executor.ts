@@ -269,7 +269,8 @@ export class Interp implements ExpandEnv {
   exitStatusOf(error: unknown): number {
     if (error instanceof ExitFlow || error instanceof ReturnFlow) return error.status;
     if (isControlFlow(error)) {
-      if (error instanceof BreakFlow || error instanceof ContinueFlow) return this.state.lastStatus;
+      // `(…; break)` in a loop: the subshell ends with break's own status, 0, as in dash.
+      if (error instanceof BreakFlow || error instanceof ContinueFlow) return 0;
       if ("status" in error && typeof error.status === "number") return error.status;
     }
     throw error;

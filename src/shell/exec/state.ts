@@ -171,6 +171,8 @@ export class ShellState {
     copy.lastStatus = this.lastStatus;
     copy.lastBackgroundPid = this.lastBackgroundPid;
     copy.errexitSuppressed = this.errexitSuppressed;
+    // A subshell in a loop is still in it, as dash's fork is: `break` there ends the subshell.
+    copy.loopDepth = this.loopDepth;
     copy.statusBeforeTrap = this.statusBeforeTrap;
     // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
     // it: `local` works there, as in dash. Its frames are copies, never popped.
