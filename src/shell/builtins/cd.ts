@@ -85,8 +85,9 @@ export const cd = defineBuiltin({
       const old = interp.state.cwd;
       interp.state.cwd = dir;
       interp.session.heldDirectories.hold(dir);
-      interp.setVar("OLDPWD", interp.get("PWD") ?? old);
-      interp.setVar("PWD", dir);
+      // As dash: OLDPWD is the shell's own idea of the old directory (not $PWD), and both are exported.
+      interp.state.vars.markExported("OLDPWD", old);
+      interp.state.vars.markExported("PWD", dir);
       return print || candidate.fromCdpath ? afterWrite(ctx.out(`${dir}\n`), 0) : 0;
     }
     return ctx.fail(`can't cd to ${target}`, 2);

@@ -5,13 +5,12 @@ import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
 import { findCommand } from "../exec/command-path.ts";
+import { DEFAULT_PATH } from "../exec/paths.ts";
 import { fsPath } from "../bytes.ts";
 import * as fs from "node:fs";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
 
-/** `command -p`: a PATH that finds the standard utilities. */
-const STANDARD_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
 
@@ -67,7 +66,7 @@ export const command = defineBuiltin({
       // As dash does, only the first name is looked up; the others are ignored.
       const name = args.operands[0];
       if (name === undefined) return 0;
-      const found = describe(interp, name, args.has("p") ? STANDARD_PATH : interp.get("PATH"));
+      const found = describe(interp, name, args.has("p") ? DEFAULT_PATH : interp.get("PATH"));
       let text: string;
       if (args.has("V")) text = `${verbose(name, found)}\n`;
       else if (found.kind === "missing") text = "";
@@ -75,7 +74,7 @@ export const command = defineBuiltin({
       return afterWrite(ctx.out(text), found.kind === "missing" ? 127 : 0);
     }
     if (args.operands.length === 0) return 0;
-    return interp.executeArgv(args.operands, true, args.has("p") ? STANDARD_PATH : undefined);
+    return interp.executeArgv(args.operands, true, args.has("p") ? DEFAULT_PATH : undefined);
   },
 });
 
