@@ -159,8 +159,7 @@ export class Interp implements ExpandEnv {
    * The shell's own output on fd 2 (messages, `set -x`, `set -v`). Like a
    * closed fd 2, one that cannot be written (`2<<EOF`, `2<&0`) loses it, as in dash.
    */
-  writeStderr(text: string): void | Promise<void> {
-    const target = this.state.fds.get(2);
+  writeStderr(text: string, target = this.state.fds.get(2)): void | Promise<void> {
     if (target === undefined) return;
     try {
       const written = writeTarget(target, encodeText(text));

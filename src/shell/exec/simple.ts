@@ -14,8 +14,8 @@ import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts"
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
 import { AssignmentError, type Variable } from "./vars.ts";
+import { type Assignment, type AssignmentScope, withPrefixAssignments } from "./prefix-assignments.ts";
 
-type Assignment = readonly [name: string, value: string];
 
 /** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
 function fatalExpansionError(interp: Interp, error: unknown): never {
@@ -24,22 +24,6 @@ function fatalExpansionError(interp: Interp, error: unknown): never {
     throw new ExitFlow(2);
   }
   throw error;
-}
-
-function expandAssignments(interp: Interp, assigns: readonly Assign[], index = 0, out: Assignment[] = []): Maybe<Assignment[]> {
-  for (let i = index; i < assigns.length; i++) {
-    const assign = assigns[i];
-    if (assign === undefined) continue;
-    const value = interp.expandText(assign.value);
-    if (value instanceof Promise) {
-      return value.then((v) => {
-        out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + v : v]);
-        return expandAssignments(interp, assigns, i + 1, out);
-      });
-    }
-    out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + value : value]);
-  }
-  return out;
 }
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
@@ -80,51 +64,69 @@ function assignOne(interp: Interp, assign: Assign, value: string): void {
   interp.setVar(assign.name, full);
 }
 
-/** `set -x`: the expanded words as dash prints them (unquoted). */
-function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[]): void {
+/**
+ * `set -x`: the expanded words as dash prints them (unquoted), on the fd 2
+ * the command had before its own redirections (`set -x; cmd 2>/dev/null` still traces).
+ */
+function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): void {
   const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
-  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
+  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`, stderr);
 }
 
 function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
-  return then(expandAssignments(interp, command.assigns), (assignments) => {
-    if (interp.state.options.xtrace) trace(interp, assignments, argv);
-    const name = argv[0] ?? "";
-    if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command, true);
-    // `command exec 3<f` too, as in dash; `command` only keeps a failure from ending the shell.
-    if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, false);
-    const builtin = builtins.get(name);
-    if (builtin?.special === true) {
-      // Special builtins keep their assignments, and their errors end the shell.
-      for (const [variable, value] of assignments) interp.setVar(variable, value);
-      return withRedirects(interp, command.redirs, () => runBuiltin(interp, builtin, argv), true);
-    }
-    return withRedirects(interp, command.redirs, () => executeArgv(interp, argv, assignments, false));
-  });
+  const name = argv[0] ?? "";
+  if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command, argv, true);
+  // `command exec 3<f` too, as in dash; `command` only keeps a failure from ending the shell.
+  if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, argv, false);
+  const builtin = builtins.get(name);
+  const isSpecial = builtin?.special === true;
+  // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
+  const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
+  const stderr = interp.fd(2);
+  return withRedirects(
+    interp,
+    command.redirs,
+    () =>
+      withPrefixAssignments(interp, command.assigns, scope, (made) => {
+        if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
+        return isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false);
+      }),
+    isSpecial,
+  );
 }
 
 /** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
-function redirectPermanently(interp: Interp, command: SimpleCommand, isFatal: boolean): Status {
+function redirectPermanently(interp: Interp, command: SimpleCommand, argv: readonly string[], isFatal: boolean): Status {
+  const stderr = interp.fd(2);
   const applied = recover<AppliedRedirects | number>(
     () => applyRedirects(interp, command.redirs, interp.state.fds),
     (error) => reportRedirectError(interp, error, isFatal),
   );
   return then(applied, (ready) => {
     if (typeof ready === "number") return ready;
-    const before = interp.state.fds;
-    interp.state.fds = ready.fds;
-    for (const fd of ready.opened) interp.ownedFds.add(fd);
-    // Close files the shell owned that no fd refers to any more.
-    const stillUsed = new Set<number>();
-    for (const target of ready.fds.values()) if (target.kind === "os") stillUsed.add(target.fd);
-    for (const target of before.values()) {
-      if (target.kind === "os" && interp.ownedFds.has(target.fd) && !stillUsed.has(target.fd)) {
-        interp.ownedFds.delete(target.fd);
-        closeOsFd(target.fd);
-      }
-    }
-    return 0;
+    keepRedirections(interp, ready);
+    // `exec` is special: its assignments stay (made, as in dash, with the new fds in place).
+    return withPrefixAssignments(interp, command.assigns, "keep", (made) => {
+      if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
+      return 0;
+    });
   });
+}
+
+/** Make `exec`'s redirections the shell's own. */
+function keepRedirections(interp: Interp, ready: AppliedRedirects): void {
+  const before = interp.state.fds;
+  interp.state.fds = ready.fds;
+  for (const fd of ready.opened) interp.ownedFds.add(fd);
+  // Close files the shell owned that no fd refers to any more.
+  const stillUsed = new Set<number>();
+  for (const target of ready.fds.values()) if (target.kind === "os") stillUsed.add(target.fd);
+  for (const target of before.values()) {
+    if (target.kind === "os" && interp.ownedFds.has(target.fd) && !stillUsed.has(target.fd)) {
+      interp.ownedFds.delete(target.fd);
+      closeOsFd(target.fd);
+    }
+  }
 }
 
 /**
