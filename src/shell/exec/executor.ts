@@ -55,6 +55,8 @@ export class Interp implements ExpandEnv {
   substitutionStatus: number | undefined = undefined;
   /** OS fds this shell opened with `exec n>file`: closed when it ends. */
   readonly ownedFds = new Set<number>();
+  /** `$0`, which also names the shell in its messages: the session's, or a script's run as a new shell (script-shell.ts). */
+  argv0: string;
   /** Answers the command substitutions of expansions run by this shell. */
   readonly substitute = (program: Program): Maybe<string> => this.commandSubstitution(program);
 
@@ -64,7 +66,9 @@ export class Interp implements ExpandEnv {
     readonly cancel: CancelToken,
     /** Set for the shells of a background job: processes they start are recorded there. */
     readonly jobProcesses: Set<Subprocess> | null = null,
-  ) {}
+  ) {
+    this.argv0 = session.argv0;
+  }
 
   // ---------------------------------------------------------------- ExpandEnv
 
@@ -93,7 +97,7 @@ export class Interp implements ExpandEnv {
       case "-":
         return optionLetters(this.state.options);
       case "0":
-        return this.session.argv0;
+        return this.argv0;
       default:
         return undefined;
     }
@@ -152,7 +156,7 @@ export class Interp implements ExpandEnv {
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
   report(message: string): void | Promise<void> {
-    return this.writeStderr(`${this.session.argv0}: ${this.currentLine}: ${message}\n`);
+    return this.writeStderr(`${this.argv0}: ${this.currentLine}: ${message}\n`);
   }
 
   /**
@@ -181,6 +185,7 @@ export class Interp implements ExpandEnv {
   subshell(cancel: CancelToken = this.cancel, jobProcesses = this.jobProcesses): Interp {
     const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
     child.isRoot = false;
+    child.argv0 = this.argv0;
     child.depth = this.depth;
     child.currentLine = this.currentLine;
     return child;

@@ -1,0 +1,43 @@
+// A file that is not an executable format (ENOEXEC): XCU 2.9.1.1 has a new
+// shell run it as a script, which dash does by exec'ing /bin/sh on it. It
+// runs in-process here, but as that new shell would: it knows only the
+// exported environment (no unexported variables, functions, aliases or
+// options, no traps but ignored signals, which stay ignored across exec),
+// and $0, which names it in its messages, is the file as dash passes it.
+//
+// Imports sibling executor modules.
+
+import * as fs from "node:fs";
+import { decodeBytes, fsPath } from "../bytes.ts";
+import { Interp } from "./executor.ts";
+import type { Status } from "./maybe.ts";
+import { defaultOptions, ShellState } from "./state.ts";
+import { setStartupVariables } from "./startup-vars.ts";
+import { Variables } from "./vars.ts";
+
+export function runScriptFile(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Status {
+  return fs.promises
+    .readFile(fsPath(file))
+    .then(decodeBytes)
+    .then((source) => {
+      const shell = newShell(interp, argv, env);
+      // dash passes the name as typed when it has a slash, else the file the PATH search found.
+      const name = argv[0] ?? "";
+      shell.argv0 = name.includes("/") ? name : file;
+      return shell.runAsSubshell(() => shell.runSource(source, true));
+    });
+}
+
+function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<string, string>>): Interp {
+  const from = parent.state;
+  const vars = Variables.fromEnvironment(env);
+  const cwd = setStartupVariables(vars, from.cwd);
+  const traps = new Map<string, string>();
+  for (const [signal, action] of from.traps) if (action === "" && signal !== "EXIT") traps.set(signal, "");
+  const state = new ShellState(vars, argv.slice(1), cwd, new Map(from.fds), new Map(), traps, new Map(), defaultOptions());
+  state.limits = from.limits;
+  const shell = new Interp(parent.session, state, parent.cancel, parent.jobProcesses);
+  shell.isRoot = false;
+  shell.depth = parent.depth;
+  return shell;
+}
