@@ -2,19 +2,16 @@
 
 import type { Subprocess } from "bun";
 import { isSyntheticPid, type Job } from "../exec/jobs.ts";
-import { deathMessage, decodeSignal, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
+import { deathMessage, decodeSignal, endsByDefault, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
+import { type JobLookup, jobsByRecency, resolveJobSpec } from "./job-spec.ts";
 import { isSystemError } from "../exec/errno.ts";
 
-function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
-  const jobs = ctx.interp.state.jobs;
-  if (spec.startsWith("%")) {
-    const id = spec === "%%" || spec === "%+" || spec === "%" ? Math.max(0, ...jobs.all().map((j) => j.id)) : Number(spec.slice(1));
-    return jobs.byId(id);
-  }
-  return /^\d+$/.test(spec) ? jobs.byPid(Number(spec)) : undefined;
+/** A pid operand (`wait 123`): the job whose process it is, if any. */
+function jobOfPid(ctx: BuiltinContext, operand: string): Job | undefined {
+  return ctx.interp.state.jobs.byPid(Number(operand));
 }
 
 /** A job's status, or 128+N if a signal reaches the shell first (its trap then runs). */
@@ -46,7 +43,16 @@ export const wait = defineBuiltin({
     }
     let status = 0;
     for (const operand of operands) {
-      const job = findJob(ctx, operand);
+      let job: Job | undefined;
+      if (operand.startsWith("%")) {
+        // As in dash, a job spec that names no job is an error that ends `wait` (status 2).
+        const found = resolveJobSpec(jobs, operand);
+        if ("error" in found) return ctx.fail(found.error, 2);
+        job = found.job;
+      } else {
+        if (!/^[0-9]+$/.test(operand)) return ctx.fail(`Illegal number: ${operand}`, 2);
+        job = jobOfPid(ctx, operand);
+      }
       if (job === undefined) {
         status = 127;
         continue;
@@ -83,8 +89,16 @@ export const jobsBuiltin = defineBuiltin({
     table.noticeFinished();
     // Most recent first, as dash walks its current-job list. `+` marks the current job and `-`
     // the previous one among the jobs still listed: a finished job is dropped once shown.
-    const order = table.all().sort((a, b) => b.id - a.id);
-    const current = [...order];
+    const current = jobsByRecency(table);
+    let order = [...current];
+    if (args.operands.length > 0) {
+      order = [];
+      for (const operand of args.operands) {
+        const found = operand.startsWith("%") ? resolveJobSpec(table, operand) : pidJob(ctx, operand);
+        if ("error" in found) return ctx.fail(found.error, 2);
+        order.push(found.job);
+      }
+    }
     let text = "";
     for (const job of order) {
       if (args.has("p")) text += `${job.pid}\n`;
@@ -93,14 +107,22 @@ export const jobsBuiltin = defineBuiltin({
         const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
         text += `${line.padEnd(JOBS_TEXT_COLUMN)}\n`;
       }
-      if (job.status !== undefined) {
-        current.splice(current.indexOf(job), 1);
+      const at = current.indexOf(job);
+      if (job.status !== undefined && at >= 0) {
+        current.splice(at, 1);
         table.remove(job);
       }
     }
     return afterWrite(ctx.out(text), 0);
   },
 });
+
+/** `jobs 123`: the job of that process (dash: an error if it is none of the shell's). */
+function pidJob(ctx: BuiltinContext, operand: string): JobLookup {
+  if (!/^[0-9]+$/.test(operand)) return { error: `Illegal number: ${operand}` };
+  const job = jobOfPid(ctx, operand);
+  return job === undefined ? { error: `No such job: ${operand}` } : { job };
+}
 
 /** Bun's `kill` takes only signals below 32; real-time ones go through process.kill while the child runs. */
 function signalProcess(child: Subprocess, signal: number): void {
@@ -109,7 +131,7 @@ function signalProcess(child: Subprocess, signal: number): void {
 }
 
 function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
-  const job = findJob(ctx, target);
+  const job = /^[0-9]+$/.test(target) ? jobOfPid(ctx, target) : undefined;
   if (job !== undefined) {
     if (job.status !== undefined || signal === 0) return true;
     if (isSyntheticPid(job.pid)) {
@@ -118,7 +140,7 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
       // it at its next command, and its status says so.
       const name = signalName(signal);
       if (name !== undefined && job.traps.has(name)) return true;
-      if (ctx.interp.session.ignoredOnEntry.has(signal)) return true;
+      if (ctx.interp.session.ignoredOnEntry.has(signal) || !endsByDefault(signal)) return true;
       job.signal = signal;
       job.cancel.cancelled = true;
     }
@@ -200,7 +222,16 @@ export const kill = defineBuiltin({
     }
     let status = 0;
     for (const target of rest) {
-      if (!target.startsWith("%") && killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
+      if (target.startsWith("%")) {
+        // dash signals a job's process group, and without job control (no terminal: always, for
+        // it and here) a background job has none of its own: the kill fails, the job runs on.
+        const found = resolveJobSpec(ctx.interp.state.jobs, target);
+        if ("error" in found) return ctx.fail(found.error, 2);
+        ctx.fail("No such process", 1);
+        status = 1;
+        continue;
+      }
+      if (killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
       if (!sendSignal(ctx, target, signal ?? 15)) {
         ctx.fail("No such process", 1);
         status = 1;

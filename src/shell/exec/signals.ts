@@ -82,3 +82,11 @@ const SIGPIPE = 13;
 export function deathMessage(n: number): string | undefined {
   return n === SIGINT || n === SIGPIPE ? undefined : signalDescription(n);
 }
+
+/** CHLD, CONT, URG and WINCH: signals whose default action leaves a process running (ignore, or continue). */
+const HARMLESS_BY_DEFAULT: ReadonlySet<number> = new Set([17, 18, 23, 28]);
+
+/** Whether signal `n`, not trapped or ignored, ends the process it reaches (it does not for CHLD, CONT, URG, WINCH). */
+export function endsByDefault(n: number): boolean {
+  return !HARMLESS_BY_DEFAULT.has(n);
+}

@@ -5,7 +5,7 @@
 import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
-import { signalNumber } from "./signals.ts";
+import { endsByDefault, signalNumber } from "./signals.ts";
 
 /** Run the EXIT trap (once) with `$?` = status; resolves with the shell's final status. */
 export function runExitTrap(interp: Interp, status: number): Status {
@@ -33,7 +33,7 @@ export function handleSignals(interp: Interp): void | Promise<void> {
   if (interp.jobProcesses !== null) return;
   for (const { name, groupWide } of interp.session.pendingSignals) {
     const signal = signalNumber(name);
-    if (!groupWide || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
+    if (!groupWide || !endsByDefault(signal) || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
     throw dieOf(interp, signal);
   }
 }
@@ -54,7 +54,10 @@ async function runSignalTraps(interp: Interp): Promise<void> {
     if (interp.session.ignoredOnEntry.has(signalNumber(short))) continue;
     const action = interp.state.traps.get(short);
     if (action === "") continue;
-    if (action === undefined) throw dieOf(interp, signalNumber(short));
+    if (action === undefined) {
+      if (!endsByDefault(signalNumber(short))) continue;
+      throw dieOf(interp, signalNumber(short));
+    }
     const saved = interp.state.lastStatus;
     await runTrapAction(interp, action, saved);
     interp.state.lastStatus = saved;
