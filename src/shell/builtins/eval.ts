@@ -5,7 +5,7 @@ import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
 import { errnoCode, isSystemError } from "../exec/errno.ts";
-import { decodeBytes, fsPath } from "../bytes.ts";
+import { decodeShellText, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
 
 export const evalBuiltin = defineBuiltin({
@@ -36,7 +36,7 @@ function findScript(pathValue: string, cwd: string, name: string): string | unde
 function readScript(file: string): string {
   try {
     // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
-    return decodeBytes(fs.readFileSync(fsPath(file)));
+    return decodeShellText(fs.readFileSync(fsPath(file)));
   } catch (error) {
     if (errnoCode(error) === "EISDIR") return "";
     throw error;

@@ -8,7 +8,7 @@
 // Imports sibling executor modules.
 
 import * as fs from "node:fs";
-import { decodeBytes, fsPath } from "../bytes.ts";
+import { decodeShellText, fsPath } from "../bytes.ts";
 import { Interp } from "./executor.ts";
 import type { Status } from "./maybe.ts";
 import { defaultOptions, ShellState } from "./state.ts";
@@ -18,7 +18,7 @@ import { Variables } from "./vars.ts";
 export function runScriptFile(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Status {
   return fs.promises
     .readFile(fsPath(file))
-    .then(decodeBytes)
+    .then(decodeShellText)
     .then((source) => {
       const shell = newShell(interp, argv, env);
       // dash passes the name as typed when it has a slash, else the file the PATH search found.

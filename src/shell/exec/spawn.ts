@@ -19,8 +19,28 @@ import { findCommand } from "./command-path.ts";
 import { startThroughShell } from "./sh-start.ts";
 import { runScriptFile } from "./script-shell.ts";
 
+/**
+ * What execve sees of strings that hold a NUL (a C string ends at it),
+ * instead of a spawn that fails. The shell drops NUL bytes where they come
+ * in (`$(…)`, `read`, scripts); this is for anything that still has one.
+ */
+function asCStrings(argv: readonly string[], env: Readonly<Record<string, string>>): { argv: readonly string[]; env: Readonly<Record<string, string>> } {
+  const cut = (text: string) => {
+    const at = text.indexOf("\0");
+    return at < 0 ? text : text.slice(0, at);
+  };
+  let cleanEnv = env;
+  for (const name in env) {
+    if (!(env[name] ?? "").includes("\0")) continue;
+    if (cleanEnv === env) cleanEnv = { ...env };
+    (cleanEnv as Record<string, string>)[name] = cut(env[name] ?? "");
+  }
+  return { argv: argv.some((arg) => arg.includes("\0")) ? argv.map(cut) : argv, env: cleanEnv };
+}
+
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
-export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
+export async function spawnExternal(interp: Interp, file: string, givenArgv: readonly string[], givenEnv: Readonly<Record<string, string>>): Promise<number> {
+  const { argv, env } = asCStrings(givenArgv, givenEnv);
   const fds: ChildFds = childFds(interp.state.fds);
   // A job killed before this command started (`sleep 5 | cat & kill $!`): the forked shell
   // it stands for is dead, so nothing more starts (its status comes from the kill).
