@@ -80,7 +80,8 @@ export const command = defineBuiltin({
 
 export const type = defineBuiltin({
   name: "type",
-  flags: {},
+  // dash's type takes no options: `type -p ls` looks up `-p` too.
+  flags: null,
   run(ctx, { operands }) {
     let text = "";
     let status = 0;

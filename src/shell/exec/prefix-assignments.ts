@@ -8,13 +8,24 @@
 
 import type { Assign } from "../ast.ts";
 import type { Interp } from "./executor.ts";
-import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
-import type { Variable } from "./vars.ts";
+import { ExpansionError } from "../expand/index.ts";
+import { ExitFlow } from "./control-flow.ts";
+import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
+import { AssignmentError, type Variable } from "./vars.ts";
 
 export type Assignment = readonly [name: string, value: string];
 
 /** "keep": a special builtin's; "keep-exported": `exec` with a command; "temporary": any other command's. */
 export type AssignmentScope = "keep" | "keep-exported" | "temporary";
+
+/** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
+export function fatalExpansionError(interp: Interp, error: unknown): never {
+  if (error instanceof ExpansionError || error instanceof AssignmentError) {
+    interp.report(error.message);
+    throw new ExitFlow(2);
+  }
+  throw error;
+}
 
 /** Make `assigns`, run `body` with the values made (for `set -x`), and undo temporary ones after it. */
 export function withPrefixAssignments(interp: Interp, assigns: readonly Assign[], scope: AssignmentScope, body: (made: readonly Assignment[]) => Status): Status {
@@ -45,7 +56,8 @@ export function withPrefixAssignments(interp: Interp, assigns: readonly Assign[]
       assign(assignment, value);
     }
   };
-  const run = (): Status => then(makeFrom(0), () => body(made));
+  // An error is reported here, inside the command's redirections, as dash does (`2>/dev/null` hides it).
+  const run = (): Status => then(recover(() => makeFrom(0), (error) => fatalExpansionError(interp, error)), () => body(made));
   if (scope !== "temporary") return run();
   return withCleanup(run, () => {
     for (const [name, entry] of saved.reverse()) vars.restore(name, entry);

@@ -7,24 +7,14 @@
 import type { Assign, Command, SimpleCommand } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
 import { runBuiltin } from "../builtins/define.ts";
-import { ExpansionError } from "../expand/index.ts";
-import { ExitFlow, ReturnFlow } from "./control-flow.ts";
+import { ReturnFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
-import { AssignmentError, type Variable } from "./vars.ts";
-import { type Assignment, type AssignmentScope, withPrefixAssignments } from "./prefix-assignments.ts";
+import type { Variable } from "./vars.ts";
+import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
 
-
-/** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
-function fatalExpansionError(interp: Interp, error: unknown): never {
-  if (error instanceof ExpansionError || error instanceof AssignmentError) {
-    interp.report(error.message);
-    throw new ExitFlow(2);
-  }
-  throw error;
-}
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -44,7 +34,8 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
  * redirections are in place while the values expand (`x=$(cat) <<EOF`).
  */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
-  const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
+  // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
+  const assign = () => recover(() => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0), (error) => fatalExpansionError(interp, error));
   return command.redirs.length === 0 ? assign() : withRedirects(interp, command.redirs, assign);
 }
 
