@@ -92,6 +92,18 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
       yield* expandPositionalWith(part, name, env, quoted, out, expander, fields);
       return;
     }
+    if ((op === "#" || op === "##" || op === "%" || op === "%%") && separatesFields(name, env, quoted, fields)) {
+      // dash trims the parameters joined by a field break, which a pattern matches like any
+      // character: `"${@#a}"` trims the first one only, `"${@##*b}"` can take them all.
+      const pattern = part.arg === undefined ? "" : yield* expander.pattern(part.arg, env);
+      const trimmed = trimPattern(env.positional.join(FIELD_BREAK), pattern, op);
+      if (env.positional.length === 0) return;
+      trimmed.split(FIELD_BREAK).forEach((field, i) => {
+        if (i > 0) out.push(null);
+        out.push({ text: field, quoted, split: !quoted });
+      });
+      return;
+    }
   }
   const value = lookupParam(name, env);
   const isUnset = value === undefined || (part.colon && value === "");
@@ -167,6 +179,21 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
 }
 
 /**
+ * Whether the parameters of `$@`/`$*` stay separate fields here: those of
+ * `"$@"`, and with IFS empty those of an unquoted `$@` or `$*`, where the
+ * words are split into fields. Elsewhere they are joined by the first
+ * character of IFS.
+ */
+function separatesFields(name: "@" | "*", env: ExpandEnv, quoted: boolean, fields: boolean): boolean {
+  if (!fields) return false;
+  const isIfsEmpty = env.get("IFS") === "";
+  return name === "@" ? quoted || isIfsEmpty : !quoted && isIfsEmpty;
+}
+
+/** Joins the parameters of `$@` for a pattern removal; never in a shell string (NUL bytes are dropped where they come in). */
+const FIELD_BREAK = "\0";
+
+/**
  * `${@-w}`, `${*:+w}`…: `$@` and `$*` are always set (dash: `${@-w}` is empty
  * without parameters); with `:` they are null when their parameters, joined
  * with a separator that counts only where one is written, are empty. A
@@ -179,8 +206,7 @@ function* expandPositionalWith(part: ParamExp, name: "@" | "*", env: ExpandEnv, 
   let isNull = false;
   if (part.colon) {
     const ifs = env.get("IFS");
-    const separates = fields && (name === "@" ? quoted || ifs === "" : !quoted && ifs === "");
-    const hasSeparator = params.length > 1 && (separates || ifs !== "");
+    const hasSeparator = params.length > 1 && (separatesFields(name, env, quoted, fields) || ifs !== "");
     isNull = !hasSeparator && params.every((param) => param === "");
   }
   switch (part.op) {
