@@ -83,10 +83,14 @@ export function deathMessage(n: number): string | undefined {
   return n === SIGINT || n === SIGPIPE ? undefined : signalDescription(n);
 }
 
-/** CHLD, CONT, URG and WINCH: signals whose default action leaves a process running (ignore, or continue). */
-const HARMLESS_BY_DEFAULT: ReadonlySet<number> = new Set([17, 18, 23, 28]);
+/**
+ * Signals whose default action leaves a process alive: CHLD, URG and WINCH
+ * are ignored, CONT continues, and STOP, TSTP, TTIN and TTOU stop it (an
+ * in-process shell cannot stop; one stopped and continued runs on, as here).
+ */
+const HARMLESS_BY_DEFAULT: ReadonlySet<number> = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 
-/** Whether signal `n`, not trapped or ignored, ends the process it reaches (it does not for CHLD, CONT, URG, WINCH). */
+/** Whether signal `n`, not trapped or ignored, ends the process it reaches (not CHLD, CONT, URG, WINCH or the stop signals). */
 export function endsByDefault(n: number): boolean {
   return !HARMLESS_BY_DEFAULT.has(n);
 }
