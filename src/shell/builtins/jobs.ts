@@ -131,6 +131,12 @@ function signalProcess(child: Subprocess, signal: number): void {
 }
 
 function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
+  // `kill $$` in a script run as a new shell: that shell's own process.
+  const own = ctx.interp.process;
+  if (own !== undefined && Number(target) === own.pid) {
+    if (signal !== 0) own.pending.push(signal);
+    return true;
+  }
   const job = /^[0-9]+$/.test(target) ? jobOfPid(ctx, target) : undefined;
   if (job !== undefined) {
     if (job.status !== undefined || signal === 0) return true;

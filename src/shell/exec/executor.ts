@@ -31,7 +31,8 @@ import { executeArgv, runSimple } from "./simple.ts";
 import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
 import { AssignmentError } from "./vars.ts";
-import { handleSignals, runExitTrap } from "./traps.ts";
+import { handleProcessSignals, handleSignals, runExitTrap } from "./traps.ts";
+import type { ShellProcess } from "./shell-process.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
 import { runSource } from "./run-source.ts";
@@ -57,6 +58,10 @@ export class Interp implements ExpandEnv {
   readonly ownedFds = new Set<number>();
   /** `$0`, which also names the shell in its messages: the session's, or a script's run as a new shell (script-shell.ts). */
   argv0: string;
+  /** The new process a script without #! runs in (its `$$`, `$PPID` and signals); undefined: the session's. */
+  process: ShellProcess | undefined = undefined;
+  /** This is that process's shell (not one of its subshells): it acts on the signals sent to it. */
+  ownsProcess = false;
   /** Answers the command substitutions of expansions run by this shell. */
   readonly substitute = (program: Program): Maybe<string> => this.commandSubstitution(program);
 
@@ -78,7 +83,7 @@ export class Interp implements ExpandEnv {
     // Dynamic variables of bash/dash, computed when not assigned.
     if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(this.session.ppid);
+    if (name === "PPID") return String(this.process?.ppid ?? this.session.ppid);
     return undefined;
   }
 
@@ -91,7 +96,7 @@ export class Interp implements ExpandEnv {
       case "?":
         return String(this.state.lastStatus);
       case "$":
-        return String(this.session.pid);
+        return String(this.process?.pid ?? this.session.pid);
       case "!":
         return this.state.lastBackgroundPid === undefined ? undefined : String(this.state.lastBackgroundPid);
       case "-":
@@ -186,6 +191,7 @@ export class Interp implements ExpandEnv {
     const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
     child.isRoot = false;
     child.argv0 = this.argv0;
+    child.process = this.process;
     child.depth = this.depth;
     child.currentLine = this.currentLine;
     return child;
@@ -295,6 +301,7 @@ export class Interp implements ExpandEnv {
   checkpoint(): void | Promise<void> {
     const session = this.session;
     if (this.cancel.cancelled) throw new ExitFlow(143);
+    if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (session.pendingSignals.length > 0) return handleSignals(this);
     if (++session.tick >= COMMANDS_PER_EVENT_LOOP_TURN) {
       session.tick = 0;
@@ -304,6 +311,7 @@ export class Interp implements ExpandEnv {
 
   /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
   deliverSignals(): void | Promise<void> {
+    if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (this.session.pendingSignals.length > 0) return handleSignals(this);
   }
 

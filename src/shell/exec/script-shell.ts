@@ -3,14 +3,17 @@
 // runs in-process here, but as that new shell would: it knows only the
 // exported environment (no unexported variables, functions, aliases or
 // options, no traps but ignored signals, which stay ignored across exec),
-// and $0, which names it in its messages, is the file as dash passes it.
+// and $0, which names it in its messages, is the file as dash passes it;
+// its $$ is its own (shell-process.ts).
 //
 // Imports sibling executor modules.
 
 import * as fs from "node:fs";
 import { decodeShellText, fsPath } from "../bytes.ts";
 import { Interp } from "./executor.ts";
-import type { Status } from "./maybe.ts";
+import { type Status, then } from "./maybe.ts";
+import { deathMessage } from "./signals.ts";
+import { ShellProcess } from "./shell-process.ts";
 import { defaultOptions, ShellState } from "./state.ts";
 import { setStartupVariables } from "./startup-vars.ts";
 import { Variables } from "./vars.ts";
@@ -24,7 +27,13 @@ export function runScriptFile(interp: Interp, file: string, argv: readonly strin
       // dash passes the name as typed when it has a slash, else the file the PATH search found.
       const name = argv[0] ?? "";
       shell.argv0 = name.includes("/") ? name : file;
-      return shell.runAsSubshell(() => shell.runSource(source, true));
+      return then(shell.runAsSubshell(() => shell.runSource(source, true)), (status) => {
+        // Killed by a signal (`kill $$` in it): announced as for any foreground command (spawn.ts).
+        const signal = shell.process?.diedOf;
+        const message = signal === undefined ? undefined : deathMessage(signal);
+        if (message === undefined || interp.jobProcesses !== null) return status;
+        return then(interp.writeStderr(`${message}\n`), () => status);
+      });
     });
 }
 
@@ -38,6 +47,8 @@ function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<
   state.limits = from.limits;
   const shell = new Interp(parent.session, state, parent.cancel, parent.jobProcesses);
   shell.isRoot = false;
+  shell.process = new ShellProcess(parent.session.syntheticPids.take(), Number(parent.special("$")));
+  shell.ownsProcess = true;
   shell.depth = parent.depth;
   return shell;
 }

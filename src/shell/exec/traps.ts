@@ -5,7 +5,8 @@
 import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
-import { endsByDefault, signalNumber } from "./signals.ts";
+import { endsByDefault, signalName, signalNumber } from "./signals.ts";
+import type { ShellProcess } from "./shell-process.ts";
 
 /** Run the EXIT trap (once) with `$?` = status; resolves with the shell's final status. */
 export function runExitTrap(interp: Interp, status: number): Status {
@@ -44,6 +45,23 @@ function dieOf(interp: Interp, signal: number): SignalDeathFlow {
   // The session's own shell: the embedding can say which signal ended it (Shell.terminatingSignal).
   if (interp.isRoot) interp.session.terminatingSignal = signal;
   return new SignalDeathFlow(signal);
+}
+
+/** A script shell's own signals (`kill $$` in a script without #!): its traps run, or it dies, as a process would. */
+export async function handleProcessSignals(interp: Interp, process: ShellProcess): Promise<void> {
+  for (let signal = process.pending.shift(); signal !== undefined; signal = process.pending.shift()) {
+    if (interp.session.ignoredOnEntry.has(signal)) continue;
+    const action = interp.state.traps.get(signalName(signal) ?? "");
+    if (action === "") continue;
+    if (action === undefined) {
+      if (!endsByDefault(signal)) continue;
+      process.diedOf = signal;
+      throw dieOf(interp, signal);
+    }
+    const saved = interp.state.lastStatus;
+    await runTrapAction(interp, action, saved);
+    interp.state.lastStatus = saved;
+  }
 }
 
 async function runSignalTraps(interp: Interp): Promise<void> {
