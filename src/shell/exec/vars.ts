@@ -31,12 +31,19 @@ export class ReadonlyError extends AssignmentError {
   }
 }
 
+const INT_MAX = 2 ** 31 - 1;
+
 /**
- * dash checks a value given to OPTIND (its getoptsreset): it must be a
- * decimal number, so `OPTIND=-1`, `OPTIND=abc` and `unset OPTIND` are errors.
+ * dash checks a value given to OPTIND (its getoptsreset, with number():
+ * strtoimax, so blanks may lead and follow and a sign may lead): it must be a decimal number
+ * from 0 to INT_MAX, so `OPTIND=-1`, `OPTIND=abc` and `unset OPTIND` are errors.
  */
 function checkValue(name: string, value: string | undefined): void {
-  if (name === "OPTIND" && !/^[0-9]+$/.test(value ?? "")) throw new AssignmentError(name, `Illegal number: ${value ?? ""}`);
+  if (name !== "OPTIND") return;
+  const text = value ?? "";
+  if (!/^[ \t\n\v\f\r]*[+-]?[0-9]+[ \t\n\v\f\r]*$/.test(text) || Number(text) < 0 || Number(text) > INT_MAX) {
+    throw new AssignmentError(name, `Illegal number: ${text}`);
+  }
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
