@@ -96,8 +96,9 @@ function redirectPermanently(interp: Interp, command: SimpleCommand, argv: reado
   return then(applied, (ready) => {
     if (typeof ready === "number") return ready;
     keepRedirections(interp, ready);
-    // `exec` is special: its assignments stay (made, as in dash, with the new fds in place).
-    return withPrefixAssignments(interp, command.assigns, "keep", (made) => {
+    // `exec` is special: its assignments stay (made, as in dash, with the new fds in place);
+    // through `command` (a regular builtin) they are made and undone.
+    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => {
       if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
       return 0;
     });
