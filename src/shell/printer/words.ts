@@ -129,6 +129,7 @@ function escapeQuoted(value: string, escapable: string): string {
 
 /** Quoted text in the pattern of `"${v#…}"`: `'…'` quotes there, and `\'` a quote. */
 function quoteInTrimPattern(value: string): string {
+  if (value === "") return "''";
   return value
     .split("'")
     .map((piece) => (piece === "" ? "" : `'${piece}'`))
