@@ -4,7 +4,7 @@
 import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
-import { findCommand } from "../exec/command-path.ts";
+import { findCommand, trackedCommands } from "../exec/command-path.ts";
 import { DEFAULT_PATH } from "../exec/paths.ts";
 import { fsPath } from "../bytes.ts";
 import * as fs from "node:fs";
@@ -17,7 +17,7 @@ const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "cas
 type Found =
   | { readonly kind: "alias"; readonly value: string }
   | { readonly kind: "keyword" | "function" | "builtin" | "special builtin" }
-  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "file" | "tracked"; readonly path: string }
   | { readonly kind: "missing" };
 
 function describe(interp: Interp, name: string, pathValue = interp.get("PATH")): Found {
@@ -30,8 +30,11 @@ function describe(interp: Interp, name: string, pathValue = interp.get("PATH")):
   if (builtin !== undefined) return { kind: "builtin" };
   // dash: a name with a slash is reported as written if anything is there, executable or not.
   if (name.includes("/")) return exists(interp.resolvePath(name)) ? { kind: "file", path: name } : { kind: "missing" };
+  // Found by an earlier search in the shell's PATH: dash calls it a tracked alias.
+  const earlier = pathValue === interp.get("PATH") ? trackedCommands(interp).get(name) : undefined;
   const found = findCommand(interp, name, pathValue);
-  return "path" in found ? { kind: "file", path: found.path } : { kind: "missing" };
+  if (!("path" in found)) return { kind: "missing" };
+  return earlier === found.path ? { kind: "tracked", path: found.path } : { kind: "file", path: found.path };
 }
 
 function exists(file: string): boolean {
@@ -52,6 +55,8 @@ function verbose(name: string, found: Found): string {
       return `${name} is a special shell builtin`;
     case "file":
       return `${name} is ${found.path}`;
+    case "tracked":
+      return `${name} is a tracked alias for ${found.path}`;
     case "missing":
       return `${name}: not found`;
   }
@@ -70,7 +75,7 @@ export const command = defineBuiltin({
       let text: string;
       if (args.has("V")) text = `${verbose(name, found)}\n`;
       else if (found.kind === "missing") text = "";
-      else text = found.kind === "file" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
+      else text = found.kind === "file" || found.kind === "tracked" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
       return afterWrite(ctx.out(text), found.kind === "missing" ? 127 : 0);
     }
     if (args.operands.length === 0) return 0;

@@ -45,7 +45,7 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
     session.pathCacheKey = pathValue;
   }
   const cached = session.commandPaths.get(name);
-  if (cached !== undefined) return { path: cached };
+  if (cached !== undefined) return track(interp, name, cached, pathValue);
   let denied = false;
   for (const dir of pathValue.split(":")) {
     const file = interp.resolvePath(joinPath(dir === "" ? "." : dir, name));
@@ -53,7 +53,7 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
     if (kind === "yes") {
       // Relative PATH entries depend on the cwd: never cache them.
       if (dir.startsWith("/")) session.commandPaths.set(name, file);
-      return { path: file };
+      return track(interp, name, file, pathValue);
     }
     if (kind === "no-permission") denied = true;
   }
@@ -61,4 +61,21 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
   // directories, as `""` does) says "Permission denied" but gives 127: the
   // command was not found. A name with a slash, or `exec`, gives 126.
   return denied ? { error: "Permission denied", status: 127 } : { error: "not found", status: 127 };
+}
+
+/** Note a find in the shell's own PATH (not `command -p`'s or a prefix assignment's) in its table of tracked commands. */
+function track(interp: Interp, name: string, file: string, pathValue: string): CommandLookup {
+  if (pathValue === interp.get("PATH")) trackedCommands(interp).set(name, file);
+  return { path: file };
+}
+
+/** The shell's tracked commands, emptied when PATH has changed since they were found (dash's changepath). */
+export function trackedCommands(interp: Interp): Map<string, string> {
+  const state = interp.state;
+  const path = interp.get("PATH");
+  if (state.trackedPath !== path) {
+    state.tracked.clear();
+    state.trackedPath = path;
+  }
+  return state.tracked;
 }

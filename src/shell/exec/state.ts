@@ -136,6 +136,13 @@ export class ShellState {
    * (-1: none). OPTIND is only its output; assigning OPTIND resets it.
    */
   getopts: GetoptsPlace = { optind: 1, offset: -1 };
+  /**
+   * dash's table of commands found in PATH (`type` says "tracked alias",
+   * `hash` lists them): name → file, for the PATH value `trackedPath`. A
+   * subshell's finds stay its own, as a forked child's do.
+   */
+  tracked = new Map<string, string>();
+  trackedPath: string | undefined = undefined;
   /** The OPTIND entry getopts last wrote: another one means a script assigned OPTIND. */
   getoptsWrote: Variable | undefined = undefined;
   /** Limits set with `ulimit` (by resource letter); undefined until one is: the process's apply. */
@@ -178,6 +185,8 @@ export class ShellState {
     // it: `local` works there, as in dash. Its frames are copies, never popped.
     for (const frame of this.localFrames) copy.localFrames.push(new Map(frame));
     copy.getopts = { ...this.getopts };
+    copy.tracked = new Map(this.tracked);
+    copy.trackedPath = this.trackedPath;
     copy.getoptsWrote = this.getoptsWrote;
     copy.limits = this.limits; // never mutated: `ulimit` replaces the map
     return copy;
