@@ -43,17 +43,27 @@ export const set = defineBuiltin({
         break;
       }
       for (const letter of word.slice(1)) {
+        let name: string | undefined;
         if (letter === "o") {
-          const name = operands[at];
-          if (name === undefined) listing += optionListing(state.options, sign === "-");
-          else {
-            at++;
-            if (!setOption(state.options, name, sign === "-")) return ctx.fatal(`Illegal option -o ${name}`);
+          name = operands[at];
+          if (name === undefined) {
+            listing += optionListing(state.options, sign === "-");
+            continue;
           }
+          at++;
+          if (!OPTION_LETTERS.has(name)) return ctx.fatal(`Illegal option -o ${name}`);
+        } else {
+          name = optionForLetter(letter);
+          if (name === undefined) return ctx.fatal(`Illegal option ${sign}${letter}`);
+          // dash's -V and -E exclude each other (its -o vi and -o emacs do not).
+          if (sign === "-" && (letter === "V" || letter === "E")) setOption(state.options, letter === "V" ? "emacs" : "vi", false);
+        }
+        if (name === "monitor" && sign === "-") {
+          // No terminal to control (a session has none of its own), as dash finds without one.
+          ctx.fail("can't access tty; job control turned off", 0);
           continue;
         }
-        const name = optionForLetter(letter);
-        if (name === undefined || !setOption(state.options, name, sign === "-")) return ctx.fatal(`Illegal option ${sign}${letter}`);
+        setOption(state.options, name, sign === "-");
       }
     }
     if (at < operands.length) state.setPositional(operands.slice(at));
