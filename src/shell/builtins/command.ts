@@ -10,6 +10,7 @@ import { fsPath } from "../bytes.ts";
 import * as fs from "node:fs";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
+import { quoteValue } from "./quote.ts";
 
 
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
@@ -75,7 +76,7 @@ export const command = defineBuiltin({
       let text: string;
       if (args.has("V")) text = `${verbose(name, found)}\n`;
       else if (found.kind === "missing") text = "";
-      else text = found.kind === "file" || found.kind === "tracked" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
+      else text = found.kind === "file" || found.kind === "tracked" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}=${quoteValue(found.value)}\n` : `${name}\n`;
       return afterWrite(ctx.out(text), found.kind === "missing" ? 127 : 0);
     }
     if (args.operands.length === 0) return 0;

@@ -51,7 +51,10 @@ export function splitForRead(chars: readonly string[], escaped: readonly boolean
     // A single trailing non-whitespace separator is dropped with the last field too.
     let rest = chars.slice(i, end).join("");
     if (fields.length === count - 1 && end > i && isSep(end - 1) && !isWs(end - 1)) {
-      const inner = chars.slice(i, end - 1);
+      // With the whitespace before it (`b :`): the one delimiter after the last field.
+      let innerEnd = end - 1;
+      while (innerEnd > i && isWs(innerEnd - 1)) innerEnd--;
+      const inner = chars.slice(i, innerEnd);
       if (!inner.some((_, k) => isSep(i + k))) rest = inner.join("");
     }
     if (i < n || rest !== "") fields.push(rest);
