@@ -10,7 +10,7 @@
 
 import type { Word } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
-import { type ExpandEnv, type Expansion, expandText, expandWords } from "../expand/index.ts";
+import { type ExpandEnv, type Expansion, expandText, expandWords, staticText } from "../expand/index.ts";
 import { declarationOperand } from "../parser/index.ts";
 
 /** Builtins whose `NAME=value` operands are assignments (dash's BUILTIN_ASSIGN, and bash's declare/typeset). */
@@ -21,11 +21,18 @@ const NAME_EQUALS = /^[A-Za-z_][A-Za-z0-9_]*=/;
 // Pure memo keyed by the AST node's word list.
 const mayDeclare = new WeakMap<readonly Word[], boolean>();
 
-/** Could this command line have assignment operands? (A word after the first that starts `NAME=`.) Else the plain expansion will do. */
+/**
+ * Could this command line have assignment operands? A word after the first
+ * starts `NAME=`, and the command name is one of those utilities, `command`,
+ * or known only once expanded. Else the plain expansion will do (`make CC=cc`).
+ */
 export function hasDeclarationOperands(words: readonly Word[]): boolean {
   let answer = mayDeclare.get(words);
   if (answer === undefined) {
-    answer = words.some((word, index) => index > 0 && startsWithName(word));
+    const first = words[0];
+    const name = first === undefined ? undefined : staticText(first);
+    const mayBeDeclaration = name === undefined || name === "command" || DECLARATION_UTILITIES.has(name);
+    answer = mayBeDeclaration && words.some((word, index) => index > 0 && startsWithName(word));
     mayDeclare.set(words, answer);
   }
   return answer;
