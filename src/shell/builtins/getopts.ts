@@ -6,7 +6,23 @@
 
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
+import type { GetoptsPlace } from "../exec/state.ts";
 import { afterWrite, defineBuiltin, isName } from "./define.ts";
+
+/** What one step found: the letter for `name`, what becomes of OPTARG, where the next step starts. */
+interface Step {
+  readonly letter: string;
+  /** A value to set, `null` to unset, undefined to leave as it is (at the end). */
+  readonly optarg: string | null | undefined;
+  /** The message dash writes (bare, without the `sh: N:` prefix of other errors), unless silent. */
+  readonly message?: string;
+  /** Index in the arguments of the next word. */
+  readonly next: number;
+  /** Offset of the next letter in the word before `next`; -1 when that word is done. */
+  readonly offset: number;
+  /** No more options (status 1). */
+  readonly done: boolean;
+}
 
 export const getopts = defineBuiltin({
   name: "getopts",
@@ -19,83 +35,58 @@ export const getopts = defineBuiltin({
     syncWithOptind(interp);
     const args = given.length > 0 ? given : state.positional;
     const place = state.getopts;
-    if (place.optind > args.length + 1) {
+    if (place.optind < 1 || place.optind > args.length + 1) {
       place.optind = 1;
       place.offset = -1;
     }
-    const start = place.optind;
-    const offset = place.offset;
+    const step = scan(optstring, args, place);
     // Left at -1 if setting a variable fails below, so that the next call starts over, as in dash.
     place.optind = -1;
-    let next = start - 1; // index in args of the next word
-    const previous = start > 1 ? args[next - 1] : undefined;
-    let word = previous !== undefined && offset >= 0 && offset <= previous.length ? previous : undefined;
-    let at = offset;
-    let letter = "?";
-    let done = false;
-    let message: string | undefined;
-    const silent = optstring.startsWith(":");
-    outcome: {
-      if (word === undefined || at >= word.length) {
-        const candidate = args[next];
-        if (candidate === undefined || !candidate.startsWith("-") || candidate === "-" || candidate === "--") {
-          if (candidate === "--") next++;
-          word = undefined;
-          done = true;
-          break outcome;
-        }
-        next++;
-        word = candidate;
-        at = 1;
-      }
-      letter = word.charAt(at++);
-      const spec = findOption(optstring, letter);
-      if (spec === undefined) {
-        if (silent) interp.setVar("OPTARG", letter);
-        else {
-          message = `Illegal option -${letter}`;
-          state.vars.unset("OPTARG");
-        }
-        letter = "?";
-        break outcome;
-      }
-      if (!spec.takesArgument) {
-        interp.setVar("OPTARG", "");
-        break outcome;
-      }
-      let value: string | undefined = word.slice(at);
-      if (value === "") {
-        value = args[next];
-        if (value === undefined) {
-          if (silent) {
-            interp.setVar("OPTARG", letter);
-            letter = ":";
-          } else {
-            message = `No arg for -${letter} option`;
-            state.vars.unset("OPTARG");
-            letter = "?";
-          }
-          word = undefined;
-          break outcome;
-        }
-        next++;
-      }
-      interp.setVar("OPTARG", value);
-      word = undefined;
-    }
-    const optind = next + 1;
+    if (step.optarg === null) state.vars.unset("OPTARG");
+    else if (step.optarg !== undefined) interp.setVar("OPTARG", step.optarg);
+    const optind = step.next + 1;
     interp.setVar("OPTIND", String(optind));
     state.getoptsWrote = state.vars.entry("OPTIND");
-    // dash writes these two messages bare, without the `sh: N:` prefix of other errors.
-    const written = message === undefined ? undefined : ctx.err(`${message}\n`);
+    const written = step.message === undefined ? undefined : ctx.err(`${step.message}\n`);
     if (!isName(name)) return then(written, () => ctx.fail(`${name}: bad variable name`, 2));
-    interp.setVar(name, letter);
-    // At the end of a word, -1 as well: the same next step, and a checkpoint sees no group in progress.
-    place.offset = word === undefined || at >= word.length ? -1 : at;
+    interp.setVar(name, step.letter);
+    place.offset = step.offset;
     place.optind = optind;
-    return afterWrite(written, done ? 1 : 0);
+    return afterWrite(written, step.done ? 1 : 0);
   },
 });
+
+/** One step of dash's getopts from `place` over `args`. */
+function scan(optstring: string, args: readonly string[], place: GetoptsPlace): Step {
+  const silent = optstring.startsWith(":");
+  let next = place.optind - 1;
+  const previous = place.optind > 1 ? args[next - 1] : undefined;
+  let word = previous !== undefined && place.offset >= 0 && place.offset < previous.length ? previous : undefined;
+  let at = place.offset;
+  if (word === undefined) {
+    const candidate = args[next];
+    if (candidate === undefined || !candidate.startsWith("-") || candidate === "-" || candidate === "--") {
+      return { letter: "?", optarg: undefined, next: candidate === "--" ? next + 1 : next, offset: -1, done: true };
+    }
+    next++;
+    word = candidate;
+    at = 1;
+  }
+  const letter = word.charAt(at++);
+  // At the end of a word the offset is -1 as well: the same next step, and a checkpoint sees no group in progress.
+  const offset = at < word.length ? at : -1;
+  const spec = findOption(optstring, letter);
+  if (spec === undefined) {
+    if (silent) return { letter: "?", optarg: letter, next, offset, done: false };
+    return { letter: "?", optarg: null, message: `Illegal option -${letter}`, next, offset, done: false };
+  }
+  if (!spec.takesArgument) return { letter, optarg: "", next, offset, done: false };
+  if (at < word.length) return { letter, optarg: word.slice(at), next, offset: -1, done: false };
+  const value = args[next];
+  if (value !== undefined) return { letter, optarg: value, next: next + 1, offset: -1, done: false };
+  if (silent) return { letter: ":", optarg: letter, next, offset: -1, done: false };
+  return { letter: "?", optarg: null, message: `No arg for -${letter} option`, next, offset: -1, done: false };
+}
 
 /** An assignment to OPTIND since getopts last set it moves the place there (dash's getoptsreset). */
 function syncWithOptind(interp: Interp): void {
