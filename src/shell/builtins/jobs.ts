@@ -94,7 +94,8 @@ export const jobsBuiltin = defineBuiltin({
     if (args.operands.length > 0) {
       order = [];
       for (const operand of args.operands) {
-        const found = operand.startsWith("%") ? resolveJobSpec(table, operand) : pidJob(ctx, operand);
+        // dash's jobs takes job specs only: a pid, even a job's, names no job.
+        const found: JobLookup = operand.startsWith("%") ? resolveJobSpec(table, operand) : { error: `No such job: ${operand}` };
         if ("error" in found) return ctx.fail(found.error, 2);
         order.push(found.job);
       }
@@ -117,12 +118,6 @@ export const jobsBuiltin = defineBuiltin({
   },
 });
 
-/** `jobs 123`: the job of that process (dash: an error if it is none of the shell's). */
-function pidJob(ctx: BuiltinContext, operand: string): JobLookup {
-  if (!/^[0-9]+$/.test(operand)) return { error: `Illegal number: ${operand}` };
-  const job = jobOfPid(ctx, operand);
-  return job === undefined ? { error: `No such job: ${operand}` } : { job };
-}
 
 /** Bun's `kill` takes only signals below 32; real-time ones go through process.kill while the child runs. */
 function signalProcess(child: Subprocess, signal: number): void {
