@@ -34,9 +34,10 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
  * redirections are in place while the values expand (`x=$(cat) <<EOF`).
  */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
+  const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
+  if (command.redirs.length === 0) return assign();
   // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
-  const assign = () => recover(() => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0), (error) => fatalExpansionError(interp, error));
-  return command.redirs.length === 0 ? assign() : withRedirects(interp, command.redirs, assign);
+  return withRedirects(interp, command.redirs, () => recover(assign, (error) => fatalExpansionError(interp, error)));
 }
 
 function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
@@ -71,6 +72,12 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
   if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, argv, false);
   const builtin = builtins.get(name);
   const isSpecial = builtin?.special === true;
+  const run = (): Status => (isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false));
+  // The usual command, with neither: no closures to make.
+  if (command.assigns.length === 0 && command.redirs.length === 0) {
+    if (interp.state.options.xtrace) trace(interp, [], argv);
+    return run();
+  }
   // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
   const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
   const stderr = interp.fd(2);
@@ -80,7 +87,7 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
     () =>
       withPrefixAssignments(interp, command.assigns, scope, (made) => {
         if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-        return isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false);
+        return run();
       }),
     isSpecial,
   );
