@@ -127,8 +127,8 @@ function signalProcess(child: Subprocess, signal: number): void {
 
 function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
   // `kill $$` in a script run as a new shell: that shell's own process.
-  const own = ctx.interp.process;
-  if (own !== undefined && Number(target) === own.pid) {
+  const own = ctx.interp.process?.ids === undefined ? undefined : ctx.interp.process;
+  if (own !== undefined && Number(target) === own.ids?.pid) {
     if (signal !== 0) own.pending.push(signal);
     return true;
   }
@@ -140,7 +140,11 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
       // (a trap's action is not run there: only the main shell runs traps), it dies of
       // it at its next command, and its status says so.
       const name = signalName(signal);
-      if (name !== undefined && job.traps.has(name)) return true;
+      if (name !== undefined && job.traps.has(name)) {
+        // Trapped there: the job's shell runs the action at its next command, as the forked one would.
+        if (job.traps.get(name) !== "") job.inbox?.pending.push(signal);
+        return true;
+      }
       if (ctx.interp.session.ignoredOnEntry.has(signal) || !endsByDefault(signal)) return true;
       job.signal = signal;
       job.cancel.cancelled = true;

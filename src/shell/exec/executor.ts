@@ -58,7 +58,7 @@ export class Interp implements ExpandEnv {
   readonly ownedFds = new Set<number>();
   /** `$0`, which also names the shell in its messages: the session's, or a script's run as a new shell (script-shell.ts). */
   argv0: string;
-  /** The new process a script without #! runs in (its `$$`, `$PPID` and signals); undefined: the session's. */
+  /** The process of its own this shell stands for (a job's, a script's: shell-process.ts); undefined: the session's. */
   process: ShellProcess | undefined = undefined;
   /** This is that process's shell (not one of its subshells): it acts on the signals sent to it. */
   ownsProcess = false;
@@ -83,7 +83,7 @@ export class Interp implements ExpandEnv {
     // Dynamic variables of bash/dash, computed when not assigned.
     if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(this.process?.ppid ?? this.session.ppid);
+    if (name === "PPID") return String(this.process?.ids?.ppid ?? this.session.ppid);
     return undefined;
   }
 
@@ -96,7 +96,7 @@ export class Interp implements ExpandEnv {
       case "?":
         return String(this.state.lastStatus);
       case "$":
-        return String(this.process?.pid ?? this.session.pid);
+        return String(this.process?.ids?.pid ?? this.session.pid);
       case "!":
         return this.state.lastBackgroundPid === undefined ? undefined : String(this.state.lastBackgroundPid);
       case "-":

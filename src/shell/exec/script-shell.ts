@@ -47,7 +47,7 @@ function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<
   state.limits = from.limits;
   const shell = new Interp(parent.session, state, parent.cancel, parent.jobProcesses);
   shell.isRoot = false;
-  shell.process = new ShellProcess(parent.session.syntheticPids.take(), Number(parent.special("$")));
+  shell.process = new ShellProcess({ pid: parent.session.syntheticPids.take(), ppid: Number(parent.special("$")) });
   shell.ownsProcess = true;
   shell.depth = parent.depth;
   return shell;

@@ -1,10 +1,17 @@
-// The process a script without #! runs in (script-shell.ts), as dash's exec
-// of /bin/sh would make it: its own `$$` (a pid no real process has, from
-// the session's synthetic pids), `$PPID` the shell that ran it, and the
-// signals `kill $$` sends it, which that shell handles itself (its traps,
-// or its death) instead of the session's shell.
+// A shell that stands for a process of its own: a background job (a forked
+// subshell in dash) or a script without #! (script-shell.ts: dash execs
+// /bin/sh on it). Signals sent to that process wait here until its shell
+// acts on them at its next command (its traps, or its death). A script's
+// shell also has its own `$$` (a pid no real process has, from the
+// session's synthetic pids) and `$PPID` (the shell that ran it); a job
+// keeps its parent's, as a subshell does.
 //
 // Imports nothing.
+
+export interface ProcessIds {
+  readonly pid: number;
+  readonly ppid: number;
+}
 
 export class ShellProcess {
   /** Signal numbers sent to this process, not yet acted on. */
@@ -12,8 +19,5 @@ export class ShellProcess {
   /** The signal that ended it, for the message its parent writes as for any command killed so. */
   diedOf: number | undefined = undefined;
 
-  constructor(
-    readonly pid: number,
-    readonly ppid: number,
-  ) {}
+  constructor(readonly ids: ProcessIds | undefined) {}
 }
