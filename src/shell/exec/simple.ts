@@ -15,7 +15,6 @@ import { closeOsFd } from "./fds.ts";
 import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
 
-
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
   interp.substitutionStatus = undefined;
