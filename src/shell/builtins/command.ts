@@ -119,6 +119,8 @@ export const exec = defineBuiltin({
         throw new ExitFlow(126);
       }
     }
+    // A script without #! it runs takes this shell's place, pid and all (script-shell.ts).
+    ctx.interp.isReplaced = true;
     return then(ctx.interp.executeArgv(operands, true), (status) => {
       throw new ExitFlow(status);
     });

@@ -64,7 +64,7 @@ export function runBackground(interp: Interp, command: Command): void {
   const isSimple = command.kind === "simple";
   let external: Subprocess | undefined;
   // The job's shell stands for a forked one: signals sent to it wait for its next command.
-  child.process = new ShellProcess(interp.process?.ids);
+  child.process = new ShellProcess("job", interp.process?.ids);
   child.ownsProcess = true;
   const job = jobs.add(command.kind, cancel, processes, child.state.traps, async () => {
     if (!isSimple) await yieldToEventLoop();

@@ -62,6 +62,8 @@ export class Interp implements ExpandEnv {
   process: ShellProcess | undefined = undefined;
   /** This is that process's shell (not one of its subshells): it acts on the signals sent to it. */
   ownsProcess = false;
+  /** `exec` is replacing this shell by a command: a script without #! then keeps its `$$`. */
+  isReplaced = false;
   /** Answers the command substitutions of expansions run by this shell. */
   readonly substitute = (program: Program): Maybe<string> => this.commandSubstitution(program);
 

@@ -47,7 +47,13 @@ function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<
   state.limits = from.limits;
   const shell = new Interp(parent.session, state, parent.cancel, parent.jobProcesses);
   shell.isRoot = false;
-  shell.process = new ShellProcess({ pid: parent.session.syntheticPids.take(), ppid: Number(parent.special("$")) });
+  // A new process, unless `exec` in a shell that is a process (not a subshell of one, which dash
+  // forks) put the script in its place: the pid stays, as across execve.
+  const isProcess = parent.isRoot || (parent.ownsProcess && parent.process?.kind === "script");
+  const ids = parent.isReplaced && isProcess
+    ? { pid: Number(parent.special("$")), ppid: Number(parent.get("PPID")) }
+    : { pid: parent.session.syntheticPids.take(), ppid: Number(parent.special("$")) };
+  shell.process = new ShellProcess("script", ids);
   shell.ownsProcess = true;
   shell.depth = parent.depth;
   return shell;

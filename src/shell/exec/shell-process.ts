@@ -19,5 +19,9 @@ export class ShellProcess {
   /** The signal that ended it, for the message its parent writes as for any command killed so. */
   diedOf: number | undefined = undefined;
 
-  constructor(readonly ids: ProcessIds | undefined) {}
+  constructor(
+    /** A background job's shell (a forked subshell) or a script's (a process of its own: `exec` there keeps its pid). */
+    readonly kind: "job" | "script",
+    readonly ids: ProcessIds | undefined,
+  ) {}
 }
