@@ -24,9 +24,7 @@ export function runScriptFile(interp: Interp, file: string, argv: readonly strin
     .then(decodeShellText)
     .then((source) => {
       const shell = newShell(interp, argv, env);
-      // dash passes the name as typed when it has a slash, else the file the PATH search found.
-      const name = argv[0] ?? "";
-      shell.argv0 = name.includes("/") ? name : file;
+      shell.argv0 = scriptName(interp, argv[0] ?? "", file);
       return then(shell.runAsSubshell(() => shell.runSource(source, true)), (status) => {
         // Killed by a signal (`kill $$` in it): announced as for any foreground command (spawn.ts).
         const signal = shell.process?.diedOf;
@@ -35,6 +33,20 @@ export function runScriptFile(interp: Interp, file: string, argv: readonly strin
         return then(interp.writeStderr(`${message}\n`), () => status);
       });
     });
+}
+
+/**
+ * `$0` as dash passes it: the name as typed when it has a slash, else the
+ * PATH entry that found it joined to the name as written (`./s` for `.`,
+ * `s` for an empty entry).
+ */
+function scriptName(interp: Interp, name: string, file: string): string {
+  if (name.includes("/")) return name;
+  for (const dir of (interp.get("PATH") ?? "").split(":")) {
+    const candidate = dir === "" ? name : `${dir}/${name}`;
+    if (interp.resolvePath(candidate) === file) return candidate;
+  }
+  return file;
 }
 
 function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<string, string>>): Interp {
