@@ -35,7 +35,7 @@ function describe(interp: Interp, name: string, pathValue = interp.get("PATH")):
   const earlier = pathValue === interp.get("PATH") ? trackedCommands(interp).get(name) : undefined;
   const found = findCommand(interp, name, pathValue);
   if (!("path" in found)) return { kind: "missing" };
-  return earlier === found.path ? { kind: "tracked", path: found.path } : { kind: "file", path: found.path };
+  return earlier === found.written ? { kind: "tracked", path: found.written } : { kind: "file", path: found.written };
 }
 
 function exists(file: string): boolean {
