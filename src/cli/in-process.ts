@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { ignoredSignals as callerIgnoredSignals } from "../client/caller-attributes.ts";
 import { inheritedFds } from "../client/inherited-fds.ts";
-import { decodeBytes, fsPath } from "../shell/bytes.ts";
+import { decodeShellText, fsPath } from "../shell/bytes.ts";
 import { Shell } from "../shell/index.ts";
 import { WorkerState } from "../worker/state.ts";
 import { exactCwd, exactEnvironment, isLossyEnvironment } from "./exact-bytes.ts";
@@ -76,8 +76,8 @@ function readSource(invocation: ShellInvocation): string {
       return invocation.source.script;
     case "file":
       // Bytes that are not UTF-8 stay bytes (src/shell/bytes.ts), in the text and in the file name.
-      return decodeBytes(readFileSync(fsPath(invocation.source.path)));
+      return decodeShellText(readFileSync(fsPath(invocation.source.path)));
     case "stdin":
-      return decodeBytes(readFileSync(0));
+      return decodeShellText(readFileSync(0));
   }
 }

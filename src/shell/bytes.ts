@@ -72,6 +72,17 @@ function sequenceLength(bytes: Uint8Array, i: number): number {
   return length;
 }
 
+const NUL = 0;
+
+/**
+ * Bytes that become shell text (a script, the output of `$(…)`): NUL bytes
+ * are dropped, as dash drops them, since no shell string, argument or
+ * environment value can hold one; the rest as decodeBytes.
+ */
+export function decodeShellText(bytes: Uint8Array): string {
+  return decodeBytes(bytes.includes(NUL) ? bytes.filter((byte) => byte !== NUL) : bytes);
+}
+
 /** The shell string for bytes: UTF-8 where valid, escapes for the other bytes. */
 export function decodeBytes(bytes: Uint8Array): string {
   try {

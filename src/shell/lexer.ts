@@ -149,6 +149,8 @@ export interface OperatorToken extends TokenBase {
   readonly op: Operator;
   /** IO_NUMBER: digits written right before a redirection operator. */
   readonly fd?: number;
+  /** `<<` from an alias value: where its body goes once read, if the value holds it (a newline follows in it). */
+  readonly aliasHeredoc?: { heredoc?: Redirect["heredoc"] };
 }
 
 export interface EndToken extends TokenBase {
@@ -179,6 +181,12 @@ function isDigit(c: number): boolean {
 
 export class Lexer {
   private pending: PendingHeredoc[] = [];
+  /**
+   * An alias value's lexer sets this false: a body not found before the end
+   * of the value is read from the input after it (as dash reads an alias
+   * value as more input), not taken as empty.
+   */
+  readsBodiesAtEnd = true;
 
   constructor(
     readonly scanner: Scanner,
@@ -206,7 +214,7 @@ export class Lexer {
     }
     const offset = s.pos;
     if (c === -1) {
-      this.readHeredocBodies();
+      if (this.readsBodiesAtEnd) this.readHeredocBodies();
       return this.endToken("eof", offset);
     }
     if (c === 10) {

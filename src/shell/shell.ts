@@ -9,7 +9,8 @@ import { captureCheckpoint, type SessionBaseline } from "./checkpoint/capture.ts
 import { CheckpointError, type ShellCheckpoint } from "./checkpoint/format.ts";
 import { restoreCheckpoint, type ResumedState } from "./checkpoint/restore.ts";
 import { isControlFlow } from "./exec/control-flow.ts";
-import { Interp, toExitStatus } from "./exec/executor.ts";
+import { Interp } from "./exec/executor.ts";
+import { toExitStatus } from "./exec/control-flow.ts";
 import { defaultHandlers, type Handlers } from "./exec/handlers.ts";
 import { encodeText, type FdTable, type FdTarget, NULL_TARGET, SessionInput, writeTarget } from "./exec/fds.ts";
 import { CancelToken, Session } from "./exec/session.ts";
@@ -18,6 +19,7 @@ import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/s
 import { signalName, signalNumber } from "./exec/signals.ts";
 import { sessionLimits } from "./exec/limits.ts";
 import { Variables } from "./exec/vars.ts";
+import { setStartupVariables } from "./exec/startup-vars.ts";
 
 const SIGKILL = 9;
 const SIGSTOP = 19;
@@ -279,12 +281,8 @@ export class Shell {
 /** A new session's state: the environment, the variables sh sets itself, the option flags. */
 function freshState(options: ShellOptions, fds: FdTable): ShellState {
   const vars = Variables.fromEnvironment(options.env);
-  const state = new ShellState(vars, options.args.slice(), options.cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
-  // The variables sh sets itself (not exported unless they came from the environment).
-  if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
-  if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
-  vars.set("OPTIND", "1");
-  if (vars.get("PWD") !== options.cwd) vars.set("PWD", options.cwd);
+  const cwd = setStartupVariables(vars, options.cwd);
+  const state = new ShellState(vars, options.args.slice(), cwd, fds, new Map(), new Map(), new Map(), defaultOptions());
   for (const letter of options.flags ?? []) {
     const name = optionForLetter(letter);
     if (name !== undefined) setOption(state.options, name, true);

@@ -63,7 +63,9 @@ describe("what a checkpoint carries", () => {
         "0027",
         "export A='1'",
         "export HOME='/root'",
+        "export OLDPWD='/tmp'",
         "export PATH='/usr/local/bin:/usr/bin:/bin'",
+        "export PWD='/usr'",
         "",
       ].join("\n"),
       stderr: "",
@@ -90,11 +92,11 @@ describe("what a checkpoint carries", () => {
         { name: "B", value: "two words", exported: false, readonly: false },
         { name: "HOME", value: "/root", exported: true, readonly: false },
         { name: "IFS", value: " \t\n", exported: false, readonly: false },
-        { name: "OLDPWD", value: "/tmp", exported: false, readonly: false },
+        { name: "OLDPWD", value: "/tmp", exported: true, readonly: false },
         { name: "OPTIND", value: "1", exported: false, readonly: false },
         { name: "PATH", value: "/usr/local/bin:/usr/bin:/bin", exported: true, readonly: false },
         { name: "PS4", value: "+ ", exported: false, readonly: false },
-        { name: "PWD", value: "/usr", exported: false, readonly: false },
+        { name: "PWD", value: "/usr", exported: true, readonly: false },
         { name: "R", value: "1", exported: false, readonly: true },
       ],
       functions: [{ name: "f", source: 'f() {\n    echo "f:$1:A=$A:B=$B"\n}' }],
@@ -130,9 +132,9 @@ describe("what a checkpoint carries", () => {
   });
 
   test("a variable unset before the checkpoint stays unset, whatever the new environment holds", async () => {
-    const { checkpoint } = await checkpointAfter("unset HOME IFS OPTIND");
-    const { run } = resume(checkpoint, { env: { PATH: "/bin", HOME: "/new/home", IFS: ":" } });
-    expect(await run('echo "${HOME-unset} ${IFS-unset} ${OPTIND-unset}"')).toMatchObject({ stdout: "unset unset unset\n" });
+    const { checkpoint } = await checkpointAfter("unset HOME IFS PS4");
+    const { run } = resume(checkpoint, { env: { PATH: "/bin", HOME: "/new/home", IFS: ":", PS4: "> " } });
+    expect(await run('echo "${HOME-unset} ${IFS-unset} ${PS4-unset}"')).toMatchObject({ stdout: "unset unset unset\n" });
   });
 
   test("PPID is the resumed session's own; $0 is its embedding's", async () => {

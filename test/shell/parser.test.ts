@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Command, List, Pos, Redirect, TestExpr, Word } from "../../src/shell/ast.ts";
 import { ShellSyntaxError } from "../../src/shell/errors.ts";
-import { parse, Parser, type ParseOptions } from "../../src/shell/parser/index.ts";
+import { declarationOperand, parse, Parser, type ParseOptions } from "../../src/shell/parser/index.ts";
 import { renderWord } from "./render-word.ts";
 
 // A compact, unambiguous rendering of the AST so each case fits on one line:
@@ -342,12 +342,16 @@ describe("tilde", () => {
     expect(show(source)).toBe(want);
   });
 
-  test("declaration utilities get assignment tildes in their operands", () => {
-    const c = parse("export V=~/x W=~u").body.items[0]?.command;
-    expect(c?.kind === "simple" ? c.words.map((w) => w.parts) : undefined).toEqual([
-      [{ kind: "literal", value: "export" }],
+  test("declaration operands keep their text; their assignment form has assignment tildes", () => {
+    const c = parse("export V=~/x W=~u V+=~").body.items[0]?.command;
+    const words = c?.kind === "simple" ? c.words : [];
+    // The parser cannot know the command (`$e V=~`): the executor asks for the assignment form.
+    expect(words[1]?.parts).toEqual([{ kind: "literal", value: "V=~/x" }]);
+    expect(words.map((w) => declarationOperand(w)?.parts)).toEqual([
+      undefined,
       [{ kind: "literal", value: "V=" }, { kind: "tilde", user: "" }, { kind: "literal", value: "/x" }],
       [{ kind: "literal", value: "W=" }, { kind: "tilde", user: "u" }],
+      undefined,
     ]);
   });
 

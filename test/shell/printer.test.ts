@@ -46,6 +46,7 @@ const CONSTRUCTS: readonly (readonly [string, string])[] = [
   ["non-UTF-8 bytes", "echo $'\\377\\200' '\udcff'"],
   // parameters
   ["parameters", "echo $x ${x}y $1 ${10} $@ $* $# $? $- $$ $! $0 $10"],
+  ["quotes in the pattern of a quoted trim", `echo "\${v#'a'*}" "\${v%%'b'\\''c'}" "\${v##''}" "\${v%\\}}" "\${v-'x'}"`],
   ["lengths", "echo ${#x} ${#} ${##} ${#@} ${#-} ${#-x}"],
   ["defaults", "echo ${x:-a} ${x-a} ${x:=a} ${x=a} ${x:?msg} ${x?} ${x:+a} ${x+a}"],
   ["patterns", "echo ${x%a} ${x%%a*} ${x#a} ${x##*/} ${###} ${x%\"}\"}"],
@@ -198,6 +199,7 @@ describe("generated scripts (the parser fuzz's inputs)", () => {
 const BEHAVIOUR: readonly string[] = [
   "f() { for i in \"$@\"; do case $i in a*) echo \"A:$i\";; *) echo \"other:$i\";; esac; done; }; f ab 'c d' a",
   "x='it'\\''s'; y=\"q\\\"\"; echo \"$x\" \"$y\" '$x' \\$x ${x#it} ${#y}",
+  "v=\"a'bc\"; echo \"${v#'a'}\" \"${v#a\\'}\" \"${v%'c'}\" \"${v%%'b'*}\"",
   "i=0; while [ $i -lt 3 ]; do i=$((i + 1)); echo $i; done; until [ $i -eq 0 ]; do i=$((i - 1)); done; echo $i",
   "while IFS= read -r line; do echo \"[$line]\"; done <<EOF\n  one $HOME\n\ttwo \\$x\nEOF",
   "while read -r l; do echo \"<$l>\"; done <<-'E'\n\ta $b\n\tE",

@@ -3,19 +3,15 @@
 
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { quoteValue } from "./quote.ts";
+import { dashListingOrder } from "./dash-hash.ts";
 
-/** The bucket of dash's alias hash table (ATABSIZE 39) that holds `name`. */
-function dashBucket(name: string): number {
-  const bytes = new TextEncoder().encode(name);
-  let hash = ((bytes[0] ?? 0) << 4) >>> 0;
-  for (const byte of bytes) hash = (hash + byte) >>> 0;
-  return hash % 39;
-}
+/** dash's alias table has 39 buckets (ATABSIZE). */
+const ALIAS_BUCKETS = 39;
 
 /** Names in the order dash lists them: bucket by bucket, each bucket in definition order. */
 function listingOrder(aliases: ReadonlyMap<string, string>): string[] {
-  // Map order is definition order (redefining keeps the place, as in dash's chains); sort is stable.
-  return [...aliases.keys()].sort((a, b) => dashBucket(a) - dashBucket(b));
+  // Map order is definition order (redefining keeps the place, as in dash's chains).
+  return dashListingOrder(aliases.keys(), ALIAS_BUCKETS);
 }
 
 export const alias = defineBuiltin({

@@ -13,6 +13,16 @@ function realPath(dir: string): string {
   return decodeBytes(fs.realpathSync(fsPath(dir), { encoding: "buffer" }));
 }
 
+/** The cwd without symlinks; the logical one if it cannot be resolved (removed since). */
+function physicalCwd(cwd: string): string {
+  try {
+    return realPath(cwd);
+  } catch (error) {
+    if (isSystemError(error)) return cwd;
+    throw error;
+  }
+}
+
 function isDirectory(file: string): boolean {
   try {
     return fs.statSync(fsPath(file)).isDirectory();
@@ -48,9 +58,13 @@ export function logicalPath(cwd: string, dir: string): string {
   return prefix + parts.join("/");
 }
 
-/** Candidates for a relative operand: each CDPATH entry, then the cwd (XCU cd, step 5). */
-function candidates(interp: Interp, target: string): { dir: string; fromCdpath: boolean }[] {
-  const cwd = interp.state.cwd;
+/**
+ * Candidates for a relative operand: each CDPATH entry, then the cwd (XCU cd,
+ * step 5). With -P they are relative to the physical cwd, as dash's chdir
+ * makes them (`cd -P ..` from a symlink goes to its target's parent).
+ */
+function candidates(interp: Interp, target: string, physical: boolean): { dir: string; fromCdpath: boolean }[] {
+  const cwd = physical ? physicalCwd(interp.state.cwd) : interp.state.cwd;
   if (target.startsWith("/")) return [{ dir: logicalPath(cwd, target), fromCdpath: false }];
   const list: { dir: string; fromCdpath: boolean }[] = [];
   const cdpath = interp.get("CDPATH");
@@ -72,21 +86,23 @@ export const cd = defineBuiltin({
     let target = args.operands[0];
     let print = false;
     if (target === undefined) {
-      target = interp.get("HOME");
-      if (target === undefined || target === "") return ctx.fail("HOME not set", 2);
+      // dash: without HOME (or with it empty) `cd` stays where it is.
+      target = interp.get("HOME") ?? "";
+      if (target === "") target = ".";
     } else if (target === "-") {
       target = interp.get("OLDPWD") ?? interp.state.cwd;
       print = true;
     }
-    for (const candidate of candidates(interp, target)) {
+    for (const candidate of candidates(interp, target, args.has("P"))) {
       if (!isDirectory(candidate.dir)) continue;
       let dir = candidate.dir;
       if (args.has("P")) dir = realPath(dir);
       const old = interp.state.cwd;
       interp.state.cwd = dir;
       interp.session.heldDirectories.hold(dir);
-      interp.setVar("OLDPWD", interp.get("PWD") ?? old);
-      interp.setVar("PWD", dir);
+      // As dash: OLDPWD is the shell's own idea of the old directory (not $PWD), and both are exported.
+      interp.state.vars.markExported("OLDPWD", old);
+      interp.state.vars.markExported("PWD", dir);
       return print || candidate.fromCdpath ? afterWrite(ctx.out(`${dir}\n`), 0) : 0;
     }
     return ctx.fail(`can't cd to ${target}`, 2);

@@ -4,31 +4,42 @@
 import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
-import { findCommand } from "../exec/command-path.ts";
+import { findCommand, trackedCommands } from "../exec/command-path.ts";
+import { DEFAULT_PATH } from "../exec/paths.ts";
+import { fsPath } from "../bytes.ts";
+import * as fs from "node:fs";
 import { afterWrite, defineBuiltin } from "./define.ts";
 import { builtins } from "./index.ts";
+import { quoteValue } from "./quote.ts";
 
-/** `command -p`: a PATH that finds the standard utilities. */
-const STANDARD_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
 
 type Found =
   | { readonly kind: "alias"; readonly value: string }
   | { readonly kind: "keyword" | "function" | "builtin" | "special builtin" }
-  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "file" | "tracked"; readonly path: string }
   | { readonly kind: "missing" };
 
-function describe(interp: Interp, name: string, skipFunctions = false): Found {
+function describe(interp: Interp, name: string, pathValue = interp.get("PATH")): Found {
   const alias = interp.state.aliases.get(name);
-  if (alias !== undefined && !skipFunctions) return { kind: "alias", value: alias };
+  if (alias !== undefined) return { kind: "alias", value: alias };
   if (KEYWORDS.has(name)) return { kind: "keyword" };
   const builtin = builtins.get(name);
   if (builtin?.special === true) return { kind: "special builtin" };
-  if (!skipFunctions && interp.state.functions.has(name)) return { kind: "function" };
+  if (interp.state.functions.has(name)) return { kind: "function" };
   if (builtin !== undefined) return { kind: "builtin" };
-  const found = findCommand(interp, name);
-  return "path" in found ? { kind: "file", path: found.path } : { kind: "missing" };
+  // dash: a name with a slash is reported as written if anything is there, executable or not.
+  if (name.includes("/")) return exists(interp.resolvePath(name)) ? { kind: "file", path: name } : { kind: "missing" };
+  // Found by an earlier search in the shell's PATH: dash calls it a tracked alias.
+  const earlier = pathValue === interp.get("PATH") ? trackedCommands(interp).get(name) : undefined;
+  const found = findCommand(interp, name, pathValue);
+  if (!("path" in found)) return { kind: "missing" };
+  return earlier === found.written ? { kind: "tracked", path: found.written } : { kind: "file", path: found.written };
+}
+
+function exists(file: string): boolean {
+  return fs.existsSync(fsPath(file));
 }
 
 function verbose(name: string, found: Found): string {
@@ -45,6 +56,8 @@ function verbose(name: string, found: Found): string {
       return `${name} is a special shell builtin`;
     case "file":
       return `${name} is ${found.path}`;
+    case "tracked":
+      return `${name} is a tracked alias for ${found.path}`;
     case "missing":
       return `${name}: not found`;
   }
@@ -56,28 +69,25 @@ export const command = defineBuiltin({
   run(ctx, args) {
     const interp = ctx.interp;
     if (args.has("v") || args.has("V")) {
-      let text = "";
-      let status = 0;
-      for (const name of args.operands) {
-        const found = describe(interp, name);
-        if (found.kind === "missing") {
-          status = 127;
-          if (args.has("V")) text += `${verbose(name, found)}\n`;
-          continue;
-        }
-        if (args.has("V")) text += `${verbose(name, found)}\n`;
-        else text += found.kind === "file" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}='${found.value}'\n` : `${name}\n`;
-      }
-      return afterWrite(ctx.out(text), status);
+      // As dash does, only the first name is looked up; the others are ignored.
+      const name = args.operands[0];
+      if (name === undefined) return 0;
+      const found = describe(interp, name, args.has("p") ? DEFAULT_PATH : interp.get("PATH"));
+      let text: string;
+      if (args.has("V")) text = `${verbose(name, found)}\n`;
+      else if (found.kind === "missing") text = "";
+      else text = found.kind === "file" || found.kind === "tracked" ? `${found.path}\n` : found.kind === "alias" ? `alias ${name}=${quoteValue(found.value)}\n` : `${name}\n`;
+      return afterWrite(ctx.out(text), found.kind === "missing" ? 127 : 0);
     }
     if (args.operands.length === 0) return 0;
-    return interp.executeArgv(args.operands, true, args.has("p") ? STANDARD_PATH : undefined);
+    return interp.executeArgv(args.operands, true, args.has("p") ? DEFAULT_PATH : undefined);
   },
 });
 
 export const type = defineBuiltin({
   name: "type",
-  flags: {},
+  // dash's type takes no options: `type -p ls` looks up `-p` too.
+  flags: null,
   run(ctx, { operands }) {
     let text = "";
     let status = 0;
@@ -109,6 +119,8 @@ export const exec = defineBuiltin({
         throw new ExitFlow(126);
       }
     }
+    // A script without #! it runs takes this shell's place, pid and all (script-shell.ts).
+    ctx.interp.isReplaced = true;
     return then(ctx.interp.executeArgv(operands, true), (status) => {
       throw new ExitFlow(status);
     });

@@ -7,7 +7,7 @@ import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { FdError } from "../exec/fds.ts";
 import { recover, type Status } from "../exec/maybe.ts";
-import { ReadonlyError } from "../exec/vars.ts";
+import { AssignmentError } from "../exec/vars.ts";
 import { type FlagSpec, ParsedArgs, parseArgs, UsageError } from "./args.ts";
 
 export interface Builtin {
@@ -79,7 +79,7 @@ export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly stri
       if (error instanceof UsageError) return ctx.fatal(error.message, 2);
       // dash names the builtin twice in a failed write: `echo: echo: I/O error`.
       if (error instanceof FdError) return ctx.fail(error.message === "I/O error" ? `${ctx.name}: I/O error` : error.message, 1);
-      if (error instanceof ReadonlyError) return ctx.fatal(error.message, 2);
+      if (error instanceof AssignmentError) return ctx.fatal(error.message, 2);
       throw error;
     },
   );

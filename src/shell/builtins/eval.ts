@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
-import { isSystemError } from "../exec/errno.ts";
-import { decodeBytes, fsPath } from "../bytes.ts";
+import { errnoCode, isSystemError } from "../exec/errno.ts";
+import { decodeShellText, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
 
 export const evalBuiltin = defineBuiltin({
@@ -18,6 +18,7 @@ export const evalBuiltin = defineBuiltin({
   },
 });
 
+/** dash's find_dot_file: a name without a slash is looked for in PATH only (an unset PATH is the cwd), as a regular file. */
 function findScript(pathValue: string, cwd: string, name: string): string | undefined {
   if (name.includes("/")) return resolvePath(cwd, name);
   for (const dir of pathValue.split(":")) {
@@ -31,6 +32,17 @@ function findScript(pathValue: string, cwd: string, name: string): string | unde
   return undefined;
 }
 
+/** The script's text; a directory reads as nothing (dash's read fails with EISDIR, which is the end of input). */
+function readScript(file: string): string {
+  try {
+    // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
+    return decodeShellText(fs.readFileSync(fsPath(file)));
+  } catch (error) {
+    if (errnoCode(error) === "EISDIR") return "";
+    throw error;
+  }
+}
+
 function defineDot(name: string) {
   return defineBuiltin({
     name,
@@ -40,14 +52,16 @@ function defineDot(name: string) {
       const interp = ctx.interp;
       const [script, ...args] = operands;
       if (script === undefined) return ctx.fatal("filename argument required");
-      const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? resolvePath(interp.state.cwd, script);
+      const found = findScript(interp.get("PATH") ?? "", interp.state.cwd, script);
+      // bash's `source` falls back to the cwd; dash's `.` does not.
+      if (found === undefined && name === ".") return ctx.fatal(`${script}: not found`);
+      const file = found ?? resolvePath(interp.state.cwd, script);
       let source: string;
       try {
-        // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
-        source = decodeBytes(fs.readFileSync(fsPath(file)));
+        source = readScript(file);
       } catch (error) {
-        if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: No such file`);
-        throw error;
+        if (!isSystemError(error)) throw error;
+        return ctx.fatal(`cannot open ${script}: ${errnoCode(error) === "EACCES" ? "Permission denied" : "No such file"}`);
       }
       const state = interp.state;
       const savedPositional = state.positional;

@@ -8,7 +8,8 @@ import { quoteValue } from "./quote.ts";
 
 function declare(ctx: BuiltinContext, args: ParsedArgs, which: "export" | "readonly") {
   const vars = ctx.interp.state.vars;
-  if (args.operands.length === 0) {
+  // As in dash, `-p` lists, and operands after it are ignored.
+  if (args.operands.length === 0 || args.has("p")) {
     const selected = (entry: Variable | undefined) => (which === "export" ? entry?.exported : entry?.readonly) === true;
     let text = "";
     for (const name of vars.names()) {

@@ -2,19 +2,16 @@
 
 import type { Subprocess } from "bun";
 import { isSyntheticPid, type Job } from "../exec/jobs.ts";
-import { deathMessage, decodeSignal, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
+import { deathMessage, decodeSignal, endsByDefault, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
 import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
 import { parseArgs } from "./args.ts";
+import { type JobLookup, jobsByRecency, resolveJobSpec } from "./job-spec.ts";
 import { isSystemError } from "../exec/errno.ts";
 
-function findJob(ctx: BuiltinContext, spec: string): Job | undefined {
-  const jobs = ctx.interp.state.jobs;
-  if (spec.startsWith("%")) {
-    const id = spec === "%%" || spec === "%+" || spec === "%" ? Math.max(0, ...jobs.all().map((j) => j.id)) : Number(spec.slice(1));
-    return jobs.byId(id);
-  }
-  return /^\d+$/.test(spec) ? jobs.byPid(Number(spec)) : undefined;
+/** A pid operand (`wait 123`): the job whose process it is, if any. */
+function jobOfPid(ctx: BuiltinContext, operand: string): Job | undefined {
+  return ctx.interp.state.jobs.byPid(Number(operand));
 }
 
 /** A job's status, or 128+N if a signal reaches the shell first (its trap then runs). */
@@ -46,7 +43,16 @@ export const wait = defineBuiltin({
     }
     let status = 0;
     for (const operand of operands) {
-      const job = findJob(ctx, operand);
+      let job: Job | undefined;
+      if (operand.startsWith("%")) {
+        // As in dash, a job spec that names no job is an error that ends `wait` (status 2).
+        const found = resolveJobSpec(jobs, operand);
+        if ("error" in found) return ctx.fail(found.error, 2);
+        job = found.job;
+      } else {
+        if (!/^[0-9]+$/.test(operand)) return ctx.fail(`Illegal number: ${operand}`, 2);
+        job = jobOfPid(ctx, operand);
+      }
       if (job === undefined) {
         status = 127;
         continue;
@@ -83,8 +89,17 @@ export const jobsBuiltin = defineBuiltin({
     table.noticeFinished();
     // Most recent first, as dash walks its current-job list. `+` marks the current job and `-`
     // the previous one among the jobs still listed: a finished job is dropped once shown.
-    const order = table.all().sort((a, b) => b.id - a.id);
-    const current = [...order];
+    const current = jobsByRecency(table);
+    let order = [...current];
+    if (args.operands.length > 0) {
+      order = [];
+      for (const operand of args.operands) {
+        // dash's jobs takes job specs only: a pid, even a job's, names no job.
+        const found: JobLookup = operand.startsWith("%") ? resolveJobSpec(table, operand) : { error: `No such job: ${operand}` };
+        if ("error" in found) return ctx.fail(found.error, 2);
+        order.push(found.job);
+      }
+    }
     let text = "";
     for (const job of order) {
       if (args.has("p")) text += `${job.pid}\n`;
@@ -93,14 +108,16 @@ export const jobsBuiltin = defineBuiltin({
         const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
         text += `${line.padEnd(JOBS_TEXT_COLUMN)}\n`;
       }
-      if (job.status !== undefined) {
-        current.splice(current.indexOf(job), 1);
+      const at = current.indexOf(job);
+      if (job.status !== undefined && at >= 0) {
+        current.splice(at, 1);
         table.remove(job);
       }
     }
     return afterWrite(ctx.out(text), 0);
   },
 });
+
 
 /** Bun's `kill` takes only signals below 32; real-time ones go through process.kill while the child runs. */
 function signalProcess(child: Subprocess, signal: number): void {
@@ -109,7 +126,13 @@ function signalProcess(child: Subprocess, signal: number): void {
 }
 
 function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolean {
-  const job = findJob(ctx, target);
+  // `kill $$` in a script run as a new shell: that shell's own process.
+  const own = ctx.interp.process?.ids === undefined ? undefined : ctx.interp.process;
+  if (own !== undefined && Number(target) === own.ids?.pid) {
+    if (signal !== 0) own.pending.push(signal);
+    return true;
+  }
+  const job = /^[0-9]+$/.test(target) ? jobOfPid(ctx, target) : undefined;
   if (job !== undefined) {
     if (job.status !== undefined || signal === 0) return true;
     if (isSyntheticPid(job.pid)) {
@@ -117,8 +140,12 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
       // (a trap's action is not run there: only the main shell runs traps), it dies of
       // it at its next command, and its status says so.
       const name = signalName(signal);
-      if (name !== undefined && job.traps.has(name)) return true;
-      if (ctx.interp.session.ignoredOnEntry.has(signal)) return true;
+      if (name !== undefined && job.traps.has(name)) {
+        // Trapped there: the job's shell runs the action at its next command, as the forked one would.
+        if (job.traps.get(name) !== "") job.inbox?.pending.push(signal);
+        return true;
+      }
+      if (ctx.interp.session.ignoredOnEntry.has(signal) || !endsByDefault(signal)) return true;
       job.signal = signal;
       job.cancel.cancelled = true;
     }
@@ -200,7 +227,16 @@ export const kill = defineBuiltin({
     }
     let status = 0;
     for (const target of rest) {
-      if (!target.startsWith("%") && killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
+      if (target.startsWith("%")) {
+        // dash signals a job's process group, and without job control (no terminal: always, for
+        // it and here) a background job has none of its own: the kill fails, the job runs on.
+        const found = resolveJobSpec(ctx.interp.state.jobs, target);
+        if ("error" in found) return ctx.fail(found.error, 2);
+        ctx.fail("No such process", 1);
+        status = 1;
+        continue;
+      }
+      if (killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
       if (!sendSignal(ctx, target, signal ?? 15)) {
         ctx.fail("No such process", 1);
         status = 1;

@@ -48,12 +48,14 @@ export function splitForRead(chars: readonly string[], escaped: readonly boolean
     }
   }
   if (i < n || fields.length < count) {
-    let end = n;
-    while (end > i && isWs(end - 1)) end--;
+    const end = trailingCut(i, n, isWs, escaped);
     // A single trailing non-whitespace separator is dropped with the last field too.
     let rest = chars.slice(i, end).join("");
     if (fields.length === count - 1 && end > i && isSep(end - 1) && !isWs(end - 1)) {
-      const inner = chars.slice(i, end - 1);
+      // With the whitespace before it (`b :`): the one delimiter after the last field.
+      let innerEnd = end - 1;
+      while (innerEnd > i && isWs(innerEnd - 1)) innerEnd--;
+      const inner = chars.slice(i, innerEnd);
       if (!inner.some((_, k) => isSep(i + k))) rest = inner.join("");
     }
     if (i < n || rest !== "") fields.push(rest);
@@ -110,10 +112,20 @@ export const read = defineBuiltin({
 function trimIfsWhitespace(chars: readonly string[], escaped: readonly boolean[], ifs: string): string {
   const isWs = (i: number) => !escaped[i] && ifs.includes(chars[i] ?? "") && " \t\n".includes(chars[i] ?? "");
   let start = 0;
-  let end = chars.length;
+  const end = chars.length;
   while (start < end && isWs(start)) start++;
-  while (end > start && isWs(end - 1)) end--;
-  return chars.slice(start, end).join("");
+  return chars.slice(start, trailingCut(start, end, isWs, escaped)).join("");
+}
+
+/**
+ * Where the last field ends: before its trailing IFS whitespace, and, as in
+ * dash (whose field splitting never sees an escaped character), an escaped
+ * character among that whitespace goes with it (`a \ ` gives `a`, `a\ ` keeps `a `).
+ */
+function trailingCut(start: number, end: number, isWs: (i: number) => boolean, escaped: readonly boolean[]): number {
+  let cut = end;
+  for (let k = end; k > start && (isWs(k - 1) || escaped[k - 1] === true); k--) if (isWs(k - 1)) cut = k - 1;
+  return cut;
 }
 
 const SPACE = 32;

@@ -2,15 +2,18 @@
 // list of variables; and `shift`.
 
 import { afterWrite, defineBuiltin, parseCount } from "./define.ts";
-import { type FlagSpec, parseArgs } from "./args.ts";
-import { getOption, OPTION_LETTERS, optionForLetter, setOption } from "../exec/state.ts";
+import { getOption, OPTION_LETTERS, optionForLetter, type Options, setOption } from "../exec/state.ts";
 import { quoteValue } from "./quote.ts";
 
-const SET_FLAGS: FlagSpec = Object.fromEntries([
-  ...[...OPTION_LETTERS.values()].filter((letter) => letter !== "").map((letter) => [letter, "flag" as const]),
-  ["o", "value" as const],
-]);
+/** dash's own options; rushd's extensions (pipefail, hashall) are listed only once turned on, as dash lists none. */
+const DASH_OPTION_COUNT = 18;
 
+/**
+ * sh's option words are not getopt's, so `set` walks them itself, as dash
+ * does: `-` ends the options (turning off -x and -v), `+` alone is an empty
+ * option word, `--` ends them (clearing the parameters when nothing
+ * follows), `-o` without a name lists the options.
+ */
 export const set = defineBuiltin({
   name: "set",
   special: true,
@@ -25,30 +28,60 @@ export const set = defineBuiltin({
       }
       return afterWrite(ctx.out(text), 0);
     }
-    if (operands.length === 1 && (operands[0] === "-o" || operands[0] === "+o")) {
-      let text = operands[0] === "-o" ? "Current option settings\n" : "";
-      for (const name of OPTION_LETTERS.keys()) {
-        const on = getOption(state.options, name);
-        text += operands[0] === "-o" ? `${name.padEnd(16)}${on ? "on" : "off"}\n` : `set ${on ? "-" : "+"}o ${name}\n`;
+    let listing = "";
+    let at = 0;
+    while (at < operands.length) {
+      const word = operands[at] as string;
+      const sign = word[0];
+      if (sign !== "-" && sign !== "+") break;
+      at++;
+      if (sign === "-" && (word === "-" || word === "--")) {
+        if (word === "-") {
+          state.options.xtrace = false;
+          state.options.verbose = false;
+        } else if (at === operands.length) state.setPositional([]);
+        break;
       }
-      return afterWrite(ctx.out(text), 0);
+      for (const letter of word.slice(1)) {
+        let name: string | undefined;
+        if (letter === "o") {
+          name = operands[at];
+          if (name === undefined) {
+            listing += optionListing(state.options, sign === "-");
+            continue;
+          }
+          at++;
+          if (!OPTION_LETTERS.has(name)) return ctx.fatal(`Illegal option -o ${name}`);
+        } else {
+          name = optionForLetter(letter);
+          if (name === undefined) return ctx.fatal(`Illegal option ${sign}${letter}`);
+          // dash's -V and -E exclude each other (its -o vi and -o emacs do not).
+          if (sign === "-" && (letter === "V" || letter === "E")) setOption(state.options, letter === "V" ? "emacs" : "vi", false);
+        }
+        if (name === "monitor" && sign === "-") {
+          // No terminal to control (a session has none of its own), as dash finds without one.
+          ctx.fail("can't access tty; job control turned off", 0);
+          continue;
+        }
+        setOption(state.options, name, sign === "-");
+      }
     }
-    if (operands[0] === "-") {
-      // Obsolete `set -`: turns off -x and -v; what follows are the positional parameters.
-      state.options.xtrace = false;
-      state.options.verbose = false;
-      if (operands.length > 1) state.positional = operands.slice(1);
-      return 0;
-    }
-    const args = parseArgs(operands, SET_FLAGS, true);
-    for (const { sign, letter, value } of args.order) {
-      const name = letter === "o" ? (value ?? "") : optionForLetter(letter);
-      if (name === undefined || !setOption(state.options, name, sign === "-")) return ctx.fatal(`Illegal option ${sign}o ${name ?? letter}`);
-    }
-    if (args.operands.length > 0 || args.sawEndMarker) state.positional = args.operands.slice();
-    return 0;
+    if (at < operands.length) state.setPositional(operands.slice(at));
+    return listing === "" ? 0 : afterWrite(ctx.out(listing), 0);
   },
 });
+
+/** `set -o` (a table) or `set +o` (commands that restore the settings). */
+function optionListing(options: Options, table: boolean): string {
+  let text = table ? "Current option settings\n" : "";
+  let index = 0;
+  for (const name of OPTION_LETTERS.keys()) {
+    const on = getOption(options, name);
+    if (index++ >= DASH_OPTION_COUNT && !on) continue;
+    text += table ? `${name.padEnd(16)}${on ? "on" : "off"}\n` : `set ${on ? "-" : "+"}o ${name}\n`;
+  }
+  return text;
+}
 
 export const shift = defineBuiltin({
   name: "shift",
@@ -59,7 +92,7 @@ export const shift = defineBuiltin({
     const state = ctx.interp.state;
     if (n === undefined || n < 0) return ctx.fatal(`Illegal number: ${operands[0] ?? ""}`);
     if (n > state.positional.length) return ctx.fatal("can't shift that many");
-    state.positional = state.positional.slice(n);
+    state.setPositional(state.positional.slice(n));
     return 0;
   },
 });

@@ -1,7 +1,8 @@
 // `hash` and `times`: views of the command cache and of process resources.
 // (`ulimit` has its own file.)
 
-import { findCommand } from "../exec/command-path.ts";
+import { findCommand, trackedCommands } from "../exec/command-path.ts";
+import { dashListingOrder } from "./dash-hash.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 
 export const hash = defineBuiltin({
@@ -9,13 +10,16 @@ export const hash = defineBuiltin({
   flags: { r: "flag" },
   run(ctx, args) {
     const session = ctx.interp.session;
+    const tracked = trackedCommands(ctx.interp);
     if (args.has("r")) {
       session.commandPaths.clear();
+      tracked.clear();
       return 0;
     }
     if (args.operands.length === 0) {
       let text = "";
-      for (const file of session.commandPaths.values()) text += `${file}\n`;
+      // In dash's order: its command table has 31 buckets (CMDTABLESIZE), the hash masked to 15 bits.
+      for (const name of dashListingOrder(tracked.keys(), 31, 0x7fff)) text += `${tracked.get(name) ?? ""}\n`;
       return afterWrite(ctx.out(text), 0);
     }
     let status = 0;

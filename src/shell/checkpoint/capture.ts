@@ -46,7 +46,8 @@ function notCarried(state: ShellState, baseline: SessionBaseline): NotCarried[] 
   if (state.jobs.all().length > 0 || state.lastBackgroundPid !== undefined) lost.push("jobs");
   // `ulimit` replaces the map; the session's own is never changed in place.
   if (state.limits !== baseline.limits) lost.push("limits");
-  if (state.getopts.offset > 0) lost.push("getopts");
+  // Letters left in a grouped `-abc`: OPTIND alone cannot say where getopts is.
+  if (state.getopts.offset >= 0) lost.push("getopts");
   return lost;
 }
 

@@ -15,6 +15,7 @@ import { dupFd } from "./libc.ts";
 import { yieldToEventLoop } from "./maybe.ts";
 import { CancelToken } from "./session.ts";
 import { signalNumber } from "./signals.ts";
+import { ShellProcess } from "./shell-process.ts";
 
 function redirectsStdin(command: Command): boolean {
   return "redirs" in command && command.redirs.some((r) => (r.fd ?? (r.op.startsWith("<") ? 0 : 1)) === 0);
@@ -62,6 +63,9 @@ export function runBackground(interp: Interp, command: Command): void {
   // after the current command, as a forked shell would let the parent go on.
   const isSimple = command.kind === "simple";
   let external: Subprocess | undefined;
+  // The job's shell stands for a forked one: signals sent to it wait for its next command.
+  child.process = new ShellProcess("job", interp.process?.ids);
+  child.ownsProcess = true;
   const job = jobs.add(command.kind, cancel, processes, child.state.traps, async () => {
     if (!isSimple) await yieldToEventLoop();
     if (forkError !== undefined) return interp.fail(`Cannot fork: ${forkError.description}`, 2);
@@ -72,6 +76,7 @@ export function runBackground(interp: Interp, command: Command): void {
     // An in-process job that `kill` ended (job.signal set there) died of that signal, whatever its last command did.
     return job.signal !== undefined ? 128 + job.signal : status;
   });
+  job.inbox = child.process;
   // A job that is one external command started synchronously: `$!` is its real pid.
   const [first] = processes;
   if (isSimple && processes.size === 1 && first !== undefined) external = first;

@@ -9,7 +9,13 @@ import { isSystemError } from "./errno.ts";
 import type { Interp } from "./executor.ts";
 import { joinPath } from "./paths.ts";
 
-export type CommandLookup = { readonly path: string } | { readonly error: "not found" | "Permission denied"; readonly status: number };
+/** A command found: the file to run, and its name as dash writes it (`command -v`, `type`, `hash`): the PATH entry as written joined to the name. */
+export interface FoundCommand {
+  readonly path: string;
+  readonly written: string;
+}
+
+export type CommandLookup = FoundCommand | { readonly error: "not found" | "Permission denied"; readonly status: number };
 
 export function isExecutableFile(file: string): "yes" | "no-permission" | "missing" {
   let stat: fs.Stats;
@@ -34,7 +40,7 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
   if (name.includes("/")) {
     const file = interp.resolvePath(name);
     const kind = isExecutableFile(file);
-    if (kind === "yes") return { path: file };
+    if (kind === "yes") return { path: file, written: name };
     return kind === "missing" ? { error: "not found", status: 127 } : { error: "Permission denied", status: 126 };
   }
   // Like dash, an unset PATH searches nowhere.
@@ -45,15 +51,17 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
     session.pathCacheKey = pathValue;
   }
   const cached = session.commandPaths.get(name);
-  if (cached !== undefined) return { path: cached };
+  if (cached !== undefined) return track(interp, name, cached, pathValue);
   let denied = false;
   for (const dir of pathValue.split(":")) {
     const file = interp.resolvePath(joinPath(dir === "" ? "." : dir, name));
     const kind = isExecutableFile(file);
     if (kind === "yes") {
+      // dash's padvance: the entry as written, a `/`, the name (`./t`, `sub//s`; an empty entry, the name alone).
+      const found: FoundCommand = { path: file, written: dir === "" ? name : `${dir}/${name}` };
       // Relative PATH entries depend on the cwd: never cache them.
-      if (dir.startsWith("/")) session.commandPaths.set(name, file);
-      return { path: file };
+      if (dir.startsWith("/")) session.commandPaths.set(name, found);
+      return track(interp, name, found, pathValue);
     }
     if (kind === "no-permission") denied = true;
   }
@@ -61,4 +69,21 @@ export function findCommand(interp: Interp, name: string, pathValue: string | un
   // directories, as `""` does) says "Permission denied" but gives 127: the
   // command was not found. A name with a slash, or `exec`, gives 126.
   return denied ? { error: "Permission denied", status: 127 } : { error: "not found", status: 127 };
+}
+
+/** Note a find in the shell's own PATH (not `command -p`'s or a prefix assignment's) in its table of tracked commands. */
+function track(interp: Interp, name: string, found: FoundCommand, pathValue: string): FoundCommand {
+  if (pathValue === interp.get("PATH")) trackedCommands(interp).set(name, found.written);
+  return found;
+}
+
+/** The shell's tracked commands (name → name as written), emptied when PATH has changed since they were found (dash's changepath). */
+export function trackedCommands(interp: Interp): Map<string, string> {
+  const state = interp.state;
+  const path = interp.get("PATH");
+  if (state.trackedPath !== path) {
+    state.tracked.clear();
+    state.trackedPath = path;
+  }
+  return state.tracked;
 }

@@ -59,3 +59,8 @@ export class BrokenPipeFlow extends ControlFlow {
 export function isControlFlow(value: unknown): value is ControlFlow {
   return value instanceof ControlFlow;
 }
+
+/** A (sub)shell exits with the low 8 bits of its status, as a process does (`return 300` in `$(…)` gives 44). */
+export function toExitStatus(status: number): number {
+  return status & 0xff;
+}

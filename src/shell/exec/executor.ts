@@ -12,18 +12,16 @@ import { assertNever } from "../ast.ts";
 import {
   drive,
   type ExpandEnv,
-  expandDeclarationWords,
   expandText,
   expandTextFast,
   expandWords,
   expandWordsFast,
   type Expansion,
   ExpansionError,
-  isDeclarationCommand,
   selectCaseItem,
 } from "../expand/index.ts";
-import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow } from "./control-flow.ts";
-import { CaptureSink, closeOsFd, encodeText, FdError, type FdTarget, writeTarget } from "./fds.ts";
+import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
+import { CaptureSink, closeOsFd, encodeText, type FdTarget, ignoreFdError, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
 import { type Maybe, recover, type Status, then, withCleanup, yieldToEventLoop } from "./maybe.ts";
 import { runPipeline } from "./pipeline.ts";
@@ -32,12 +30,15 @@ import { CancelToken, type Session } from "./session.ts";
 import { executeArgv, runSimple } from "./simple.ts";
 import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
-import { ReadonlyError } from "./vars.ts";
-import { handleSignals, runExitTrap } from "./traps.ts";
+import { AssignmentError } from "./vars.ts";
+import { handleProcessSignals, handleSignals, runExitTrap } from "./traps.ts";
+import type { ShellProcess } from "./shell-process.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
 import { runSource } from "./run-source.ts";
 import type { TextMode } from "../text-mode.ts";
+import { type CommandLookup, expandCommandWords, hasDeclarationOperands } from "./command-words.ts";
+import { builtins } from "../builtins/index.ts";
 
 const COMMANDS_PER_EVENT_LOOP_TURN = 4096;
 /**
@@ -56,6 +57,14 @@ export class Interp implements ExpandEnv {
   substitutionStatus: number | undefined = undefined;
   /** OS fds this shell opened with `exec n>file`: closed when it ends. */
   readonly ownedFds = new Set<number>();
+  /** `$0`, which also names the shell in its messages: the session's, or a script's run as a new shell (script-shell.ts). */
+  argv0: string;
+  /** The process of its own this shell stands for (a job's, a script's: shell-process.ts); undefined: the session's. */
+  process: ShellProcess | undefined = undefined;
+  /** This is that process's shell (not one of its subshells): it acts on the signals sent to it. */
+  ownsProcess = false;
+  /** `exec` is replacing this shell by a command: a script without #! then keeps its `$$`. */
+  isReplaced = false;
   /** Answers the command substitutions of expansions run by this shell. */
   readonly substitute = (program: Program): Maybe<string> => this.commandSubstitution(program);
 
@@ -65,7 +74,9 @@ export class Interp implements ExpandEnv {
     readonly cancel: CancelToken,
     /** Set for the shells of a background job: processes they start are recorded there. */
     readonly jobProcesses: Set<Subprocess> | null = null,
-  ) {}
+  ) {
+    this.argv0 = session.argv0;
+  }
 
   // ---------------------------------------------------------------- ExpandEnv
 
@@ -75,7 +86,7 @@ export class Interp implements ExpandEnv {
     // Dynamic variables of bash/dash, computed when not assigned.
     if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(this.session.ppid);
+    if (name === "PPID") return String(this.process?.ids?.ppid ?? this.session.ppid);
     return undefined;
   }
 
@@ -88,13 +99,13 @@ export class Interp implements ExpandEnv {
       case "?":
         return String(this.state.lastStatus);
       case "$":
-        return String(this.session.pid);
+        return String(this.process?.ids?.pid ?? this.session.pid);
       case "!":
         return this.state.lastBackgroundPid === undefined ? undefined : String(this.state.lastBackgroundPid);
       case "-":
         return optionLetters(this.state.options);
       case "0":
-        return this.session.argv0;
+        return this.argv0;
       default:
         return undefined;
     }
@@ -142,7 +153,7 @@ export class Interp implements ExpandEnv {
     return resolvePath(this.state.cwd, file);
   }
 
-  /** Assign a shell variable, honouring `set -a`. Throws `ReadonlyError`. */
+  /** Assign a shell variable, honouring `set -a`. Throws `AssignmentError` (read-only, bad OPTIND). */
   setVar(name: string, value: string): void {
     this.state.vars.set(name, value, this.state.options.allexport);
   }
@@ -157,15 +168,14 @@ export class Interp implements ExpandEnv {
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
   report(message: string): void | Promise<void> {
-    return this.writeStderr(`${this.session.argv0}: ${this.currentLine}: ${message}\n`);
+    return this.writeStderr(`${this.argv0}: ${this.currentLine}: ${message}\n`);
   }
 
   /**
    * The shell's own output on fd 2 (messages, `set -x`, `set -v`). Like a
    * closed fd 2, one that cannot be written (`2<<EOF`, `2<&0`) loses it, as in dash.
    */
-  writeStderr(text: string): void | Promise<void> {
-    const target = this.state.fds.get(2);
+  writeStderr(text: string, target = this.state.fds.get(2)): void | Promise<void> {
     if (target === undefined) return;
     try {
       const written = writeTarget(target, encodeText(text));
@@ -187,6 +197,8 @@ export class Interp implements ExpandEnv {
   subshell(cancel: CancelToken = this.cancel, jobProcesses = this.jobProcesses): Interp {
     const child = new Interp(this.session, this.state.clone(), cancel, jobProcesses);
     child.isRoot = false;
+    child.argv0 = this.argv0;
+    child.process = this.process;
     child.depth = this.depth;
     child.currentLine = this.currentLine;
     return child;
@@ -201,11 +213,19 @@ export class Interp implements ExpandEnv {
     return drive(expansion, this.substitute);
   }
 
+  private readonly commandLookup: CommandLookup = {
+    isBuiltin: (name) => {
+      const builtin = builtins.get(name);
+      return builtin !== undefined && (builtin.special || !this.state.functions.has(name));
+    },
+  };
+
   /** Expand into fields; `isCommandLine` for a simple command's words (`export V=$x` does not split). */
   expandWords(words: readonly Word[], isCommandLine = false): Maybe<string[]> {
+    if (isCommandLine && hasDeclarationOperands(words)) return this.expand(expandCommandWords(words, this, this.commandLookup));
     const fast = expandWordsFast(words, this);
     if (fast !== undefined) return fast;
-    return this.expand(isCommandLine && isDeclarationCommand(words) ? expandDeclarationWords(words, this) : expandWords(words, this));
+    return this.expand(expandWords(words, this));
   }
 
   expandText(word: Word): Maybe<string> {
@@ -266,7 +286,8 @@ export class Interp implements ExpandEnv {
   exitStatusOf(error: unknown): number {
     if (error instanceof ExitFlow || error instanceof ReturnFlow) return error.status;
     if (isControlFlow(error)) {
-      if (error instanceof BreakFlow || error instanceof ContinueFlow) return this.state.lastStatus;
+      // `(…; break)` in a loop: the subshell ends with break's own status, 0, as in dash.
+      if (error instanceof BreakFlow || error instanceof ContinueFlow) return 0;
       if ("status" in error && typeof error.status === "number") return error.status;
     }
     throw error;
@@ -287,6 +308,7 @@ export class Interp implements ExpandEnv {
   checkpoint(): void | Promise<void> {
     const session = this.session;
     if (this.cancel.cancelled) throw new ExitFlow(143);
+    if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (session.pendingSignals.length > 0) return handleSignals(this);
     if (++session.tick >= COMMANDS_PER_EVENT_LOOP_TURN) {
       session.tick = 0;
@@ -296,6 +318,7 @@ export class Interp implements ExpandEnv {
 
   /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
   deliverSignals(): void | Promise<void> {
+    if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (this.session.pendingSignals.length > 0) return handleSignals(this);
   }
 
@@ -510,7 +533,7 @@ export class Interp implements ExpandEnv {
   /** XCU 2.8.1: an expansion error (or `${x=v}` of a read-only x) ends a non-interactive (sub)shell (status 2), as in a simple command. */
   private expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
     return recover(expand, (error) => {
-      if (!(error instanceof ExpansionError || error instanceof ReadonlyError)) throw error;
+      if (!(error instanceof ExpansionError || error instanceof AssignmentError)) throw error;
       return then(this.report(error.message), () => {
         throw new ExitFlow(2);
       });
@@ -546,7 +569,7 @@ export class Interp implements ExpandEnv {
     try {
       this.setVar(name, value);
     } catch (error) {
-      if (!(error instanceof ReadonlyError)) throw error;
+      if (!(error instanceof AssignmentError)) throw error;
       this.report(error.message);
       throw new ExitFlow(2);
     }
@@ -567,15 +590,6 @@ export class Interp implements ExpandEnv {
       return status;
     });
   }
-}
-
-/** A (sub)shell exits with the low 8 bits of its status, as a process does (`return 300` in `$(…)` gives 44). */
-export function toExitStatus(status: number): number {
-  return status & 0xff;
-}
-
-function ignoreFdError(error: unknown): void {
-  if (!(error instanceof FdError)) throw error;
 }
 
 /** Index of the first item from `from` whose pattern matches the case word, or -1. */

@@ -7,7 +7,7 @@
 
 import * as fs from "node:fs";
 import type { InputSource, OutputSink } from "../io.ts";
-import { decodeBytes } from "../bytes.ts";
+import { decodeShellText } from "../bytes.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import { isReadableNow } from "./libc.ts";
@@ -40,6 +40,11 @@ export class FdError extends Error {
     super(message);
     this.name = "FdError";
   }
+}
+
+/** Swallow an FdError (a message that cannot be written has nowhere to go); rethrow anything else. */
+export function ignoreFdError(error: unknown): void {
+  if (!(error instanceof FdError)) throw error;
 }
 
 // Strings to bytes and back keep raw bytes (see bytes.ts).
@@ -307,10 +312,12 @@ export class CaptureSink implements OutputSink {
     this.chunks.push(chunk);
   }
 
+  /** The output as shell text. NUL bytes are dropped, as dash drops them: a shell string cannot hold one (nor can an argument or environment value). */
   finish(): string {
     const [only] = this.chunks;
-    if (this.chunks.length <= 1) return only === undefined ? "" : decodeBytes(only);
-    return decodeBytes(Buffer.concat(this.chunks));
+    const bytes = this.chunks.length <= 1 ? only : Buffer.concat(this.chunks);
+    if (bytes === undefined) return "";
+    return decodeShellText(bytes);
   }
 }
 

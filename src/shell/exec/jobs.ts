@@ -8,6 +8,7 @@
 // Imports nothing from the executor.
 
 import type { Subprocess } from "bun";
+import type { ShellProcess } from "./shell-process.ts";
 import type { CancelToken } from "./session.ts";
 
 const FIRST_SYNTHETIC_PID = 4_194_305;
@@ -32,6 +33,8 @@ export interface Job {
    * command, in `jobs`, and in `wait`.
    */
   isNoticed: boolean;
+  /** Where signals for the job's in-process shell wait (the trapped ones: its traps run them). */
+  inbox?: ShellProcess;
 }
 
 /** Whether a job's pid is one given to an in-process job (no process has it). */

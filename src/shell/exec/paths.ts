@@ -9,6 +9,9 @@
 import * as path from "node:path";
 import { hasRawBytes } from "../bytes.ts";
 
+/** dash's default search path: PATH when none came from the environment, and `command -p`'s. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** path.resolve(...segments) that keeps every byte. */
 export function resolvePath(...segments: readonly string[]): string {
   if (!segments.some(hasRawBytes)) return path.resolve(...segments);

@@ -6,7 +6,7 @@
 //
 // Imports expansion, the builtin registry and sibling executor modules.
 
-import type { Command, Pipeline } from "../ast.ts";
+import type { Command, Pipeline, Word } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
 import { staticText } from "../expand/index.ts";
 import type { Interp } from "./executor.ts";
@@ -15,6 +15,7 @@ import { type Status, then } from "./maybe.ts";
 import { osPipe } from "./libc.ts";
 import { SystemCallError } from "./errno.ts";
 import { ExitFlow } from "./control-flow.ts";
+import { findCommand } from "./command-path.ts";
 
 type Link = { readonly kind: "os"; readonly read: number; readonly write: number } | { readonly kind: "channel"; readonly channel: Channel };
 
@@ -70,6 +71,12 @@ export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
 async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
   const commands = pipeline.commands;
   const external = commands.map((command) => isExternalStage(interp, command));
+  // dash looks the stages' commands up in the shell itself before it forks them (its prehash):
+  // they become tracked commands of this shell (`ls | wc; type ls`).
+  commands.forEach((command, i) => {
+    const name = external[i] === true && command.kind === "simple" ? staticText(command.words[0] as Word) : undefined;
+    if (name !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) findCommand(interp, name);
+  });
   let links: Link[];
   try {
     links = makeLinks(external);

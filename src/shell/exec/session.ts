@@ -11,7 +11,7 @@ import type { ShellHost } from "../io.ts";
 import { type Job, SyntheticPids } from "./jobs.ts";
 import type { SessionInput } from "./fds.ts";
 import type { Handlers } from "./handlers.ts";
-import { isExecutableFile } from "./command-path.ts";
+import { type FoundCommand, isExecutableFile } from "./command-path.ts";
 import { ownNiceValue } from "./libc.ts";
 import { limitCommands, type ResourceLimit } from "./limits.ts";
 import { HeldDirectories } from "./held-dirs.ts";
@@ -43,7 +43,7 @@ export class Session {
    */
   readonly pendingSignals: { readonly name: string; readonly groupWide: boolean }[] = [];
   /** PATH lookups, valid for `pathCacheKey` (the PATH they were made with). */
-  readonly commandPaths = new Map<string, string>();
+  readonly commandPaths = new Map<string, FoundCommand>();
   /** Directories entered with `cd`, held open for commands started after their removal (held-dirs.ts). */
   readonly heldDirectories = new HeldDirectories();
   pathCacheKey: string | undefined = undefined;

@@ -82,3 +82,15 @@ const SIGPIPE = 13;
 export function deathMessage(n: number): string | undefined {
   return n === SIGINT || n === SIGPIPE ? undefined : signalDescription(n);
 }
+
+/**
+ * Signals whose default action leaves a process alive: CHLD, URG and WINCH
+ * are ignored, CONT continues, and STOP, TSTP, TTIN and TTOU stop it (an
+ * in-process shell cannot stop; one stopped and continued runs on, as here).
+ */
+const HARMLESS_BY_DEFAULT: ReadonlySet<number> = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+
+/** Whether signal `n`, not trapped or ignored, ends the process it reaches (not CHLD, CONT, URG, WINCH or the stop signals). */
+export function endsByDefault(n: number): boolean {
+  return !HARMLESS_BY_DEFAULT.has(n);
+}

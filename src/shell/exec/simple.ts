@@ -7,40 +7,13 @@
 import type { Assign, Command, SimpleCommand } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
 import { runBuiltin } from "../builtins/define.ts";
-import { ExpansionError } from "../expand/index.ts";
-import { ExitFlow, ReturnFlow } from "./control-flow.ts";
+import { ReturnFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
-import { ReadonlyError, type Variable } from "./vars.ts";
-
-type Assignment = readonly [name: string, value: string];
-
-/** Expansion and assignment errors end a non-interactive (sub)shell (XCU 2.8.1), as in dash. */
-function fatalExpansionError(interp: Interp, error: unknown): never {
-  if (error instanceof ExpansionError || error instanceof ReadonlyError) {
-    interp.report(error.message);
-    throw new ExitFlow(2);
-  }
-  throw error;
-}
-
-function expandAssignments(interp: Interp, assigns: readonly Assign[], index = 0, out: Assignment[] = []): Maybe<Assignment[]> {
-  for (let i = index; i < assigns.length; i++) {
-    const assign = assigns[i];
-    if (assign === undefined) continue;
-    const value = interp.expandText(assign.value);
-    if (value instanceof Promise) {
-      return value.then((v) => {
-        out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + v : v]);
-        return expandAssignments(interp, assigns, i + 1, out);
-      });
-    }
-    out.push([assign.name, assign.append ? (interp.get(assign.name) ?? "") + value : value]);
-  }
-  return out;
-}
+import type { Variable } from "./vars.ts";
+import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -61,7 +34,9 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
  */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
   const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
-  return command.redirs.length === 0 ? assign() : withRedirects(interp, command.redirs, assign);
+  if (command.redirs.length === 0) return assign();
+  // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
+  return withRedirects(interp, command.redirs, () => recover(assign, (error) => fatalExpansionError(interp, error)));
 }
 
 function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
@@ -80,51 +55,76 @@ function assignOne(interp: Interp, assign: Assign, value: string): void {
   interp.setVar(assign.name, full);
 }
 
-/** `set -x`: the expanded words as dash prints them (unquoted). */
-function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[]): void {
+/**
+ * `set -x`: the expanded words as dash prints them (unquoted), on the fd 2
+ * the command had before its own redirections (`set -x; cmd 2>/dev/null` still traces).
+ */
+function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): void {
   const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
-  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`);
+  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`, stderr);
 }
 
 function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
-  return then(expandAssignments(interp, command.assigns), (assignments) => {
-    if (interp.state.options.xtrace) trace(interp, assignments, argv);
-    const name = argv[0] ?? "";
-    if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command, true);
-    // `command exec 3<f` too, as in dash; `command` only keeps a failure from ending the shell.
-    if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, false);
-    const builtin = builtins.get(name);
-    if (builtin?.special === true) {
-      // Special builtins keep their assignments, and their errors end the shell.
-      for (const [variable, value] of assignments) interp.setVar(variable, value);
-      return withRedirects(interp, command.redirs, () => runBuiltin(interp, builtin, argv), true);
-    }
-    return withRedirects(interp, command.redirs, () => executeArgv(interp, argv, assignments, false));
-  });
+  const name = argv[0] ?? "";
+  if (name === "exec" && argv.length === 1) return redirectPermanently(interp, command, argv, true);
+  // `command exec 3<f` too, as in dash; `command` only keeps a failure from ending the shell.
+  if (name === "command" && argv.length === 2 && argv[1] === "exec") return redirectPermanently(interp, command, argv, false);
+  const builtin = builtins.get(name);
+  const isSpecial = builtin?.special === true;
+  const run = (): Status => (isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false));
+  // The usual command, with neither: no closures to make.
+  if (command.assigns.length === 0 && command.redirs.length === 0) {
+    if (interp.state.options.xtrace) trace(interp, [], argv);
+    return run();
+  }
+  // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
+  const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
+  const stderr = interp.fd(2);
+  return withRedirects(
+    interp,
+    command.redirs,
+    () =>
+      withPrefixAssignments(interp, command.assigns, scope, (made) => {
+        if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
+        return run();
+      }),
+    isSpecial,
+  );
 }
 
 /** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
-function redirectPermanently(interp: Interp, command: SimpleCommand, isFatal: boolean): Status {
+function redirectPermanently(interp: Interp, command: SimpleCommand, argv: readonly string[], isFatal: boolean): Status {
+  const stderr = interp.fd(2);
   const applied = recover<AppliedRedirects | number>(
     () => applyRedirects(interp, command.redirs, interp.state.fds),
     (error) => reportRedirectError(interp, error, isFatal),
   );
   return then(applied, (ready) => {
     if (typeof ready === "number") return ready;
-    const before = interp.state.fds;
-    interp.state.fds = ready.fds;
-    for (const fd of ready.opened) interp.ownedFds.add(fd);
-    // Close files the shell owned that no fd refers to any more.
-    const stillUsed = new Set<number>();
-    for (const target of ready.fds.values()) if (target.kind === "os") stillUsed.add(target.fd);
-    for (const target of before.values()) {
-      if (target.kind === "os" && interp.ownedFds.has(target.fd) && !stillUsed.has(target.fd)) {
-        interp.ownedFds.delete(target.fd);
-        closeOsFd(target.fd);
-      }
-    }
-    return 0;
+    keepRedirections(interp, ready);
+    // `exec` is special: its assignments stay (made, as in dash, with the new fds in place);
+    // through `command` (a regular builtin) they are made and undone.
+    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => {
+      if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
+      return 0;
+    });
   });
+}
+
+/** Make `exec`'s redirections the shell's own. */
+function keepRedirections(interp: Interp, ready: AppliedRedirects): void {
+  const before = interp.state.fds;
+  interp.state.fds = ready.fds;
+  for (const fd of ready.opened) interp.ownedFds.add(fd);
+  // Close files the shell owned that no fd refers to any more.
+  const stillUsed = new Set<number>();
+  for (const target of ready.fds.values()) if (target.kind === "os") stillUsed.add(target.fd);
+  for (const target of before.values()) {
+    if (target.kind === "os" && interp.ownedFds.has(target.fd) && !stillUsed.has(target.fd)) {
+      interp.ownedFds.delete(target.fd);
+      closeOsFd(target.fd);
+    }
+  }
 }
 
 /**
@@ -172,12 +172,13 @@ function withTemporaryAssignments(interp: Interp, assignments: readonly Assignme
 export function callFunction(interp: Interp, body: Command, args: string[]): Status {
   const state = interp.state;
   const savedPositional = state.positional;
+  const savedGetopts = state.getopts;
   const savedLine = interp.currentLine;
   // As in dash, a function body starts outside any loop: `break`/`continue` in it
   // do not reach the caller's loops (they are not lexically enclosed by them).
   const savedLoopDepth = state.loopDepth;
   state.loopDepth = 0;
-  state.positional = args;
+  state.setPositional(args);
   state.functionDepth++;
   const frame = new Map<string, Variable | undefined>();
   state.localFrames.push(frame);
@@ -192,6 +193,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       ),
     () => {
       state.positional = savedPositional;
+      state.getopts = savedGetopts;
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
       state.localFrames.pop();

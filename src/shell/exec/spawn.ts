@@ -6,7 +6,6 @@
 // Imports sibling executor modules and Bun.
 
 import type { Subprocess } from "bun";
-import * as fs from "node:fs";
 import { ExitFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { encodeText, writeTarget } from "./fds.ts";
@@ -15,13 +14,33 @@ import { deathMessage, signalNumber } from "./signals.ts";
 import { errnoCode } from "./errno.ts";
 import { describeErrno } from "./libc.ts";
 import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from "./pumps.ts";
-import { decodeBytes, fsPath } from "../bytes.ts";
 import { afterSpawn, childFds, closeChildFds, type ChildFds } from "./child-fds.ts";
 import { findCommand } from "./command-path.ts";
 import { startThroughShell } from "./sh-start.ts";
+import { runScriptFile } from "./script-shell.ts";
+
+/**
+ * What execve sees of strings that hold a NUL (a C string ends at it),
+ * instead of a spawn that fails. The shell drops NUL bytes where they come
+ * in (`$(…)`, `read`, scripts); this is for anything that still has one.
+ */
+function asCStrings(argv: readonly string[], env: Readonly<Record<string, string>>): { argv: readonly string[]; env: Readonly<Record<string, string>> } {
+  const cut = (text: string) => {
+    const at = text.indexOf("\0");
+    return at < 0 ? text : text.slice(0, at);
+  };
+  let cleanEnv = env;
+  for (const name in env) {
+    if (!(env[name] ?? "").includes("\0")) continue;
+    if (cleanEnv === env) cleanEnv = { ...env };
+    (cleanEnv as Record<string, string>)[name] = cut(env[name] ?? "");
+  }
+  return { argv: argv.some((arg) => arg.includes("\0")) ? argv.map(cut) : argv, env: cleanEnv };
+}
 
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
-export async function spawnExternal(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
+export async function spawnExternal(interp: Interp, file: string, givenArgv: readonly string[], givenEnv: Readonly<Record<string, string>>): Promise<number> {
+  const { argv, env } = asCStrings(givenArgv, givenEnv);
   const fds: ChildFds = childFds(interp.state.fds);
   // A job killed before this command started (`sleep 5 | cat & kill $!`): the forked shell
   // it stands for is dead, so nothing more starts (its status comes from the kill).
@@ -89,28 +108,19 @@ export function runExternal(argv: readonly string[], env: Readonly<Record<string
   try {
     running = spawnExternal(interp, found.path, argv, env);
   } catch (error) {
-    return reportSpawnError(interp, error, found.path, argv);
+    return reportSpawnError(interp, error, found.path, argv, env);
   }
-  return running.catch((error: unknown) => reportSpawnError(interp, error, found.path, argv));
+  return running.catch((error: unknown) => reportSpawnError(interp, error, found.path, argv, env));
 }
 
-function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[]): Status {
+function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Status {
   const code = spawnErrorCode(error);
   const name = argv[0] ?? "";
   // XCU 2.9.1.1: a file that is not an executable format runs as a shell script.
-  if (code === "ENOEXEC") return runScriptFile(interp, file, argv);
+  if (code === "ENOEXEC") return runScriptFile(interp, file, argv, env);
   if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
   if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);
   // Out of fds or processes (a pipe2 or Bun.spawn that failed): the script hears of it, the command fails.
   if (LACK_OF_RESOURCES.has(code)) return interp.fail(`cannot start ${name}: ${describeErrno(code)}`, 126);
   return interp.fail(`${name}: ${describeErrno(code)}`, 126);
-}
-
-function runScriptFile(interp: Interp, file: string, argv: readonly string[]): Status {
-  const child = interp.subshell();
-  child.state.positional = argv.slice(1);
-  return fs.promises
-    .readFile(fsPath(file))
-    .then(decodeBytes)
-    .then((source) => child.runAsSubshell(() => child.runSource(source, true)));
 }

@@ -99,6 +99,11 @@ export function optionLetters(options: Options): string {
 
 export type FunctionBody = Command;
 
+export interface GetoptsPlace {
+  optind: number;
+  offset: number;
+}
+
 export class ShellState {
   constructor(
     public vars: Variables,
@@ -124,8 +129,22 @@ export class ShellState {
   functionDepth = 0;
   /** Loop nesting (for `break`/`continue`). */
   loopDepth = 0;
-  /** `getopts` position: the OPTIND it last set and the offset inside a grouped `-abc`. */
-  getopts = { optind: "1", offset: 0 };
+  /**
+   * `getopts`' place in the positional parameters, as dash keeps it (with them:
+   * `set --`, `shift` and a function call start afresh): the next word's
+   * index (1-based) and the offset of the next letter in the previous word
+   * (-1: none). OPTIND is only its output; assigning OPTIND resets it.
+   */
+  getopts: GetoptsPlace = { optind: 1, offset: -1 };
+  /**
+   * dash's table of commands found in PATH (`type` says "tracked alias",
+   * `hash` lists them): name → file, for the PATH value `trackedPath`. A
+   * subshell's finds stay its own, as a forked child's do.
+   */
+  tracked = new Map<string, string>();
+  trackedPath: string | undefined = undefined;
+  /** The OPTIND entry getopts last wrote: another one means a script assigned OPTIND. */
+  getoptsWrote: Variable | undefined = undefined;
   /** Limits set with `ulimit` (by resource letter); undefined until one is: the process's apply. */
   limits: ReadonlyMap<string, ResourceLimit> | undefined = undefined;
   /**
@@ -135,6 +154,12 @@ export class ShellState {
   statusBeforeTrap: number | undefined = undefined;
   /** Saved variables of the running function's `local`s, innermost frame last. */
   readonly localFrames: Map<string, Variable | undefined>[] = [];
+
+  /** New positional parameters (`set --`, `shift`): getopts starts over on them, as in dash. */
+  setPositional(args: string[]): void {
+    this.positional = args;
+    this.getopts = { optind: 1, offset: -1 };
+  }
 
   /** The copy a subshell runs in. Traps are reset, except ignored ones (XCU 2.12). */
   clone(): ShellState {
@@ -153,10 +178,16 @@ export class ShellState {
     copy.lastStatus = this.lastStatus;
     copy.lastBackgroundPid = this.lastBackgroundPid;
     copy.errexitSuppressed = this.errexitSuppressed;
+    // A subshell in a loop is still in it, as dash's fork is: `break` there ends the subshell.
+    copy.loopDepth = this.loopDepth;
     copy.statusBeforeTrap = this.statusBeforeTrap;
     // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
     // it: `local` works there, as in dash. Its frames are copies, never popped.
     for (const frame of this.localFrames) copy.localFrames.push(new Map(frame));
+    copy.getopts = { ...this.getopts };
+    copy.tracked = new Map(this.tracked);
+    copy.trackedPath = this.trackedPath;
+    copy.getoptsWrote = this.getoptsWrote;
     copy.limits = this.limits; // never mutated: `ulimit` replaces the map
     return copy;
   }

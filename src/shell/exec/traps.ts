@@ -5,7 +5,8 @@
 import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
-import { signalNumber } from "./signals.ts";
+import { endsByDefault, signalName, signalNumber } from "./signals.ts";
+import type { ShellProcess } from "./shell-process.ts";
 
 /** Run the EXIT trap (once) with `$?` = status; resolves with the shell's final status. */
 export function runExitTrap(interp: Interp, status: number): Status {
@@ -33,7 +34,7 @@ export function handleSignals(interp: Interp): void | Promise<void> {
   if (interp.jobProcesses !== null) return;
   for (const { name, groupWide } of interp.session.pendingSignals) {
     const signal = signalNumber(name);
-    if (!groupWide || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
+    if (!groupWide || !endsByDefault(signal) || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
     throw dieOf(interp, signal);
   }
 }
@@ -46,6 +47,23 @@ function dieOf(interp: Interp, signal: number): SignalDeathFlow {
   return new SignalDeathFlow(signal);
 }
 
+/** A script shell's own signals (`kill $$` in a script without #!): its traps run, or it dies, as a process would. */
+export async function handleProcessSignals(interp: Interp, process: ShellProcess): Promise<void> {
+  for (let signal = process.pending.shift(); signal !== undefined; signal = process.pending.shift()) {
+    if (interp.session.ignoredOnEntry.has(signal)) continue;
+    const action = interp.state.traps.get(signalName(signal) ?? "");
+    if (action === "") continue;
+    if (action === undefined) {
+      if (!endsByDefault(signal)) continue;
+      process.diedOf = signal;
+      throw dieOf(interp, signal);
+    }
+    const saved = interp.state.lastStatus;
+    await runTrapAction(interp, action, saved);
+    interp.state.lastStatus = saved;
+  }
+}
+
 async function runSignalTraps(interp: Interp): Promise<void> {
   const signals = interp.session.pendingSignals.splice(0);
   for (const { name } of signals) {
@@ -54,7 +72,10 @@ async function runSignalTraps(interp: Interp): Promise<void> {
     if (interp.session.ignoredOnEntry.has(signalNumber(short))) continue;
     const action = interp.state.traps.get(short);
     if (action === "") continue;
-    if (action === undefined) throw dieOf(interp, signalNumber(short));
+    if (action === undefined) {
+      if (!endsByDefault(signalNumber(short))) continue;
+      throw dieOf(interp, signalNumber(short));
+    }
     const saved = interp.state.lastStatus;
     await runTrapAction(interp, action, saved);
     interp.state.lastStatus = saved;

@@ -18,10 +18,33 @@ export interface Variable {
   readonly readonly: boolean;
 }
 
-export class ReadonlyError extends Error {
-  constructor(readonly variable: string) {
-    super(`${variable}: is read only`);
+/** An assignment the shell refuses: an error of the command that made it (fatal where dash's is). */
+export class AssignmentError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(message);
+    this.name = "AssignmentError";
+  }
+}
+
+export class ReadonlyError extends AssignmentError {
+  constructor(variable: string) {
+    super(variable, `${variable}: is read only`);
     this.name = "ReadonlyError";
+  }
+}
+
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * dash checks a value given to OPTIND (its getoptsreset, with number():
+ * strtoimax, so blanks may lead and follow and a sign may lead): it must be a decimal number
+ * from 0 to INT_MAX, so `OPTIND=-1`, `OPTIND=abc` and `unset OPTIND` are errors.
+ */
+function checkValue(name: string, value: string | undefined): void {
+  if (name !== "OPTIND") return;
+  const text = value ?? "";
+  if (!/^[ \t\n\v\f\r]*[+-]?[0-9]+[ \t\n\v\f\r]*$/.test(text) || Number(text) < 0 || Number(text) > INT_MAX) {
+    throw new AssignmentError(name, `Illegal number: ${text}`);
   }
 }
 
@@ -86,6 +109,7 @@ export class Variables {
   set(name: string, value: string, exportIt = false): void {
     const current = this.entry(name);
     if (current?.readonly === true) throw new ReadonlyError(name);
+    checkValue(name, value);
     const exported = exportIt || current?.exported === true;
     this.put(name, { value, exported, readonly: false }, exported);
   }
@@ -94,6 +118,7 @@ export class Variables {
     const current = this.entry(name);
     if (current === undefined) return;
     if (current.readonly) throw new ReadonlyError(name);
+    checkValue(name, undefined);
     this.put(name, undefined, current.exported);
   }
 
@@ -101,6 +126,7 @@ export class Variables {
   markExported(name: string, value?: string): void {
     const current = this.entry(name);
     if (current?.readonly === true && value !== undefined) throw new ReadonlyError(name);
+    if (value !== undefined) checkValue(name, value);
     this.put(name, { value: value ?? current?.value, exported: true, readonly: current?.readonly ?? false }, true);
   }
 
@@ -108,6 +134,7 @@ export class Variables {
   markReadonly(name: string, value?: string): void {
     const current = this.entry(name);
     if (current?.readonly === true && value !== undefined) throw new ReadonlyError(name);
+    if (value !== undefined) checkValue(name, value);
     this.put(name, { value: value ?? current?.value, exported: current?.exported ?? false, readonly: true }, current?.exported === true);
   }
 

@@ -11,7 +11,7 @@ import { evaluateArithmetic } from "./arith.ts";
 import { expandBraces, mayHaveBraces } from "./brace.ts";
 import type { ExpandEnv, Expansion } from "./env.ts";
 import { globPattern } from "./glob.ts";
-import { expandParam, lookupParam, type WordExpander } from "./param.ts";
+import { expandParam, lookupParam, starSeparator, type WordExpander } from "./param.ts";
 import { hasGlobChars, matchPattern, quotePattern } from "./pattern.ts";
 import { joinPieces, joinPiecesAsPattern, type Pieces, splitFields } from "./split.ts";
 import { expandTilde } from "./tilde.ts";
@@ -20,7 +20,8 @@ export { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
 export { evaluateArithmetic, parseArithNumber } from "./arith.ts";
 export { caretNegation, matchPattern, quotePattern } from "./pattern.ts";
 
-function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void> {
+/** `fields`: the word is expanded into fields (a command's arguments, `for`), not into one string. */
+function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces, fields: boolean): Expansion<void> {
   switch (part.kind) {
     case "literal":
       if (part.value !== "") out.push({ text: part.value, quoted, split: literalSplit && !quoted });
@@ -32,13 +33,13 @@ function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSpl
       // `""` still makes a (possibly empty) field, but `"$@"` with no
       // positional parameters makes none.
       if (!part.parts.some(isAtParam)) out.push({ text: "", quoted: true, split: false });
-      for (const inner of part.parts) yield* expandPart(inner, env, true, false, out);
+      for (const inner of part.parts) yield* expandPart(inner, env, true, false, out, fields);
       return;
     case "tilde":
       out.push({ text: expandTilde(part.user, env), quoted: true, split: false });
       return;
     case "param":
-      yield* expandParam(part, env, quoted, out, expander);
+      yield* expandParam(part, env, quoted, out, expander, fields);
       return;
     case "cmdsubst": {
       const output: string = yield part.program;
@@ -60,8 +61,8 @@ function isAtParam(part: WordPart): boolean {
   return part.kind === "param" && part.name === "@" && part.op === undefined && !part.length;
 }
 
-function* expandPieces(word: Word, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void> {
-  for (const part of word.parts) yield* expandPart(part, env, quoted, literalSplit, out);
+function* expandPieces(word: Word, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces, fields: boolean): Expansion<void> {
+  for (const part of word.parts) yield* expandPart(part, env, quoted, literalSplit, out, fields);
 }
 
 /** Expand a word to one string: no field splitting, no globbing (assignments, redirections, here-documents). */
@@ -69,15 +70,15 @@ export function* expandText(word: Word, env: ExpandEnv): Expansion<string> {
   const fixed = staticText(word);
   if (fixed !== undefined) return fixed;
   const pieces: Pieces = [];
-  yield* expandPieces(word, env, false, false, pieces);
-  return joinPieces(pieces);
+  yield* expandPieces(word, env, false, false, pieces, false);
+  return joinPieces(pieces, starSeparator(env));
 }
 
 /** Expand a word to a pattern (`case`, `${x%p}`): quoted characters match literally. */
 export function* expandPattern(word: Word, env: ExpandEnv): Expansion<string> {
   const pieces: Pieces = [];
-  yield* expandPieces(word, env, false, false, pieces);
-  return joinPiecesAsPattern(pieces);
+  yield* expandPieces(word, env, false, false, pieces, false);
+  return joinPiecesAsPattern(pieces, starSeparator(env));
 }
 
 const expander: WordExpander = { pieces: expandPieces, text: expandText, pattern: expandPattern };
@@ -126,34 +127,9 @@ export function* expandWords(words: readonly Word[], env: ExpandEnv): Expansion<
   return fields;
 }
 
-/** Builtins whose `name=value` operands are expanded like assignments (no splitting, no globbing), as in dash. */
-const DECLARATION_UTILITIES = new Set(["export", "readonly", "local"]);
-
-function isAssignmentWord(word: Word): boolean {
-  const first = word.parts[0];
-  return first?.kind === "literal" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(first.value);
-}
-
-/** Is this command line one whose `name=value` words are assignments (`export V="$@"`)? */
-export function isDeclarationCommand(words: readonly Word[]): boolean {
-  const first = words[0];
-  const name = first === undefined ? undefined : staticText(first);
-  return name !== undefined && DECLARATION_UTILITIES.has(name) && words.slice(1).some(isAssignmentWord);
-}
-
-/** `expandWords` for a declaration utility: its `name=value` words become one field each. */
-export function* expandDeclarationWords(words: readonly Word[], env: ExpandEnv): Expansion<string[]> {
-  const fields: string[] = [];
-  for (const word of words) {
-    if (isAssignmentWord(word)) fields.push(yield* expandText(word, env));
-    else fields.push(...(yield* expandWords([word], env)));
-  }
-  return fields;
-}
-
 function* expandFields(word: Word, env: ExpandEnv, fields: string[]): Expansion<void> {
   const pieces: Pieces = [];
-  yield* expandPieces(word, env, false, false, pieces);
+  yield* expandPieces(word, env, false, false, pieces, true);
   for (const field of splitFields(pieces, env.get("IFS"), env.textMode)) {
     if (field.pattern !== undefined && !env.noglob) {
       const matches = globPattern(field.pattern, (dir) => env.readDir(dir), env.textMode);

@@ -15,7 +15,7 @@ import type { Pieces } from "./split.ts";
 
 export interface WordExpander {
   /** Expand a word's parts into pieces; `quoted` for a double-quoted context, `literalSplit` when literal text is itself subject to splitting. */
-  pieces(word: Word, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces): Expansion<void>;
+  pieces(word: Word, env: ExpandEnv, quoted: boolean, literalSplit: boolean, out: Pieces, fields: boolean): Expansion<void>;
   /** Expand to one string without splitting or globbing. */
   text(word: Word, env: ExpandEnv): Expansion<string>;
   /** Expand to one pattern (quoted characters escaped). */
@@ -63,14 +63,18 @@ function pushValue(out: Pieces, text: string, quoted: boolean): void {
   out.push({ text, quoted, split: !quoted });
 }
 
-function* expandArgument(word: Word | undefined, env: ExpandEnv, quoted: boolean, out: Pieces, expander: WordExpander): Expansion<void> {
+function* expandArgument(word: Word | undefined, env: ExpandEnv, quoted: boolean, out: Pieces, expander: WordExpander, fields: boolean): Expansion<void> {
   if (word === undefined) return;
   // The word after `-`/`+`/`=` is expanded in the context of the whole
   // expansion: unquoted, its literal text is split and globbed too.
-  yield* expander.pieces(word, env, quoted, !quoted, out);
+  yield* expander.pieces(word, env, quoted, !quoted, out, fields);
 }
 
-export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, out: Pieces, expander: WordExpander): Expansion<void> {
+/**
+ * `fields`: expanded into fields (arguments, `for` words) rather than one
+ * string; it decides whether `${@:-w}` is null when every parameter is empty.
+ */
+export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, out: Pieces, expander: WordExpander, fields: boolean): Expansion<void> {
   const { name, op } = part;
   if (part.length) {
     if (name === "@" || name === "*") {
@@ -87,6 +91,24 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
     expandPositional(name, env, quoted, out);
     return;
   }
+  if (name === "@" || name === "*") {
+    if (op === "-" || op === "+" || op === "=" || op === "?") {
+      yield* expandPositionalWith(part, name, env, quoted, out, expander, fields);
+      return;
+    }
+    if ((op === "#" || op === "##" || op === "%" || op === "%%") && separatesFields(name, env, quoted, fields)) {
+      // dash trims the parameters joined by a field break, which a pattern matches like any
+      // character: `"${@#a}"` trims the first one only, `"${@##*b}"` can take them all.
+      const pattern = part.arg === undefined ? "" : yield* expander.pattern(part.arg, env);
+      const trimmed = trimPattern(env.positional.join(FIELD_BREAK), pattern, op);
+      if (env.positional.length === 0) return;
+      trimmed.split(FIELD_BREAK).forEach((field, i) => {
+        if (i > 0) out.push(null);
+        out.push({ text: field, quoted, split: !quoted });
+      });
+      return;
+    }
+  }
   const value = lookupParam(name, env);
   const isUnset = value === undefined || (part.colon && value === "");
   switch (op) {
@@ -95,11 +117,11 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
       pushValue(out, value ?? "", quoted);
       return;
     case "-":
-      if (isUnset) yield* expandArgument(part.arg, env, quoted, out, expander);
+      if (isUnset) yield* expandArgument(part.arg, env, quoted, out, expander, fields);
       else pushValue(out, value, quoted);
       return;
     case "+":
-      if (!isUnset) yield* expandArgument(part.arg, env, quoted, out, expander);
+      if (!isUnset) yield* expandArgument(part.arg, env, quoted, out, expander, fields);
       return;
     case "=": {
       if (!isUnset) {
@@ -156,6 +178,60 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
       }
       pushValue(out, joinUnits(chars.slice(offset, Math.max(offset, end)), env.textMode), quoted);
       return;
+    }
+  }
+}
+
+/**
+ * Whether the parameters of `$@`/`$*` stay separate fields here: those of
+ * `"$@"`, and with IFS empty those of an unquoted `$@` or `$*`, where the
+ * words are split into fields. Elsewhere they are joined by the first
+ * character of IFS.
+ */
+function separatesFields(name: "@" | "*", env: ExpandEnv, quoted: boolean, fields: boolean): boolean {
+  if (!fields) return false;
+  const isIfsEmpty = env.get("IFS") === "";
+  return name === "@" ? quoted || isIfsEmpty : !quoted && isIfsEmpty;
+}
+
+/** Joins the parameters of `$@` for a pattern removal; never in a shell string (NUL bytes are dropped where they come in). */
+const FIELD_BREAK = "\0";
+
+/**
+ * `${@-w}`, `${*:+w}`…: `$@` and `$*` are always set (dash: `${@-w}` is empty
+ * without parameters); with `:` they are null when their parameters, joined
+ * with a separator that counts only where one is written, are empty. A
+ * separator is written between the fields of `"$@"` and, with IFS empty,
+ * of an unquoted `$*` (both separate fields there); elsewhere it is the
+ * first character of IFS, none when IFS is empty.
+ */
+function* expandPositionalWith(part: ParamExp, name: "@" | "*", env: ExpandEnv, quoted: boolean, out: Pieces, expander: WordExpander, fields: boolean): Expansion<void> {
+  const params = env.positional;
+  let isNull = false;
+  if (part.colon) {
+    const ifs = env.get("IFS");
+    const hasSeparator = params.length > 1 && (separatesFields(name, env, quoted, fields) || ifs !== "");
+    isNull = !hasSeparator && params.every((param) => param === "");
+  }
+  switch (part.op) {
+    case "-":
+      if (isNull) yield* expandArgument(part.arg, env, quoted, out, expander, fields);
+      else expandPositional(name, env, quoted, out);
+      return;
+    case "+":
+      if (!isNull) yield* expandArgument(part.arg, env, quoted, out, expander, fields);
+      return;
+    case "=":
+      if (isNull) throw new ExpansionError(`${name}: cannot assign in this way`);
+      expandPositional(name, env, quoted, out);
+      return;
+    case "?": {
+      if (!isNull) {
+        expandPositional(name, env, quoted, out);
+        return;
+      }
+      const message = part.arg === undefined ? "" : yield* expander.text(part.arg, env);
+      throw new ExpansionError(`${name}: ${message !== "" ? message : "parameter null or not set"}`);
     }
   }
 }

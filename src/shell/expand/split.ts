@@ -145,16 +145,19 @@ function splitUnits(pieces: Pieces, ifs: string | undefined): Field[] {
   return builder.fields;
 }
 
-/** Join pieces without splitting (assignments, here-documents, `case` words); the fields of `$@` are joined by spaces. */
-export function joinPieces(pieces: Pieces): string {
+/**
+ * Join pieces without splitting (assignments, here-documents, `case` words);
+ * the fields of `$@` are joined by `separator`, the first character of IFS, as in dash.
+ */
+export function joinPieces(pieces: Pieces, separator: string): string {
   let out = "";
-  for (const piece of pieces) out += piece === null ? " " : piece.text;
+  for (const piece of pieces) out += piece === null ? separator : piece.text;
   return out;
 }
 
 /** Join pieces as a pattern: quoted text is escaped, unquoted text keeps its magic. */
-export function joinPiecesAsPattern(pieces: Pieces): string {
+export function joinPiecesAsPattern(pieces: Pieces, separator: string): string {
   let out = "";
-  for (const piece of pieces) out += piece === null ? " " : piece.quoted ? quotePattern(piece.text) : piece.text;
+  for (const piece of pieces) out += piece === null ? quotePattern(separator) : piece.quoted ? quotePattern(piece.text) : piece.text;
   return out;
 }

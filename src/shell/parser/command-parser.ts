@@ -20,6 +20,10 @@ const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"
 /** Reserved words that open a compound command. */
 const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
 
+function isReservedWord(word: string): boolean {
+  return OPENERS.has(word) || CLOSERS.has(word) || word === "in" || word === "!";
+}
+
 const REDIRECT_OPS: ReadonlySet<string> = new Set<RedirOp>([
   "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>",
 ]);
@@ -29,9 +33,6 @@ function isRedirOp(op: string): op is RedirOp {
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
-
-/** Utilities whose `NAME=value` operands are expanded like assignments. */
-const DECLARATION_UTILITIES = new Set(["export", "readonly", "local", "declare", "typeset"]);
 
 /** Redirect nodes are built here and get their here-doc body once the lexer reads it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -203,6 +204,8 @@ export class CommandParser {
     const start = this.peekStart();
     const items: ListItem[] = [];
     for (;;) {
+      // dash substitutes aliases before it looks for the word that ends the list (`alias d=done`).
+      this.expandAliasesForKeyword();
       const t = this.peek();
       if (this.endsList(t)) break;
       const command = this.parseAndOr();
@@ -334,7 +337,7 @@ export class CommandParser {
     }
     if (assigns.length + words.length + redirs.length === 0) throw this.unexpected(this.peek());
     const command: SimpleCommand = {
-      kind: "simple", start, end: this.lastEnd, assigns, words: declarationWords(words), redirs,
+      kind: "simple", start, end: this.lastEnd, assigns, words, redirs,
     };
     return command;
   }
@@ -362,14 +365,33 @@ export class CommandParser {
     const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
     if (opToken.fd !== undefined) redirect.fd = opToken.fd;
     if (op === "<<" || op === "<<-") {
-      const { delimiter, quoted } = heredocDelimiter(target.raw);
-      this.lexer.addHeredoc({ redirect, delimiter, quoted, stripTabs: op === "<<-" });
+      const inAlias = opToken.aliasHeredoc?.heredoc;
+      if (inAlias !== undefined) redirect.heredoc = inAlias;
+      else {
+        const { delimiter, quoted } = heredocDelimiter(target.raw);
+        this.lexer.addHeredoc({ redirect, delimiter, quoted, stripTabs: op === "<<-" });
+      }
     }
     return redirect;
   }
 
   // -------------------------------------------------------------------------
   // Aliases (XCU 2.3.1)
+
+  /**
+   * Where dash reads a reserved word it substitutes aliases first (its
+   * CHKALIAS): at the start of each command of a list, for `in` after
+   * `for name` and `case word`, and for `do` (`alias IN=in; for x IN a b`).
+   */
+  expandAliasesForKeyword(): void {
+    for (;;) {
+      // Reserved words are recognised before aliases (`alias fi=x` leaves `fi` alone).
+      const t = this.peek();
+      if (t.kind === "word" && t.literal !== undefined && isReservedWord(t.literal)) return;
+      // The value's first word is looked up again, until it is no alias.
+      if (!this.expandAlias()) return;
+    }
+  }
 
   /** If the next token is an alias name, replace it by the tokens of its value. */
   private expandAlias(): boolean {
@@ -399,8 +421,19 @@ export class CommandParser {
   private lexAlias(value: string, at: Token, chain: readonly string[]): Token[] {
     const scanner = new Scanner(value, (offset) => (offset >= value.length ? at.end : at.start));
     const lexer = createLexer(scanner, this.options, this.lexer.guard);
+    lexer.readsBodiesAtEnd = false;
     const tokens: Token[] = [];
-    for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) tokens.push({ ...t, aliases: chain });
+    for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
+      const before = tokens[tokens.length - 1];
+      // A here-document opened in the value has its body read from the value's next lines, if it has them.
+      if (t.kind === "word" && before?.kind === "op" && (before.op === "<<" || before.op === "<<-")) {
+        const holder: { heredoc?: Redirect["heredoc"] } = {};
+        const { delimiter, quoted } = heredocDelimiter(t.raw);
+        lexer.addHeredoc({ redirect: holder, delimiter, quoted, stripTabs: before.op === "<<-" });
+        tokens[tokens.length - 1] = { ...before, aliasHeredoc: holder };
+      }
+      tokens.push({ ...t, aliases: chain });
+    }
     return tokens;
   }
 }
@@ -427,25 +460,36 @@ function splitAssignment(word: Word): { name: string; append: boolean; prefix: s
     name: m[1] ?? "",
     append: m[2] === "+",
     prefix: m[0],
-    value: { start: valueStart, end: word.end, parts: applyTilde(parts, true) },
+    value: { start: valueStart, end: word.end, parts: assignmentTildes(parts) },
   };
 }
 
 /**
- * Arguments of declaration utilities (`export V=~/x`) that look like
- * assignments get assignment tildes too, as dash and bash do; the word keeps
- * its shape (`V=` stays literal text in front of the value's parts).
+ * Assignment tildes (after `=` and each `:`) in a value's text and, as dash
+ * expands them, in the words of its unquoted `${v-w}` and `${v+w}`
+ * (`x=${v-a:~/b}`; not in `${v=w}` or `${v?w}`, whose words dash expands on their own).
  */
-function declarationWords(words: readonly Word[]): Word[] {
-  const name = words[0]?.parts[0];
-  const isDeclaration =
-    words[0]?.parts.length === 1 && name?.kind === "literal" && DECLARATION_UTILITIES.has(name.value);
-  if (!isDeclaration) return [...words];
-  return words.map((word, index) => {
-    const split = index === 0 ? undefined : splitAssignment(word);
-    if (split === undefined || !split.value.parts.some((p) => p.kind === "tilde")) return word;
-    return { ...word, parts: [{ kind: "literal", value: split.prefix }, ...split.value.parts] };
+function assignmentTildes(parts: readonly WordPart[]): WordPart[] {
+  return applyTilde(parts, true).map((part) => {
+    if (part.kind !== "param" || part.arg === undefined || !WORD_OPERATORS.has(part.op ?? "")) return part;
+    return { ...part, arg: { ...part.arg, parts: assignmentTildes(part.arg.parts) } };
   });
+}
+
+const WORD_OPERATORS: ReadonlySet<string> = new Set(["-", "+"]);
+
+/**
+ * The word `NAME=value` as an assignment operand of `export`, `readonly` or
+ * `local`: the same text, with assignment tildes in the value (`export
+ * V=~/a:~/b`). Undefined for a word that is not one. Whether the command is
+ * one of those is known only once its name is expanded (`$e V=~`), so the
+ * executor asks.
+ */
+export function declarationOperand(word: Word): Word | undefined {
+  const split = splitAssignment(word);
+  // dash's test (isassignment) wants `=` right after the name: `V+=x` is an ordinary word.
+  if (split === undefined || split.append) return undefined;
+  return { ...word, parts: [{ kind: "literal", value: split.prefix }, ...split.value.parts] };
 }
 
 /** XCU 2.7.4: the delimiter is the word after quote removal; any quoting makes the body literal. */

@@ -92,6 +92,7 @@ function parseLoop(p: CommandParser): Loop {
 }
 
 function parseDoGroup(p: CommandParser): List {
+  p.expandAliasesForKeyword();
   p.expectReserved("do");
   const body = p.parseList(true, "done");
   p.expectReserved("done");
@@ -113,6 +114,7 @@ function parseFor(p: CommandParser): For {
     p.skipNewlines();
   } else {
     p.skipNewlines();
+    p.expandAliasesForKeyword();
     if (p.isReserved(p.peek(), "in")) {
       p.take();
       items = [];
@@ -135,6 +137,7 @@ function parseCase(p: CommandParser): Case {
   const start = p.take().start;
   const word = p.takeWord().word;
   p.skipNewlines();
+  p.expandAliasesForKeyword();
   p.expectReserved("in");
   p.skipNewlines();
   const items: CaseItem[] = [];

@@ -1,11 +1,12 @@
 // Public entry points of the shell parser. The executor depends on exactly
-// `parse`, `Parser`, `ParseOptions` (and `ShellSyntaxError` from ../errors.ts).
+// `parse`, `Parser`, `ParseOptions`, `declarationOperand` (and `ShellSyntaxError` from ../errors.ts).
 
 import type { List, Program } from "../ast.ts";
 import { NestingGuard, Scanner, type Token } from "../lexer.ts";
 import { CommandParser, createLexer, type ParseOptions } from "./command-parser.ts";
 
 export type { ParseOptions } from "./command-parser.ts";
+export { declarationOperand } from "./command-parser.ts";
 export { ShellSyntaxError } from "../errors.ts";
 
 /** Parse a whole program (script text or the body of $(…)). Throws ShellSyntaxError. */

@@ -19,6 +19,12 @@ export interface Context {
    */
   readonly heredoc: boolean;
   readonly escapable: string;
+  /**
+   * The pattern of `"${v#p}"` (and `%`, `##`, `%%`): double-quote rules for
+   * `\` (which quotes `'` too), but single quotes quote and a leading `~`
+   * expands, as in dash.
+   */
+  readonly trimPattern?: boolean;
   /** True ends this run; may keep state (parenthesis depth). */
   stop(c: number, scanner: Scanner): boolean;
 }
@@ -60,6 +66,7 @@ function braceArg(quoted: boolean, stops: string): Context {
 }
 
 export const ARG = braceArg(false, "}");
+export const TRIM_PATTERN_DQ: Context = { ...braceArg(true, "}"), special: table(`}'"\\$\``), escapable: '$`"\\}\'', trimPattern: true };
 export const ARG_DQ = braceArg(true, "}");
 export const PATTERN = braceArg(false, "/}");
 export const PATTERN_DQ = braceArg(true, "/}");

@@ -7,7 +7,7 @@ import type { ParamExp, ParamOp, Program, Word, WordPart } from "../ast.ts";
 import type { LexMode, NestingGuard, Scanner, WordReader } from "../lexer.ts";
 import {
   applyTilde, ARG, ARG_DQ, type Context, decodeAnsiC, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
-  isNameStart, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, arithContext,
+  isNameStart, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, TRIM_PATTERN_DQ, arithContext,
   regexContext, WORD,
 } from "./word-context.ts";
 
@@ -89,7 +89,7 @@ export class WordParser implements WordReader {
           this.readEscape(ctx, out);
           break;
         case 39: // '
-          if (ctx.quoted) {
+          if (ctx.quoted && ctx.trimPattern !== true) {
             s.pos++;
             out.add("literal", "'");
           } else {
@@ -331,7 +331,9 @@ export class WordParser implements WordReader {
       s.pos += (colon ? 1 : 0) + op.length;
       const substitute = op.startsWith("/");
       const pattern = quoted ? PATTERN_DQ : PATTERN;
-      result = { ...param(name), colon, op, arg: this.readArg(substitute ? pattern : arg, true) };
+      const trims = op === "#" || op === "##" || op === "%" || op === "%%";
+      const context = substitute ? pattern : trims && quoted ? TRIM_PATTERN_DQ : arg;
+      result = { ...param(name), colon, op, arg: this.readArg(context, true) };
       if (substitute && s.peek() === 47) {
         s.pos++;
         result = { ...result, replacement: this.readArg(arg, true) };
@@ -353,7 +355,7 @@ export class WordParser implements WordReader {
   private readArg(ctx: Context, tilde: boolean): Word {
     const start = this.s.pos;
     const parts = this.readParts(ctx);
-    return this.word(start, tilde && !ctx.quoted ? applyTilde(parts, false) : parts);
+    return this.word(start, tilde && (!ctx.quoted || ctx.trimPattern === true) ? applyTilde(parts, false) : parts);
   }
 
   private badSubstitution(dollar: number): Error {

@@ -14,12 +14,13 @@ import type { CommandSubst, ParamExp, Word, WordPart } from "../ast.ts";
  * Where a word is read. `arg*` is the word after a `${name<op>` operator,
  * `pattern*` the pattern of `${name/…/…}`, `offset*` the offset of
  * `${name:…}`; the `-dq` forms are those inside double quotes (or another
- * quoted context). `word` also stands for the words of `[[ … ]]` and the
+ * quoted context); `trim-dq` is the pattern of `"${v#…}"`, where single
+ * quotes quote (parser/word-context.ts TRIM_PATTERN_DQ). `word` also stands for the words of `[[ … ]]` and the
  * right side of `=~`, which keep their literal text as read.
  */
 export type WordContext =
   | "word" | "double" | "heredoc" | "arith"
-  | "arg" | "arg-dq" | "pattern" | "pattern-dq" | "offset" | "offset-dq";
+  | "arg" | "arg-dq" | "pattern" | "pattern-dq" | "offset" | "offset-dq" | "trim-dq";
 
 /** The command printer's part: a command substitution as source text. */
 export interface SubstitutionPrinter {
@@ -38,6 +39,7 @@ const ESCAPABLE: Readonly<Record<WordContext, string>> = {
   "arg-dq": '$`"\\}',
   "pattern-dq": '$`"\\}',
   "offset-dq": '$`"\\}',
+  "trim-dq": '$`"\\}\'',
 };
 
 function isQuoted(context: WordContext): boolean {
@@ -45,10 +47,10 @@ function isQuoted(context: WordContext): boolean {
 }
 
 /** `${…}` words read in a context: the plain forms outside quotes, the `-dq` forms in them. */
-function argContexts(context: WordContext): { arg: WordContext; pattern: WordContext; offset: WordContext } {
+function argContexts(context: WordContext): { arg: WordContext; pattern: WordContext; offset: WordContext; trim: WordContext } {
   return isQuoted(context)
-    ? { arg: "arg-dq", pattern: "pattern-dq", offset: "offset-dq" }
-    : { arg: "arg", pattern: "pattern", offset: "offset" };
+    ? { arg: "arg-dq", pattern: "pattern-dq", offset: "offset-dq", trim: "trim-dq" }
+    : { arg: "arg", pattern: "pattern", offset: "offset", trim: "arg" };
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,6 +83,7 @@ function printPart(
       // what follows, so it is written quoted (it stays one backslash).
       return isQuoted(context) ? part.value : part.value.replaceAll("\\", "\\\\");
     case "single":
+      if (context === "trim-dq") return quoteInTrimPattern(part.value);
       return isQuoted(context) ? escapeQuoted(part.value, ESCAPABLE[context]) : quoteSingle(part.value, isAfterDollar);
     case "double":
       // Here-document bodies and arithmetic read `"` as text: a double part cannot come from them.
@@ -124,6 +127,15 @@ function escapeQuoted(value: string, escapable: string): string {
   return out;
 }
 
+/** Quoted text in the pattern of `"${v#…}"`: `'…'` quotes there, and `\'` a quote. */
+function quoteInTrimPattern(value: string): string {
+  if (value === "") return "''";
+  return value
+    .split("'")
+    .map((piece) => (piece === "" ? "" : `'${piece}'`))
+    .join("\\'");
+}
+
 function printParam(part: ParamExp, next: WordPart | undefined, context: WordContext, subst: SubstitutionPrinter): string {
   const name = part.name;
   if (part.op === undefined && !part.length) {
@@ -142,7 +154,8 @@ function printParam(part: ParamExp, next: WordPart | undefined, context: WordCon
   } else if (part.op !== undefined) {
     const isSubstitution = part.op.startsWith("/");
     out += `${part.colon ? ":" : ""}${part.op}`;
-    if (part.arg !== undefined) out += printWord(part.arg, isSubstitution ? contexts.pattern : contexts.arg, subst);
+    const isTrim = part.op === "#" || part.op === "##" || part.op === "%" || part.op === "%%";
+    if (part.arg !== undefined) out += printWord(part.arg, isSubstitution ? contexts.pattern : isTrim ? contexts.trim : contexts.arg, subst);
     if (part.replacement !== undefined) out += `/${printWord(part.replacement, contexts.arg, subst)}`;
   }
   return `${out}}`;
