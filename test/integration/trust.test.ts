@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { until } from "../../src/common/until.ts";
+import { readProcStat } from "../../src/common/proc-stat.ts";
 import { isAlive, RUSHD, runRushd, TestDaemon, useDaemon } from "./harness.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -152,6 +153,9 @@ describe("the daemon's environment and signals", () => {
     const stopped = (await current().status()).workers.filter((worker) => worker.state === "idle").map((worker) => worker.pid);
     for (const pid of stopped) process.kill(pid, "SIGSTOP");
     cleanups.push(() => stopped.forEach((pid) => isAlive(pid) && process.kill(pid, "SIGKILL")));
+    // Stopped once the kernel says so: on a loaded machine a worker can take a moment to act on
+    // SIGSTOP, and one granted in that moment stops under its client.
+    await until(() => stopped.every((pid) => readProcStat(pid)?.state === "T"), { timeoutMs: 5000, what: "the workers stopped" });
     expect(await current().sh("echo served")).toEqual({ status: 0, stdout: "served\n", stderr: "" });
     const workers = (await current().status()).workers.map((worker) => worker.pid);
     for (const pid of stopped) expect(workers).not.toContain(pid);
