@@ -33,7 +33,7 @@ export type WordPart =
   | ArithExp
   | Tilde;
 
-/** Unquoted text: subject to brace expansion and globbing (not field splitting). */
+/** Unquoted text: subject to globbing (not field splitting). */
 export interface Literal {
   readonly kind: "literal";
   readonly value: string;
@@ -104,8 +104,7 @@ export interface Tilde {
 export type RedirOp =
   | "<" | ">" | ">>" | ">|" | "<>"
   | "<&" | ">&"
-  | "<<" | "<<-" | "<<<"
-  | "&>" | "&>>"; // bash: stdout and stderr to a file
+  | "<<" | "<<-" | "<<<";
 
 export interface Redirect extends Node {
   readonly op: RedirOp;

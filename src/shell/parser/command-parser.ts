@@ -21,7 +21,7 @@ const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"
 const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
 
 const REDIRECT_OPS: ReadonlySet<string> = new Set<RedirOp>([
-  "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>",
+  "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<",
 ]);
 
 function isRedirOp(op: string): op is RedirOp {

@@ -1,4 +1,4 @@
-// Word contents (XCU 2.2, 2.6): quoting, `$'…'`, parameter forms, `$(…)`,
+// Word contents (XCU 2.2, 2.6): quoting, parameter forms, `$(…)`,
 // backquotes, `$((…))`, tildes and here-doc bodies. Reads from the lexer's
 // scanner; nested command substitutions are handed back to the grammar through
 // `SubstitutionParser`, so this module never imports the command parser.
@@ -6,7 +6,7 @@
 import type { ParamExp, ParamOp, Program, Word, WordPart } from "../ast.ts";
 import type { LexMode, NestingGuard, Scanner, WordReader } from "../lexer.ts";
 import {
-  applyTilde, ARG, ARG_DQ, type Context, decodeAnsiC, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
+  applyTilde, ARG, ARG_DQ, type Context, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
   isNameStart, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, arithContext,
   regexContext, WORD,
 } from "./word-context.ts";
@@ -159,15 +159,6 @@ export class WordParser implements WordReader {
     return { kind: "double", parts };
   }
 
-  /** bash `$'…'`: ANSI-C escapes, decoded now; the result is quoted text. */
-  private readAnsiC(): string {
-    const s = this.s;
-    const decoded = decodeAnsiC(s.text, s.pos + 1, s.end);
-    if (decoded === undefined) throw s.error("Unterminated quoted string", s.pos, true);
-    s.pos = decoded.next;
-    return decoded.value;
-  }
-
   private readDollar(ctx: Context, out: PartList): void {
     const s = this.s;
     const start = s.pos;
@@ -177,11 +168,6 @@ export class WordParser implements WordReader {
       out.push(this.readBraced(ctx, start));
     } else if (c === 40) {
       out.push(this.readParenthesised(start));
-    } else if (c === 39 && !ctx.quoted) {
-      out.add("single", this.readAnsiC());
-    } else if (c === 34 && !ctx.quoted) {
-      // bash `$"…"` (locale translation) behaves as plain double quotes.
-      out.push(this.readDouble());
     } else if (isNameStart(c)) {
       const from = s.pos;
       while (s.pos < s.end && isNameChar(s.text.charCodeAt(s.pos))) s.pos++;
@@ -190,6 +176,8 @@ export class WordParser implements WordReader {
       s.pos++;
       out.push(param(String.fromCharCode(c)));
     } else {
+      // As in dash, a `$` before a quote is plain text: `$'a'` is `$` and the
+      // quoted `a`, `$"a"` is `$` and "a" (bash's `$'…'` and `$"…"` are not read).
       out.add("literal", "$");
     }
   }
