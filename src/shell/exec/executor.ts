@@ -72,10 +72,9 @@ export class Interp implements ExpandEnv {
   get(name: string): string | undefined {
     const value = this.state.vars.get(name);
     if (value !== undefined) return value;
-    // Dynamic variables of bash/dash, computed when not assigned.
-    if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
+    // POSIX's LINENO, computed when not assigned (the one dynamic variable: dash has no
+    // RANDOM, and its PPID is a plain variable set at start-up).
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(this.session.ppid);
     return undefined;
   }
 
