@@ -75,9 +75,11 @@ export const command = defineBuiltin({
   },
 });
 
+// dash's `type` and `exec` take no options, not even `--`: every argument is a
+// name (`type -p sh` reports `-p: not found` too, `exec -a x cmd` runs `-a`).
 export const type = defineBuiltin({
   name: "type",
-  flags: {},
+  flags: null,
   run(ctx, { operands }) {
     let text = "";
     let status = 0;
@@ -93,23 +95,26 @@ export const type = defineBuiltin({
 export const exec = defineBuiltin({
   name: "exec",
   special: true,
-  flags: {},
+  flags: null,
   run(ctx, { operands }) {
     // Without a command the redirections were made permanent by the executor.
     if (operands.length === 0) return 0;
-    // The shell is replaced: its EXIT trap never runs.
-    ctx.interp.state.traps.delete("EXIT");
-    // dash's `exec` calls execve on each PATH entry itself: a non-executable
-    // file found there gives 126, not the 127 of a command's PATH search.
+    const interp = ctx.interp;
+    // dash's `exec` replaces the shell with a program and nothing else: no
+    // function or builtin is looked for (`exec cd /` is `exec: cd: not
+    // found`). It calls execve on each PATH entry itself, so a non-executable
+    // file found there gives 126, not the 127 of a command's PATH search, and
+    // its messages name `exec`.
     const name = operands[0] ?? "";
-    if (!name.includes("/") && !builtins.has(name)) {
-      const found = findCommand(ctx.interp, name);
-      if ("error" in found && found.error === "Permission denied") {
-        ctx.fail(`${name}: Permission denied`, 126);
-        throw new ExitFlow(126);
-      }
+    const found = findCommand(interp, name);
+    if ("error" in found) {
+      const status = found.error === "Permission denied" ? 126 : 127;
+      ctx.fail(`${name}: ${found.error}`, status);
+      throw new ExitFlow(status); // the shell ends, its EXIT trap runs (as in dash)
     }
-    return then(ctx.interp.executeArgv(operands, true), (status) => {
+    // The shell is replaced: its EXIT trap never runs.
+    interp.state.traps.delete("EXIT");
+    return then(interp.session.handlers.exec(operands, interp.state.vars.environment(), interp, interp.get("PATH")), (status) => {
       throw new ExitFlow(status);
     });
   },
