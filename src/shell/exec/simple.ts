@@ -14,6 +14,7 @@ import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts"
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
 import { closeOsFd } from "./fds.ts";
 import { ReadonlyError, type Variable } from "./vars.ts";
+import { type LocalFrame, restoreOptions } from "./state.ts";
 
 type Assignment = readonly [name: string, value: string];
 
@@ -179,7 +180,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   state.loopDepth = 0;
   state.positional = args;
   state.functionDepth++;
-  const frame = new Map<string, Variable | undefined>();
+  const frame: LocalFrame = { vars: new Map<string, Variable | undefined>(), options: undefined };
   state.localFrames.push(frame);
   return withCleanup(
     () =>
@@ -195,7 +196,8 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
       state.localFrames.pop();
-      for (const [name, entry] of frame) state.vars.restore(name, entry);
+      for (const [name, entry] of frame.vars) state.vars.restore(name, entry);
+      if (frame.options !== undefined) restoreOptions(state.options, frame.options);
       interp.currentLine = savedLine;
     },
   );
