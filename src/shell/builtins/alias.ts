@@ -18,9 +18,10 @@ function listingOrder(aliases: ReadonlyMap<string, string>): string[] {
   return [...aliases.keys()].sort((a, b) => dashBucket(a) - dashBucket(b));
 }
 
+// dash's `alias` takes no options: `-p` and `--` are names to look up.
 export const alias = defineBuiltin({
   name: "alias",
-  flags: {},
+  flags: null,
   run(ctx, { operands }) {
     const aliases = ctx.interp.state.aliases;
     if (operands.length === 0) {

@@ -29,17 +29,19 @@ export const hash = defineBuiltin({
   },
 });
 
+/** dash's `%dm%fs`: minutes, then seconds with six decimals. */
 function minutesSeconds(micros: number): string {
   const seconds = micros / 1e6;
-  return `${Math.floor(seconds / 60)}m${(seconds % 60).toFixed(3)}s`;
+  return `${Math.floor(seconds / 60)}m${(seconds % 60).toFixed(6)}s`;
 }
 
+// dash's `times` reads no arguments at all (`times -x` prints the times).
 export const times = defineBuiltin({
   name: "times",
   special: true,
-  flags: {},
+  flags: null,
   run(ctx) {
     const usage = process.cpuUsage();
-    return afterWrite(ctx.out(`${minutesSeconds(usage.user)} ${minutesSeconds(usage.system)}\n0m0.000s 0m0.000s\n`), 0);
+    return afterWrite(ctx.out(`${minutesSeconds(usage.user)} ${minutesSeconds(usage.system)}\n0m0.000000s 0m0.000000s\n`), 0);
   },
 });
