@@ -6,12 +6,14 @@ import type { Interp } from "../exec/executor.ts";
 import { then } from "../exec/maybe.ts";
 import { findCommand } from "../exec/command-path.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import { isBashOnlyName } from "./bash-only-names.ts";
 import { builtins } from "./index.ts";
 
 /** `command -p`: a PATH that finds the standard utilities. */
 const STANDARD_PATH = "/usr/local/bin:/usr/bin:/bin";
 
-const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
+/** dash's reserved words (bash's `[[`, `]]` and `function` are not among them: bash-only-names.ts). */
+const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!"]);
 
 type Found =
   | { readonly kind: "alias"; readonly value: string }
@@ -23,7 +25,7 @@ function describe(interp: Interp, name: string, skipFunctions = false): Found {
   const alias = interp.state.aliases.get(name);
   if (alias !== undefined && !skipFunctions) return { kind: "alias", value: alias };
   if (KEYWORDS.has(name)) return { kind: "keyword" };
-  const builtin = builtins.get(name);
+  const builtin = isBashOnlyName(name) ? undefined : builtins.get(name);
   if (builtin?.special === true) return { kind: "special builtin" };
   if (!skipFunctions && interp.state.functions.has(name)) return { kind: "function" };
   if (builtin !== undefined) return { kind: "builtin" };

@@ -2,7 +2,9 @@
 // (`ulimit` has its own file.)
 
 import { findCommand } from "../exec/command-path.ts";
+import { isBashOnlyName } from "./bash-only-names.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import { builtins } from "./index.ts";
 
 export const hash = defineBuiltin({
   name: "hash",
@@ -20,6 +22,8 @@ export const hash = defineBuiltin({
     }
     let status = 0;
     for (const name of args.operands) {
+      // As in dash, a builtin or function is found too (and not listed).
+      if (!isBashOnlyName(name) && (builtins.has(name) || ctx.interp.state.functions.has(name))) continue;
       if ("error" in findCommand(ctx.interp, name)) {
         ctx.fail(`${name}: not found`, 1);
         status = 1;
