@@ -319,7 +319,10 @@ export class WordParser implements WordReader {
       s.pos += (colon ? 1 : 0) + op.length;
       const substitute = op.startsWith("/");
       const pattern = quoted ? PATTERN_DQ : PATTERN;
-      result = { ...param(name), colon, op, arg: this.readArg(substitute ? pattern : arg, true) };
+      // dash reads the pattern of `# ## % %%` as unquoted text even inside "…" (its
+      // BASESYNTAX): `"${x#'a'}"` removes an `a`, `"${x#$'a'}"` a `$a`.
+      const argContext = substitute ? pattern : isTrim(op) ? ARG : arg;
+      result = { ...param(name), colon, op, arg: this.readArg(argContext, true) };
       if (substitute && s.peek() === 47) {
         s.pos++;
         result = { ...result, replacement: this.readArg(arg, true) };
@@ -351,6 +354,10 @@ export class WordParser implements WordReader {
     if (c === -1 || c === 10) return s.error("Missing '}'", dollar, c === -1);
     return s.error("Bad substitution", dollar);
   }
+}
+
+export function isTrim(op: ParamOp): boolean {
+  return op === "#" || op === "##" || op === "%" || op === "%%";
 }
 
 function param(name: string): ParamExp {

@@ -8,7 +8,7 @@
 // Command substitutions are handed back to the command printer through
 // `SubstitutionPrinter`, so this module never imports it. Imports the AST only.
 
-import type { CommandSubst, ParamExp, Word, WordPart } from "../ast.ts";
+import type { CommandSubst, ParamExp, ParamOp, Word, WordPart } from "../ast.ts";
 
 /**
  * Where a word is read. `arg*` is the word after a `${name<op>` operator,
@@ -52,6 +52,11 @@ function argContexts(context: WordContext): { arg: WordContext; pattern: WordCon
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `# ## % %%`: their pattern is read unquoted even inside "…", as in dash. */
+function isTrim(op: ParamOp): boolean {
+  return op === "#" || op === "##" || op === "%" || op === "%%";
+}
 const NAME_CHAR = /^[A-Za-z0-9_]/;
 
 /** Source text for `word`, read back in `context` to the same parts. */
@@ -136,7 +141,9 @@ function printParam(part: ParamExp, next: WordPart | undefined, context: WordCon
   } else if (part.op !== undefined) {
     const isSubstitution = part.op.startsWith("/");
     out += `${part.colon ? ":" : ""}${part.op}`;
-    if (part.arg !== undefined) out += printWord(part.arg, isSubstitution ? contexts.pattern : contexts.arg, subst);
+    // A trim pattern is read unquoted even inside "…" (parser/word-parser.ts).
+    const argContext = isSubstitution ? contexts.pattern : isTrim(part.op) ? "arg" : contexts.arg;
+    if (part.arg !== undefined) out += printWord(part.arg, argContext, subst);
     if (part.replacement !== undefined) out += `/${printWord(part.replacement, contexts.arg, subst)}`;
   }
   return `${out}}`;
