@@ -31,7 +31,8 @@ export type WordPart =
   | ParamExp
   | CommandSubst
   | ArithExp
-  | Tilde;
+  | Tilde
+  | BadSubstitution;
 
 /** Unquoted text: subject to globbing (not field splitting). */
 export interface Literal {
@@ -90,6 +91,16 @@ export interface CommandSubst {
 export interface ArithExp {
   readonly kind: "arith";
   readonly expr: Word;
+}
+
+/**
+ * A `${…}` that dash cannot read (`${!x}`, `${x^}`, `${}`): as in dash it is
+ * parsed to its `}` and is an error ("Bad substitution") only when expanded.
+ */
+export interface BadSubstitution {
+  readonly kind: "badsubst";
+  /** The source text between `${` and `}`, to print it back. */
+  readonly text: string;
 }
 
 /** `~` or `~user` at the start of a word (or after `:`/`=` in an assignment). */

@@ -9,7 +9,7 @@
 
 import type { Case, ParamExp, Program, Word, WordPart } from "../ast.ts";
 import { evaluateArithmetic } from "./arith.ts";
-import type { ExpandEnv, Expansion } from "./env.ts";
+import { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
 import { globPattern } from "./glob.ts";
 import { expandParam, lookupParam, type WordExpander } from "./param.ts";
 import { hasGlobChars, matchPattern, quotePattern } from "./pattern.ts";
@@ -40,6 +40,8 @@ function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSpl
     case "param":
       yield* expandParam(part, env, quoted, out, expander);
       return;
+    case "badsubst":
+      throw new ExpansionError("Bad substitution");
     case "cmdsubst": {
       const output: string = yield part.program;
       // XCU 2.6.3: trailing newlines are removed.

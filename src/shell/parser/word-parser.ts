@@ -293,19 +293,20 @@ export class WordParser implements WordReader {
     } else {
       name = this.readParamName();
     }
-    if (name === undefined) throw this.badSubstitution(dollar);
+    if (name === undefined) return this.readBad(ctx, dollar);
     let c = s.peek();
     if (c === 125) {
       s.pos++;
       this.guard.leave();
       return { ...param(name), length };
     }
-    if (length) throw this.badSubstitution(dollar);
+    if (length) return this.readBad(ctx, dollar);
     const quoted = ctx.quoted;
     const arg = quoted ? ARG_DQ : ARG;
     let result: ParamExp;
     if (c === 58 && this.matchOp(DEFAULT_OPS, 1) === undefined) {
-      // bash `${name:offset}` / `${name:offset:length}`
+      // bash `${name:offset}` / `${name:offset:length}`; `${name:}` is dash's syntax error.
+      if (s.peekRaw(1) === 125) throw s.error("Missing '}'", dollar);
       s.pos++;
       result = { ...param(name), op: ":", arg: this.readArg(quoted ? OFFSET_DQ : OFFSET, false) };
       if (s.peek() === 58) {
@@ -315,7 +316,7 @@ export class WordParser implements WordReader {
     } else {
       const colon = c === 58;
       const op = this.matchOp(colon ? DEFAULT_OPS : ALL_OPS, colon ? 1 : 0);
-      if (op === undefined) throw this.badSubstitution(dollar);
+      if (op === undefined) return this.readBad(ctx, dollar);
       s.pos += (colon ? 1 : 0) + op.length;
       const substitute = op.startsWith("/");
       const pattern = quoted ? PATTERN_DQ : PATTERN;
@@ -328,7 +329,7 @@ export class WordParser implements WordReader {
         result = { ...result, replacement: this.readArg(arg, true) };
       }
     }
-    if (s.peek() !== 125) throw s.error("Missing '}'", dollar, true);
+    if (s.peek() !== 125) throw this.missingBrace(ctx, dollar);
     s.pos++;
     this.guard.leave();
     return result;
@@ -347,13 +348,29 @@ export class WordParser implements WordReader {
     return this.word(start, tilde && !ctx.quoted ? applyTilde(parts, false) : parts);
   }
 
-  private badSubstitution(dollar: number): Error {
+  /** A `${` never closed; at the end of the input inside "…" dash names the quote instead. */
+  private missingBrace(ctx: Context, dollar: number): Error {
     const s = this.s;
-    const c = s.peek();
-    // dash: a `${` cut short by the end of the line or input is missing its `}`.
-    if (c === -1 || c === 10) return s.error("Missing '}'", dollar, c === -1);
-    return s.error("Bad substitution", dollar);
+    const atEnd = s.peek() === -1;
+    if (atEnd && ctx.quoted && !ctx.heredoc) return s.error("Unterminated quoted string", dollar, true);
+    return s.error("Missing '}'", dollar, atEnd);
   }
+
+  /**
+   * The rest of a `${…}` dash cannot read, up to its `}`: dash goes on
+   * reading it as the word after an operator (quotes, nested expansions, even
+   * newlines), and fails only if it is expanded.
+   */
+  private readBad(ctx: Context, dollar: number): WordPart {
+    const s = this.s;
+    this.readParts(ctx.quoted ? ARG_DQ : ARG);
+    if (s.peek() !== 125) throw this.missingBrace(ctx, dollar);
+    const text = s.text.slice(dollar + 2, s.pos);
+    s.pos++;
+    this.guard.leave();
+    return { kind: "badsubst", text };
+  }
+
 }
 
 export function isTrim(op: ParamOp): boolean {

@@ -92,6 +92,8 @@ function printPart(
       return `"${printParts(part.parts, "double", subst)}"`;
     case "param":
       return printParam(part, next, context, subst);
+    case "badsubst":
+      return `\${${part.text}}`;
     case "cmdsubst":
       return subst.commandSubst(part);
     case "arith":
