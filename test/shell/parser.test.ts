@@ -208,6 +208,11 @@ describe("compound commands", () => {
     ["f() echo hi", "[(function f (echo hi))]"],
     ["function f { a; }", "[(function f (group [(a)]))]"],
     ["function f() { a; }", "[(function f (group [(a)]))]"],
+    // dash has no `function` keyword: without a name and `{` or `(` on its line it is a command name.
+    ["function() { a; }", "[(function function (group [(a)]))]"],
+    ["function", "[(function)]"],
+    ["function f\n{ a; }", "[(function f); (group [(a)])]"],
+    ["function -x", "[(function -x)]"],
     ["{ a; } > f", "[(group [(a)] >f)]"],
     ["(a) 2>/dev/null | b", "[(pipe (subshell [(a)] 2>/dev/null) (b))]"],
     ["if a; then b; fi <in >out", "[(if [(a)] [(b)] <in >out)]"],
