@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { defineBuiltin } from "./define.ts";
-import { isSystemError } from "../exec/errno.ts";
+import { errnoCode, isSystemError } from "../exec/errno.ts";
+import { describeOpenError } from "../exec/redirect.ts";
 import { decodeBytes, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
 
@@ -14,16 +15,20 @@ export const evalBuiltin = defineBuiltin({
   flags: null,
   run(ctx, { operands }) {
     if (operands.length === 0) return 0;
-    return ctx.interp.runSource(operands.join(" "));
+    return ctx.interp.withCommandName("eval", () => ctx.interp.runSource(operands.join(" ")));
   },
 });
 
-function findScript(pathValue: string, cwd: string, name: string): string | undefined {
-  if (name.includes("/")) return resolvePath(cwd, name);
+/**
+ * The first regular file named `name` in a PATH entry (an empty entry is the
+ * cwd), as dash's find_dot_file; `shown` is the path as dash builds it
+ * (`dir/name`, or `name` for the empty entry), which its messages name.
+ */
+function findScript(pathValue: string, cwd: string, name: string): { readonly file: string; readonly shown: string } | undefined {
   for (const dir of pathValue.split(":")) {
     const file = resolvePath(cwd, dir === "" ? "." : dir, name);
     try {
-      if (fs.statSync(fsPath(file)).isFile()) return file;
+      if (fs.statSync(fsPath(file)).isFile()) return { file, shown: dir === "" ? name : `${dir}/${name}` };
     } catch (error) {
       if (!isSystemError(error)) throw error;
     }
@@ -31,34 +36,57 @@ function findScript(pathValue: string, cwd: string, name: string): string | unde
   return undefined;
 }
 
+/** The script's text: a directory reads as empty, as read(2) on it gives dash nothing. */
+function readScript(file: string): string {
+  try {
+    // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
+    return decodeBytes(fs.readFileSync(fsPath(file)));
+  } catch (error) {
+    if (errnoCode(error) === "EISDIR") return "";
+    throw error;
+  }
+}
+
+/**
+ * dash's `.`: no file is no-op; a name without a slash is looked for in
+ * PATH only (not found there is fatal). bash's `source` (an extension, dash
+ * has none) also tries the cwd, and wants a file name.
+ */
 function defineDot(name: string) {
+  const isSource = name === "source";
   return defineBuiltin({
     name,
-    special: name === ".",
+    special: !isSource,
     flags: {},
     run(ctx, { operands }) {
       const interp = ctx.interp;
       const [script, ...args] = operands;
-      if (script === undefined) return ctx.fatal("filename argument required");
-      const file = findScript(interp.get("PATH") ?? "", interp.state.cwd, script) ?? resolvePath(interp.state.cwd, script);
+      if (script === undefined) return isSource ? ctx.fatal("filename argument required") : 0;
+      let file = resolvePath(interp.state.cwd, script);
+      let shown = script;
+      if (!script.includes("/")) {
+        const found = findScript(interp.get("PATH") ?? "", interp.state.cwd, script);
+        if (found !== undefined) ({ file, shown } = found);
+        else if (!isSource) return ctx.fatal(`${script}: not found`);
+      }
       let source: string;
       try {
-        // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
-        source = decodeBytes(fs.readFileSync(fsPath(file)));
+        source = readScript(file);
       } catch (error) {
-        if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: No such file`);
+        if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: ${describeOpenError(error, false)}`);
         throw error;
       }
       const state = interp.state;
       const savedPositional = state.positional;
       // bash's `source` passes its arguments; dash's `.` ignores them.
-      const setsArgs = name === "source" && args.length > 0;
+      const setsArgs = isSource && args.length > 0;
       if (setsArgs) state.positional = args;
       state.functionDepth++;
       return withCleanup(
         () =>
           recover(
-            () => interp.runSource(source, true),
+            // dash's messages name the file while it runs: `sh: 2: ./lib: x: not found`.
+            () => interp.withCommandName(shown, () => interp.runSource(source, true)),
             (error) => {
               if (error instanceof ReturnFlow) return error.status;
               throw error;

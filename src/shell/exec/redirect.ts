@@ -42,7 +42,8 @@ export interface AppliedRedirects {
   readonly opened: number[];
 }
 
-function describeOpenError(error: unknown, creating: boolean): string {
+/** dash's text for a failed open (its errmsg with E_OPEN or E_CREAT). */
+export function describeOpenError(error: unknown, creating: boolean): string {
   switch (errnoCode(error)) {
     case "ENOENT":
       return creating ? "Directory nonexistent" : "No such file";
