@@ -50,6 +50,12 @@ export const MAX_CALL_DEPTH = 1000;
 export class Interp implements ExpandEnv {
   /** Line of the command running now, for error messages. */
   currentLine = 0;
+  /**
+   * dash's `commandname`: what the shell's own messages name after the line
+   * number while `eval` ("eval") or `.` (the file) runs text, as in `sh: 1:
+   * eval: x: not found`. Builtins name themselves (runBuiltin clears it).
+   */
+  commandName: string | undefined = undefined;
   /** Function calls, `eval`/`.`/trap texts and subshells this shell runs inside (see MAX_CALL_DEPTH). */
   depth = 0;
   /** Status of the last command substitution of the simple command being expanded (its status if it has no command name). */
@@ -156,7 +162,8 @@ export class Interp implements ExpandEnv {
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
   report(message: string): void | Promise<void> {
-    return this.writeStderr(`${this.session.argv0}: ${this.currentLine}: ${message}\n`);
+    const name = this.commandName === undefined ? "" : `${this.commandName}: `;
+    return this.writeStderr(`${this.session.argv0}: ${this.currentLine}: ${name}${message}\n`);
   }
 
   /**
@@ -188,7 +195,17 @@ export class Interp implements ExpandEnv {
     child.isRoot = false;
     child.depth = this.depth;
     child.currentLine = this.currentLine;
+    child.commandName = this.commandName;
     return child;
+  }
+
+  /** Run `body` with `commandName` set to `name` (`eval`, `.`), then put back the one before. */
+  withCommandName(name: string | undefined, body: () => Status): Status {
+    const saved = this.commandName;
+    this.commandName = name;
+    return withCleanup(body, () => {
+      this.commandName = saved;
+    });
   }
 
   /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */
