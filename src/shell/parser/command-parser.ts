@@ -33,8 +33,12 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 /** After bash's `function`: blanks, a name, then `(` or a blank and `{`, on the same line. */
 const FUNCTION_KEYWORD_TAIL = /^[ \t]+[^\s;&|<>()]+(?:[ \t]*\(|[ \t]+\{)/;
 
-/** Utilities whose `NAME=value` operands are expanded like assignments. */
-const DECLARATION_UTILITIES = new Set(["export", "readonly", "local", "declare", "typeset"]);
+/**
+ * Utilities whose `NAME=value` operands are expanded like assignments: dash's
+ * three (bash's `declare` and `typeset` are not among them, as a function or
+ * program of that name gets `x=~/a` as written in dash).
+ */
+const DECLARATION_UTILITIES = new Set(["export", "readonly", "local"]);
 
 /** Redirect nodes are built here and get their here-doc body once the lexer reads it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
