@@ -75,7 +75,7 @@ describe("arithmetic", () => {
     expect(env.vars.x).toBe(after);
   });
 
-  test.each([["1/0", "division by zero"], ["5%0", "division by zero"], ["1+", "expecting primary"], ["(1", 'expecting ")"'], ["08", "invalid number"], ["2 3", "unexpected"], ["", "expecting primary"], [" ", "expecting primary"], ['"1"+2', "unexpected character"]])(
+  test.each([["1/0", "division by zero"], ["5%0", "division by zero"], ["1+", "expecting primary"], ["(1", "expecting ')'"], ["08", "expecting EOF"], ["1e3", "expecting EOF"], ["2 3", "expecting EOF"], ["", "expecting primary"], [" ", "expecting primary"], ['"1"+2', "expecting primary"], ["a[1]", "expecting EOF"]])(
     "%s fails: %s",
     (source, message) => {
       expect(() => evaluateArithmetic(source, fakeEnv({}))).toThrow(message);
@@ -89,6 +89,12 @@ describe("arithmetic", () => {
       expect(() => evaluateArithmetic(source, fakeEnv({ a: "3", b: "a", c: "a+1", d: "y=1", e: "1 +" }))).toThrow(message);
     },
   );
+
+  test("a constant past 64 bits saturates, as strtoimax does; a variable's is an illegal number", () => {
+    expect(evaluateArithmetic("99999999999999999999", fakeEnv({})).toString()).toBe("9223372036854775807");
+    expect(evaluateArithmetic("-0xffffffffffffffff", fakeEnv({})).toString()).toBe("-9223372036854775807");
+    expect(() => evaluateArithmetic("x", fakeEnv({ x: "99999999999999999999" }))).toThrow("Illegal number: 99999999999999999999");
+  });
 
   test("0 || 1/0 and 1 && ... short-circuit", () => {
     expect(evaluateArithmetic("1 || 1/0", fakeEnv({})).toString()).toBe("1");
