@@ -56,6 +56,9 @@ table("eval and . name themselves", [
   // dash's `.` looks in PATH only, and without a file does nothing.
   ["PATH=/usr/bin; . lib", "", "sh: 1: .: lib: not found\n", 2],
   [".; echo $?", "0\n", "", 0],
+  // A signal's trap names the eval it interrupted, even inside `kill`; the EXIT trap names none.
+  ["trap nonexist-cmd USR1; eval 'kill -USR1 $$'", "", "sh: 1: eval: nonexist-cmd: not found\n", 0],
+  ["eval 'trap nonexist-cmd EXIT; exit'", "", "sh: 1: nonexist-cmd: not found\n", 0],
 ]);
 
 table("substitutions dash cannot read", [

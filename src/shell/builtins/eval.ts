@@ -15,7 +15,7 @@ export const evalBuiltin = defineBuiltin({
   flags: null,
   run(ctx, { operands }) {
     if (operands.length === 0) return 0;
-    return ctx.interp.withCommandName("eval", () => ctx.interp.runSource(operands.join(" ")));
+    return ctx.interp.withSourceName("eval", () => ctx.interp.runSource(operands.join(" ")));
   },
 });
 
@@ -86,7 +86,7 @@ function defineDot(name: string) {
         () =>
           recover(
             // dash's messages name the file while it runs: `sh: 2: ./lib: x: not found`.
-            () => interp.withCommandName(shown, () => interp.runSource(source, true)),
+            () => interp.withSourceName(shown, () => interp.runSource(source, true)),
             (error) => {
               if (error instanceof ReturnFlow) return error.status;
               throw error;

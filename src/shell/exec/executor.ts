@@ -56,6 +56,8 @@ export class Interp implements ExpandEnv {
    * eval: x: not found`. Builtins name themselves (runBuiltin clears it).
    */
   commandName: string | undefined = undefined;
+  /** The `eval` or `.` whose text runs now; builtins keep it (a signal trap run inside `kill` names it). */
+  sourceName: string | undefined = undefined;
   /** Function calls, `eval`/`.`/trap texts and subshells this shell runs inside (see MAX_CALL_DEPTH). */
   depth = 0;
   /** Status of the last command substitution of the simple command being expanded (its status if it has no command name). */
@@ -196,16 +198,29 @@ export class Interp implements ExpandEnv {
     child.depth = this.depth;
     child.currentLine = this.currentLine;
     child.commandName = this.commandName;
+    child.sourceName = this.sourceName;
     return child;
   }
 
-  /** Run `body` with `commandName` set to `name` (`eval`, `.`), then put back the one before. */
+  /** Run `body` with `commandName` set to `name`, then put back the one before. */
   withCommandName(name: string | undefined, body: () => Status): Status {
     const saved = this.commandName;
     this.commandName = name;
     return withCleanup(body, () => {
       this.commandName = saved;
     });
+  }
+
+  /** Run the text of an `eval` or `.` (`name`: "eval" or the file), which the messages of what it runs name. */
+  withSourceName(name: string, body: () => Status): Status {
+    const saved = this.sourceName;
+    this.sourceName = name;
+    return withCleanup(
+      () => this.withCommandName(name, body),
+      () => {
+        this.sourceName = saved;
+      },
+    );
   }
 
   /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */

@@ -15,7 +15,8 @@ export function runExitTrap(interp: Interp, status: number): Status {
   interp.state.lastStatus = status;
   // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
   return recover(
-    () => then(runTrapAction(interp, action, status), () => status),
+    // dash's EXIT trap names no eval or `.` it may have been set in.
+    () => then(interp.withCommandName(undefined, () => runTrapAction(interp, action, status)), () => status),
     (error) => {
       if (error instanceof ReturnFlow) return status;
       // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
@@ -56,7 +57,9 @@ async function runSignalTraps(interp: Interp): Promise<void> {
     if (action === "") continue;
     if (action === undefined) throw dieOf(interp, signalNumber(short));
     const saved = interp.state.lastStatus;
-    await runTrapAction(interp, action, saved);
+    // A signal's trap runs in the text it interrupted: its messages name that eval or `.`,
+    // even when the signal arrived inside a builtin (`kill -USR1 $$` in an eval).
+    await interp.withCommandName(interp.sourceName, () => runTrapAction(interp, action, saved));
     interp.state.lastStatus = saved;
   }
 }
