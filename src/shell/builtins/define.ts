@@ -7,6 +7,7 @@ import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { FdError } from "../exec/fds.ts";
 import { recover, type Status } from "../exec/maybe.ts";
+import { withCommandName } from "../exec/message-name.ts";
 import { ReadonlyError } from "../exec/vars.ts";
 import { type FlagSpec, ParsedArgs, parseArgs, UsageError } from "./args.ts";
 
@@ -72,7 +73,7 @@ export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly stri
   // A builtin's messages name the builtin, not an enclosing `eval` or `.`; `command` is no
   // builtin to dash (what it runs is named as it would be without it).
   if (interp.commandName !== undefined && builtin.name !== "command") {
-    return interp.withCommandName(undefined, () => runBuiltin(interp, builtin, argv, viaCommand));
+    return withCommandName(interp, undefined, () => runBuiltin(interp, builtin, argv, viaCommand));
   }
   const ctx = new BuiltinContext(interp, builtin, argv, viaCommand);
   return recover(

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
+import { withSourceName } from "../exec/message-name.ts";
 import { defineBuiltin } from "./define.ts";
 import { errnoCode, isSystemError } from "../exec/errno.ts";
 import { describeOpenError } from "../exec/redirect.ts";
@@ -15,7 +16,7 @@ export const evalBuiltin = defineBuiltin({
   flags: null,
   run(ctx, { operands }) {
     if (operands.length === 0) return 0;
-    return ctx.interp.withSourceName("eval", () => ctx.interp.runSource(operands.join(" ")));
+    return withSourceName(ctx.interp, "eval", () => ctx.interp.runSource(operands.join(" ")));
   },
 });
 
@@ -86,7 +87,7 @@ function defineDot(name: string) {
         () =>
           recover(
             // dash's messages name the file while it runs: `sh: 2: ./lib: x: not found`.
-            () => interp.withSourceName(shown, () => interp.runSource(source, true)),
+            () => withSourceName(interp, shown, () => interp.runSource(source, true)),
             (error) => {
               if (error instanceof ReturnFlow) return error.status;
               throw error;

@@ -50,13 +50,9 @@ export const MAX_CALL_DEPTH = 1000;
 export class Interp implements ExpandEnv {
   /** Line of the command running now, for error messages. */
   currentLine = 0;
-  /**
-   * dash's `commandname`: what the shell's own messages name after the line
-   * number while `eval` ("eval") or `.` (the file) runs text, as in `sh: 1:
-   * eval: x: not found`. Builtins name themselves (runBuiltin clears it).
-   */
+  /** dash's `commandname`, what messages name after the line number: message-name.ts. */
   commandName: string | undefined = undefined;
-  /** The `eval` or `.` whose text runs now; builtins keep it (a signal trap run inside `kill` names it). */
+  /** The `eval` or `.` whose text runs now (message-name.ts). */
   sourceName: string | undefined = undefined;
   /** Function calls, `eval`/`.`/trap texts and subshells this shell runs inside (see MAX_CALL_DEPTH). */
   depth = 0;
@@ -200,27 +196,6 @@ export class Interp implements ExpandEnv {
     child.commandName = this.commandName;
     child.sourceName = this.sourceName;
     return child;
-  }
-
-  /** Run `body` with `commandName` set to `name`, then put back the one before. */
-  withCommandName(name: string | undefined, body: () => Status): Status {
-    const saved = this.commandName;
-    this.commandName = name;
-    return withCleanup(body, () => {
-      this.commandName = saved;
-    });
-  }
-
-  /** Run the text of an `eval` or `.` (`name`: "eval" or the file), which the messages of what it runs name. */
-  withSourceName(name: string, body: () => Status): Status {
-    const saved = this.sourceName;
-    this.sourceName = name;
-    return withCleanup(
-      () => this.withCommandName(name, body),
-      () => {
-        this.sourceName = saved;
-      },
-    );
   }
 
   /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */

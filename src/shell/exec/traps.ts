@@ -5,6 +5,7 @@
 import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
+import { withCommandName } from "./message-name.ts";
 import { signalNumber } from "./signals.ts";
 
 /** Run the EXIT trap (once) with `$?` = status; resolves with the shell's final status. */
@@ -16,7 +17,7 @@ export function runExitTrap(interp: Interp, status: number): Status {
   // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
   return recover(
     // dash's EXIT trap names no eval or `.` it may have been set in.
-    () => then(interp.withCommandName(undefined, () => runTrapAction(interp, action, status)), () => status),
+    () => then(withCommandName(interp, undefined, () => runTrapAction(interp, action, status)), () => status),
     (error) => {
       if (error instanceof ReturnFlow) return status;
       // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
@@ -59,7 +60,7 @@ async function runSignalTraps(interp: Interp): Promise<void> {
     const saved = interp.state.lastStatus;
     // A signal's trap runs in the text it interrupted: its messages name that eval or `.`,
     // even when the signal arrived inside a builtin (`kill -USR1 $$` in an eval).
-    await interp.withCommandName(interp.sourceName, () => runTrapAction(interp, action, saved));
+    await withCommandName(interp, interp.sourceName, () => runTrapAction(interp, action, saved));
     interp.state.lastStatus = saved;
   }
 }
