@@ -153,6 +153,8 @@ describe("word errors", () => {
     ["${x\necho", "Missing '}'", 1, 1, true],
     ["${!a", "Missing '}'", 1, 1, true],
     ["\"${!a", "Unterminated quoted string", 1, 2, true],
+    // dash reads `$((…))` as it reads "…": a `${` open at the end there is a quote left open.
+    ["$((${x", "Unterminated quoted string", 1, 4, true],
     ["${a:}", "Missing '}'", 1, 1, false],
     ["`a", "EOF in backquote substitution", 1, 1, true],
     ["$((1", "Missing '))'", 1, 1, true],

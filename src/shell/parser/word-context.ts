@@ -18,6 +18,8 @@ export interface Context {
    */
   readonly heredoc: boolean;
   readonly escapable: string;
+  /** Inside `$((…))`, which dash reads as it reads "…" (a `${` left open there is an unterminated quote). */
+  readonly arith?: true;
   /** True ends this run; may keep state (parenthesis depth). */
   stop(c: number, scanner: Scanner): boolean;
 }
@@ -82,6 +84,7 @@ export function arithContext(): Context {
     special: table('()"\\$`'),
     quoted: true,
     heredoc: true,
+    arith: true,
     escapable: '$`"\\',
     stop(c, s) {
       if (c === 40) depth++;

@@ -352,7 +352,7 @@ export class WordParser implements WordReader {
   private missingBrace(ctx: Context, dollar: number): Error {
     const s = this.s;
     const atEnd = s.peek() === -1;
-    if (atEnd && ctx.quoted && !ctx.heredoc) return s.error("Unterminated quoted string", dollar, true);
+    if (atEnd && ctx.quoted && (!ctx.heredoc || ctx.arith === true)) return s.error("Unterminated quoted string", dollar, true);
     return s.error("Missing '}'", dollar, atEnd);
   }
 
