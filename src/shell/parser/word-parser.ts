@@ -370,10 +370,10 @@ export class WordParser implements WordReader {
     this.guard.leave();
     return { kind: "badsubst", text };
   }
-
 }
 
-export function isTrim(op: ParamOp): boolean {
+/** `# ## % %%`: pattern removal, whose pattern dash reads unquoted even inside "…". */
+function isTrim(op: ParamOp): boolean {
   return op === "#" || op === "##" || op === "%" || op === "%%";
 }
 
