@@ -49,7 +49,7 @@ function readScript(file: string): string {
 }
 
 /**
- * dash's `.`: no file is no-op; a name without a slash is looked for in
+ * dash's `.`: without a file it does nothing; a name without a slash is looked for in
  * PATH only (not found there is fatal). bash's `source` (an extension, dash
  * has none) also tries the cwd, and wants a file name.
  */
