@@ -31,9 +31,10 @@ export type WordPart =
   | ParamExp
   | CommandSubst
   | ArithExp
-  | Tilde;
+  | Tilde
+  | BadSubstitution;
 
-/** Unquoted text: subject to brace expansion and globbing (not field splitting). */
+/** Unquoted text: subject to globbing (not field splitting). */
 export interface Literal {
   readonly kind: "literal";
   readonly value: string;
@@ -92,6 +93,16 @@ export interface ArithExp {
   readonly expr: Word;
 }
 
+/**
+ * A `${…}` that dash cannot read (`${!x}`, `${x^}`, `${}`): as in dash it is
+ * parsed to its `}` and is an error ("Bad substitution") only when expanded.
+ */
+export interface BadSubstitution {
+  readonly kind: "badsubst";
+  /** The source text between `${` and `}`, to print it back. */
+  readonly text: string;
+}
+
 /** `~` or `~user` at the start of a word (or after `:`/`=` in an assignment). */
 export interface Tilde {
   readonly kind: "tilde";
@@ -104,8 +115,7 @@ export interface Tilde {
 export type RedirOp =
   | "<" | ">" | ">>" | ">|" | "<>"
   | "<&" | ">&"
-  | "<<" | "<<-" | "<<<"
-  | "&>" | "&>>"; // bash: stdout and stderr to a file
+  | "<<" | "<<-" | "<<<";
 
 export interface Redirect extends Node {
   readonly op: RedirOp;

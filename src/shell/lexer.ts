@@ -114,8 +114,7 @@ export class Scanner {
 
 export type Operator =
   | "|" | "||" | "&" | "&&" | ";" | ";;" | ";&" | ";;&" | "(" | ")"
-  | "<" | ">" | ">>" | ">|" | "<>" | "<&" | ">&" | "<<" | "<<-" | "<<<"
-  | "&>" | "&>>";
+  | "<" | ">" | ">>" | ">|" | "<>" | "<&" | ">&" | "<<" | "<<-" | "<<<";
 
 /**
  * How the next token is read. `test`: inside `[[ ]]`, where `<` and `>` are
@@ -319,9 +318,8 @@ export class Lexer {
       case 124: // |
         return take(c1 === 124 ? "||" : "|");
       case 38: // &
-        if (c1 === 38) return take("&&");
-        if (c1 === 62 && mode !== "test") return take(c2 === 62 ? "&>>" : "&>");
-        return take("&");
+        // No bash `&>file`: as in dash, `cmd &>f` is `cmd &` and then the redirection `>f`.
+        return take(c1 === 38 ? "&&" : "&");
       case 59: // ;
         if (c1 === 59) return take(c2 === 38 ? ";;&" : ";;");
         return take(c1 === 38 ? ";&" : ";");

@@ -59,8 +59,6 @@ export class Shell {
     const resumed = options.checkpoint === undefined ? undefined : restoreCheckpoint(options.checkpoint);
     const input = options.stdin.kind === "source" && options.passedFds === undefined ? new SessionInput(options.stdin.source) : null;
     this.session = new Session(options.argv0, options.host, input, handlers);
-    // Fixed at start-up, as sh's $PPID is (a worker's sessions are given their client's, sparing a system call).
-    this.session.ppid = options.ppid ?? process.ppid;
     if (options.ignoredSignals !== undefined) this.session.ignoredOnEntry = new Set(options.ignoredSignals.filter(isIgnorable));
     if (options.nice !== undefined) this.session.niceValue = options.nice;
     this.session.parseCache = options.parseCache;
@@ -72,6 +70,10 @@ export class Shell {
         [2, this.endpoint(options.stderr, "out")],
       ]);
     const state = resumed === undefined ? freshState(options, fds) : resumedState(resumed, fds, options.host);
+    // A plain variable set at start-up, as dash's PPID is: whatever the environment said is
+    // replaced (the export flag stays), and a script may assign or unset it. A worker's
+    // sessions are given their client's, sparing a system call.
+    state.vars.set("PPID", String(options.ppid ?? process.ppid));
     if (options.limits !== undefined) state.limits = sessionLimits(options.limits);
     this.baseline = { fds: new Map(fds), limits: state.limits };
     this.interp = new Interp(this.session, state, new CancelToken());
@@ -277,6 +279,9 @@ export class Shell {
     return this.session.jobsSettled();
   }
 }
+
+/** dash's PATH when the environment has none (its `defpathvar`). */
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** A new session's state: the environment, the variables sh sets itself, the option flags. */
 function freshState(options: ShellOptions, fds: FdTable): ShellState {

@@ -95,6 +95,9 @@ describe("what a checkpoint carries", () => {
         { name: "OLDPWD", value: "/tmp", exported: true, readonly: false },
         { name: "OPTIND", value: "1", exported: false, readonly: false },
         { name: "PATH", value: "/usr/local/bin:/usr/bin:/bin", exported: true, readonly: false },
+        // dash's prompts: PS1 is `# ` for root.
+        { name: "PS1", value: process.geteuid?.() === 0 ? "# " : "$ ", exported: false, readonly: false },
+        { name: "PS2", value: "> ", exported: false, readonly: false },
         { name: "PS4", value: "+ ", exported: false, readonly: false },
         { name: "PWD", value: "/usr", exported: true, readonly: false },
         { name: "R", value: "1", exported: false, readonly: true },
@@ -144,7 +147,7 @@ describe("what a checkpoint carries", () => {
   });
 
   test("newlines, quotes, backslashes and non-UTF-8 bytes in values survive JSON", async () => {
-    const { checkpoint, json } = await checkpointAfter("x=$'a\\377\\nb\\'\"\\\\\\200'; export y=\"$x\"; alias z=\"printf '%s|' \\\"\\$x\\\"\"");
+    const { checkpoint, json } = await checkpointAfter("x=$(printf 'a\\377\\nb\\047\"\\\\\\200'); export y=\"$x\"; alias z=\"printf '%s|' \\\"\\$x\\\"\"");
     const value = "a\udcff\nb'\"\\\udc80";
     expect(checkpoint.variables.find((v) => v.name === "x")?.value).toBe(value);
     expect(json).toContain("\\udcff");

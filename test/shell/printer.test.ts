@@ -38,16 +38,18 @@ const CONSTRUCTS: readonly (readonly [string, string])[] = [
   ["single quotes", "echo 'a b' 'it'\\''s' ''"],
   ["double quotes", 'echo "a $x b" "it\'s" "" "\\$ \\` \\" \\\\ \\a"'],
   ["backslashes", "echo a\\ b \\$x \\' \\\\"],
-  ["dollar quotes", "echo $'a\\nb\\t\\x01\\377' $\"x\""],
+  // dash has no $'…' or $"…": a `$` and then a quoted string.
+  ["a dollar before quotes", "echo $'a\\nb\\t\\x01\\377' $\"x\" $'' $\"$x\""],
   ["bare dollars", 'echo $ a$ "$" $\\a "$\\$"'],
   ["globs", "echo *.txt [a-c]? \\* \"*\""],
   ["tildes", "echo ~ ~/a ~root/b a~ x=~:~; y=~/a:~b/c:~"],
   ["newlines in quotes", "echo 'a\nb' \"c\nd\""],
-  ["non-UTF-8 bytes", "echo $'\\377\\200' '\udcff'"],
+  ["non-UTF-8 bytes", "echo '\udcff\udc80' \"\udcff\" \udcfe"],
   // parameters
   ["parameters", "echo $x ${x}y $1 ${10} $@ $* $# $? $- $$ $! $0 $10"],
   ["quotes in the pattern of a quoted trim", `echo "\${v#'a'*}" "\${v%%'b'\\''c'}" "\${v##''}" "\${v%\\}}" "\${v-'x'}"`],
   ["lengths", "echo ${#x} ${#} ${##} ${#@} ${#-} ${#-x}"],
+  ["substitutions dash cannot read", "echo ${!x} \"${a[0]} ${x y}\" ${} ${x^^}"],
   ["defaults", "echo ${x:-a} ${x-a} ${x:=a} ${x=a} ${x:?msg} ${x?} ${x:+a} ${x+a}"],
   ["patterns", "echo ${x%a} ${x%%a*} ${x#a} ${x##*/} ${###} ${x%\"}\"}"],
   ["substitutions", "echo ${x/a/b} ${x//a} ${x/#a/b} ${x/%a/b} ${x/\\//-}"],
@@ -62,7 +64,9 @@ const CONSTRUCTS: readonly (readonly [string, string])[] = [
   ["arithmetic", "echo $((1 + 2 * (3 - x))) $(( $(echo 1) + ${y:-2} )) \"$((x))\" $(((1)))"],
   // redirections
   ["redirections", "a <a >b >>c >|d <>e 2>&1 <&- 3<&0 >&2 10>h"],
-  ["bash redirections", "a <<< \"s $x\" &>f &>>g"],
+  ["here-string", "a <<< \"s $x\""],
+  // dash has no `&>`: `a &>f` is `a &` and then `>f`.
+  ["ampersand before a redirection", "a &>f &>>g"],
   ["fd beyond 32 bits", "a 99999999999999999999>f"],
   // here-documents
   ["here-document", "cat <<EOF\nhello $x ${y} $(echo z)\n\\$ \\` \\\\ \\a \" '\nEOF\necho after"],
@@ -208,7 +212,8 @@ const BEHAVIOUR: readonly string[] = [
   "{ echo g1; echo g2; } | { read a; read b; echo \"$b $a\"; }; (exit 3); echo $?; ! true; echo $?",
   "a=1; a+=2; echo ${a:-u} ${b:-u} ${b-d} ${a:+set} ${a/1/one} ${a: -1}; : ${c:=assigned}; echo $c",
   "g() { return 4; }; g || echo \"g failed $?\"; true && echo and; false || echo or",
-  "printf '%s\\n' $'tab\\there' \"$'not'\" ~ ~/x",
+  "printf '%s\\n' $'tab\\there' \"$'not'\" $\"q\" ~ ~/x",
+  "x=abc; printf '%s\\n' \"${x#'a'}\" \"${x%\"c\"}\" a{b,c}",
 ];
 
 describe("printed scripts behave as their source", () => {

@@ -9,7 +9,7 @@ import { runScript } from "./helpers.ts";
 
 test.each([
   ["echo hi 30000>out; cat out", "hi 30000\n", "", 0],
-  ["exec 2147483647>/dev/null; echo after", "", "sh: 1: 2147483647: not found\n", 127],
+  ["exec 2147483647>/dev/null; echo after", "", "sh: 1: exec: 2147483647: not found\n", 127],
   ["echo >&30000; echo \"after $?\"", "", "sh: 1: Syntax error: Bad fd number\n", 2],
   ["x=10; echo a >&$x; echo \"after $?\"", "", "sh: 1: Syntax error: Bad fd number\n", 2],
   ["x=abc; (echo a >&$x); echo \"subshell $?\"", "subshell 2\n", "sh: 1: Syntax error: Bad fd number\n", 0],

@@ -1,5 +1,6 @@
 // A compact, unambiguous rendering of words for the lexer and parser tables:
-// literal text as is, 'single', "double", ${param op arg}, ~user, $((arith)).
+// literal text as is, 'single', "double", ${param op arg}, ~user, $((arith)),
+// ${!bad text} for a substitution dash cannot read.
 // How a command substitution shows is the caller's choice.
 
 import type { CommandSubst, Word, WordPart } from "../../src/shell/ast.ts";
@@ -26,6 +27,8 @@ export function renderWord(w: Word, cmdsubst: (p: CommandSubst) => string): stri
         if (p.sliceLength !== undefined) s += `:${word(p.sliceLength)}`;
         return `\${${s}}`;
       }
+      case "badsubst":
+        return `\${!bad ${p.text}}`;
     }
   };
   const word = (inner: Word): string => inner.parts.map(part).join("");

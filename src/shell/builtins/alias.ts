@@ -14,9 +14,10 @@ function listingOrder(aliases: ReadonlyMap<string, string>): string[] {
   return dashListingOrder(aliases.keys(), ALIAS_BUCKETS);
 }
 
+// dash's `alias` takes no options: `-p` and `--` are names to look up.
 export const alias = defineBuiltin({
   name: "alias",
-  flags: {},
+  flags: null,
   run(ctx, { operands }) {
     const aliases = ctx.interp.state.aliases;
     if (operands.length === 0) {

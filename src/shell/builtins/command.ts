@@ -9,11 +9,13 @@ import { DEFAULT_PATH } from "../exec/paths.ts";
 import { fsPath } from "../bytes.ts";
 import * as fs from "node:fs";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import { isBashOnlyName } from "./bash-only-names.ts";
 import { builtins } from "./index.ts";
 import { quoteValue } from "./quote.ts";
 
 
-const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function"]);
+/** dash's reserved words (bash's `[[`, `]]` and `function` are not among them: bash-only-names.ts). */
+const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!"]);
 
 type Found =
   | { readonly kind: "alias"; readonly value: string }
@@ -25,7 +27,7 @@ function describe(interp: Interp, name: string, pathValue = interp.get("PATH")):
   const alias = interp.state.aliases.get(name);
   if (alias !== undefined) return { kind: "alias", value: alias };
   if (KEYWORDS.has(name)) return { kind: "keyword" };
-  const builtin = builtins.get(name);
+  const builtin = isBashOnlyName(name) ? undefined : builtins.get(name);
   if (builtin?.special === true) return { kind: "special builtin" };
   if (interp.state.functions.has(name)) return { kind: "function" };
   if (builtin !== undefined) return { kind: "builtin" };
@@ -84,9 +86,10 @@ export const command = defineBuiltin({
   },
 });
 
+// dash's `type` and `exec` take no options, not even `--`: every argument is a
+// name (`type -p sh` reports `-p: not found` too, `exec -a x cmd` runs `-a`).
 export const type = defineBuiltin({
   name: "type",
-  // dash's type takes no options: `type -p ls` looks up `-p` too.
   flags: null,
   run(ctx, { operands }) {
     let text = "";
@@ -103,25 +106,28 @@ export const type = defineBuiltin({
 export const exec = defineBuiltin({
   name: "exec",
   special: true,
-  flags: {},
+  flags: null,
   run(ctx, { operands }) {
     // Without a command the redirections were made permanent by the executor.
     if (operands.length === 0) return 0;
-    // The shell is replaced: its EXIT trap never runs.
-    ctx.interp.state.traps.delete("EXIT");
-    // dash's `exec` calls execve on each PATH entry itself: a non-executable
-    // file found there gives 126, not the 127 of a command's PATH search.
+    const interp = ctx.interp;
+    // dash's `exec` replaces the shell with a program and nothing else: no
+    // function or builtin is looked for (`exec cd /` is `exec: cd: not
+    // found`). It calls execve on each PATH entry itself, so a non-executable
+    // file found there gives 126, not the 127 of a command's PATH search, and
+    // its messages name `exec`.
     const name = operands[0] ?? "";
-    if (!name.includes("/") && !builtins.has(name)) {
-      const found = findCommand(ctx.interp, name);
-      if ("error" in found && found.error === "Permission denied") {
-        ctx.fail(`${name}: Permission denied`, 126);
-        throw new ExitFlow(126);
-      }
+    const found = findCommand(interp, name);
+    if ("error" in found) {
+      const status = found.error === "Permission denied" ? 126 : 127;
+      ctx.fail(`${name}: ${found.error}`, status);
+      throw new ExitFlow(status); // the shell ends, its EXIT trap runs (as in dash)
     }
+    // The shell is replaced: its EXIT trap never runs.
+    interp.state.traps.delete("EXIT");
     // A script without #! it runs takes this shell's place, pid and all (script-shell.ts).
-    ctx.interp.isReplaced = true;
-    return then(ctx.interp.executeArgv(operands, true), (status) => {
+    interp.isReplaced = true;
+    return then(interp.session.handlers.exec(operands, interp.state.vars.environment(), interp, interp.get("PATH")), (status) => {
       throw new ExitFlow(status);
     });
   },

@@ -7,6 +7,7 @@ import { ExitFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { FdError } from "../exec/fds.ts";
 import { recover, type Status } from "../exec/maybe.ts";
+import { withCommandName } from "../exec/message-name.ts";
 import { AssignmentError } from "../exec/vars.ts";
 import { type FlagSpec, ParsedArgs, parseArgs, UsageError } from "./args.ts";
 
@@ -69,6 +70,11 @@ export class BuiltinContext {
 
 /** Run a builtin; `viaCommand` (`command shift 5`) keeps a special builtin's errors from ending the shell. */
 export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly string[], viaCommand = false): Status {
+  // A builtin's messages name the builtin, not an enclosing `eval` or `.`; `command` is no
+  // builtin to dash (what it runs is named as it would be without it).
+  if (interp.commandName !== undefined && builtin.name !== "command") {
+    return withCommandName(interp, undefined, () => runBuiltin(interp, builtin, argv, viaCommand));
+  }
   const ctx = new BuiltinContext(interp, builtin, argv, viaCommand);
   return recover(
     () => {

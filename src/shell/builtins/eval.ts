@@ -3,8 +3,10 @@
 import * as fs from "node:fs";
 import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
+import { withSourceName } from "../exec/message-name.ts";
 import { defineBuiltin } from "./define.ts";
 import { errnoCode, isSystemError } from "../exec/errno.ts";
+import { describeOpenError } from "../exec/redirect.ts";
 import { decodeShellText, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
 
@@ -14,17 +16,20 @@ export const evalBuiltin = defineBuiltin({
   flags: null,
   run(ctx, { operands }) {
     if (operands.length === 0) return 0;
-    return ctx.interp.runSource(operands.join(" "));
+    return withSourceName(ctx.interp, "eval", () => ctx.interp.runSource(operands.join(" ")));
   },
 });
 
-/** dash's find_dot_file: a name without a slash is looked for in PATH only (an unset PATH is the cwd), as a regular file. */
-function findScript(pathValue: string, cwd: string, name: string): string | undefined {
-  if (name.includes("/")) return resolvePath(cwd, name);
+/**
+ * The first regular file named `name` in a PATH entry (an empty entry is the
+ * cwd), as dash's find_dot_file; `shown` is the path as dash builds it
+ * (`dir/name`, or `name` for the empty entry), which its messages name.
+ */
+function findScript(pathValue: string, cwd: string, name: string): { readonly file: string; readonly shown: string } | undefined {
   for (const dir of pathValue.split(":")) {
     const file = resolvePath(cwd, dir === "" ? "." : dir, name);
     try {
-      if (fs.statSync(fsPath(file)).isFile()) return file;
+      if (fs.statSync(fsPath(file)).isFile()) return { file, shown: dir === "" ? name : `${dir}/${name}` };
     } catch (error) {
       if (!isSystemError(error)) throw error;
     }
@@ -32,7 +37,7 @@ function findScript(pathValue: string, cwd: string, name: string): string | unde
   return undefined;
 }
 
-/** The script's text; a directory reads as nothing (dash's read fails with EISDIR, which is the end of input). */
+/** The script's text: a directory reads as empty, as read(2) on it gives dash nothing. */
 function readScript(file: string): string {
   try {
     // Bytes that are not UTF-8 (a latin-1 literal) reach the output unchanged (bytes.ts).
@@ -43,36 +48,46 @@ function readScript(file: string): string {
   }
 }
 
+/**
+ * dash's `.`: without a file it does nothing; a name without a slash is looked for in
+ * PATH only (not found there is fatal). bash's `source` (an extension, dash
+ * has none) also tries the cwd, and wants a file name.
+ */
 function defineDot(name: string) {
+  const isSource = name === "source";
   return defineBuiltin({
     name,
-    special: name === ".",
+    special: !isSource,
     flags: {},
     run(ctx, { operands }) {
       const interp = ctx.interp;
       const [script, ...args] = operands;
-      if (script === undefined) return ctx.fatal("filename argument required");
-      const found = findScript(interp.get("PATH") ?? "", interp.state.cwd, script);
-      // bash's `source` falls back to the cwd; dash's `.` does not.
-      if (found === undefined && name === ".") return ctx.fatal(`${script}: not found`);
-      const file = found ?? resolvePath(interp.state.cwd, script);
+      if (script === undefined) return isSource ? ctx.fatal("filename argument required") : 0;
+      let file = resolvePath(interp.state.cwd, script);
+      let shown = script;
+      if (!script.includes("/")) {
+        const found = findScript(interp.get("PATH") ?? "", interp.state.cwd, script);
+        if (found !== undefined) ({ file, shown } = found);
+        else if (!isSource) return ctx.fatal(`${script}: not found`);
+      }
       let source: string;
       try {
         source = readScript(file);
       } catch (error) {
-        if (!isSystemError(error)) throw error;
-        return ctx.fatal(`cannot open ${script}: ${errnoCode(error) === "EACCES" ? "Permission denied" : "No such file"}`);
+        if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: ${describeOpenError(error, false)}`);
+        throw error;
       }
       const state = interp.state;
       const savedPositional = state.positional;
       // bash's `source` passes its arguments; dash's `.` ignores them.
-      const setsArgs = name === "source" && args.length > 0;
+      const setsArgs = isSource && args.length > 0;
       if (setsArgs) state.positional = args;
       state.functionDepth++;
       return withCleanup(
         () =>
           recover(
-            () => interp.runSource(source, true),
+            // dash's messages name the file while it runs: `sh: 2: ./lib: x: not found`.
+            () => withSourceName(interp, shown, () => interp.runSource(source, true)),
             (error) => {
               if (error instanceof ReturnFlow) return error.status;
               throw error;

@@ -6,6 +6,7 @@ import { alias, unalias } from "./alias.ts";
 import { cd, pwd } from "./cd.ts";
 import { command, exec, type } from "./command.ts";
 import { echo } from "./echo.ts";
+import { bg, fg } from "./fg-bg.ts";
 import { dot, evalBuiltin, source } from "./eval.ts";
 import { exportBuiltin, readonly, unset } from "./export.ts";
 import { breakBuiltin, continueBuiltin, exit, returnBuiltin } from "./flow.ts";
@@ -33,11 +34,12 @@ export function registry(list: readonly Builtin[]): ReadonlyMap<string, Builtin>
 
 export const builtins: ReadonlyMap<string, Builtin> = registry([
   colon, trueBuiltin, falseBuiltin,
-  cd, pwd, echo, printf, read,
+  // dash's other name for `cd` (its messages say `chdir`).
+  cd, { ...cd, name: "chdir" }, pwd, echo, printf, read,
   exportBuiltin, readonly, unset, local,
   exit, returnBuiltin, breakBuiltin, continueBuiltin,
   set, shift, evalBuiltin, dot, source, exec,
   test, bracket,
-  umask, trap, wait, jobsBuiltin, kill,
+  umask, trap, wait, jobsBuiltin, kill, fg, bg,
   command, type, getopts, alias, unalias, hash, times, ulimit,
 ]);

@@ -3,7 +3,9 @@
 
 import { findCommand, trackedCommands } from "../exec/command-path.ts";
 import { dashListingOrder } from "./dash-hash.ts";
+import { isBashOnlyName } from "./bash-only-names.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import { builtins } from "./index.ts";
 
 export const hash = defineBuiltin({
   name: "hash",
@@ -24,6 +26,8 @@ export const hash = defineBuiltin({
     }
     let status = 0;
     for (const name of args.operands) {
+      // As in dash, a builtin or function is found too (and not listed).
+      if (!isBashOnlyName(name) && (builtins.has(name) || ctx.interp.state.functions.has(name))) continue;
       if ("error" in findCommand(ctx.interp, name)) {
         ctx.fail(`${name}: not found`, 1);
         status = 1;
@@ -33,17 +37,19 @@ export const hash = defineBuiltin({
   },
 });
 
+/** dash's `%dm%fs`: minutes, then seconds with six decimals. */
 function minutesSeconds(micros: number): string {
   const seconds = micros / 1e6;
-  return `${Math.floor(seconds / 60)}m${(seconds % 60).toFixed(3)}s`;
+  return `${Math.floor(seconds / 60)}m${(seconds % 60).toFixed(6)}s`;
 }
 
+// dash's `times` reads no arguments at all (`times -x` prints the times).
 export const times = defineBuiltin({
   name: "times",
   special: true,
-  flags: {},
+  flags: null,
   run(ctx) {
     const usage = process.cpuUsage();
-    return afterWrite(ctx.out(`${minutesSeconds(usage.user)} ${minutesSeconds(usage.system)}\n0m0.000s 0m0.000s\n`), 0);
+    return afterWrite(ctx.out(`${minutesSeconds(usage.user)} ${minutesSeconds(usage.system)}\n0m0.000000s 0m0.000000s\n`), 0);
   },
 });

@@ -19,8 +19,8 @@
 // caller's), and getopts' place inside a group of options like `-abc`
 // ("getopts": OPTIND is carried, so getopts goes on at the next argument).
 // Never carried, and never reported: `$$`, `$0` and the shell's name in
-// messages (the embedding's `argv0`), LINENO and RANDOM unless assigned (they
-// are computed), the command-path cache, running commands (`checkpoint()`
+// messages (the embedding's `argv0`), LINENO unless assigned (it
+// is computed), the command-path cache, running commands (`checkpoint()`
 // refuses while a script runs). There is no directory stack.
 //
 // Bytes that are not UTF-8 are lone surrogates U+DC80..U+DCFF in the shell's

@@ -51,6 +51,10 @@ export const MAX_CALL_DEPTH = 1000;
 export class Interp implements ExpandEnv {
   /** Line of the command running now, for error messages. */
   currentLine = 0;
+  /** dash's `commandname`, what messages name after the line number: message-name.ts. */
+  commandName: string | undefined = undefined;
+  /** The `eval` or `.` whose text runs now (message-name.ts). */
+  sourceName: string | undefined = undefined;
   /** Function calls, `eval`/`.`/trap texts and subshells this shell runs inside (see MAX_CALL_DEPTH). */
   depth = 0;
   /** Status of the last command substitution of the simple command being expanded (its status if it has no command name). */
@@ -83,10 +87,9 @@ export class Interp implements ExpandEnv {
   get(name: string): string | undefined {
     const value = this.state.vars.get(name);
     if (value !== undefined) return value;
-    // Dynamic variables of bash/dash, computed when not assigned.
-    if (name === "RANDOM") return String(Math.floor(Math.random() * 32768));
+    // POSIX's LINENO, computed when not assigned (the one dynamic variable: dash has no
+    // RANDOM, and its PPID is a plain variable set at start-up).
     if (name === "LINENO") return String(this.currentLine);
-    if (name === "PPID") return String(this.process?.ids?.ppid ?? this.session.ppid);
     return undefined;
   }
 
@@ -168,7 +171,8 @@ export class Interp implements ExpandEnv {
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
   report(message: string): void | Promise<void> {
-    return this.writeStderr(`${this.argv0}: ${this.currentLine}: ${message}\n`);
+    const name = this.commandName === undefined ? "" : `${this.commandName}: `;
+    return this.writeStderr(`${this.argv0}: ${this.currentLine}: ${name}${message}\n`);
   }
 
   /**
@@ -201,6 +205,8 @@ export class Interp implements ExpandEnv {
     child.process = this.process;
     child.depth = this.depth;
     child.currentLine = this.currentLine;
+    child.commandName = this.commandName;
+    child.sourceName = this.sourceName;
     return child;
   }
 

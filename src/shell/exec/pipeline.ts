@@ -71,12 +71,13 @@ export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
 async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
   const commands = pipeline.commands;
   const external = commands.map((command) => isExternalStage(interp, command));
-  // dash looks the stages' commands up in the shell itself before it forks them (its prehash):
-  // they become tracked commands of this shell (`ls | wc; type ls`).
-  commands.forEach((command, i) => {
+  // dash looks each stage's command up in the shell itself just before it forks that stage (its
+  // prehash): they become tracked commands of this shell (`ls | wc; type ls`), and a stage sees
+  // those of the stages before it only (`hash | wc -l` lists no wc).
+  const prehash = (command: Command, i: number): void => {
     const name = external[i] === true && command.kind === "simple" ? staticText(command.words[0] as Word) : undefined;
     if (name !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) findCommand(interp, name);
-  });
+  };
   let links: Link[];
   try {
     links = makeLinks(external);
@@ -88,6 +89,7 @@ async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
     throw new ExitFlow(2);
   }
   const stages = commands.map((command, i) => {
+    prehash(command, i);
     const child = interp.subshell();
     const input = links[i - 1];
     const output = links[i];

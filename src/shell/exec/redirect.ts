@@ -42,7 +42,8 @@ export interface AppliedRedirects {
   readonly opened: number[];
 }
 
-function describeOpenError(error: unknown, creating: boolean): string {
+/** dash's text for a failed open (its errmsg with E_OPEN or E_CREAT). */
+export function describeOpenError(error: unknown, creating: boolean): string {
   switch (errnoCode(error)) {
     case "ENOENT":
       return creating ? "Directory nonexistent" : "No such file";
@@ -84,7 +85,7 @@ function openFile(interp: Interp, file: string, op: Redirect["op"], opened: numb
     }
     if (isRegular) throw new RedirectError(`cannot create ${file}: File exists`);
   }
-  const flags = op === "<" ? "r" : op === "<>" ? fs.constants.O_RDWR | fs.constants.O_CREAT : op === ">>" || op === "&>>" ? "a" : "w";
+  const flags = op === "<" ? "r" : op === "<>" ? fs.constants.O_RDWR | fs.constants.O_CREAT : op === ">>" ? "a" : "w";
   const failed = (error: unknown): never => {
     throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(error, creating)}`);
   };
@@ -112,10 +113,10 @@ function waitForOpen(interp: Interp, fd: Promise<number>, open: FifoOpen): Promi
   return fd.finally(() => signal.cancel());
 }
 
-/** Set `fd` (or 1 and 2) to a file once it is open: at once for a file, later for a FIFO. */
-function setWhenOpen(fds: FdTable, numbers: readonly number[], file: Maybe<FdTarget>): Maybe<void> {
+/** Set `fd` to a file once it is open: at once for a file, later for a FIFO. */
+function setWhenOpen(fds: FdTable, fd: number, file: Maybe<FdTarget>): Maybe<void> {
   return then(file, (target) => {
-    for (const fd of numbers) fds.set(fd, target);
+    fds.set(fd, target);
   });
 }
 
@@ -128,10 +129,7 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
     case ">|":
     case ">>":
     case "<>":
-      return setWhenOpen(fds, [fd], openFile(interp, target, op, opened));
-    case "&>":
-    case "&>>":
-      return setWhenOpen(fds, [1, 2], openFile(interp, target, op, opened));
+      return setWhenOpen(fds, fd, openFile(interp, target, op, opened));
     case "<&":
     case ">&": {
       if (target === "-") {

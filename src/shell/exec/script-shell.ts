@@ -66,6 +66,8 @@ function newShell(parent: Interp, argv: readonly string[], env: Readonly<Record<
     ? { pid: Number(parent.special("$")), ppid: Number(parent.get("PPID")) }
     : { pid: parent.session.syntheticPids.take(), ppid: Number(parent.special("$")) };
   shell.process = new ShellProcess("script", ids);
+  // Its $PPID, a plain variable as in any shell dash starts: the shell that ran it.
+  vars.set("PPID", String(ids.ppid));
   shell.ownsProcess = true;
   shell.depth = parent.depth;
   return shell;

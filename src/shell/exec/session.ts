@@ -54,8 +54,6 @@ export class Session {
   /** The main shell is gone (`Shell.dispose`): only background jobs still run. */
   disposed = false;
   readonly pid = process.pid;
-  /** `$PPID`: the embedding's caller (a worker's client), else this process's parent; set by Shell at start-up. */
-  ppid = 0;
 
   private readonly signalWaiters = new Set<() => void>();
 

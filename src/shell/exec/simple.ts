@@ -14,6 +14,7 @@ import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirec
 import { closeOsFd } from "./fds.ts";
 import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
+import { type LocalFrame, restoreOptions } from "./state.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -180,7 +181,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   state.loopDepth = 0;
   state.setPositional(args);
   state.functionDepth++;
-  const frame = new Map<string, Variable | undefined>();
+  const frame: LocalFrame = { vars: new Map<string, Variable | undefined>(), options: undefined };
   state.localFrames.push(frame);
   return withCleanup(
     () =>
@@ -197,7 +198,8 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
       state.localFrames.pop();
-      for (const [name, entry] of frame) state.vars.restore(name, entry);
+      for (const [name, entry] of frame.vars) state.vars.restore(name, entry);
+      if (frame.options !== undefined) restoreOptions(state.options, frame.options);
       interp.currentLine = savedLine;
     },
   );

@@ -10,14 +10,18 @@ import { DEFAULT_PATH } from "./paths.ts";
 import type { Variables } from "./vars.ts";
 
 /**
- * Set IFS, PS4, OPTIND, PATH and PWD where the environment did not; returns
+ * Set IFS, PS1, PS2, PS4, OPTIND, PATH and PWD where the environment did not; returns
  * the shell's logical cwd. A $PWD from the environment that names the same
  * directory as `cwd` (through symlinks, `.` or `..`) is kept as the logical
  * cwd, as dash's getpwd keeps it; otherwise PWD is `cwd`. PWD is always
  * exported; PATH, when the shell supplies it, is not.
  */
 export function setStartupVariables(vars: Variables, cwd: string): string {
+  // The variables dash sets itself, and no others: no RANDOM, SECONDS, SHLVL or BASH_* (LINENO is computed, see Interp.get).
   if (vars.get("IFS") === undefined) vars.set("IFS", " \t\n");
+  // dash's prompts, which `set` lists even in a script: `# ` for root, as dash chooses.
+  if (vars.get("PS1") === undefined) vars.set("PS1", process.geteuid?.() === 0 ? "# " : "$ ");
+  if (vars.get("PS2") === undefined) vars.set("PS2", "> ");
   if (vars.get("PS4") === undefined) vars.set("PS4", "+ ");
   if (vars.get("PATH") === undefined) vars.set("PATH", DEFAULT_PATH);
   vars.set("OPTIND", "1");

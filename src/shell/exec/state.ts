@@ -90,6 +90,19 @@ export function defaultOptions(): Options {
   };
 }
 
+/** A copy of the options, for `local -` to put back. */
+export function copyOptions(options: Options): Options {
+  return { ...options, other: new Set(options.other) };
+}
+
+/** Put back options saved by copyOptions (the object itself is shared, so it is changed in place). */
+export function restoreOptions(options: Options, saved: Options): void {
+  const { other, ...known } = saved;
+  Object.assign(options, known);
+  options.other.clear();
+  for (const name of other) options.other.add(name);
+}
+
 /** `$-` */
 export function optionLetters(options: Options): string {
   let letters = "";
@@ -102,6 +115,14 @@ export type FunctionBody = Command;
 export interface GetoptsPlace {
   optind: number;
   offset: number;
+}
+
+/** What the running function's `local` saved, to put back when it returns. */
+export interface LocalFrame {
+  /** The variables made local, with their entries from before (undefined: unset). */
+  readonly vars: Map<string, Variable | undefined>;
+  /** The options from before `local -` (dash's extension), if it was run. */
+  options: Options | undefined;
 }
 
 export class ShellState {
@@ -152,8 +173,8 @@ export class ShellState {
    * (XCU `exit`: "the value of $? before the trap"); copied into subshells, as dash's fork keeps it.
    */
   statusBeforeTrap: number | undefined = undefined;
-  /** Saved variables of the running function's `local`s, innermost frame last. */
-  readonly localFrames: Map<string, Variable | undefined>[] = [];
+  /** What the running functions' `local`s saved, innermost frame last. */
+  readonly localFrames: LocalFrame[] = [];
 
   /** New positional parameters (`set --`, `shift`): getopts starts over on them, as in dash. */
   setPositional(args: string[]): void {
@@ -173,7 +194,7 @@ export class ShellState {
       new Map(this.functions),
       traps,
       new Map(this.aliases),
-      { ...this.options, other: new Set(this.options.other) },
+      copyOptions(this.options),
     );
     copy.lastStatus = this.lastStatus;
     copy.lastBackgroundPid = this.lastBackgroundPid;
@@ -183,7 +204,7 @@ export class ShellState {
     copy.statusBeforeTrap = this.statusBeforeTrap;
     // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
     // it: `local` works there, as in dash. Its frames are copies, never popped.
-    for (const frame of this.localFrames) copy.localFrames.push(new Map(frame));
+    for (const frame of this.localFrames) copy.localFrames.push({ vars: new Map(frame.vars), options: frame.options });
     copy.getopts = { ...this.getopts };
     copy.tracked = new Map(this.tracked);
     copy.trackedPath = this.trackedPath;

@@ -5,6 +5,7 @@
 import { ReturnFlow, SignalDeathFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { recover, type Status, then, withCleanup } from "./maybe.ts";
+import { withCommandName } from "./message-name.ts";
 import { endsByDefault, signalName, signalNumber } from "./signals.ts";
 import type { ShellProcess } from "./shell-process.ts";
 
@@ -16,7 +17,8 @@ export function runExitTrap(interp: Interp, status: number): Status {
   interp.state.lastStatus = status;
   // `exit N` inside the trap sets the final status; otherwise it is kept (`return` only ends the action, as in dash).
   return recover(
-    () => then(runTrapAction(interp, action, status), () => status),
+    // dash's EXIT trap names no eval or `.` it may have been set in.
+    () => then(withCommandName(interp, undefined, () => runTrapAction(interp, action, status)), () => status),
     (error) => {
       if (error instanceof ReturnFlow) return status;
       // `exit N`, or a broken pipe (141) when the action writes to a reader that is gone.
@@ -77,7 +79,9 @@ async function runSignalTraps(interp: Interp): Promise<void> {
       throw dieOf(interp, signalNumber(short));
     }
     const saved = interp.state.lastStatus;
-    await runTrapAction(interp, action, saved);
+    // A signal's trap runs in the text it interrupted: its messages name that eval or `.`,
+    // even when the signal arrived inside a builtin (`kill -USR1 $$` in an eval).
+    await withCommandName(interp, interp.sourceName, () => runTrapAction(interp, action, saved));
     interp.state.lastStatus = saved;
   }
 }

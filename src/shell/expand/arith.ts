@@ -22,7 +22,18 @@ type Node =
   | { readonly k: "assign"; readonly op: string; readonly name: string; readonly e: Node }
   | { readonly k: "incr"; readonly prefix: boolean; readonly delta: bigint; readonly name: string };
 
-type Token = { readonly t: "num"; readonly v: bigint } | { readonly t: "id"; readonly v: string } | { readonly t: "op"; readonly v: string };
+/** `bad`: a character no token starts with (`$`, `[`, a quote): dash's lexer gives it to the parser, which then says what it expected there. */
+type Token =
+  | { readonly t: "num"; readonly v: bigint }
+  | { readonly t: "id"; readonly v: string }
+  | { readonly t: "op"; readonly v: string }
+  | { readonly t: "bad"; readonly v: string };
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** The longest C constant at the start of `text` (strtoimax with base 0), as dash's lexer reads a number. */
+const C_CONSTANT_PREFIX = /^(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/;
 
 // Longest first so `<<=` wins over `<<` and `<`.
 const OPERATORS = [
@@ -88,11 +99,18 @@ function tokenize(source: string, increments: boolean): Token[] {
     if (ch >= "0" && ch <= "9") {
       let j = i + 1;
       while (j < source.length && /[0-9a-zA-Z_#@]/.test(source[j] ?? "")) j++;
-      const text = source.slice(i, j);
-      const v = parseArithNumber(text);
-      if (v === undefined) fail(`invalid number "${text}"`, source);
+      let text = source.slice(i, j);
+      let v = parseArithNumber(text);
+      if (v === undefined) {
+        // Not one constant (`08`, `1e3`, `0x`): as in dash, the constant that starts it is
+        // the token and the rest is read on (then the parser says what it expected).
+        text = C_CONSTANT_PREFIX.exec(text)?.[0] ?? text.slice(0, 1);
+        v = parseArithNumber(text) ?? 0n;
+      }
+      // strtoimax saturates: a constant past 64 bits is the largest one, as in dash.
+      if (!text.includes("#") && v > INT64_MAX) v = INT64_MAX;
       tokens.push({ t: "num", v });
-      i = j;
+      i += text.length;
       continue;
     }
     if (/[a-zA-Z_]/.test(ch)) {
@@ -103,7 +121,11 @@ function tokenize(source: string, increments: boolean): Token[] {
       continue;
     }
     let op = OPERATORS.find((o) => source.startsWith(o, i));
-    if (op === undefined) fail(`unexpected character "${ch}"`, source);
+    if (op === undefined) {
+      tokens.push({ t: "bad", v: ch });
+      i++;
+      continue;
+    }
     // `++`/`--` only next to a variable; `3--2` is 3 - -2, as in dash.
     if ((op === "++" || op === "--") && (!increments || (tokens[tokens.length - 1]?.t !== "id" && !/^\s*[a-zA-Z_]/.test(source.slice(i + 2))))) op = op.slice(1);
     tokens.push({ t: "op", v: op });
@@ -120,8 +142,8 @@ class ArithParser {
     // `$(( ))` is an error in dash (bash gives 0).
     if (this.tokens.length === 0) fail("expecting primary", this.source);
     const node = this.comma();
-    const rest = this.tokens[this.pos];
-    if (rest !== undefined) fail(`unexpected "${String(rest.v)}"`, this.source);
+    // dash's messages say what was expected where the expression went wrong.
+    if (this.tokens[this.pos] !== undefined) fail("expecting EOF", this.source);
     return node;
   }
 
@@ -131,7 +153,7 @@ class ArithParser {
   }
 
   private expect(op: string): void {
-    if (this.peekOp() !== op) fail(`expecting "${op}"`, this.source);
+    if (this.peekOp() !== op) fail(`expecting '${op}'`, this.source);
     this.pos++;
   }
 
@@ -206,12 +228,12 @@ class ArithParser {
       }
       return { k: "var", name: t.v };
     }
-    if (t.v === "(") {
+    if (t.t === "op" && t.v === "(") {
       const inner = this.comma();
       this.expect(")");
       return inner;
     }
-    return fail(`unexpected "${t.v}"`, this.source);
+    return fail("expecting primary", this.source);
   }
 }
 
@@ -289,6 +311,12 @@ function parseValue(text: string): Value | undefined {
   return big === undefined ? undefined : narrow(big);
 }
 
+/** A variable's number past 64 bits is dash's "Illegal number" (its strtoimax sets ERANGE). */
+function inRange(v: Value, text: string): Value {
+  if (typeof v === "bigint" && (v > INT64_MAX || v < INT64_MIN)) throw new ExpansionError(`Illegal number: ${text}`);
+  return v;
+}
+
 class Evaluator {
   constructor(
     private readonly vars: ArithVars,
@@ -300,15 +328,15 @@ class Evaluator {
     // An unset variable is 0 even under `set -u`, as in dash.
     if (text === undefined) return 0;
     const direct = parseValue(text);
-    if (direct !== undefined) return direct;
+    if (direct !== undefined) return inRange(direct, text);
     const trimmed = text.trim();
     if (trimmed === "") return 0;
     const plain = parseValue(trimmed);
-    if (plain !== undefined) return plain;
+    if (plain !== undefined) return inRange(plain, text);
     const signed = /^([-+])\s*(\S+)$/.exec(trimmed);
     if (signed !== null) {
       const magnitude = parseArithNumber(signed[2] ?? "");
-      if (magnitude !== undefined) return narrow(signed[1] === "-" ? BigInt.asIntN(64, -magnitude) : magnitude);
+      if (magnitude !== undefined) return inRange(narrow(signed[1] === "-" ? -magnitude : magnitude), text);
     }
     // A variable holding an expression of constants (x='2+3') is evaluated as one, an extension
     // DESIGN §6 keeps (bash does it; dash says "Illegal number"). Names inside the value are

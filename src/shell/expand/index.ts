@@ -1,6 +1,7 @@
-// Word expansion in XCU 2.6 order: brace expansion (bash), then per word
-// tilde, parameter, command substitution and arithmetic (left to right),
-// field splitting, pathname expansion, quote removal.
+// Word expansion in XCU 2.6 order: per word tilde, parameter, command
+// substitution and arithmetic (left to right), field splitting, pathname
+// expansion, quote removal. There is no brace expansion: as in dash,
+// `a{b,c}` is one word as written.
 //
 // Every step is a generator that yields command substitutions; `drive` runs
 // one synchronously until a substitution needs to wait, so builtin-only
@@ -8,8 +9,7 @@
 
 import type { Case, ParamExp, Program, Word, WordPart } from "../ast.ts";
 import { evaluateArithmetic } from "./arith.ts";
-import { expandBraces, mayHaveBraces } from "./brace.ts";
-import type { ExpandEnv, Expansion } from "./env.ts";
+import { type ExpandEnv, type Expansion, ExpansionError } from "./env.ts";
 import { globPattern } from "./glob.ts";
 import { expandParam, lookupParam, starSeparator, type WordExpander } from "./param.ts";
 import { hasGlobChars, matchPattern, quotePattern } from "./pattern.ts";
@@ -41,6 +41,8 @@ function* expandPart(part: WordPart, env: ExpandEnv, quoted: boolean, literalSpl
     case "param":
       yield* expandParam(part, env, quoted, out, expander, fields);
       return;
+    case "badsubst":
+      throw new ExpansionError("Bad substitution");
     case "cmdsubst": {
       const output: string = yield part.program;
       // XCU 2.6.3: trailing newlines are removed.
@@ -84,7 +86,7 @@ export function* expandPattern(word: Word, env: ExpandEnv): Expansion<string> {
 const expander: WordExpander = { pieces: expandPieces, text: expandText, pattern: expandPattern };
 
 // Pure memo: the text of words that need no expansion at all (no
-// substitutions, no glob characters, no braces), keyed by the AST node.
+// substitutions, no glob characters), keyed by the AST node.
 const staticTexts = new WeakMap<Word, string | null>();
 
 /** The word's text if expanding it can only give that one string. */
@@ -98,7 +100,7 @@ export function staticText(word: Word): string | undefined {
     if (part.kind === "single") {
       text += part.value;
       pattern += quotePattern(part.value);
-    } else if (part.kind === "literal" && !part.value.includes("{")) {
+    } else if (part.kind === "literal") {
       text += part.value;
       pattern += part.value;
     } else {
@@ -121,8 +123,7 @@ export function* expandWords(words: readonly Word[], env: ExpandEnv): Expansion<
       fields.push(fixed);
       continue;
     }
-    const braced = mayHaveBraces(word) ? expandBraces(word) : [word];
-    for (const one of braced) yield* expandFields(one, env, fields);
+    yield* expandFields(word, env, fields);
   }
   return fields;
 }

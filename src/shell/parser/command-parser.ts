@@ -25,7 +25,7 @@ function isReservedWord(word: string): boolean {
 }
 
 const REDIRECT_OPS: ReadonlySet<string> = new Set<RedirOp>([
-  "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>",
+  "<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<",
 ]);
 
 function isRedirOp(op: string): op is RedirOp {
@@ -33,6 +33,10 @@ function isRedirOp(op: string): op is RedirOp {
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
+
+/** After bash's `function`: blanks, a name, then `(` or a blank and `{`, on the same line. */
+const FUNCTION_KEYWORD_TAIL = /^[ \t]+[^\s;&|<>()]+(?:[ \t]*\(|[ \t]+\{)/;
+
 
 /** Redirect nodes are built here and get their here-doc body once the lexer reads it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -278,7 +282,7 @@ export class CommandParser {
     for (;;) {
       const t = this.peek();
       if (t.kind === "word" && t.literal !== undefined) {
-        if (OPENERS.has(t.literal)) return this.parseCompoundWithRedirects(t);
+        if (OPENERS.has(t.literal) && (t.literal !== "function" || this.isFunctionKeyword(t))) return this.parseCompoundWithRedirects(t);
         // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
         if (CLOSERS.has(t.literal) || t.literal === "in") throw this.unexpected(t);
       }
@@ -286,6 +290,18 @@ export class CommandParser {
       // Reserved words are recognised before aliases; an alias may expand to one.
       if (!this.expandAlias()) return this.parseSimple();
     }
+  }
+
+  /**
+   * bash's `function name {`/`function name (`, where the `{` or `(` is on
+   * the same line. Anything else (`function`, `function() {…}`, `function f`
+   * then a newline) is a command named `function`, as in dash, which has no
+   * such keyword: every script dash accepts with the word means that there.
+   */
+  private isFunctionKeyword(t: WordToken): boolean {
+    if (t.aliases !== undefined) return true;
+    const rest = this.lexer.scanner.text.slice(t.offset + t.raw.length, t.offset + t.raw.length + 256);
+    return FUNCTION_KEYWORD_TAIL.test(rest);
   }
 
   private parseCompoundWithRedirects(t: Token): Command {

@@ -1,10 +1,9 @@
 // How runs of word text are read: the lexical contexts (unquoted word, inside
 // "…", inside ${…}, here-doc body, arithmetic, `=~` regex), the part
-// collector, tilde prefixes and ANSI-C decoding. Pure helpers for
-// word-parser.ts; imports only the AST types and the byte helper.
+// collector and tilde prefixes. Pure helpers for word-parser.ts; imports
+// only the AST types.
 
 import type { WordPart } from "../ast.ts";
-import { byteChar } from "../bytes.ts";
 import type { Scanner } from "../lexer.ts";
 
 /** How a run of word text is read; see the contexts below. */
@@ -25,6 +24,8 @@ export interface Context {
    * expands, as in dash.
    */
   readonly trimPattern?: boolean;
+  /** Inside `$((…))`, which dash reads as it reads "…" (a `${` left open there is an unterminated quote). */
+  readonly arith?: true;
   /** True ends this run; may keep state (parenthesis depth). */
   stop(c: number, scanner: Scanner): boolean;
 }
@@ -90,6 +91,7 @@ export function arithContext(): Context {
     special: table('()"\\$`'),
     quoted: true,
     heredoc: true,
+    arith: true,
     escapable: '$`"\\',
     stop(c, s) {
       if (c === 40) depth++;
@@ -208,64 +210,4 @@ export function applyTilde(parts: readonly WordPart[], assignment: boolean): rea
     if (from < value.length) out.push({ kind: "literal", value: value.slice(from) });
   });
   return out;
-}
-
-const ANSI_ESCAPES: Record<string, string> = {
-  a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
-  "\\": "\\", "'": "'", '"': '"', "?": "?",
-};
-
-function isOctal(c: number): boolean {
-  return c >= 48 && c <= 55;
-}
-
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-
-/**
- * bash `$'…'`: decode the ANSI-C escapes of `text` from `start` (just after
- * the opening quote) up to the closing quote. Returns the value and the offset
- * after the closing quote, or undefined if the quote is not closed before `end`.
- */
-export function decodeAnsiC(text: string, start: number, end: number): { value: string; next: number } | undefined {
-  const chunks: string[] = [];
-  let i = start;
-  // Both searches are reused until passed, which keeps long strings linear.
-  let quote = -1;
-  let slash = -1;
-  for (;;) {
-    if (quote < i) quote = text.indexOf("'", i);
-    if (slash < i && slash !== Infinity) slash = text.indexOf("\\", i);
-    if (slash < 0) slash = Infinity;
-    if (quote < 0 || quote >= end) return undefined;
-    if (slash > quote || slash + 1 >= end) {
-      chunks.push(text.slice(i, quote));
-      return { value: chunks.join(""), next: quote + 1 };
-    }
-    chunks.push(text.slice(i, slash));
-    const e = text[slash + 1] ?? "";
-    i = slash + 2;
-    const simple = ANSI_ESCAPES[e];
-    if (simple !== undefined) {
-      chunks.push(simple);
-    } else if (isOctal(e.charCodeAt(0))) {
-      const from = i - 1;
-      while (i < end && i - from < 3 && isOctal(text.charCodeAt(i))) i++;
-      chunks.push(byteChar(parseInt(text.slice(from, i), 8))); // $'\377' is the byte 0xFF
-    } else if (e === "x" || e === "u" || e === "U") {
-      const max = e === "x" ? 2 : e === "u" ? 4 : 8;
-      const from = i;
-      while (i < end && i - from < max && isHex(text.charCodeAt(i))) i++;
-      const code = parseInt(text.slice(from, i), 16);
-      if (i === from) chunks.push(`\\${e}`);
-      else if (e === "x") chunks.push(byteChar(code));
-      else chunks.push(code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd");
-    } else if (e === "c" && i < end) {
-      chunks.push(String.fromCharCode(text.charCodeAt(i) & 0x1f));
-      i++;
-    } else {
-      chunks.push(`\\${e}`);
-    }
-  }
 }

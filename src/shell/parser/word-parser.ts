@@ -1,4 +1,4 @@
-// Word contents (XCU 2.2, 2.6): quoting, `$'…'`, parameter forms, `$(…)`,
+// Word contents (XCU 2.2, 2.6): quoting, parameter forms, `$(…)`,
 // backquotes, `$((…))`, tildes and here-doc bodies. Reads from the lexer's
 // scanner; nested command substitutions are handed back to the grammar through
 // `SubstitutionParser`, so this module never imports the command parser.
@@ -6,7 +6,7 @@
 import type { ParamExp, ParamOp, Program, Word, WordPart } from "../ast.ts";
 import type { LexMode, NestingGuard, Scanner, WordReader } from "../lexer.ts";
 import {
-  applyTilde, ARG, ARG_DQ, type Context, decodeAnsiC, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
+  applyTilde, ARG, ARG_DQ, type Context, DOUBLE, HEREDOC, HEREDOC_TABS, isDigit, isNameChar,
   isNameStart, OFFSET, OFFSET_DQ, PartList, PATTERN, PATTERN_DQ, SPECIAL_PARAMS, TRIM_PATTERN_DQ, arithContext,
   regexContext, WORD,
 } from "./word-context.ts";
@@ -159,15 +159,6 @@ export class WordParser implements WordReader {
     return { kind: "double", parts };
   }
 
-  /** bash `$'…'`: ANSI-C escapes, decoded now; the result is quoted text. */
-  private readAnsiC(): string {
-    const s = this.s;
-    const decoded = decodeAnsiC(s.text, s.pos + 1, s.end);
-    if (decoded === undefined) throw s.error("Unterminated quoted string", s.pos, true);
-    s.pos = decoded.next;
-    return decoded.value;
-  }
-
   private readDollar(ctx: Context, out: PartList): void {
     const s = this.s;
     const start = s.pos;
@@ -177,11 +168,6 @@ export class WordParser implements WordReader {
       out.push(this.readBraced(ctx, start));
     } else if (c === 40) {
       out.push(this.readParenthesised(start));
-    } else if (c === 39 && !ctx.quoted) {
-      out.add("single", this.readAnsiC());
-    } else if (c === 34 && !ctx.quoted) {
-      // bash `$"…"` (locale translation) behaves as plain double quotes.
-      out.push(this.readDouble());
     } else if (isNameStart(c)) {
       const from = s.pos;
       while (s.pos < s.end && isNameChar(s.text.charCodeAt(s.pos))) s.pos++;
@@ -190,6 +176,8 @@ export class WordParser implements WordReader {
       s.pos++;
       out.push(param(String.fromCharCode(c)));
     } else {
+      // As in dash, a `$` before a quote is plain text: `$'a'` is `$` and the
+      // quoted `a`, `$"a"` is `$` and "a" (bash's `$'…'` and `$"…"` are not read).
       out.add("literal", "$");
     }
   }
@@ -305,19 +293,20 @@ export class WordParser implements WordReader {
     } else {
       name = this.readParamName();
     }
-    if (name === undefined) throw this.badSubstitution(dollar);
+    if (name === undefined) return this.readBad(ctx, dollar);
     let c = s.peek();
     if (c === 125) {
       s.pos++;
       this.guard.leave();
       return { ...param(name), length };
     }
-    if (length) throw this.badSubstitution(dollar);
+    if (length) return this.readBad(ctx, dollar);
     const quoted = ctx.quoted;
     const arg = quoted ? ARG_DQ : ARG;
     let result: ParamExp;
     if (c === 58 && this.matchOp(DEFAULT_OPS, 1) === undefined) {
-      // bash `${name:offset}` / `${name:offset:length}`
+      // bash `${name:offset}` / `${name:offset:length}`; `${name:}` is dash's syntax error.
+      if (s.peekRaw(1) === 125) throw s.error("Missing '}'", dollar);
       s.pos++;
       result = { ...param(name), op: ":", arg: this.readArg(quoted ? OFFSET_DQ : OFFSET, false) };
       if (s.peek() === 58) {
@@ -327,7 +316,7 @@ export class WordParser implements WordReader {
     } else {
       const colon = c === 58;
       const op = this.matchOp(colon ? DEFAULT_OPS : ALL_OPS, colon ? 1 : 0);
-      if (op === undefined) throw this.badSubstitution(dollar);
+      if (op === undefined) return this.readBad(ctx, dollar);
       s.pos += (colon ? 1 : 0) + op.length;
       const substitute = op.startsWith("/");
       const pattern = quoted ? PATTERN_DQ : PATTERN;
@@ -339,7 +328,7 @@ export class WordParser implements WordReader {
         result = { ...result, replacement: this.readArg(arg, true) };
       }
     }
-    if (s.peek() !== 125) throw s.error("Missing '}'", dollar, true);
+    if (s.peek() !== 125) throw this.missingBrace(ctx, dollar);
     s.pos++;
     this.guard.leave();
     return result;
@@ -358,14 +347,30 @@ export class WordParser implements WordReader {
     return this.word(start, tilde && (!ctx.quoted || ctx.trimPattern === true) ? applyTilde(parts, false) : parts);
   }
 
-  private badSubstitution(dollar: number): Error {
+  /** A `${` never closed; at the end of the input inside "…" dash names the quote instead. */
+  private missingBrace(ctx: Context, dollar: number): Error {
     const s = this.s;
-    const c = s.peek();
-    // dash: a `${` cut short by the end of the line or input is missing its `}`.
-    if (c === -1 || c === 10) return s.error("Missing '}'", dollar, c === -1);
-    return s.error("Bad substitution", dollar);
+    const atEnd = s.peek() === -1;
+    if (atEnd && ctx.quoted && (!ctx.heredoc || ctx.arith === true)) return s.error("Unterminated quoted string", dollar, true);
+    return s.error("Missing '}'", dollar, atEnd);
+  }
+
+  /**
+   * The rest of a `${…}` dash cannot read, up to its `}`: dash goes on
+   * reading it as the word after an operator (quotes, nested expansions, even
+   * newlines), and fails only if it is expanded.
+   */
+  private readBad(ctx: Context, dollar: number): WordPart {
+    const s = this.s;
+    this.readParts(ctx.quoted ? ARG_DQ : ARG);
+    if (s.peek() !== 125) throw this.missingBrace(ctx, dollar);
+    const text = s.text.slice(dollar + 2, s.pos);
+    s.pos++;
+    this.guard.leave();
+    return { kind: "badsubst", text };
   }
 }
+
 
 function param(name: string): ParamExp {
   return { kind: "param", name, length: false, colon: false };

@@ -8,7 +8,7 @@
 // Command substitutions are handed back to the command printer through
 // `SubstitutionPrinter`, so this module never imports it. Imports the AST only.
 
-import type { CommandSubst, ParamExp, Word, WordPart } from "../ast.ts";
+import type { CommandSubst, ParamExp, ParamOp, Word, WordPart } from "../ast.ts";
 
 /**
  * Where a word is read. `arg*` is the word after a `${name<op>` operator,
@@ -54,6 +54,7 @@ function argContexts(context: WordContext): { arg: WordContext; pattern: WordCon
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const NAME_CHAR = /^[A-Za-z0-9_]/;
 
 /** Source text for `word`, read back in `context` to the same parts. */
@@ -64,7 +65,7 @@ export function printWord(word: Word, context: WordContext, subst: SubstitutionP
 function printParts(parts: readonly WordPart[], context: WordContext, subst: SubstitutionPrinter): string {
   let out = "";
   parts.forEach((part, index) => {
-    out += printPart(part, parts[index + 1], out.endsWith("$"), context, subst);
+    out += printPart(part, parts[index + 1], context, subst);
   });
   return out;
 }
@@ -72,7 +73,6 @@ function printParts(parts: readonly WordPart[], context: WordContext, subst: Sub
 function printPart(
   part: WordPart,
   next: WordPart | undefined,
-  isAfterDollar: boolean,
   context: WordContext,
   subst: SubstitutionPrinter,
 ): string {
@@ -84,13 +84,15 @@ function printPart(
       return isQuoted(context) ? part.value : part.value.replaceAll("\\", "\\\\");
     case "single":
       if (context === "trim-dq") return quoteInTrimPattern(part.value);
-      return isQuoted(context) ? escapeQuoted(part.value, ESCAPABLE[context]) : quoteSingle(part.value, isAfterDollar);
+      return isQuoted(context) ? escapeQuoted(part.value, ESCAPABLE[context]) : quoteSingle(part.value);
     case "double":
       // Here-document bodies and arithmetic read `"` as text: a double part cannot come from them.
       if (context === "heredoc" || context === "arith") return printParts(part.parts, context, subst);
       return `"${printParts(part.parts, "double", subst)}"`;
     case "param":
       return printParam(part, next, context, subst);
+    case "badsubst":
+      return `\${${part.text}}`;
     case "cmdsubst":
       return subst.commandSubst(part);
     case "arith":
@@ -103,17 +105,12 @@ function printPart(
 
 /**
  * Quoted text outside quotes: one character as `\c` (but a newline, which
- * would be a line continuation), more as `'…'` with a `'` as `'\''`. Right
- * after a `$` a quote would open `$'…'` instead, so the first character is
- * escaped there.
+ * would be a line continuation), more as `'…'` with a `'` as `'\''` (after
+ * a `$` too: as in dash, `$'…'` is a `$` and a quoted string).
  */
-function quoteSingle(value: string, isAfterDollar: boolean): string {
-  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+function quoteSingle(value: string): string {
   if (value.length === 1 && value !== "\n") return `\\${value}`;
-  if (!isAfterDollar || value === "") return quote(value);
-  const first = value[0] ?? "";
-  const rest = value.slice(1);
-  return `\\${first}${rest === "" ? "" : quote(rest)}`;
+  return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 /**
@@ -175,7 +172,7 @@ export function printHeredocBody(body: Word, delimiter: string, stripTabs: boole
   // Where lines start in text of the body itself (not inside one of its substitutions).
   const lineStarts = [0];
   body.parts.forEach((part, index) => {
-    const text = printPart(part, body.parts[index + 1], out.endsWith("$"), "heredoc", subst);
+    const text = printPart(part, body.parts[index + 1], "heredoc", subst);
     if (part.kind !== "literal") {
       out += text;
       return;

@@ -128,10 +128,11 @@ class Grammar {
       op: fc.constantFrom(">", ">>", "<", "<>", ">|"),
       target: this.word(Math.max(depth - 1, 0)),
     });
-    const bashFile = fc.record({ kind: fc.constant("file" as const), op: fc.constantFrom("&>", "&>>", "<<<"), target: this.word(0) });
+    // bash's here-string (dash rejects it; rushd keeps it). `&>` is not an operator, as in dash.
+    const hereString = fc.record({ kind: fc.constant("file" as const), op: fc.constant("<<<"), target: this.word(0) });
     const dup = fc.record({ kind: fc.constant("dup" as const), fd, op: fc.constantFrom("<&" as const, ">&" as const), target: fc.constantFrom("0", "1", "2", "3", "-") });
     const heredoc = fc.record({ kind: fc.constant("heredoc" as const), fd, doc: this.heredoc(depth) });
-    return fc.oneof({ arbitrary: file, weight: 3 }, { arbitrary: bashFile, weight: 1 }, { arbitrary: dup, weight: 2 }, { arbitrary: heredoc, weight: 2 });
+    return fc.oneof({ arbitrary: file, weight: 3 }, { arbitrary: hereString, weight: 1 }, { arbitrary: dup, weight: 2 }, { arbitrary: heredoc, weight: 2 });
   }
 
   private heredoc(depth: number): fc.Arbitrary<Heredoc> {
