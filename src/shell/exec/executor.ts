@@ -85,12 +85,9 @@ export class Interp implements ExpandEnv {
   // ---------------------------------------------------------------- ExpandEnv
 
   get(name: string): string | undefined {
-    const value = this.state.vars.get(name);
-    if (value !== undefined) return value;
     // POSIX's LINENO, computed when not assigned (the one dynamic variable: dash has no
     // RANDOM, and its PPID is a plain variable set at start-up).
-    if (name === "LINENO") return String(this.currentLine);
-    return undefined;
+    return this.state.vars.get(name) ?? (name === "LINENO" ? String(this.currentLine) : undefined);
   }
 
   set(name: string, value: string): void {
