@@ -16,14 +16,7 @@ export function encodeMessage(id: number, msg: Message): Uint8Array {
  * receiving peer understands. Throws ProtocolError with the precise code.
  */
 export function decodeMessage(payload: Uint8Array, accepts: ReadonlySet<MessageType>): Message {
-  let value: unknown;
-  try {
-    value = decodePayload(payload);
-  } catch (error) {
-    // RangeError: nesting deeper than the stack.
-    if (!(error instanceof MsgpackError) && !(error instanceof RangeError)) throw error;
-    throw new ProtocolError("BAD_MSGPACK", "payload is not valid msgpack", { cause: error });
-  }
+  const value = decodeOrFail(payload, "BAD_MSGPACK", "payload is not valid msgpack");
   if (!isPlainObject(value) || typeof value.type !== "string") {
     throw new ProtocolError("BAD_MESSAGE", "payload is not a map with a string `type` field");
   }
@@ -57,15 +50,20 @@ export function packEnvironment(env: Readonly<Record<string, string>>): Uint8Arr
 
 /** The environment packed by packEnvironment; ProtocolError BAD_FIELD if the bytes are not one. */
 export function unpackEnvironment(bytes: Uint8Array): Record<string, string> {
-  let value: unknown;
-  try {
-    value = decodePayload(bytes);
-  } catch (error) {
-    if (!(error instanceof MsgpackError) && !(error instanceof RangeError)) throw error;
-    throw new ProtocolError("BAD_FIELD", "SessionInit: envPacked is not valid msgpack", { cause: error });
-  }
+  const value = decodeOrFail(bytes, "BAD_FIELD", "SessionInit: envPacked is not valid msgpack");
   if (!hasKind(value, "stringMap")) throw new ProtocolError("BAD_FIELD", "SessionInit: envPacked must be a map of strings");
   return value as Record<string, string>;
+}
+
+/** The msgpack value that is all of `bytes`; anything malformed is a ProtocolError with `code`. */
+function decodeOrFail(bytes: Uint8Array, code: "BAD_MSGPACK" | "BAD_FIELD", message: string): unknown {
+  try {
+    return decodePayload(bytes);
+  } catch (error) {
+    // RangeError: nesting deeper than the stack.
+    if (!(error instanceof MsgpackError) && !(error instanceof RangeError)) throw error;
+    throw new ProtocolError(code, message, { cause: error });
+  }
 }
 
 interface FieldCheck {
