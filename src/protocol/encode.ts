@@ -17,6 +17,8 @@ import { HEADER_BYTES, MAX_FRAME_BYTES } from "./frame.ts";
 import { RAW_TEXT_EXT_TYPE } from "./raw-text.ts";
 
 const INITIAL_BYTES = 256;
+/** Room a grown buffer keeps past what was asked (see reserve). */
+const GROWTH_SLACK_BYTES = 1024;
 const utf8 = new TextEncoder();
 
 // Floats go through these two views of one 8-byte scratch buffer. The writer
@@ -35,7 +37,12 @@ class FrameWriter {
   reserve(count: number): void {
     const needed = this.at + count;
     if (needed <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+    // With room to spare: a large field (a Stdout frame's data) may come before small ones (message()
+    // adds `type` last), and growing again for those would copy the whole frame.
+    const size = Math.max(needed + GROWTH_SLACK_BYTES, this.bytes.length * 2);
+    // A large buffer over an ArrayBuffer of its own from the start: the frame leaves as a view of it,
+    // and a typed array made without one copies all its bytes into one when first viewed.
+    const grown = size > COPY_LIMIT_BYTES ? new Uint8Array(new ArrayBuffer(size)) : new Uint8Array(size);
     grown.set(this.bytes.subarray(0, this.at));
     this.bytes = grown;
   }
@@ -225,6 +232,8 @@ function headerBytes(length: number): 1 | 2 | 3 | 5 {
  */
 const scratch = new FrameWriter();
 const SCRATCH_KEPT_BYTES = 64 * 1024;
+/** Frames up to this size are copied out of the scratch writer; larger ones take its buffer. */
+const COPY_LIMIT_BYTES = 4096;
 
 export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
   const writer = scratch;
@@ -255,6 +264,13 @@ function encodeInto(writer: FrameWriter, id: number, msg: Readonly<Record<string
     throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payloadBytes} bytes exceeds ${MAX_FRAME_BYTES}`);
   }
   writer.header(payloadBytes, id >>> 0);
-  // A copy, not a subarray: a view would make the engine materialize the writer's ArrayBuffer (~0.2 µs).
+  // A large frame (output) takes the writer's buffer with it, as a view: cheaper than copying it,
+  // and the writer starts a small one. A small frame is copied out instead: a view would make the
+  // engine materialize the kept buffer's ArrayBuffer (~0.2 µs, more than copying the frame).
+  if (writer.at > COPY_LIMIT_BYTES) {
+    const frame = writer.bytes.subarray(0, writer.at);
+    writer.bytes = new Uint8Array(INITIAL_BYTES);
+    return frame;
+  }
   return writer.bytes.slice(0, writer.at);
 }
