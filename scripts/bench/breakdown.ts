@@ -45,15 +45,17 @@ export function roundTripBreakdown(samples: readonly StageSample[]): BreakdownRo
   for (let i = 0; i + 1 < samples.length; i++) {
     const sample = samples[i] as StageSample;
     const next = samples[i + 1] as StageSample;
+    const resultEncode = next.worker["previous result encode"] ?? 0;
     const resultWrite = next.worker["previous result write"] ?? 0;
-    const workerPath = WORKER_PATH.reduce((sum, stage) => sum + (sample.worker[stage] ?? 0), 0) + resultWrite;
+    const workerPath = WORKER_PATH.reduce((sum, stage) => sum + (sample.worker[stage] ?? 0), 0) + resultEncode + resultWrite;
     const whole = sample.doneNs - sample.startNs;
     const clientEncode = sample.encodedNs - sample.startNs;
     const clientWake = sample.doneNs - sample.arrivedNs;
     add("build and encode the request", "client", clientEncode);
     add("socket: both writes, both wake-ups (the rest)", "socket", whole - clientEncode - workerPath - clientWake);
     for (const stage of WORKER_PATH) add(stage, "worker", sample.worker[stage] ?? 0);
-    add("result encode and write", "worker", resultWrite);
+    add("result encode", "worker", resultEncode);
+    add("result write (the system call; the woken client may run first)", "worker", resultWrite);
     add("decode the result, resume the caller", "client", clientWake);
     add("dispose of the session", "worker, after the result", next.worker["previous dispose"] ?? 0);
     add("reset of the worker state", "worker, after the result", next.worker["previous reset"] ?? 0);

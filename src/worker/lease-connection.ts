@@ -493,7 +493,9 @@ function sessionStages(): Record<string, number> {
 /** The stages of a session after its result went: reported with the next result. */
 function tailStages(): Record<string, number> {
   return definedSpans({
-    "previous result write": stageSpan("script-end", "result-sent"),
+    // The connection marks "encoded" just before its socket write.
+    "previous result encode": stageSpan("script-end", "encoded"),
+    "previous result write": stageSpan("encoded", "result-sent"),
     "previous dispose": stageSpan("result-sent", "dispose-end"),
     "previous reset": stageSpan("dispose-end", "reset-end"),
   });

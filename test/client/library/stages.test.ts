@@ -19,7 +19,7 @@ describe("a daemon started with --profile-stages", () => {
       }
     }
     // The first session's result write, dispose and reset came after its own result.
-    for (const stage of ["previous result write", "previous dispose", "previous reset"]) expect(second.stages?.[stage]).toBeGreaterThanOrEqual(0);
+    for (const stage of ["previous result encode", "previous result write", "previous dispose", "previous reset"]) expect(second.stages?.[stage]).toBeGreaterThanOrEqual(0);
   });
 });
 
