@@ -38,7 +38,7 @@ const POOL_WORKERS = 4;
 const HELD_CONNECTION_ARGV = ["--connection-timeout", "3600"];
 const POOL_ARGV = ["--mode", "pool", "--workers", String(POOL_WORKERS), ...HELD_CONNECTION_ARGV];
 const FORK_ARGV = ["--mode", "fork", ...HELD_CONNECTION_ARGV];
-const STEADY_ARGV = [...POOL_ARGV, "--max-requests-per-worker", "1000000"];
+const STEADY_ARGV = [...POOL_ARGV, "--max-requests-per-worker", "100000000"];
 
 const startedAt = Date.now();
 /** The measures BENCHMARKS.svg draws, by their key in `measures`. */

@@ -15,7 +15,7 @@ export interface BenchContext {
   readonly dir: string;
   readonly pool: BenchDaemon;
   readonly fork: BenchDaemon;
-  /** A second pool daemon that never retires workers (--max-requests-per-worker 1000000), to show what retirement costs. */
+  /** A second pool daemon that never retires workers for their count (--max-requests-per-worker 100000000), to show what retirement costs. */
   readonly steady: BenchDaemon;
   /** One held connection (worker lease) on the pool daemon, used by every single-client measure. */
   readonly poolClient: RushdClient;

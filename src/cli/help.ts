@@ -21,7 +21,7 @@ Daemon options (or the RUSHD_* variable in parentheses):
   --mode pool|fork               (RUSHD_MODE) pool: reuse workers, reset between sessions (default); fork: fresh worker per session
   --workers N                    (RUSHD_WORKERS) pool size, default 4
   --max-workers M                (RUSHD_MAX_WORKERS) default 2×N
-  --max-requests-per-worker K    (RUSHD_MAX_REQUESTS_PER_WORKER) retire a worker after K sessions, default 100000 (a backstop)
+  --max-requests-per-worker K    (RUSHD_MAX_REQUESTS_PER_WORKER) retire a worker after K sessions, default 1000000 (a backstop)
   --max-worker-growth-mb MB      (RUSHD_MAX_WORKER_GROWTH_MB) retire a pooled worker whose RSS grew MB past its fresh size,
                                  default 64; 0 = never
   --idle-timeout S               (RUSHD_IDLE_TIMEOUT) stop workers above N idle for S s (the pool shrinks back to N), default 60

@@ -4,7 +4,7 @@ import { daemonOptionsToArgv, parseDaemonOptions, UsageError } from "../../src/d
 describe("parseDaemonOptions", () => {
   test("defaults follow DESIGN §2", () => {
     const { options } = parseDaemonOptions([], {});
-    expect(options).toMatchObject({ mode: "pool", workers: 4, maxWorkers: 8, maxRequestsPerWorker: 100_000, maxWorkerGrowthMb: 64, maxQueue: 100, maxConnections: 100, requestTimeoutS: 0, verifyReset: false });
+    expect(options).toMatchObject({ mode: "pool", workers: 4, maxWorkers: 8, maxRequestsPerWorker: 1_000_000, maxWorkerGrowthMb: 64, maxQueue: 100, maxConnections: 100, requestTimeoutS: 0, verifyReset: false });
   });
 
   test("flags win over RUSHD_* variables", () => {
