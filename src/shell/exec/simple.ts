@@ -14,7 +14,7 @@ import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirec
 import { closeOsFd } from "./fds.ts";
 import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
-import { type LocalFrame, restoreOptions } from "./state.ts";
+import { popLocalFrame, pushLocalFrame, withLocalFrame } from "./local-frame.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -137,7 +137,11 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
   const body = skipFunctions ? undefined : interp.state.functions.get(name);
   if (body !== undefined) return withTemporaryAssignments(interp, assignments, () => callFunction(interp, body, argv.slice(1)));
   const builtin = builtins.get(name);
-  if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv, viaCommand));
+  if (builtin !== undefined) {
+    const run = (): Status => runBuiltin(interp, builtin, argv, viaCommand);
+    // dash gives a regular builtin (a special one through `command`) a frame for `local`: local-frame.ts.
+    return withTemporaryAssignments(interp, assignments, viaCommand ? () => withLocalFrame(interp, run) : run);
+  }
   let env = interp.state.vars.environment();
   let pathValue = interp.get("PATH");
   if (assignments.length > 0) {
@@ -181,8 +185,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   state.loopDepth = 0;
   state.setPositional(args);
   state.functionDepth++;
-  const frame: LocalFrame = { vars: new Map<string, Variable | undefined>(), options: undefined };
-  state.localFrames.push(frame);
+  const frame = pushLocalFrame(interp);
   return withCleanup(
     () =>
       recover(
@@ -197,10 +200,8 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       state.getopts = savedGetopts;
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
-      state.localFrames.pop();
-      for (const [name, entry] of frame.vars) state.vars.restore(name, entry);
-      if (frame.options !== undefined) restoreOptions(state.options, frame.options);
       interp.currentLine = savedLine;
+      popLocalFrame(interp, frame);
     },
   );
 }
