@@ -37,7 +37,7 @@ function runParsed(interp: Interp, parser: Parser, source: string, status: numbe
       list = parser.next();
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
-      interp.currentLine = error.line;
+      interp.currentLine = error.reportLine;
       return then(interp.report(`Syntax error: ${error.detail}`), () => {
         throw new ExitFlow(2);
       });
