@@ -4,6 +4,7 @@
 import { afterWrite, defineBuiltin, parseCount } from "./define.ts";
 import { getOption, OPTION_LETTERS, optionForLetter, type Options, setOption } from "../exec/state.ts";
 import { quoteValue } from "./quote.ts";
+import { type Status, then } from "../exec/maybe.ts";
 
 /** dash's own options; rushd's extensions (pipefail, hashall) are listed only once turned on, as dash lists none. */
 const DASH_OPTION_COUNT = 18;
@@ -29,6 +30,8 @@ export const set = defineBuiltin({
       return afterWrite(ctx.out(text), 0);
     }
     let listing = "";
+    // dash prints a listing as soon as it meets `-o` with nothing after it: `set -oerrexit` lists, then fails on `-r`.
+    const illegal = (message: string): Status => (listing === "" ? ctx.fatal(message) : then(ctx.out(listing), () => ctx.fatal(message)));
     let at = 0;
     while (at < operands.length) {
       const word = operands[at] as string;
@@ -51,10 +54,10 @@ export const set = defineBuiltin({
             continue;
           }
           at++;
-          if (!OPTION_LETTERS.has(name)) return ctx.fatal(`Illegal option -o ${name}`);
+          if (!OPTION_LETTERS.has(name)) return illegal(`Illegal option -o ${name}`);
         } else {
           name = optionForLetter(letter);
-          if (name === undefined) return ctx.fatal(`Illegal option ${sign}${letter}`);
+          if (name === undefined) return illegal(`Illegal option ${sign}${letter}`);
           // dash's -V and -E exclude each other (its -o vi and -o emacs do not).
           if (sign === "-" && (letter === "V" || letter === "E")) setOption(state.options, letter === "V" ? "emacs" : "vi", false);
         }
