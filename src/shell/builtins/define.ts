@@ -3,7 +3,7 @@
 //
 // Imports `args.ts` and executor types; builtins never import `exec/simple`.
 
-import { ExitFlow } from "../exec/control-flow.ts";
+import { ErrorFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { FdError } from "../exec/fds.ts";
 import { recover, type Status } from "../exec/maybe.ts";
@@ -64,7 +64,7 @@ export class BuiltinContext {
   fatal(message: string, status = 2): Status {
     if (!this.builtin.special || this.viaCommand) return this.fail(message, status);
     this.interp.report(`${this.name}: ${message}`);
-    throw new ExitFlow(status);
+    throw new ErrorFlow(status);
   }
 }
 

@@ -5,7 +5,7 @@
 //
 // Imports sibling executor modules only.
 
-import { ExitFlow } from "./control-flow.ts";
+import { ErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Status, withCleanup } from "./maybe.ts";
 import { type LocalFrame, restoreOptions } from "./state.ts";
@@ -31,7 +31,7 @@ export function popLocalFrame(interp: Interp, frame: LocalFrame): void {
   const bad = frame.badNames[0];
   if (bad !== undefined) {
     void interp.report(`${bad}: bad variable name`);
-    throw new ExitFlow(2);
+    throw new ErrorFlow(2);
   }
 }
 

@@ -14,7 +14,8 @@ import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirec
 import { closeOsFd } from "./fds.ts";
 import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
-import { popLocalFrame, pushLocalFrame, withLocalFrame } from "./local-frame.ts";
+import { popLocalFrame, pushLocalFrame } from "./local-frame.ts";
+import { runViaCommand } from "./via-command.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -139,8 +140,7 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
   const builtin = builtins.get(name);
   if (builtin !== undefined) {
     const run = (): Status => runBuiltin(interp, builtin, argv, viaCommand);
-    // dash gives a regular builtin (a special one through `command`) a frame for `local`: local-frame.ts.
-    return withTemporaryAssignments(interp, assignments, viaCommand ? () => withLocalFrame(interp, run) : run);
+    return withTemporaryAssignments(interp, assignments, viaCommand ? () => runViaCommand(interp, run) : run);
   }
   let env = interp.state.vars.environment();
   let pathValue = interp.get("PATH");

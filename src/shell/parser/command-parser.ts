@@ -142,6 +142,8 @@ export class CommandParser {
       t.start.line,
       t.start.column,
       t.kind === "eof",
+      // dash has counted the newline it read when it finds it unexpected.
+      t.kind === "newline" ? t.start.line + 1 : t.start.line,
     );
   }
 
