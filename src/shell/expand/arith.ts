@@ -178,7 +178,8 @@ class ArithParser {
     this.pos++;
     const t = this.comma();
     this.expect(":");
-    const f = this.assignment();
+    // C's and dash's grammar: the branch after `:` is a conditional, so `1 ? 2 : x = 3` is an error.
+    const f = this.conditional();
     return { k: "cond", c, t, f };
   }
 
