@@ -5,6 +5,7 @@ import { afterWrite, defineBuiltin, parseCount } from "./define.ts";
 import { getOption, OPTION_LETTERS, optionForLetter, type Options, setOption } from "../exec/state.ts";
 import { quoteValue } from "./quote.ts";
 import { type Status, then } from "../exec/maybe.ts";
+import { ErrorFlow } from "../exec/control-flow.ts";
 
 /** dash's own options; rushd's extensions (pipefail, hashall) are listed only once turned on, as dash lists none. */
 const DASH_OPTION_COUNT = 18;
@@ -30,8 +31,17 @@ export const set = defineBuiltin({
       return afterWrite(ctx.out(text), 0);
     }
     let listing = "";
-    // dash prints a listing as soon as it meets `-o` with nothing after it: `set -oerrexit` lists, then fails on `-r`.
-    const illegal = (message: string): Status => (listing === "" ? ctx.fatal(message) : then(ctx.out(listing), () => ctx.fatal(message)));
+    // `set -oerrexit` lists the options (`-o` with nothing after it), then fails on `-r`; dash's
+    // listing waits in its output buffer, so the message comes out first.
+    const illegal = (message: string): Status => {
+      if (listing === "") return ctx.fatal(message);
+      return then(ctx.fail(message, 2), (status) =>
+        then(ctx.out(listing), () => {
+          if (ctx.errorsEndShell) throw new ErrorFlow(status);
+          return status;
+        }),
+      );
+    };
     let at = 0;
     while (at < operands.length) {
       const word = operands[at] as string;

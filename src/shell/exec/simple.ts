@@ -200,8 +200,9 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       state.getopts = savedGetopts;
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
-      interp.currentLine = savedLine;
+      // A bad name's error (local-frame.ts) names the function's last line, as dash's does.
       popLocalFrame(interp, frame);
+      interp.currentLine = savedLine;
     },
   );
 }
