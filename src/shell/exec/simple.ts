@@ -16,6 +16,7 @@ import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
 import { popLocalFrame, pushLocalFrame } from "./local-frame.ts";
 import { runViaCommand } from "./via-command.ts";
+import { inDashOrder } from "./env-order.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -150,7 +151,8 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
       withAssignments[variable] = value;
       if (variable === "PATH") pathValue = value;
     }
-    env = withAssignments;
+    // A new name joins its bucket's end, as dash's mklocal makes it.
+    env = inDashOrder(withAssignments);
   }
   return interp.session.handlers.exec(argv, env, interp, pathValue);
 }
