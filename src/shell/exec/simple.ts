@@ -33,29 +33,37 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
 /**
  * `x=1 y=$x` or `>file`: each assignment is made before the next is expanded;
  * status is that of the last command substitution. As in dash, the
- * redirections are in place while the values expand (`x=$(cat) <<EOF`).
+ * redirections are in place while the values expand (`x=$(cat) <<EOF`), and
+ * `set -x` prints one line once all are made (`+ ` alone for `>file`), on
+ * the fd 2 from before the redirections.
  */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
-  const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
+  const stderr = interp.fd(2);
+  const made: Assignment[] = [];
+  const assign = () =>
+    then(assignInOrder(interp, command.assigns, 0, made), () => {
+      if (interp.state.options.xtrace) trace(interp, made, [], stderr);
+      return interp.substitutionStatus ?? 0;
+    });
   if (command.redirs.length === 0) return assign();
   // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
   return withRedirects(interp, command.redirs, () => recover(assign, (error) => fatalExpansionError(interp, error)));
 }
 
-function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
+function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number, made: Assignment[]): Maybe<void> {
   for (let i = index; i < assigns.length; i++) {
     const assign = assigns[i];
     if (assign === undefined) continue;
     const value = interp.expandText(assign.value);
-    if (value instanceof Promise) return value.then((v) => assignOne(interp, assign, v)).then(() => assignInOrder(interp, assigns, i + 1));
-    assignOne(interp, assign, value);
+    if (value instanceof Promise) return value.then((v) => assignOne(interp, assign, v, made)).then(() => assignInOrder(interp, assigns, i + 1, made));
+    assignOne(interp, assign, value, made);
   }
 }
 
-function assignOne(interp: Interp, assign: Assign, value: string): void {
+function assignOne(interp: Interp, assign: Assign, value: string, made: Assignment[]): void {
   const full = assign.append ? (interp.get(assign.name) ?? "") + value : value;
-  if (interp.state.options.xtrace) trace(interp, [[assign.name, full]], []);
   interp.setVar(assign.name, full);
+  made.push([assign.name, full]);
 }
 
 /**

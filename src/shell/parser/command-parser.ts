@@ -281,8 +281,15 @@ export class CommandParser {
   // Commands
 
   parseCommand(): Command {
+    let substituted = false;
     for (;;) {
       const t = this.peek();
+      // dash skips newlines where a command starts (CHKNL) and still does after an alias there:
+      // one that begins the value, and those after an alias whose value is only newlines.
+      if (t.kind === "newline" && substituted) {
+        this.take();
+        continue;
+      }
       if (t.kind === "word" && t.literal !== undefined) {
         if (OPENERS.has(t.literal) && (t.literal !== "function" || this.isFunctionKeyword(t))) return this.parseCompoundWithRedirects(t);
         // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
@@ -291,6 +298,7 @@ export class CommandParser {
       if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
       // Reserved words are recognised before aliases; an alias may expand to one.
       if (!this.expandAlias()) return this.parseSimple();
+      substituted = true;
     }
   }
 
