@@ -286,7 +286,9 @@ export class CommandParser {
       const t = this.peek();
       // dash skips newlines where a command starts (CHKNL) and still does after an alias there:
       // one that begins the value, and those after an alias whose value is only newlines.
-      if (t.kind === "newline" && substituted) {
+      // (The list may have substituted it already, looking for a reserved word: the token says so.)
+      if (t.kind === "newline" && (substituted || t.aliases !== undefined)) {
+        substituted = true;
         this.take();
         continue;
       }
