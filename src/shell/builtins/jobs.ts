@@ -106,7 +106,8 @@ export const jobsBuiltin = defineBuiltin({
       else {
         const mark = current[0] === job ? "+" : current[1] === job ? "-" : " ";
         const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
-        text += `${line.padEnd(JOBS_TEXT_COLUMN)}\n`;
+        // Each further stage of a pipeline adds its separator and (empty) command text, as dash's showjob.
+        text += `${line.padEnd(JOBS_TEXT_COLUMN)}${args.has("l") ? "" : " | ".repeat(job.stages - 1)}\n`;
       }
       const at = current.indexOf(job);
       if (job.status !== undefined && at >= 0) {
