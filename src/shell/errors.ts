@@ -17,6 +17,12 @@ export class ShellSyntaxError extends Error {
     readonly column: number,
     /** True when more input could complete the command (an interactive shell shows PS2). */
     readonly incomplete = false,
+    /**
+     * The line dash's message names, when not the error's own: an unclosed
+     * quote or `$((` is reported where dash's reader gave up, at the end of
+     * the input, while `line`/`column` still point at the opening.
+     */
+    readonly reportLine = line,
   ) {
     super(`line ${line}: ${message}`);
     this.detail = message;

@@ -94,9 +94,9 @@ export class Scanner {
     return { offset, line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
 
-  error(message: string, offset: number, incomplete = false): ShellSyntaxError {
+  error(message: string, offset: number, incomplete = false, reportOffset = offset): ShellSyntaxError {
     const p = this.posAt(offset);
-    return new ShellSyntaxError(message, p.line, p.column, incomplete);
+    return new ShellSyntaxError(message, p.line, p.column, incomplete, reportOffset === offset ? p.line : this.posAt(reportOffset).line);
   }
 
   private lines(): number[] {

@@ -14,6 +14,11 @@ function listingOrder(aliases: ReadonlyMap<string, string>): string[] {
   return dashListingOrder(aliases.keys(), ALIAS_BUCKETS);
 }
 
+/** dash prints this one bare, without the `sh: 1:` of its other messages. */
+function notFound(builtin: string, name: string): string {
+  return `${builtin}: ${name} not found\n`;
+}
+
 // dash's `alias` takes no options: `-p` and `--` are names to look up.
 export const alias = defineBuiltin({
   name: "alias",
@@ -33,7 +38,7 @@ export const alias = defineBuiltin({
       else {
         const value = aliases.get(operand);
         if (value === undefined) {
-          ctx.fail(`${operand}: not found`, 1);
+          void ctx.err(notFound("alias", operand));
           status = 1;
         } else text += `${operand}=${quoteValue(value)}\n`;
       }
@@ -54,7 +59,7 @@ export const unalias = defineBuiltin({
     let status = 0;
     for (const name of args.operands) {
       if (!aliases.delete(name)) {
-        ctx.fail(`${name}: not found`, 1);
+        void ctx.err(notFound("unalias", name));
         status = 1;
       }
     }

@@ -3,7 +3,7 @@
 //
 // Imports `args.ts` and executor types; builtins never import `exec/simple`.
 
-import { ExitFlow } from "../exec/control-flow.ts";
+import { ErrorFlow } from "../exec/control-flow.ts";
 import type { Interp } from "../exec/executor.ts";
 import { FdError } from "../exec/fds.ts";
 import { recover, type Status } from "../exec/maybe.ts";
@@ -60,11 +60,16 @@ export class BuiltinContext {
     return this.interp.fail(`${this.name}: ${message}`, status);
   }
 
+  /** Whether an error of this builtin ends the shell: a special builtin's, unless run through `command`. */
+  get errorsEndShell(): boolean {
+    return this.builtin.special && !this.viaCommand;
+  }
+
   /** An error that ends a non-interactive shell when the builtin is special (dash exits with 2). */
   fatal(message: string, status = 2): Status {
-    if (!this.builtin.special || this.viaCommand) return this.fail(message, status);
+    if (!this.errorsEndShell) return this.fail(message, status);
     this.interp.report(`${this.name}: ${message}`);
-    throw new ExitFlow(status);
+    throw new ErrorFlow(status);
   }
 }
 

@@ -106,7 +106,8 @@ export const jobsBuiltin = defineBuiltin({
       else {
         const mark = current[0] === job ? "+" : current[1] === job ? "-" : " ";
         const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
-        text += `${line.padEnd(JOBS_TEXT_COLUMN)}\n`;
+        // Each further stage of a pipeline adds its separator and (empty) command text, as dash's showjob.
+        text += `${line.padEnd(JOBS_TEXT_COLUMN)}${args.has("l") ? "" : " | ".repeat(job.stages - 1)}\n`;
       }
       const at = current.indexOf(job);
       if (job.status !== undefined && at >= 0) {
@@ -118,6 +119,9 @@ export const jobsBuiltin = defineBuiltin({
   },
 });
 
+
+/** dash's kill gives strerror a newline of its own and sh_warnx adds one: a blank line follows. */
+const NO_SUCH_PROCESS = "No such process\n";
 
 /** Bun's `kill` takes only signals below 32; real-time ones go through process.kill while the child runs. */
 function signalProcess(child: Subprocess, signal: number): void {
@@ -232,13 +236,13 @@ export const kill = defineBuiltin({
         // it and here) a background job has none of its own: the kill fails, the job runs on.
         const found = resolveJobSpec(ctx.interp.state.jobs, target);
         if ("error" in found) return ctx.fail(found.error, 2);
-        ctx.fail("No such process", 1);
+        ctx.fail(NO_SUCH_PROCESS, 1);
         status = 1;
         continue;
       }
       if (killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
       if (!sendSignal(ctx, target, signal ?? 15)) {
-        ctx.fail("No such process", 1);
+        ctx.fail(NO_SUCH_PROCESS, 1);
         status = 1;
       }
     }

@@ -4,6 +4,8 @@
 import { afterWrite, defineBuiltin, parseCount } from "./define.ts";
 import { getOption, OPTION_LETTERS, optionForLetter, type Options, setOption } from "../exec/state.ts";
 import { quoteValue } from "./quote.ts";
+import { type Status, then } from "../exec/maybe.ts";
+import { ErrorFlow } from "../exec/control-flow.ts";
 
 /** dash's own options; rushd's extensions (pipefail, hashall) are listed only once turned on, as dash lists none. */
 const DASH_OPTION_COUNT = 18;
@@ -29,6 +31,17 @@ export const set = defineBuiltin({
       return afterWrite(ctx.out(text), 0);
     }
     let listing = "";
+    // `set -oerrexit` lists the options (`-o` with nothing after it), then fails on `-r`; dash's
+    // listing waits in its output buffer, so the message comes out first.
+    const illegal = (message: string): Status => {
+      if (listing === "") return ctx.fatal(message);
+      return then(ctx.fail(message, 2), (status) =>
+        then(ctx.out(listing), () => {
+          if (ctx.errorsEndShell) throw new ErrorFlow(status);
+          return status;
+        }),
+      );
+    };
     let at = 0;
     while (at < operands.length) {
       const word = operands[at] as string;
@@ -51,10 +64,10 @@ export const set = defineBuiltin({
             continue;
           }
           at++;
-          if (!OPTION_LETTERS.has(name)) return ctx.fatal(`Illegal option -o ${name}`);
+          if (!OPTION_LETTERS.has(name)) return illegal(`Illegal option -o ${name}`);
         } else {
           name = optionForLetter(letter);
-          if (name === undefined) return ctx.fatal(`Illegal option ${sign}${letter}`);
+          if (name === undefined) return illegal(`Illegal option ${sign}${letter}`);
           // dash's -V and -E exclude each other (its -o vi and -o emacs do not).
           if (sign === "-" && (letter === "V" || letter === "E")) setOption(state.options, letter === "V" ? "emacs" : "vi", false);
         }

@@ -45,6 +45,20 @@ function copyFds(child: Interp): void {
   for (const copy of copies.values()) child.ownedFds.add(copy);
 }
 
+/**
+ * How many processes dash's job for the command has, as its `jobs` lists
+ * them: a pipeline's stages. dash's parser keeps no node for `{ …; }` without
+ * redirections, so a group holding only a pipeline is that pipeline; `!`
+ * makes a pipeline one process.
+ */
+function dashStages(command: Command): number {
+  let inner = command;
+  while (inner.kind === "group" && inner.redirs.length === 0 && inner.body.items.length === 1 && inner.body.items[0]?.background === false) {
+    inner = inner.body.items[0].command;
+  }
+  return inner.kind === "pipeline" && !inner.negated ? inner.commands.length : 1;
+}
+
 export function runBackground(interp: Interp, command: Command): void {
   const cancel = new CancelToken();
   const processes = new Set<Subprocess>();
@@ -66,7 +80,7 @@ export function runBackground(interp: Interp, command: Command): void {
   // The job's shell stands for a forked one: signals sent to it wait for its next command.
   child.process = new ShellProcess("job", interp.process?.ids);
   child.ownsProcess = true;
-  const job = jobs.add(command.kind, cancel, processes, child.state.traps, async () => {
+  const job = jobs.add(command.kind, dashStages(command), cancel, processes, child.state.traps, async () => {
     if (!isSimple) await yieldToEventLoop();
     if (forkError !== undefined) return interp.fail(`Cannot fork: ${forkError.description}`, 2);
     const status = await child.runAsSubshell(() => child.runCommand(command));

@@ -41,6 +41,14 @@ export class ExitFlow extends ControlFlow {
 }
 
 /**
+ * A fatal error (dash's EXERROR: a syntax, expansion or special builtin
+ * error), not `exit` or `set -e`: it ends the shell too, except inside
+ * `command eval` and `command .`, which stop it as dash's evalcommand does
+ * for a builtin that is not special (the command's status is then 2).
+ */
+export class ErrorFlow extends ExitFlow {}
+
+/**
  * A signal's default action ended the (sub)shell: status 128+N, and unlike
  * `exit`, no EXIT trap runs (the process is gone, as in dash).
  */

@@ -20,7 +20,7 @@ import {
   ExpansionError,
   selectCaseItem,
 } from "../expand/index.ts";
-import { BreakFlow, ContinueFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
+import { BreakFlow, ContinueFlow, ErrorFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
 import { CaptureSink, closeOsFd, encodeText, type FdTarget, ignoreFdError, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
 import { type Maybe, recover, type Status, then, withCleanup, yieldToEventLoop } from "./maybe.ts";
@@ -538,7 +538,7 @@ export class Interp implements ExpandEnv {
     return recover(expand, (error) => {
       if (!(error instanceof ExpansionError || error instanceof AssignmentError)) throw error;
       return then(this.report(error.message), () => {
-        throw new ExitFlow(2);
+        throw new ErrorFlow(2);
       });
     });
   }
@@ -574,7 +574,7 @@ export class Interp implements ExpandEnv {
     } catch (error) {
       if (!(error instanceof AssignmentError)) throw error;
       this.report(error.message);
-      throw new ExitFlow(2);
+      throw new ErrorFlow(2);
     }
   }
 

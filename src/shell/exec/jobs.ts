@@ -17,6 +17,8 @@ export interface Job {
   readonly id: number;
   pid: number;
   readonly command: string;
+  /** Processes dash would have made for it: a pipeline's stages (its `jobs` lists one per stage). */
+  readonly stages: number;
   /** Exit status once done. */
   status: number | undefined;
   readonly done: Promise<number>;
@@ -56,13 +58,13 @@ export class JobTable {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
 
-  add(command: string, cancel: CancelToken, processes: Set<Subprocess>, traps: ReadonlyMap<string, string>, start: () => Promise<number>): Job {
+  add(command: string, stages: number, cancel: CancelToken, processes: Set<Subprocess>, traps: ReadonlyMap<string, string>, start: () => Promise<number>): Job {
     const id = this.nextId++;
     let resolveDone: (status: number) => void = () => undefined;
     const done = new Promise<number>((resolve) => {
       resolveDone = resolve;
     });
-    const job: Job = { id, pid: 0, command, status: undefined, done, processes, cancel, traps, signal: undefined, isNoticed: false };
+    const job: Job = { id, pid: 0, command, stages, status: undefined, done, processes, cancel, traps, signal: undefined, isNoticed: false };
     this.jobs.set(id, job);
     start().then(
       (status) => {

@@ -14,7 +14,7 @@ import { Channel, closeOsFd, type FdTarget } from "./fds.ts";
 import { type Status, then } from "./maybe.ts";
 import { osPipe } from "./libc.ts";
 import { SystemCallError } from "./errno.ts";
-import { ExitFlow } from "./control-flow.ts";
+import { ErrorFlow } from "./control-flow.ts";
 import { findCommand } from "./command-path.ts";
 
 type Link = { readonly kind: "os"; readonly read: number; readonly write: number } | { readonly kind: "channel"; readonly channel: Channel };
@@ -86,7 +86,7 @@ async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
     // As dash: the (sub)shell that could not make the pipe ends (a job, a subshell, or the script).
     interp.currentLine = pipeline.start.line;
     await interp.report("Pipe call failed");
-    throw new ExitFlow(2);
+    throw new ErrorFlow(2);
   }
   const stages = commands.map((command, i) => {
     prehash(command, i);

@@ -9,7 +9,7 @@
 import type { Assign } from "../ast.ts";
 import type { Interp } from "./executor.ts";
 import { ExpansionError } from "../expand/index.ts";
-import { ExitFlow } from "./control-flow.ts";
+import { ErrorFlow } from "./control-flow.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { AssignmentError, type Variable } from "./vars.ts";
 
@@ -22,7 +22,7 @@ export type AssignmentScope = "keep" | "keep-exported" | "temporary";
 export function fatalExpansionError(interp: Interp, error: unknown): never {
   if (error instanceof ExpansionError || error instanceof AssignmentError) {
     interp.report(error.message);
-    throw new ExitFlow(2);
+    throw new ErrorFlow(2);
   }
   throw error;
 }

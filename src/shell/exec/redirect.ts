@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import type { Redirect } from "../ast.ts";
 import { ExpansionError, expandText } from "../expand/index.ts";
-import { ExitFlow } from "./control-flow.ts";
+import { ErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
@@ -311,13 +311,13 @@ export function reportRedirectError(interp: Interp, error: unknown, isFatal = fa
   if (error instanceof ExpansionError) {
     // XCU 2.8.1: an expansion error ends a non-interactive shell, here as in a simple command's redirections.
     return then(interp.report(error.message), () => {
-      throw new ExitFlow(2);
+      throw new ErrorFlow(2);
     });
   }
   if (!(error instanceof RedirectError)) throw error;
   const reported = then(reportThrough(interp, error), () => error.status);
   if (!isFatal && !error.fatal) return reported;
   return then(reported, (status) => {
-    throw new ExitFlow(status);
+    throw new ErrorFlow(status);
   });
 }

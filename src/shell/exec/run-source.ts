@@ -9,7 +9,7 @@ import type { List } from "../ast.ts";
 import { ShellSyntaxError } from "../errors.ts";
 import { Parser } from "../parser/index.ts";
 import type { ParseRecording } from "../parser/parse-cache.ts";
-import { ExitFlow } from "./control-flow.ts";
+import { ErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Status, then } from "./maybe.ts";
 
@@ -37,9 +37,9 @@ function runParsed(interp: Interp, parser: Parser, source: string, status: numbe
       list = parser.next();
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
-      interp.currentLine = error.line;
+      interp.currentLine = error.reportLine;
       return then(interp.report(`Syntax error: ${error.detail}`), () => {
-        throw new ExitFlow(2);
+        throw new ErrorFlow(2);
       });
     }
     if (list === null) {

@@ -14,7 +14,9 @@ import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirec
 import { closeOsFd } from "./fds.ts";
 import type { Variable } from "./vars.ts";
 import { type Assignment, type AssignmentScope, fatalExpansionError, withPrefixAssignments } from "./prefix-assignments.ts";
-import { type LocalFrame, restoreOptions } from "./state.ts";
+import { popLocalFrame, pushLocalFrame } from "./local-frame.ts";
+import { runViaCommand } from "./via-command.ts";
+import { inDashOrder } from "./env-order.ts";
 
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
@@ -31,29 +33,37 @@ export function runSimple(interp: Interp, command: SimpleCommand): Status {
 /**
  * `x=1 y=$x` or `>file`: each assignment is made before the next is expanded;
  * status is that of the last command substitution. As in dash, the
- * redirections are in place while the values expand (`x=$(cat) <<EOF`).
+ * redirections are in place while the values expand (`x=$(cat) <<EOF`), and
+ * `set -x` prints one line once all are made (`+ ` alone for `>file`), on
+ * the fd 2 from before the redirections.
  */
 function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
-  const assign = () => then(assignInOrder(interp, command.assigns, 0), () => interp.substitutionStatus ?? 0);
+  const stderr = interp.fd(2);
+  const made: Assignment[] = [];
+  const assign = () =>
+    then(assignInOrder(interp, command.assigns, 0, made), () => {
+      if (interp.state.options.xtrace) trace(interp, made, [], stderr);
+      return interp.substitutionStatus ?? 0;
+    });
   if (command.redirs.length === 0) return assign();
   // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
   return withRedirects(interp, command.redirs, () => recover(assign, (error) => fatalExpansionError(interp, error)));
 }
 
-function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number): Maybe<void> {
+function assignInOrder(interp: Interp, assigns: readonly Assign[], index: number, made: Assignment[]): Maybe<void> {
   for (let i = index; i < assigns.length; i++) {
     const assign = assigns[i];
     if (assign === undefined) continue;
     const value = interp.expandText(assign.value);
-    if (value instanceof Promise) return value.then((v) => assignOne(interp, assign, v)).then(() => assignInOrder(interp, assigns, i + 1));
-    assignOne(interp, assign, value);
+    if (value instanceof Promise) return value.then((v) => assignOne(interp, assign, v, made)).then(() => assignInOrder(interp, assigns, i + 1, made));
+    assignOne(interp, assign, value, made);
   }
 }
 
-function assignOne(interp: Interp, assign: Assign, value: string): void {
+function assignOne(interp: Interp, assign: Assign, value: string, made: Assignment[]): void {
   const full = assign.append ? (interp.get(assign.name) ?? "") + value : value;
-  if (interp.state.options.xtrace) trace(interp, [[assign.name, full]], []);
   interp.setVar(assign.name, full);
+  made.push([assign.name, full]);
 }
 
 /**
@@ -137,7 +147,10 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
   const body = skipFunctions ? undefined : interp.state.functions.get(name);
   if (body !== undefined) return withTemporaryAssignments(interp, assignments, () => callFunction(interp, body, argv.slice(1)));
   const builtin = builtins.get(name);
-  if (builtin !== undefined) return withTemporaryAssignments(interp, assignments, () => runBuiltin(interp, builtin, argv, viaCommand));
+  if (builtin !== undefined) {
+    const run = (): Status => runBuiltin(interp, builtin, argv, viaCommand);
+    return withTemporaryAssignments(interp, assignments, viaCommand ? () => runViaCommand(interp, run) : run);
+  }
   let env = interp.state.vars.environment();
   let pathValue = interp.get("PATH");
   if (assignments.length > 0) {
@@ -146,7 +159,8 @@ export function executeArgv(interp: Interp, argv: readonly string[], assignments
       withAssignments[variable] = value;
       if (variable === "PATH") pathValue = value;
     }
-    env = withAssignments;
+    // A new name joins its bucket's end, as dash's mklocal makes it.
+    env = inDashOrder(withAssignments);
   }
   return interp.session.handlers.exec(argv, env, interp, pathValue);
 }
@@ -181,8 +195,7 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
   state.loopDepth = 0;
   state.setPositional(args);
   state.functionDepth++;
-  const frame: LocalFrame = { vars: new Map<string, Variable | undefined>(), options: undefined };
-  state.localFrames.push(frame);
+  const frame = pushLocalFrame(interp);
   return withCleanup(
     () =>
       recover(
@@ -197,9 +210,8 @@ export function callFunction(interp: Interp, body: Command, args: string[]): Sta
       state.getopts = savedGetopts;
       state.functionDepth--;
       state.loopDepth = savedLoopDepth;
-      state.localFrames.pop();
-      for (const [name, entry] of frame.vars) state.vars.restore(name, entry);
-      if (frame.options !== undefined) restoreOptions(state.options, frame.options);
+      // A bad name's error (local-frame.ts) names the function's last line, as dash's does.
+      popLocalFrame(interp, frame);
       interp.currentLine = savedLine;
     },
   );

@@ -123,6 +123,8 @@ export interface LocalFrame {
   readonly vars: Map<string, Variable | undefined>;
   /** The options from before `local -` (dash's extension), if it was run. */
   options: Options | undefined;
+  /** Names `local` took with a value but could not make (`local 1x=2`): fatal when the frame ends, as in dash. */
+  readonly badNames: string[];
 }
 
 export class ShellState {
@@ -204,7 +206,7 @@ export class ShellState {
     copy.statusBeforeTrap = this.statusBeforeTrap;
     // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
     // it: `local` works there, as in dash. Its frames are copies, never popped.
-    for (const frame of this.localFrames) copy.localFrames.push({ vars: new Map(frame.vars), options: frame.options });
+    for (const frame of this.localFrames) copy.localFrames.push({ vars: new Map(frame.vars), options: frame.options, badNames: [...frame.badNames] });
     copy.getopts = { ...this.getopts };
     copy.tracked = new Map(this.tracked);
     copy.trackedPath = this.trackedPath;

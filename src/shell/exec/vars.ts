@@ -3,13 +3,15 @@
 //
 // The initial environment is not copied: it stays the read-only base, and
 // every change goes to an overlay (`null` marks a deleted variable). Making a
-// shell costs nothing per environment variable, and as long as no exported
-// variable changes, externals get the base object itself. Entries are
+// shell costs nothing per environment variable. Entries are
 // immutable records, so a subshell's copy is one shallow copy of the overlay.
+// The environment is built once, in dash's order, and again only after an
+// exported variable changes.
 //
 // Imports nothing from the executor.
 
 import { LOCALE_VARIABLES, type TextMode, textModeOf } from "../text-mode.ts";
+import { inDashOrder } from "./env-order.ts";
 
 export interface Variable {
   /** Undefined for a variable that is declared (`export x`, `local x`) but unset. */
@@ -66,7 +68,8 @@ export class Variables {
 
   /** The initial variables: everything in the environment, exported. */
   static fromEnvironment(env: Readonly<Record<string, string>>): Variables {
-    return new Variables(env, new Map(), env);
+    // No environment yet: the first external gets it in dash's order (env-order.ts), built once.
+    return new Variables(env, new Map(), null);
   }
 
   clone(): Variables {
@@ -156,7 +159,8 @@ export class Variables {
       if (value !== undefined && !this.overlay.has(name)) env[name] = value;
     }
     for (const [name, entry] of this.overlay) if (entry !== null && entry.exported && entry.value !== undefined) env[name] = entry.value;
-    this.environmentCache = env;
-    return env;
+    const ordered = inDashOrder(env);
+    this.environmentCache = ordered;
+    return ordered;
   }
 }

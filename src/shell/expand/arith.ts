@@ -5,6 +5,7 @@
 // Imports only `env.ts` (no executor, no AST beyond it).
 
 import { ExpansionError } from "./env.ts";
+import { type ArithOps, throwDashFirstError, type Token, type Value } from "./arith-dash-order.ts";
 
 /** What arithmetic needs from the shell: read and assign named variables. */
 export interface ArithVars {
@@ -22,12 +23,7 @@ type Node =
   | { readonly k: "assign"; readonly op: string; readonly name: string; readonly e: Node }
   | { readonly k: "incr"; readonly prefix: boolean; readonly delta: bigint; readonly name: string };
 
-/** `bad`: a character no token starts with (`$`, `[`, a quote): dash's lexer gives it to the parser, which then says what it expected there. */
-type Token =
-  | { readonly t: "num"; readonly v: bigint }
-  | { readonly t: "id"; readonly v: string }
-  | { readonly t: "op"; readonly v: string }
-  | { readonly t: "bad"; readonly v: string };
+// A token's `bad`: a character no token starts with (`$`, `[`, a quote): dash's lexer gives it to the parser, which then says what it expected there.
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -182,7 +178,8 @@ class ArithParser {
     this.pos++;
     const t = this.comma();
     this.expect(":");
-    const f = this.assignment();
+    // C's and dash's grammar: the branch after `:` is a conditional, so `1 ? 2 : x = 3` is an error.
+    const f = this.conditional();
     return { k: "cond", c, t, f };
   }
 
@@ -294,8 +291,6 @@ function usesNames(node: Node): boolean {
  * much cheaper — and become BigInt (wrapping at 64 bits, like C's intmax_t)
  * when an operation would leave that range.
  */
-type Value = number | bigint;
-
 function isZero(v: Value): boolean {
   return v === 0 || v === 0n;
 }
@@ -317,13 +312,13 @@ function inRange(v: Value, text: string): Value {
   return v;
 }
 
-class Evaluator {
+class Evaluator implements ArithOps {
   constructor(
     private readonly vars: ArithVars,
     private readonly source: string,
   ) {}
 
-  private read(name: string): Value {
+  read(name: string): Value {
     const text = this.vars.get(name);
     // An unset variable is 0 even under `set -u`, as in dash.
     if (text === undefined) return 0;
@@ -353,7 +348,7 @@ class Evaluator {
     return new Evaluator(this.vars, trimmed).eval(node);
   }
 
-  private write(name: string, value: Value): Value {
+  write(name: string, value: Value): Value {
     this.vars.set(name, value.toString());
     return value;
   }
@@ -364,15 +359,8 @@ class Evaluator {
         return narrow(node.v);
       case "var":
         return this.read(node.name);
-      case "unary": {
-        const v = this.eval(node.e);
-        switch (node.op) {
-          case "-": return typeof v === "number" ? 0 - v : narrow(BigInt.asIntN(64, -v));
-          case "!": return isZero(v) ? 1 : 0;
-          case "~": return typeof v === "number" ? -v - 1 : narrow(BigInt.asIntN(64, ~v));
-          default: return v;
-        }
-      }
+      case "unary":
+        return this.unary(node.op, this.eval(node.e));
       case "incr": {
         const old = this.read(node.name);
         const updated = this.apply("+", old, node.delta === 1n ? 1 : -1);
@@ -399,7 +387,16 @@ class Evaluator {
     }
   }
 
-  private apply(op: string, l: Value, r: Value): Value {
+  unary(op: string, v: Value): Value {
+    switch (op) {
+      case "-": return typeof v === "number" ? 0 - v : narrow(BigInt.asIntN(64, -v));
+      case "!": return isZero(v) ? 1 : 0;
+      case "~": return typeof v === "number" ? -v - 1 : narrow(BigInt.asIntN(64, ~v));
+      default: return v;
+    }
+  }
+
+  apply(op: string, l: Value, r: Value): Value {
     if (typeof l === "number" && typeof r === "number") {
       let v: number | undefined;
       switch (op) {
@@ -458,5 +455,14 @@ class Evaluator {
 
 /** Evaluate an (already parameter-expanded) arithmetic expression; throws `ExpansionError`. */
 export function evaluateArithmetic(source: string, vars: ArithVars): number | bigint {
-  return new Evaluator(vars, source).eval(parseExpression(source));
+  const evaluator = new Evaluator(vars, source);
+  let node: Node;
+  try {
+    node = parseExpression(source);
+  } catch (error) {
+    // dash evaluates as it parses: an error before the syntax error is the one it reports.
+    if (error instanceof ExpansionError) throwDashFirstError(tokenize(source, false), evaluator);
+    throw error;
+  }
+  return evaluator.eval(node);
 }

@@ -140,7 +140,8 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
         return;
       }
       const message = part.arg === undefined ? "" : yield* expander.text(part.arg, env);
-      throw new ExpansionError(`${name}: ${message !== "" ? message : value === undefined ? "parameter not set" : "parameter null or not set"}`);
+      // dash's words: `${x:?}` says "not set or null" whether x is unset or empty.
+      throw new ExpansionError(`${name}: ${message !== "" ? message : part.colon ? "parameter not set or null" : "parameter not set"}`);
     }
     default:
       break;
@@ -231,7 +232,7 @@ function* expandPositionalWith(part: ParamExp, name: "@" | "*", env: ExpandEnv, 
         return;
       }
       const message = part.arg === undefined ? "" : yield* expander.text(part.arg, env);
-      throw new ExpansionError(`${name}: ${message !== "" ? message : "parameter null or not set"}`);
+      throw new ExpansionError(`${name}: ${message !== "" ? message : "parameter not set or null"}`);
     }
   }
 }

@@ -142,6 +142,8 @@ export class CommandParser {
       t.start.line,
       t.start.column,
       t.kind === "eof",
+      // dash has counted the newline it read when it finds it unexpected.
+      t.kind === "newline" ? t.start.line + 1 : t.start.line,
     );
   }
 
@@ -279,8 +281,17 @@ export class CommandParser {
   // Commands
 
   parseCommand(): Command {
+    let substituted = false;
     for (;;) {
       const t = this.peek();
+      // dash skips newlines where a command starts (CHKNL) and still does after an alias there:
+      // one that begins the value, and those after an alias whose value is only newlines.
+      // (The list may have substituted it already, looking for a reserved word: the token says so.)
+      if (t.kind === "newline" && (substituted || t.aliases !== undefined)) {
+        substituted = true;
+        this.take();
+        continue;
+      }
       if (t.kind === "word" && t.literal !== undefined) {
         if (OPENERS.has(t.literal) && (t.literal !== "function" || this.isFunctionKeyword(t))) return this.parseCompoundWithRedirects(t);
         // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
@@ -289,6 +300,7 @@ export class CommandParser {
       if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
       // Reserved words are recognised before aliases; an alias may expand to one.
       if (!this.expandAlias()) return this.parseSimple();
+      substituted = true;
     }
   }
 

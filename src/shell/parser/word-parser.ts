@@ -144,7 +144,8 @@ export class WordParser implements WordReader {
     const s = this.s;
     const start = s.pos;
     const close = s.text.indexOf("'", start + 1);
-    if (close < 0 || close >= s.end) throw s.error("Unterminated quoted string", start, true);
+    // dash reads to the end of the input looking for the quote, and names the line it got to.
+    if (close < 0 || close >= s.end) throw s.error("Unterminated quoted string", start, true, s.end);
     s.pos = close + 1;
     return s.text.slice(start + 1, close);
   }
@@ -154,7 +155,7 @@ export class WordParser implements WordReader {
     const start = s.pos;
     s.pos++;
     const parts = this.readParts(DOUBLE);
-    if (s.peek() !== 34) throw s.error("Unterminated quoted string", start, true);
+    if (s.peek() !== 34) throw s.error("Unterminated quoted string", start, true, s.end);
     s.pos++;
     return { kind: "double", parts };
   }
@@ -220,7 +221,7 @@ export class WordParser implements WordReader {
     } finally {
       this.guard.leave();
     }
-    if (s.peek() !== 41 || s.peekRaw(1) !== 41) throw s.error("Missing '))'", dollar, true);
+    if (s.peek() !== 41 || s.peekRaw(1) !== 41) throw s.error("Missing '))'", dollar, true, s.end);
     const expr = { start: s.posAt(open + 2), end: s.posAt(s.pos), parts };
     s.pos += 2;
     return { kind: "arith", expr };
