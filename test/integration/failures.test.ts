@@ -18,13 +18,14 @@ test("kill -9 of a worker mid-command: the client gets a clear error, the pool r
   const child = Bun.spawn([RUSHD, "-c", "echo started; exec sleep 30"], { env: daemon.env, stdout: "pipe", stderr: "pipe" });
   const reader = child.stdout.getReader();
   expect(new TextDecoder().decode((await reader.read()).value)).toBe("started\n");
-  const leased = (await daemon.status()).workers.filter((worker) => worker.state === "leased");
-  expect(leased.length).toBe(1);
+  // The worker tells the daemon it is leased after the session's first turn (worker/main.ts).
+  const current = daemon;
+  let leased: { pid: number; state: string }[] = [];
+  await until(async () => (leased = (await current.status()).workers.filter((worker) => worker.state === "leased")).length === 1, { timeoutMs: 5000, what: "the worker leased" });
   process.kill(leased[0]!.pid, "SIGKILL");
   expect(await child.exited).toBe(255);
   expect(await new Response(child.stderr).text()).toContain("connection to the worker lost");
   expect(await daemon.sh("echo ok")).toEqual({ status: 0, stdout: "ok\n", stderr: "" });
-  const current = daemon;
   await until(async () => (await current.status()).workers.length === 2, { timeoutMs: 10_000, what: "the pool to replace the worker" });
 });
 

@@ -172,7 +172,11 @@ describe("through a daemon", () => {
     const before = (await daemon.status()).workers.map((w) => w.pid).sort();
     for (const [, script, status, stdout] of RUNAWAY) {
       const result = await daemon.sh(script);
-      expect(result).toEqual({ status, stdout, stderr: expect.stringMatching(TOO_DEEP) });
+      // In a worker the JS stack a session starts on is deeper and its frames' sizes depend on
+      // how far the JIT got: eval's parser may find the stack spent a few levels before the call
+      // limit does. Either way the run ends with a clean error and status 2 (checked exactly in
+      // process above); what matters here is that the worker lives on.
+      expect(result).toEqual({ status, stdout, stderr: expect.stringMatching(new RegExp(`${TOO_DEEP.source}|^rushd: \\d+: Syntax error: nesting too deep\n`)) });
     }
     for (const [, before_, opener, , after] of DEEP) {
       // `-c` takes one argv string (at most 128 KB).
