@@ -43,7 +43,3 @@ export function stageSpan(from: string, to: string): number | undefined {
   const end = marks.get(to);
   return start === undefined || end === undefined ? undefined : end - start;
 }
-
-export function stageNow(): number {
-  return now();
-}

@@ -214,8 +214,9 @@ export class Connection {
   private remember(payload: Uint8Array, msg: Message): void {
     if (payload.length > RECALL_PAYLOAD_BYTES || msg.type === "Stdout" || msg.type === "Stderr" || msg.type === "Stdin") return;
     if (this.recent.length >= RECALL_ENTRIES) this.recent.pop();
-    // A copy: the payload is a view into the whole chunk it came in, which may be large.
-    this.recent.unshift({ payload: payload.slice(), msg });
+    // A copy (new Uint8Array copies from any typed array; a Buffer's slice would be a view):
+    // the payload may be a view into the whole chunk it came in, which may be large.
+    this.recent.unshift({ payload: new Uint8Array(payload), msg });
   }
 
   handleDrain(): void {

@@ -11,6 +11,7 @@
 
 import { decodeBytes } from "../shell/bytes.ts";
 import { RAW_TEXT_EXT_TYPE } from "./raw-text.ts";
+import { readFloatBE, readUintBE } from "./byte-order.ts";
 
 export class MsgpackError extends Error {
   override readonly name = "MsgpackError";
@@ -26,16 +27,6 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 /** Strings up to this many bytes are decoded in JavaScript when they are ASCII (a TextDecoder call costs more). */
 const SHORT_STRING_BYTES = 32;
 
-// Floats are read through these two views of one 8-byte scratch buffer. The
-// reader makes no DataView of its own: that would ask the payload for its
-// .buffer, and a fresh Uint8Array's buffer is materialized on first use
-// (~0.2 µs, more than decoding a small message takes).
-const floatScratch = new Float64Array(1);
-const floatBytes = new Uint8Array(floatScratch.buffer);
-const float32Scratch = new Float32Array(1);
-const float32Bytes = new Uint8Array(float32Scratch.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 class PayloadReader {
   at = 0;
 
@@ -43,10 +34,7 @@ class PayloadReader {
 
   /** The next `size` bytes as a big-endian unsigned integer. */
   uint(size: 1 | 2 | 4): number {
-    const at = this.take(size);
-    let value = 0;
-    for (let i = 0; i < size; i++) value = value * 0x100 + (this.bytes[at + i] as number);
-    return value;
+    return readUintBE(this.bytes, this.take(size), size);
   }
 
   /** The next `size` bytes as a big-endian two's complement integer. */
@@ -57,10 +45,7 @@ class PayloadReader {
   }
 
   float(size: 4 | 8): number {
-    const at = this.take(size);
-    const target = size === 8 ? floatBytes : float32Bytes;
-    for (let i = 0; i < size; i++) target[LITTLE_ENDIAN ? size - 1 - i : i] = this.bytes[at + i] as number;
-    return size === 8 ? (floatScratch[0] as number) : (float32Scratch[0] as number);
+    return readFloatBE(this.bytes, this.take(size), size);
   }
 
   /** Where the next `count` bytes start; throws if the payload ends before them. */

@@ -15,19 +15,12 @@ import { encodeText } from "../shell/bytes.ts";
 import { ProtocolError } from "./errors.ts";
 import { HEADER_BYTES, MAX_FRAME_BYTES } from "./frame.ts";
 import { RAW_TEXT_EXT_TYPE } from "./raw-text.ts";
+import { writeFloat64BE, writeUintBE } from "./byte-order.ts";
 
 const INITIAL_BYTES = 256;
 /** Room a grown buffer keeps past what was asked (see reserve). */
 const GROWTH_SLACK_BYTES = 1024;
 const utf8 = new TextEncoder();
-
-// Floats go through these two views of one 8-byte scratch buffer. The writer
-// itself never makes a DataView: asking a fresh Uint8Array for its .buffer
-// makes the engine materialize an ArrayBuffer (~0.2 µs, more than encoding a
-// small message takes).
-const floatScratch = new Float64Array(1);
-const floatBytes = new Uint8Array(floatScratch.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 class FrameWriter {
   bytes = new Uint8Array(INITIAL_BYTES);
@@ -47,26 +40,18 @@ class FrameWriter {
     this.bytes = grown;
   }
 
-  /** `value` big-endian in `size` bytes (1, 2 or 4) at `at`; room is reserved. */
-  private putUint(at: number, size: 1 | 2 | 4, value: number): void {
-    for (let i = size - 1; i >= 0; i--) {
-      this.bytes[at + i] = value & 0xff;
-      value = Math.floor(value / 0x100);
-    }
-  }
-
   /** A 64-bit integer (two's complement for a negative one), big-endian, at `at`. */
   private putInt64(at: number, value: number): void {
     const high = Math.floor(value / 0x100000000);
     const low = value - high * 0x100000000;
-    this.putUint(at, 4, high >>> 0);
-    this.putUint(at + 4, 4, low >>> 0);
+    writeUintBE(this.bytes, at, 4, high >>> 0);
+    writeUintBE(this.bytes, at + 4, 4, low >>> 0);
   }
 
   /** The frame header: payload length and message id. */
   header(payloadBytes: number, id: number): void {
-    this.putUint(0, 4, payloadBytes);
-    this.putUint(4, 4, id);
+    writeUintBE(this.bytes, 0, 4, payloadBytes);
+    writeUintBE(this.bytes, 4, 4, id);
   }
 
   byte(value: number): void {
@@ -78,7 +63,7 @@ class FrameWriter {
   tagged(tag: number, size: 1 | 2 | 4, value: number): void {
     this.reserve(1 + size);
     this.bytes[this.at] = tag;
-    this.putUint(this.at + 1, size, value);
+    writeUintBE(this.bytes, this.at + 1, size, value);
     this.at += 1 + size;
   }
 
@@ -86,8 +71,8 @@ class FrameWriter {
     switch (typeof value) {
       // Short ASCII first: it cannot be ill-formed, and most values are (names, paths, `true`).
       case "string":
-        if (value.length < 32 && this.shortAscii(value)) return;
-        return value.isWellFormed() ? this.string(value) : this.ext(RAW_TEXT_EXT_TYPE, encodeText(value));
+        if (this.shortAscii(value)) return;
+        return value.isWellFormed() ? this.utf8(value) : this.ext(RAW_TEXT_EXT_TYPE, encodeText(value));
       case "number": return Number.isSafeInteger(value) ? this.integer(value) : this.float(value);
       case "boolean": return this.byte(value ? 0xc3 : 0xc2);
       case "undefined": return this.byte(0xc0);
@@ -101,8 +86,8 @@ class FrameWriter {
     }
   }
 
-  string(text: string): void {
-    if (text.length < 32 && this.shortAscii(text)) return;
+  /** A str of well-formed `text` through the TextEncoder (what shortAscii could not write). */
+  private utf8(text: string): void {
     // At most 3 bytes per UTF-16 unit; the header is sized for that and moved back if shorter.
     const most = text.length * 3;
     const guess = headerBytes(most);
@@ -114,13 +99,14 @@ class FrameWriter {
       this.bytes[this.at] = 0xa0 | written;
     } else {
       this.bytes[this.at] = actual === 2 ? 0xd9 : actual === 3 ? 0xda : 0xdb;
-      this.putUint(this.at + 1, actual === 2 ? 1 : actual === 3 ? 2 : 4, written);
+      writeUintBE(this.bytes, this.at + 1, actual === 2 ? 1 : actual === 3 ? 2 : 4, written);
     }
     this.at += actual + written;
   }
 
-  /** A fixstr written unit by unit (keys, names, small values: cheaper than a TextEncoder call); false if `text` is not ASCII. */
-  shortAscii(text: string): boolean {
+  /** A fixstr written unit by unit (keys, names, small values: cheaper than a TextEncoder call); false if `text` is not short ASCII. */
+  private shortAscii(text: string): boolean {
+    if (text.length >= 32) return false;
     this.reserve(1 + text.length);
     const start = this.at + 1;
     for (let i = 0; i < text.length; i++) {
@@ -149,15 +135,15 @@ class FrameWriter {
     this.reserve(9);
     if (value >= -0x80) {
       this.bytes[this.at] = 0xd0;
-      this.putUint(this.at + 1, 1, value & 0xff);
+      writeUintBE(this.bytes, this.at + 1, 1, value & 0xff);
       this.at += 2;
     } else if (value >= -0x8000) {
       this.bytes[this.at] = 0xd1;
-      this.putUint(this.at + 1, 2, value & 0xffff);
+      writeUintBE(this.bytes, this.at + 1, 2, value & 0xffff);
       this.at += 3;
     } else if (value >= -0x80000000) {
       this.bytes[this.at] = 0xd2;
-      this.putUint(this.at + 1, 4, value >>> 0);
+      writeUintBE(this.bytes, this.at + 1, 4, value >>> 0);
       this.at += 5;
     } else {
       this.bytes[this.at] = 0xd3;
@@ -169,8 +155,7 @@ class FrameWriter {
   float(value: number): void {
     this.reserve(9);
     this.bytes[this.at] = 0xcb;
-    floatScratch[0] = value;
-    for (let i = 0; i < 8; i++) this.bytes[this.at + 1 + i] = floatBytes[LITTLE_ENDIAN ? 7 - i : i] as number;
+    writeFloat64BE(this.bytes, this.at + 1, value);
     this.at += 9;
   }
 
@@ -211,7 +196,7 @@ class FrameWriter {
     for (const key in map) {
       const item = map[key];
       if (item === undefined) continue;
-      if (key.length >= 32 || !this.shortAscii(key)) this.string(key.isWellFormed() ? key : key.toWellFormed());
+      if (!this.shortAscii(key)) this.utf8(key.isWellFormed() ? key : key.toWellFormed());
       this.value(item);
     }
   }
@@ -224,7 +209,6 @@ function headerBytes(length: number): 1 | 2 | 3 | 5 {
   return length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
 }
 
-/** A whole frame (header + msgpack payload) for the message `msg`. */
 /**
  * One writer for every message: encoding is synchronous and never nested,
  * and a new 256-byte buffer per message was an allocation on every request.
@@ -235,29 +219,30 @@ const SCRATCH_KEPT_BYTES = 64 * 1024;
 /** Frames up to this size are copied out of the scratch writer; larger ones take its buffer. */
 const COPY_LIMIT_BYTES = 4096;
 
-export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
-  const writer = scratch;
-  writer.at = HEADER_BYTES;
+/** `write` with the scratch writer, reset to an empty frame; a buffer it grew too large is let go after. */
+function withScratch(write: (writer: FrameWriter) => Uint8Array): Uint8Array {
+  scratch.at = HEADER_BYTES;
   try {
-    return encodeInto(writer, id, msg);
+    return write(scratch);
   } finally {
-    if (writer.bytes.length > SCRATCH_KEPT_BYTES) writer.bytes = new Uint8Array(INITIAL_BYTES);
+    if (scratch.bytes.length > SCRATCH_KEPT_BYTES) scratch.bytes = new Uint8Array(INITIAL_BYTES);
   }
+}
+
+/** A whole frame (header + msgpack payload) for the message `msg`. */
+export function encodeMessageFrame(id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
+  return withScratch((writer) => frameOf(writer, id, msg));
 }
 
 /** A msgpack map by itself, no frame (a value carried as bytes inside a message: SessionInit.envPacked). */
 export function encodeMapPayload(map: Readonly<Record<string, unknown>>): Uint8Array {
-  const writer = scratch;
-  writer.at = HEADER_BYTES;
-  try {
+  return withScratch((writer) => {
     writer.map(map);
     return writer.bytes.slice(HEADER_BYTES, writer.at);
-  } finally {
-    if (writer.bytes.length > SCRATCH_KEPT_BYTES) writer.bytes = new Uint8Array(INITIAL_BYTES);
-  }
+  });
 }
 
-function encodeInto(writer: FrameWriter, id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
+function frameOf(writer: FrameWriter, id: number, msg: Readonly<Record<string, unknown>>): Uint8Array {
   writer.map(msg);
   const payloadBytes = writer.at - HEADER_BYTES;
   if (payloadBytes > MAX_FRAME_BYTES) {

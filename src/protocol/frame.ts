@@ -4,6 +4,7 @@
 // sent as several Stdout/Stderr frames.
 
 import { ProtocolError } from "./errors.ts";
+import { readUintBE, writeUintBE } from "./byte-order.ts";
 
 export const HEADER_BYTES = 8;
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -18,19 +19,19 @@ export function encodeFrame(id: number, payload: Uint8Array): Uint8Array {
     throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`);
   }
   const out = new Uint8Array(HEADER_BYTES + payload.length);
-  writeUint32(out, 0, payload.length);
-  writeUint32(out, 4, id >>> 0);
+  writeUintBE(out, 0, 4, payload.length);
+  writeUintBE(out, 4, 4, id >>> 0);
   out.set(payload, HEADER_BYTES);
   return out;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Incremental frame parser: feed it socket chunks in order, it returns the
  * complete frames. Keeps at most one partial frame buffered. An oversized
  * length prefix throws at once, before any of the body arrives.
  */
-const EMPTY = new Uint8Array(0);
-
 export class FrameReader {
   private buffer: Uint8Array = EMPTY;
 
@@ -42,16 +43,17 @@ export class FrameReader {
     const frames: Frame[] = [];
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
-      const length = readUint32(data, at);
+      const length = readUintBE(data, at, 4);
       if (length > this.maxFrameBytes) {
         throw new ProtocolError("FRAME_TOO_LARGE", `frame length ${length} exceeds the maximum of ${this.maxFrameBytes} bytes`);
       }
       if (data.length - at < HEADER_BYTES + length) break;
-      const id = readUint32(data, at + 4);
-      // A copy per frame: payloads (and the msgpack `bin` fields decoded from them, views
-      // into them) are used after this call, while the socket layer may reuse `chunk`.
-      // (A slice is also cheaper than a view: a view of a fresh array makes the engine
-      // materialize its ArrayBuffer.)
+      const id = readUintBE(data, at + 4, 4);
+      // Payloads (and the msgpack `bin` fields decoded from them, views into them) are used
+      // after this call. `slice` copies a plain array (a chunk joined to a remainder, the Node
+      // transport's wrapper), where a view would make the engine materialize the array's
+      // ArrayBuffer; on the Buffer Bun hands each data event it is a view (Buffer's slice),
+      // which holds because Bun gives every event a buffer of its own.
       frames.push({ id, payload: data.slice(at + HEADER_BYTES, at + HEADER_BYTES + length) });
       at += HEADER_BYTES + length;
     }
@@ -63,17 +65,6 @@ export class FrameReader {
   get pendingBytes(): number {
     return this.buffer.length;
   }
-}
-
-function writeUint32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value >>> 24;
-  bytes[at + 1] = (value >>> 16) & 0xff;
-  bytes[at + 2] = (value >>> 8) & 0xff;
-  bytes[at + 3] = value & 0xff;
-}
-
-function readUint32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) * 0x1000000) + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

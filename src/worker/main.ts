@@ -35,7 +35,7 @@ export interface WorkerOptions {
 /**
  * A pooled worker asks for its replacement (retire-soon) when it has served
  * this share of its sessions, so the replacement is warm before the count
- * runs out (at 100,000 sessions: 5,000 left, over 100 ms at full speed).
+ * runs out (at the default 1,000,000: 50,000 left, seconds at full speed).
  */
 const RETIRE_NOTICE_SHARE = 0.95;
 
