@@ -3,10 +3,11 @@
 // `rushd -c` sends it, a pause between them (a shell loop calling rushd -c
 // leaves the worker idle for milliseconds, and its caches go cold). Prints
 // the median of each stage the worker reports (the daemon must run with
-// --profile-stages). `--env plain` sends the environment as a map instead
-// of packed (SessionInit.envPacked), for a before/after.
+// --profile-stages). The environment goes as `rushd -c` sends it (the
+// worker reads it from /proc: SessionInit.envFromCaller); `--env packed` or
+// `--env plain` sends it as bytes or as a map instead, for a before/after.
 //
-//   bun scripts/profile-cold-session.ts SOCKET [sessions] [pause-ms] [--env plain|packed]
+//   bun scripts/profile-cold-session.ts SOCKET [sessions] [pause-ms] [--env caller|packed|plain]
 
 import { DaemonClient } from "../src/client/daemon-client.ts";
 import { cliTransport, passFdsToWorker } from "../src/client/transport/cli-transport.ts";
@@ -15,9 +16,9 @@ import { packEnvironment } from "../src/protocol/index.ts";
 
 const args = process.argv.slice(2);
 const envAt = args.indexOf("--env");
-const envMode = envAt >= 0 ? args.splice(envAt, 2)[1] : "packed";
+const envMode = envAt >= 0 ? args.splice(envAt, 2)[1] : "caller";
 const [socket, sessionsText = "100", pauseText = "8"] = args;
-if (socket === undefined || (envMode !== "plain" && envMode !== "packed")) throw new Error("usage: profile-cold-session.ts SOCKET [sessions] [pause-ms] [--env plain|packed]");
+if (socket === undefined || !["caller", "packed", "plain"].includes(envMode ?? "")) throw new Error("usage: profile-cold-session.ts SOCKET [sessions] [pause-ms] [--env caller|packed|plain]");
 const sessions = Number(sessionsText);
 const pauseMs = Number(pauseText);
 const WARM_UP = 20;
@@ -32,7 +33,7 @@ for (let i = 0; i < WARM_UP + sessions; i++) {
   const daemon = await DaemonClient.connect(socket, cliTransport);
   try {
     const link = await WorkerLink.open(await daemon.lease({ wait: false }), { transport: cliTransport, passFds: passFdsToWorker });
-    const spec = envMode === "plain" ? { ...base, env } : { ...base, envPacked: packEnvironment(env) };
+    const spec = envMode === "plain" ? { ...base, env } : envMode === "packed" ? { ...base, envPacked: packEnvironment(env) } : { ...base, envFromCaller: true };
     const result = await link.run(spec, "true", io);
     link.close();
     if (result.stages === undefined) throw new Error("no stages in the result: start the daemon with --profile-stages");

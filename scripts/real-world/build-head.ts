@@ -29,7 +29,8 @@ export function buildHead(root: string, cacheName: string): HeadBuild {
   if (archive.exitCode !== 0) throw new Error("git archive HEAD failed");
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   const rushd = join(dir, "rushd");
-  const build = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--bytecode", "src/cli/main.ts", "src/cli/roles.ts", "--outfile", rushd], { cwd: dir, stdout: "ignore", stderr: "inherit" });
+  // HEAD's own build script, with HEAD's flags.
+  const build = Bun.spawnSync([process.execPath, "scripts/build-executable.ts", "--outfile", rushd], { cwd: dir, stdout: "ignore", stderr: "inherit" });
   if (build.exitCode !== 0) throw new Error("building HEAD failed");
   return { rushd, commit };
 }

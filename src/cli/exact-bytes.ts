@@ -6,8 +6,9 @@
 // (nearly always) nothing is read and nothing awaited: the callers ask
 // isLossy/isLossyEnvironment first, one includes() per string.
 //
-// Used by the client (`rushd -c` through a daemon sends what this returns)
-// and the in-process shell; main.ts imports it on every start. The client's
+// Used by the client (`rushd -c` through a daemon sends the arguments and
+// cwd this returns; a worker reads its environment from /proc itself) and
+// the in-process shell; main.ts imports it on every start. The client's
 // start-up is its whole cost, so this imports only bytes.ts (which imports
 // nothing): no interpreter, no node: module, and no bun:ffi (~0.4 ms to load,
 // measured; the modules that need it load it later). Bun.file reads /proc;

@@ -80,8 +80,15 @@ function stdinIsTty(): boolean {
   return tty.isatty(0);
 }
 
-/** roles.ts: bundled as its own entry (a computed specifier keeps the bundler from inlining it). */
+/**
+ * roles.ts: bundled as its own entry (a computed specifier keeps the bundler
+ * from inlining it). Its roles live long (a daemon, a worker, a script run
+ * here), so the JIT gets its normal thresholds back: the executable starts
+ * with them raised for the client, whose code runs once
+ * (scripts/build-executable.ts).
+ */
 function loadRoles(): Promise<typeof import("./roles.ts")> {
+  Bun.unsafe.setJITPolicy(1);
   const isCompiled = Bun.main.startsWith("/$bunfs/");
   const specifier = isCompiled ? "./roles.js" : "./roles.ts";
   return import(specifier);

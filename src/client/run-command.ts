@@ -68,6 +68,8 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
     // The worker ended the lease before the session started (it yielded to queued clients): nothing ran.
     if (error instanceof LeaseEndedError) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
+    // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
+    if (error instanceof WorkerLostError && error.code === "ENV_UNREADABLE") return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof WorkerLostError) {
       await writeStderr(`rushd: ${error.message}\n`);
       return { kind: "status", status: error.code === "TIMEOUT" ? EXIT_REQUEST_TIMEOUT : EXIT_CONNECTION_LOST };

@@ -14,8 +14,14 @@ export interface SessionSpec {
   readonly cwd: string;
   /** Omit (with envPacked) to reuse the previous session's environment on this connection (saves encoding it). */
   readonly env?: Readonly<Record<string, string>>;
-  /** The environment already packed (protocol packEnvironment), instead of `env`: `rushd -c` packs it while it waits for its lease. */
+  /** The environment already packed (protocol packEnvironment), instead of `env`. */
   readonly envPacked?: Uint8Array;
+  /**
+   * Instead of `env`: the worker reads this process's own environment, the
+   * one it was started with, from /proc (`rushd -c`, whose environment is
+   * its caller's). Only for a process on the same machine as the worker.
+   */
+  readonly envFromCaller?: boolean;
   readonly argv0: string;
   readonly args: readonly string[];
   readonly umask: number;
@@ -192,6 +198,7 @@ export class WorkerLink {
       // Not copied: the message is encoded before run() or openSession() returns.
       env: spec.env,
       envPacked: spec.envPacked,
+      envFromCaller: spec.envFromCaller,
       argv0: spec.argv0,
       args: spec.args,
       umask: spec.umask,

@@ -14,6 +14,7 @@ export type ProtocolErrorCode =
   | "FORBIDDEN" // the peer is not this daemon's user (SO_PEERCRED)
   | "TIMEOUT" // no message in time, or request past --request-timeout
   | "WORKER_LOST" // the worker running the session died
+  | "ENV_UNREADABLE" // SessionInit.envFromCaller, and the worker cannot read the client's /proc/<pid>/environ
   | "INTERNAL";
 
 export class ProtocolError extends Error {

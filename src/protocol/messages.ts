@@ -27,6 +27,7 @@ const schemas = {
     cwd: "string",
     env: "stringMap?", // absent (and no envPacked): the env of the previous session on this connection
     envPacked: "bytes?", // the env as a msgpack map of its own (codec.ts packEnvironment): a worker that unpacked the same bytes before reuses what it decoded
+    envFromCaller: "bool?", // instead of env/envPacked: the client is the caller's own process (`rushd -c`); its environment is read from /proc/<its pid>/environ
     argv0: "string",
     args: "stringArray",
     umask: "int",

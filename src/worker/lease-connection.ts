@@ -18,6 +18,7 @@ import { FrameSink, RemoteInput } from "./remote-io.ts";
 import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
 import { PackedEnvironments } from "./packed-env.ts";
+import { CallerEnvironmentError } from "./caller-environment.ts";
 import { markStage, stageClockEnabled, stageSpan } from "../common/stage-clock.ts";
 
 export interface SessionOutcome {
@@ -83,6 +84,8 @@ export interface ClientProcess {
    * its /proc entry once per connection (caller-attributes.ts).
    */
   callerAttributes(): CallerAttributes | undefined;
+  /** The environment the process on the other end was started with (SessionInit.envFromCaller); throws CallerEnvironmentError. */
+  callerEnvironment(): Readonly<Record<string, string>>;
 }
 
 /** What the worker does with a session's processes (worker/main.ts, process-tree.ts). */
@@ -267,9 +270,11 @@ export class LeaseConnection {
     }
     let env: Readonly<Record<string, string>>;
     try {
-      env = init.env ?? (init.envPacked !== undefined ? this.packedEnvironments.unpack(init.envPacked) : this.previousEnv);
+      env = this.sessionEnvironment(init);
     } catch (error) {
       if (error instanceof ProtocolError) return this.connection.fail(error, id);
+      // Nothing has run: the client runs the command itself (run-command.ts).
+      if (error instanceof CallerEnvironmentError) return this.connection.fail(new ProtocolError("ENV_UNREADABLE", error.message), id);
       throw error;
     }
     this.previousEnv = env;
@@ -351,6 +356,14 @@ export class LeaseConnection {
     }));
     markStage("result-sent");
     if (!session.persistent || sessionEnded) await this.finishSession();
+  }
+
+  /** The environment SessionInit gives the session, in one of its three ways (docs/PROTOCOL.md). */
+  private sessionEnvironment(init: Message<"SessionInit">): Readonly<Record<string, string>> {
+    if (init.env !== undefined) return init.env;
+    if (init.envPacked !== undefined) return this.packedEnvironments.unpack(init.envPacked);
+    if (init.envFromCaller === true) return this.client.callerEnvironment();
+    return this.previousEnv;
   }
 
   /** A persistent session's checkpoint (session-state.ts), after the commands before it. */

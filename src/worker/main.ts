@@ -16,6 +16,7 @@ import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, s
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
 import { PackedEnvironments } from "./packed-env.ts";
+import { CallerEnvironments } from "./caller-environment.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
 import { enableStageClock } from "../common/stage-clock.ts";
 
@@ -103,6 +104,8 @@ class Worker {
   private readonly parseCache = new ParseCache();
   /** Environments unpacked from SessionInit.envPacked (packed-env.ts), shared likewise. */
   private readonly packedEnvironments = new PackedEnvironments();
+  /** Environments read from `rushd -c` clients' /proc entries (caller-environment.ts), shared likewise. */
+  private readonly callerEnvironments = new CallerEnvironments();
   /** Where clients pass their fds (SCM_RIGHTS); created in listen(). */
   fdReceiver: FdReceiver | undefined;
   private readonly processControl: ProcessControl = {
@@ -265,6 +268,7 @@ class Worker {
     }, { verifyReset: this.options.verifyReset, requestTimeoutMs: this.options.requestTimeoutS * 1000 }, this.processControl, {
       takePassedFds: (nonce) => this.fdReceiver?.take(nonce),
       callerAttributes,
+      callerEnvironment: () => this.callerEnvironments.read(peer.pid),
     }, this.parseCache, this.packedEnvironments);
     return connection;
   }

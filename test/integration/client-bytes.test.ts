@@ -33,6 +33,14 @@ const CASES: readonly (readonly [name: string, script: string, expected: string]
     "d\xff\nd\xff\nd\xff\nf\xfe\n",
   ],
   ["a plain ASCII command", `{sh} -c 'echo "$0:$1"' name hello`, "name:hello\n"],
+  // The environment is the one the caller started rushd with, exactly (a pooled worker reads it from /proc).
+  ["values holding = and empty values", `X='a=b' E= {sh} -c 'printf "%s|%s|\\n" "$X" "\${E-unset}"'`, "a=b||\n"],
+  // A compiled Bun program reads both from its working directory unless built not to (scripts/build-executable.ts).
+  [
+    "a .env and a bunfig.toml in the working directory are not read",
+    `printf 'FOO=from-dotenv\\n' >.env && printf '[run]\\nsmol = true\\n' >bunfig.toml && {sh} -c 'echo "\${FOO-unset}"'`,
+    "unset\n",
+  ],
 ];
 
 const DIR = realpathSync(mkdtempSync(join(tmpdir(), "rushd-bytes-")));
