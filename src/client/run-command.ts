@@ -6,27 +6,13 @@
 import type { DaemonPaths } from "../protocol/index.ts";
 import { ConnectFailedError, UntrustedPeerError } from "./link.ts";
 import { cliTransport, passFdsToWorker } from "./transport/cli-transport.ts";
-import { isIgnored } from "./caller-attributes.ts";
+import { forwardSignals } from "./forwarded-signals.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
 import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
+import { EXIT_CONNECTION_LOST, EXIT_OUTPUT_CLOSED, EXIT_REQUEST_TIMEOUT, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 
-/** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
-export const EXIT_CONNECTION_LOST = 255;
-/** Exit status when the daemon killed the command for running past --request-timeout (as timeout(1)). */
-export const EXIT_REQUEST_TIMEOUT = 124;
-/** Exit status when our stdout was closed under the command (as if killed by SIGPIPE). */
-export const EXIT_OUTPUT_CLOSED = 128 + 13;
-
-export type ClientOutcome =
-  /** `signal`: the session's shell itself died of it (`kill $$`); the client then dies of it too, as `sh -c` would. */
-  | { readonly kind: "status"; readonly status: number; readonly signal?: string }
-  /**
-   * No daemon could serve; nothing has run yet. `warn`: say why on stderr
-   * (a socket or directory that is not safely the user's); otherwise the
-   * fallback is silent (RUSHD_DEBUG=1 shows the reason).
-   */
-  | { readonly kind: "no-daemon"; readonly reason: string; readonly warn: boolean };
+export { EXIT_CONNECTION_LOST, EXIT_OUTPUT_CLOSED, EXIT_REQUEST_TIMEOUT, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 
 export interface ClientOptions {
   readonly paths: DaemonPaths;
@@ -35,26 +21,12 @@ export interface ClientOptions {
   readonly daemonArgv: readonly string[];
 }
 
-/** Signals the client passes on to the session, by number (checked with sigaction before a handler replaces them). */
-const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
-
-/**
- * Gives the session's spec. Called once, while the daemon answers the lease
- * (its round trip and the client's own work overlap), and not at all when no
- * daemon can serve. `ownFds`: fds this process opened itself by then (its
- * daemon connection), which are not the caller's to pass on.
- */
-export type SessionDescriber = (ownFds: readonly number[]) => SessionSpec;
 
 export async function runViaDaemon(describe: SessionDescriber, script: string, options: ClientOptions): Promise<ClientOutcome> {
   const leased = await leaseWorker(options, describe);
   if (!("link" in leased)) return leased;
   const { link, spec } = leased;
-  const forward = (signal: string) => () => link.signal(signal);
-  // One the caller left ignored stays so: a handler would replace SIG_IGN before the worker reads
-  // the caller's ignored set from /proc (and it would never arrive to be forwarded anyway).
-  const handlers = FORWARDED_SIGNALS.filter(([, number]) => !isIgnored(number)).map(([signal]) => [signal, forward(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const stopForwarding = forwardSignals((signal) => link.signal(signal));
   try {
     // Used only if the fds could not be passed (then stdio is streamed over the socket).
     const io = {
@@ -76,7 +48,7 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
     }
     throw error;
   } finally {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    stopForwarding();
     link.close();
   }
 }

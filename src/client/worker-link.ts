@@ -4,46 +4,14 @@
 // ones (`openSession`, then `execute` any number of times, `exportState`,
 // `closeSession`). One command runs at a time; the library queues the rest.
 
-import { message, PROTOCOL_VERSION, type Connection, type Message, type ProtocolError } from "../protocol/index.ts";
+import { message, type Connection, type Message, type ProtocolError } from "../protocol/index.ts";
 import { CommandRun, type SessionIO, type SessionResult } from "./command-run.ts";
 import { openLink, type Transport } from "./link.ts";
+import { sessionInitMessage, type SessionSpec } from "./session-init.ts";
 
 export type { SessionIO, SessionResult } from "./command-run.ts";
+export type { SessionSpec } from "./session-init.ts";
 
-export interface SessionSpec {
-  readonly cwd: string;
-  /** Omit (with envPacked) to reuse the previous session's environment on this connection (saves encoding it). */
-  readonly env?: Readonly<Record<string, string>>;
-  /** The environment already packed (protocol packEnvironment), instead of `env`. */
-  readonly envPacked?: Uint8Array;
-  /**
-   * Instead of `env`: the worker reads this process's own environment, the
-   * one it was started with, from /proc (`rushd -c`, whose environment is
-   * its caller's). Only for a process on the same machine as the worker.
-   */
-  readonly envFromCaller?: boolean;
-  readonly argv0: string;
-  readonly args: readonly string[];
-  readonly umask: number;
-  /** The session's $PPID: the pid of the program that asked for the command. */
-  readonly ppid?: number;
-  /** The caller's resource limits, nice value and ignored signals (client/caller-attributes.ts). */
-  readonly limits?: Readonly<Record<string, string>>;
-  readonly nice?: number;
-  readonly ignoredSignals?: readonly number[];
-  /**
-   * This process's fds to hand to the session (SCM_RIGHTS): it then runs on
-   * them, and its output and input never cross the socket. Absent: streamed
-   * stdio (the library).
-   */
-  readonly passFds?: readonly number[];
-  readonly flags?: readonly string[];
-  readonly longOptions?: readonly string[];
-  /** A persistent session resumes from this checkpoint (JSON text of a SessionState). */
-  readonly state?: string;
-  /** The stdin is this session's alone (the library's): the worker may read ahead of the command. */
-  readonly stdinReadAhead?: boolean;
-}
 
 /**
  * Sends fds to the worker's fd socket ahead of the SessionInit naming them
@@ -190,30 +158,7 @@ export class WorkerLink {
 
   private sessionInit(spec: SessionSpec, persistent: boolean): Message<"SessionInit"> {
     this.sessionsLeft -= 1;
-    const passed = this.passFds(spec.passFds);
-    const init = message("SessionInit", {
-      version: PROTOCOL_VERSION,
-      token: this.token,
-      cwd: spec.cwd,
-      // Not copied: the message is encoded before run() or openSession() returns.
-      env: spec.env,
-      envPacked: spec.envPacked,
-      envFromCaller: spec.envFromCaller,
-      argv0: spec.argv0,
-      args: spec.args,
-      umask: spec.umask,
-      ppid: spec.ppid,
-      limits: spec.limits,
-      nice: spec.nice,
-      ignoredSignals: spec.ignoredSignals,
-      passedFds: passed?.fds,
-      fdNonce: passed?.nonce,
-      persistent,
-      flags: spec.flags,
-      longOptions: spec.longOptions,
-      state: spec.state,
-      stdinReadAhead: spec.stdinReadAhead === true ? true : undefined,
-    });
+    const init = sessionInitMessage(spec, { token: this.token, passed: this.passFds(spec.passFds), persistent });
     this.token = undefined; // only the first session shows the lease token
     return init;
   }

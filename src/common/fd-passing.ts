@@ -14,6 +14,7 @@
 
 import { ptr } from "bun:ffi";
 import { errno, libc, moreLibc } from "./libc.ts";
+import { unixAddress } from "./unix-address.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -26,7 +27,6 @@ const SCM_CREDENTIALS = 2;
 const MSG_DONTWAIT = 0x40;
 const MSG_CMSG_CLOEXEC = 0x40000000;
 const EAGAIN = 11;
-const SUN_PATH_BYTES = 108;
 
 /** The kernel's SCM_MAX_FD. */
 export const MAX_FDS_PER_MESSAGE = 253;
@@ -40,11 +40,8 @@ export class FdPassingError extends Error {
 
 
 function sockaddr(path: string): Uint8Array {
-  const bytes = new TextEncoder().encode(path);
-  if (bytes.length >= SUN_PATH_BYTES) throw new FdPassingError(`socket path too long: ${path}`);
-  const address = new Uint8Array(2 + SUN_PATH_BYTES);
-  new DataView(address.buffer).setUint16(0, AF_UNIX, true);
-  address.set(bytes, 2);
+  const address = unixAddress(path);
+  if (address === undefined) throw new FdPassingError(`socket path too long: ${path}`);
   return address;
 }
 

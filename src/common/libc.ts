@@ -2,7 +2,7 @@
 // through bun:ffi, bound once per process. Every dlopen compiles a
 // trampoline per function (measured: ~90 µs, then ~10 µs a function), and
 // the client pays for it on every `rushd -c`: so `libc()` holds only what
-// the client path uses (sigaction: which signals its caller ignored), and
+// the client path uses (its sockets, fd passing and listing, sigaction), and
 // `moreLibc()` the rest (the fd receiver and process tree of a worker). The interpreter has its
 // own binding (src/shell/exec/libc.ts): src/shell imports nothing from here.
 
@@ -20,6 +20,11 @@ function openClientSet() {
     fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
+    // rushd -c's blocking sockets (client/transport/blocking-socket.ts).
+    connect: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+    read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+    write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+    poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   });
 }
 

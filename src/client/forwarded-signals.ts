@@ -1,0 +1,22 @@
+// The signals `rushd -c` passes on to its session: a Ctrl-C in the caller's
+// terminal reaches the client (it is in the foreground process group), not
+// the worker's processes, so the client sends them over as a Signal.
+
+import { isIgnored } from "./caller-attributes.ts";
+
+/** By number too: sigaction needs it, to see whether the caller left one ignored. */
+const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
+
+/**
+ * Call `send` for each forwarded signal this process receives, until the
+ * returned function is called. One the caller left ignored stays so: a
+ * handler would replace SIG_IGN before the worker reads the caller's
+ * ignored set from /proc (and it would never arrive to be forwarded anyway).
+ */
+export function forwardSignals(send: (signal: string) => void): () => void {
+  const handlers = FORWARDED_SIGNALS.filter(([, number]) => !isIgnored(number)).map(([signal]) => [signal, () => send(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
