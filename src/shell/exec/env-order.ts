@@ -20,9 +20,23 @@ function chainRank(name: string): number {
   return index === undefined ? 0 : -1 - index;
 }
 
+/** Each name's bucket, hashed once: the same names come back in every environment built. */
+const buckets = new Map<string, number>();
+const BUCKETS_KEPT = 4096;
+
+function bucketOf(name: string): number {
+  let bucket = buckets.get(name);
+  if (bucket === undefined) {
+    if (buckets.size >= BUCKETS_KEPT) buckets.clear();
+    bucket = dashBucket(name, VARTAB_SIZE);
+    buckets.set(name, bucket);
+  }
+  return bucket;
+}
+
 /** `env` with its names in dash's order; `env`'s own order is the order the names were made. */
 export function inDashOrder(env: Readonly<Record<string, string>>): Record<string, string> {
-  const keyed = Object.keys(env).map((name) => ({ name, bucket: dashBucket(name, VARTAB_SIZE), rank: chainRank(name) }));
+  const keyed = Object.keys(env).map((name) => ({ name, bucket: bucketOf(name), rank: chainRank(name) }));
   keyed.sort((a, b) => a.bucket - b.bucket || a.rank - b.rank);
   const ordered: Record<string, string> = {};
   for (const { name } of keyed) ordered[name] = env[name] as string;
