@@ -5,7 +5,8 @@
 //   node scripts/bench/library-runtime.mjs SOCKET ROUNDS SAMPLES BATCHES SOCKETS
 //
 // Interleaved in ROUNDS rounds, from this one runtime: the built library's
-// held-connection round trip of `echo hi`, child_process.spawn of
+// held-connection round trip of `echo hi` (reading process.env on each run,
+// and with connect()'s env given once), child_process.spawn of
 // `dash -c`, a bash coprocess driven with a sentinel, and the time for 50
 // concurrent runs on one client.
 
@@ -59,17 +60,21 @@ function startCoprocess() {
 }
 
 const rushd = await connect({ socket, autostart: false, sockets, maxConcurrency: 8 });
+// The same, given the environment once (connect's env option) instead of reading process.env on every run.
+const rushdWithEnv = await connect({ socket, autostart: false, sockets, maxConcurrency: 8, env: { ...process.env } });
 const coprocess = startCoprocess();
-const once = async () => {
-  const r = await rushd.run(COMMAND, { encoding: "utf8" });
+const runOn = (client) => async () => {
+  const r = await client.run(COMMAND, { encoding: "utf8" });
   if (r.status !== 0 || r.stdout !== WANT) throw new Error(`rushd: status ${r.status}, ${JSON.stringify(r.stdout)}`);
 };
+const once = runOn(rushd);
 const batch = async () => {
   const results = await Promise.all(Array.from({ length: CONCURRENT }, () => rushd.run(COMMAND, { encoding: "utf8" })));
   if (!results.every((r) => r.status === 0 && r.stdout === WANT)) throw new Error("a concurrent run failed");
 };
 const contenders = [
   { name: "library run, held connection", per: samples, run: once },
+  { name: "library run, held connection, connect({ env })", per: samples, run: runOn(rushdWithEnv) },
   { name: "child_process.spawn dash -c", per: Math.max(1, Math.round(samples / 20)), run: spawnDash },
   { name: "bash coprocess + sentinel", per: samples, run: coprocess.run },
   { name: `${CONCURRENT} concurrent runs, one client`, per: batches, run: batch },
@@ -94,6 +99,7 @@ try {
   stage("closing");
   coprocess.stop();
   await rushd.close();
+  await rushdWithEnv.close();
   stage("closed");
 }
 console.log(JSON.stringify({ runtime: typeof Bun === "object" ? `bun ${Bun.version}` : `node ${process.version}`, sockets, results }));

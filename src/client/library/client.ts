@@ -31,6 +31,14 @@ export interface ConnectOptions {
   readonly maxConcurrency?: number;
   /** Which sockets to use; default Bun's under Bun, node:net under Node.js. */
   readonly sockets?: SocketKind;
+  /**
+   * The environment of every run and session that gives no `env` of its
+   * own, e.g. a snapshot taken once: `{ ...process.env }`. Default: each
+   * one reads process.env at the time of its call, which costs a Node.js
+   * process ~18 µs a run (every read of process.env is a call into the
+   * host; measured in BENCHMARKS.md, "The library from Node.js and Bun").
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const DEFAULT_MAX_CONCURRENCY = 8;
@@ -51,7 +59,7 @@ export async function connect(options: ConnectOptions = {}): Promise<RushdClient
       throw connectionError(startError, paths);
     }
   }
-  return new RushdClient(daemon, paths, transport, Math.max(1, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
+  return new RushdClient(daemon, paths, transport, Math.max(1, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY), options.env);
 }
 
 function connectionError(error: unknown, paths: DaemonPaths): unknown {
@@ -73,12 +81,12 @@ export class RushdClient {
   private readonly sessions = new Set<RushdSession>();
 
   /** Use connect(). */
-  constructor(daemon: DaemonClient, readonly paths: DaemonPaths, transport: Transport, maxConcurrency: number) {
+  constructor(daemon: DaemonClient, readonly paths: DaemonPaths, transport: Transport, maxConcurrency: number, env?: Readonly<Record<string, string | undefined>>) {
     this.leaser = new Leaser(paths.socket, transport, daemon);
     this.pool = new LeasePool((wait) => this.leaser.lease(wait), maxConcurrency);
     const umask = process.umask(0);
     process.umask(umask);
-    this.defaults = { umask };
+    this.defaults = { umask, env };
   }
 
   /** Run a script as its own one-shot session. A failing command is a result; see RunResult. */

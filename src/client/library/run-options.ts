@@ -69,17 +69,19 @@ export interface SessionResultExtras {
 /** What a client fills in for options the caller left out. */
 export interface Defaults {
   readonly umask: number;
+  /** connect()'s `env`: the environment of a run that gives none (else process.env at the time of the call). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
- * A session's spec. `env` is the caller's `env` option, else process.env at
- * this moment; it is left out (the worker keeps the one it has) when it holds
+ * A session's spec. `env` is the caller's `env` option, else the client's,
+ * else process.env at this moment; it is left out (the worker keeps the one it has) when it holds
  * the same variables and values as `previousEnv`, what the last session on
  * the same link was given. `sessionEnv` is what this session gets, to pass as
  * `previousEnv` next time.
  */
 export function sessionSpec(options: CommandOptions, defaults: Defaults, previousEnv?: Readonly<Record<string, string>>): { spec: SessionSpec; sessionEnv: Readonly<Record<string, string>> } {
-  const source = options.env ?? process.env;
+  const source = options.env ?? defaults.env ?? process.env;
   // Compared in place: copying process.env costs more than reading it (each read is a host call).
   const same = previousEnv !== undefined && sameVariables(previousEnv, source);
   const sessionEnv = same ? previousEnv : definedEntries(source);

@@ -47,6 +47,25 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("connect()'s env is every run's environment unless a run gives its own", async () => {
+    const snapshot = { ONLY: "client-wide", PATH: "/usr/bin:/bin" };
+    const client = await connect({ socket: fixture().daemon.socket, autostart: false, env: snapshot });
+    process.env.RUSHD_LIBRARY_TEST = "from-process-env";
+    try {
+      expect((await client.run('echo "$ONLY ${RUSHD_LIBRARY_TEST-unset}"', { encoding: "utf8" })).stdout).toBe("client-wide unset\n");
+      expect((await client.run('echo "$ONLY"', { env: { ONLY: "per-run" }, encoding: "utf8" })).stdout).toBe("per-run\n");
+      const session = await client.session();
+      try {
+        expect((await session.run('echo "$ONLY"', { encoding: "utf8" })).stdout).toBe("client-wide\n");
+      } finally {
+        await session.close();
+      }
+    } finally {
+      delete process.env.RUSHD_LIBRARY_TEST;
+      await client.close();
+    }
+  });
+
   test("env and cwd given replace the caller's", async () => {
     const result = await rushd().run('echo "${HOME-unset} $ONLY"; pwd', { env: { ONLY: "this", PATH: "/usr/bin:/bin" }, cwd: "/tmp", encoding: "utf8" });
     expect(result.stdout).toBe("unset this\n/tmp\n");
