@@ -16,6 +16,7 @@
 
 import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { probeSocket } from "../common/probe.ts";
+import { connectErrno, EAGAIN } from "../common/connect-errno.ts";
 import { isProcessAlive } from "../common/process-alive.ts";
 import { until } from "../common/until.ts";
 import { ConnectFailedError } from "../client/link.ts";
@@ -206,6 +207,8 @@ function explainConnectFailure(path: string, code: string | undefined): Unreacha
     return unusable(`cannot examine the path (${statCode})`);
   }
   if (!stat.isSocket()) return unusable(`it is ${describeFileType(stat)}, not a socket`);
+  // Bun says ECONNREFUSED for a full queue of connections too (connect-errno.ts): ask connect(2) itself.
+  if (code === "ECONNREFUSED" && connectErrno(path) === EAGAIN) return unusable("a daemon listens but accepts no connection now (its queue of connections is full)");
   if (code === "ECONNREFUSED") return absent("a stale socket: nothing listens on it");
   return unusable(`connect failed (${code ?? "no error code"})`);
 }
