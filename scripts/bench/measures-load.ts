@@ -336,7 +336,7 @@ export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, 
     title: "Reset in the worker, and idle memory per pooled worker",
     intro: [
       "Reset times are measured inside the workers and reported by `rushd status --json` of the pool daemon at the end of the run (its window holds the most recent 10,000 sessions).",
-      "RSS is VmRSS from /proc/PID/status of every idle worker `rushd status` lists: once right after the daemon started, once at the end after every client let go. The target is judged on it, as issue 10 states; most of it is pages of the executable shared by every rushd process (RssFile). RssAnon is what a worker allocated itself; PSS splits each shared page among the processes that map it (docs/ARCHITECTURE.md, \"Memory of a worker\").",
+      "RSS is VmRSS from /proc/PID/status of every idle worker `rushd status` lists: once after the daemon started, once at the end after every client let go, each time 2 s after the workers were idle (past their idle collection). The target is judged on it, as issue 10 states; most of it is pages of the executable shared by every rushd process (RssFile). RssAnon is what a worker allocated itself; PSS splits each shared page among the processes that map it (docs/ARCHITECTURE.md, \"Memory of a worker\").",
     ],
     tables: [
       {
