@@ -7,6 +7,7 @@ import type { BenchContext } from "./context.ts";
 import { runOn } from "./context.ts";
 import type { DaemonStatus } from "./daemons.ts";
 import { rssMb } from "./daemons.ts";
+import { readProcessMemory, type ProcessMemory } from "./process-memory.ts";
 import { runInterleaved, timeUs, type Outcome } from "./interleave.ts";
 import { collectRows, slowdownCheck, speedupCheck, STEADY_NOTE } from "./measures-latency.ts";
 import { expectOutput, SentinelShell, spawnAndRead, type CommandOutput } from "./processes.ts";
@@ -301,13 +302,19 @@ export async function measureBulk(ctx: BenchContext): Promise<Section> {
 
 export interface WorkerMemory {
   readonly rssMb: readonly number[];
+  /** RssAnon and PSS of the same workers (process-memory.ts says what each counts). */
+  readonly anonMb: readonly number[];
+  readonly pssMb: readonly number[];
   readonly daemonMb: number;
 }
 
 export function poolMemory(status: DaemonStatus): WorkerMemory {
   const idle = status.workers.filter((worker) => worker.state === "idle");
+  const memories = idle.map((worker) => readProcessMemory(worker.pid)).filter((value): value is ProcessMemory => value !== undefined);
   return {
-    rssMb: idle.map((worker) => rssMb(worker.pid)).filter((value): value is number => value !== undefined),
+    rssMb: memories.map((memory) => memory.rssMb),
+    anonMb: memories.map((memory) => memory.anonMb),
+    pssMb: memories.map((memory) => memory.pssMb),
     daemonMb: rssMb(status.pid) ?? Number.NaN,
   };
 }
@@ -315,9 +322,12 @@ export function poolMemory(status: DaemonStatus): WorkerMemory {
 export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, after: WorkerMemory): Section {
   const reset = final.resetUs;
   const describe = (memory: WorkerMemory): string[] => {
-    if (memory.rssMb.length === 0) return ["0", "n/a", "n/a", "n/a", formatMb(memory.daemonMb)];
+    if (memory.rssMb.length === 0) return ["0", "n/a", "n/a", "n/a", "n/a", "n/a", formatMb(memory.daemonMb)];
     const summary = summarize(memory.rssMb);
-    return [String(summary.count), formatMb(summary.min), formatMb(summary.median), formatMb(summary.max), formatMb(memory.daemonMb)];
+    return [
+      String(summary.count), formatMb(summary.min), formatMb(summary.median), formatMb(summary.max),
+      formatMb(summarize(memory.anonMb).median), formatMb(summarize(memory.pssMb).median), formatMb(memory.daemonMb),
+    ];
   };
   const rssCheck = (when: string, memory: WorkerMemory): TargetCheck => memory.rssMb.length === 0
     ? { measure: `idle RSS per pooled worker, ${when}`, target: "≤ 40 MB", measured: "not measured", met: undefined }
@@ -326,7 +336,7 @@ export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, 
     title: "Reset in the worker, and idle memory per pooled worker",
     intro: [
       "Reset times are measured inside the workers and reported by `rushd status --json` of the pool daemon at the end of the run (its window holds the most recent 10,000 sessions).",
-      "RSS is VmRSS from /proc/PID/status of every idle worker `rushd status` lists: once right after the daemon started, once at the end after every client let go.",
+      "RSS is VmRSS from /proc/PID/status of every idle worker `rushd status` lists: once after the daemon started, once at the end after every client let go, each time 2 s after the workers were idle (past their idle collection). The target is judged on it, as issue 10 states; most of it is pages of the executable shared by every rushd process (RssFile). RssAnon is what a worker allocated itself; PSS splits each shared page among the processes that map it (docs/ARCHITECTURE.md, \"Memory of a worker\").",
     ],
     tables: [
       {
@@ -334,7 +344,7 @@ export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, 
         rows: [["pool daemon (as the workers report it)", reset.p50.toFixed(2), reset.p99.toFixed(2), reset.max.toFixed(0), formatCount(reset.count)]],
       },
       {
-        columns: ["idle worker RSS", "workers", "min", "median", "max", "daemon RSS"],
+        columns: ["idle worker RSS", "workers", "min", "median", "max", "median RssAnon", "median PSS", "daemon RSS"],
         rows: [["fresh (after start)", ...describe(fresh)], ["after the run", ...describe(after)]],
       },
     ],
