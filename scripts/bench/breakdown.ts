@@ -29,6 +29,8 @@ export interface BreakdownRow {
   readonly where: "client" | "socket" | "worker" | "worker, after the result";
   readonly medianUs: number;
   readonly meanUs: number;
+  /** The mean over the slowest 1% of round trips (the p99 tail): which stage the tail comes from. */
+  readonly tailMeanUs: number;
 }
 
 /** Worker stages on the request's path, in order (worker/lease-connection.ts names them). */
@@ -61,14 +63,23 @@ export function roundTripBreakdown(samples: readonly StageSample[]): BreakdownRo
     add("reset of the worker state", "worker, after the result", next.worker["previous reset"] ?? 0);
     add("round trip (whole)", "client", whole);
   }
-  return [...columns].map(([stage, { where, values }]) => ({ stage, where, medianUs: median(values), meanUs: mean(values) }));
+  // Every column has one value per sample, in sample order: the tail is the same samples in each.
+  const whole = columns.get("round trip (whole)")?.values ?? [];
+  const tail = slowestPercent(whole);
+  return [...columns].map(([stage, { where, values }]) => ({ stage, where, medianUs: median(values), meanUs: mean(values), tailMeanUs: mean(tail.map((index) => values[index] as number)) }));
+}
+
+/** Indices of the slowest 1% of `wholes` (at least one). */
+function slowestPercent(wholes: readonly number[]): number[] {
+  const order = wholes.map((_, index) => index).sort((a, b) => (wholes[b] as number) - (wholes[a] as number));
+  return order.slice(0, Math.max(1, Math.floor(wholes.length / 100)));
 }
 
 export function breakdownTable(rows: readonly BreakdownRow[]): Table {
   const whole = rows.find((row) => row.stage === "round trip (whole)")?.meanUs ?? Number.NaN;
   return {
-    columns: ["stage", "where", "median", "mean", "share of the mean round trip"],
-    rows: rows.map((row) => [row.stage, row.where, `${row.medianUs.toFixed(2)} µs`, `${row.meanUs.toFixed(2)} µs`, row.stage === "round trip (whole)" ? "100%" : `${((100 * row.meanUs) / whole).toFixed(0)}%`]),
+    columns: ["stage", "where", "median", "mean", "share of the mean round trip", "mean in the slowest 1%"],
+    rows: rows.map((row) => [row.stage, row.where, `${row.medianUs.toFixed(2)} µs`, `${row.meanUs.toFixed(2)} µs`, row.stage === "round trip (whole)" ? "100%" : `${((100 * row.meanUs) / whole).toFixed(0)}%`, `${row.tailMeanUs.toFixed(2)} µs`]),
   };
 }
 
