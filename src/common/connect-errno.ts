@@ -10,12 +10,8 @@
 
 import { errno, libc } from "./libc.ts";
 import { ptr } from "bun:ffi";
-import { unixAddress } from "./unix-address.ts";
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, unixAddress } from "./unix-address.ts";
 
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
-const SOCK_NONBLOCK = 0o4000;
 export const EAGAIN = 11;
 export const ECONNREFUSED = 111;
 

@@ -14,12 +14,8 @@
 
 import { ptr } from "bun:ffi";
 import { errno, libc, moreLibc } from "./libc.ts";
-import { unixAddress } from "./unix-address.ts";
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, unixAddress } from "./unix-address.ts";
 
-const AF_UNIX = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
-const SOCK_NONBLOCK = 0o4000;
 const SOL_SOCKET = 1;
 const SO_PASSCRED = 16;
 const SCM_RIGHTS = 1;

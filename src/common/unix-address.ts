@@ -1,7 +1,12 @@
-// struct sockaddr_un for a path, for the system calls made through bun:ffi
-// (fd passing, rushd -c's blocking sockets). Imports nothing.
+// struct sockaddr_un for a path, and the constants of socket(2), for the
+// system calls made through bun:ffi (fd passing, rushd -c's blocking
+// sockets, connect-errno.ts). Linux values. Imports nothing.
 
-const AF_UNIX = 1;
+export const AF_UNIX = 1;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
 /** sun_path's size on Linux, its terminating NUL included. */
 const SUN_PATH_BYTES = 108;
 

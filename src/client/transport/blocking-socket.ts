@@ -12,11 +12,8 @@
 import { ptr } from "bun:ffi";
 import { errno, libc } from "../../common/libc.ts";
 import { peerCredentials } from "../../common/peer-credentials.ts";
-import { unixAddress } from "../../common/unix-address.ts";
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM, unixAddress } from "../../common/unix-address.ts";
 
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
 const POLLIN = 0x1;
 const EINTR = 4;
 const EPIPE = 32;
