@@ -13,7 +13,6 @@
 import { CLIENT_ACCEPTS, message, PROTOCOL_VERSION, type Message } from "../protocol/messages.ts";
 import { decodeMessage, encodeMessage } from "../protocol/codec.ts";
 import { FrameReader } from "../protocol/frame.ts";
-import { workerFdSocketPath } from "../protocol/paths.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { concatBytes } from "../common/concat-bytes.ts";
 import { FdPassingError, newNonce, sendFds } from "../common/fd-passing.ts";
@@ -35,9 +34,11 @@ export async function runDirect(describe: SessionDescriber, script: string, daem
   const { worker, spec, grant } = leased;
   try {
     const fds = spec.passFds ?? [];
+    // A worker that names no fd socket takes no fds: stdio must be streamed, which the general path does.
+    if (grant.fdSocket === undefined) return "fallback";
     const nonce = newNonce();
     try {
-      sendFds(workerFdSocketPath(grant.socket), nonce, fds);
+      sendFds(grant.fdSocket, nonce, fds);
     } catch (error) {
       if (error instanceof FdPassingError) return "fallback"; // stdio must be streamed: the general path does that
       throw error;
