@@ -19,17 +19,20 @@ const F_GETFD = 1;
 const FD_CLOEXEC = 1;
 const RUNTIME_DEV_NULL_FD = 10;
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 function target(fd: number): string {
   const buffer = new Uint8Array(256);
-  const path = new TextEncoder().encode(`/proc/self/fd/${fd}\0`);
+  const path = encoder.encode(`/proc/self/fd/${fd}\0`);
   const length = Number(libc().readlink(ptr(path), ptr(buffer), buffer.length));
-  return length > 0 ? new TextDecoder().decode(buffer.subarray(0, length)) : "";
+  return length > 0 ? decoder.decode(buffer.subarray(0, length)) : "";
 }
 
 /** The fd numbers in /proc/self/fd (the directory's own fd among them). */
 function listOpenFds(): number[] {
   const symbols = libc();
-  const directory = symbols.open(ptr(new TextEncoder().encode("/proc/self/fd\0")), O_RDONLY_DIRECTORY_CLOEXEC, 0);
+  const directory = symbols.open(ptr(encoder.encode("/proc/self/fd\0")), O_RDONLY_DIRECTORY_CLOEXEC, 0);
   if (directory < 0) return [0, 1, 2];
   const fds: number[] = [];
   try {
@@ -60,13 +63,14 @@ export function inheritedFds(ownFds: readonly number[] = []): number[] {
   const fds: number[] = [];
   for (const fd of listOpenFds()) {
     if (ownFds.includes(fd)) continue;
-    const points = target(fd);
     if (fd < 3) {
+      // Where it points is asked only of a close-on-exec one (rare): a fd that came through exec is not.
       const isCloseOnExec = (symbols.fcntl(fd, F_GETFD, 0) & FD_CLOEXEC) !== 0;
-      if (isCloseOnExec && points === "/dev/null") continue; // the runtime's filler for a closed fd
+      if (isCloseOnExec && target(fd) === "/dev/null") continue; // the runtime's filler for a closed fd
       fds.push(fd);
       continue;
     }
+    const points = target(fd);
     if (points.startsWith("anon_inode:")) continue;
     if (fd === RUNTIME_DEV_NULL_FD && points === "/dev/null") continue;
     fds.push(fd);
