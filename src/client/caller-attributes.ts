@@ -4,7 +4,7 @@
 // limits and nice need nothing here, the process has them itself. (A worker
 // reads the same of its client from /proc: worker/caller-attributes.ts.)
 
-import { ptr } from "bun:ffi";
+import { ptr } from "../common/ffi.ts";
 import { callerIgnoredSignals } from "../common/caller-attributes.ts";
 import { libc } from "../common/libc.ts";
 

@@ -11,7 +11,7 @@
 // close-on-exec (a fd that came through exec cannot be close-on-exec): it
 // is passed as closed, so `rushd -c 'echo x >&2' 2>&-` fails as in sh.
 
-import { ptr } from "bun:ffi";
+import { ptr } from "../common/ffi.ts";
 import { libc } from "../common/libc.ts";
 
 const O_RDONLY_DIRECTORY_CLOEXEC = 0o200000 | 0o2000000;

@@ -9,7 +9,7 @@
 // that a daemon it cannot reach for a moment is not running. Bun only.
 
 import { errno, libc } from "./libc.ts";
-import { ptr } from "bun:ffi";
+import { ptr } from "./ffi.ts";
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, unixAddress } from "./unix-address.ts";
 
 export const EAGAIN = 11;

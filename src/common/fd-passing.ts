@@ -12,7 +12,7 @@
 // Layouts are Linux x86_64/aarch64 (LP64): msghdr 56 bytes, iovec 16,
 // cmsghdr header 16, ucred 12, sockaddr_un 110.
 
-import { ptr } from "bun:ffi";
+import { ptr } from "./ffi.ts";
 import { errno, libc, moreLibc } from "./libc.ts";
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, unixAddress } from "./unix-address.ts";
 

@@ -6,35 +6,35 @@
 // `moreLibc()` the rest (the fd receiver and process tree of a worker). The interpreter has its
 // own binding (src/shell/exec/libc.ts): src/shell imports nothing from here.
 
-import { dlopen, FFIType, read } from "bun:ffi";
+import { dlopen, readI32 } from "./ffi.ts";
 
 function openClientSet() {
   return dlopen("libc.so.6", {
-    getsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-    socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    sendmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    close: { args: [FFIType.i32], returns: FFIType.i32 },
-    open: { args: [FFIType.ptr, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    getdents64: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-    readlink: { args: [FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-    fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-    __errno_location: { args: [], returns: FFIType.ptr },
+    getsockopt: { args: ["i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
+    socket: { args: ["i32", "i32", "i32"], returns: "i32" },
+    sendmsg: { args: ["i32", "ptr", "i32"], returns: "i64" },
+    close: { args: ["i32"], returns: "i32" },
+    open: { args: ["ptr", "i32", "i32"], returns: "i32" },
+    getdents64: { args: ["i32", "ptr", "u64"], returns: "i64" },
+    readlink: { args: ["ptr", "ptr", "u64"], returns: "i64" },
+    fcntl: { args: ["i32", "i32", "i32"], returns: "i32" },
+    sigaction: { args: ["i32", "ptr", "ptr"], returns: "i32" },
+    __errno_location: { args: [], returns: "ptr" },
     // rushd -c's blocking sockets (client/transport/blocking-socket.ts).
-    connect: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-    write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-    poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+    connect: { args: ["i32", "ptr", "u32"], returns: "i32" },
+    read: { args: ["i32", "ptr", "u64"], returns: "i64" },
+    write: { args: ["i32", "ptr", "u64"], returns: "i64" },
+    poll: { args: ["ptr", "u64", "i32"], returns: "i32" },
   });
 }
 
 function openOtherSet() {
   return dlopen("libc.so.6", {
-    setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    recvmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64 },
-    prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
-    waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+    setsockopt: { args: ["i32", "i32", "i32", "ptr", "u32"], returns: "i32" },
+    bind: { args: ["i32", "ptr", "u32"], returns: "i32" },
+    recvmsg: { args: ["i32", "ptr", "i32"], returns: "i64" },
+    prctl: { args: ["i32", "u64", "u64", "u64", "u64"], returns: "i32" },
+    waitpid: { args: ["i32", "ptr", "i32"], returns: "i32" },
   });
 }
 
@@ -55,5 +55,5 @@ export function moreLibc(): ReturnType<typeof openOtherSet>["symbols"] {
 /** errno of the last failed call on this thread. */
 export function errno(): number {
   const location = libc().__errno_location();
-  return location === null ? 0 : read.i32(location, 0);
+  return location === null ? 0 : readI32(location, 0);
 }

@@ -4,7 +4,7 @@
 // environment to a daemon that is not its user's, and the daemon and workers
 // serve only their own user.
 
-import { ptr } from "bun:ffi";
+import { ptr } from "./ffi.ts";
 import { libc } from "./libc.ts";
 
 const SOL_SOCKET = 1;

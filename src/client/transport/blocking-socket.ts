@@ -9,7 +9,7 @@
 // handler's SA_RESTART), yields to the event loop, where the JS handlers of
 // process.on(signal) run (forwarded-signals.ts).
 
-import { ptr } from "bun:ffi";
+import { ptr } from "../../common/ffi.ts";
 import { errno, libc } from "../../common/libc.ts";
 import { peerCredentials } from "../../common/peer-credentials.ts";
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM, unixAddress } from "../../common/unix-address.ts";
