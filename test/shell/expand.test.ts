@@ -7,7 +7,7 @@ import { evaluateArithmetic } from "../../src/shell/expand/arith.ts";
 import type { ExpandEnv } from "../../src/shell/expand/env.ts";
 import { globPattern } from "../../src/shell/expand/glob.ts";
 import { drive, expandWords } from "../../src/shell/expand/index.ts";
-import { matchPattern, replacePattern, trimPattern } from "../../src/shell/expand/pattern.ts";
+import { matchPattern, quotePattern, replacePattern, trimPattern } from "../../src/shell/expand/pattern.ts";
 import { splitFields } from "../../src/shell/expand/split.ts";
 import { parse } from "../../src/shell/parser/index.ts";
 
@@ -125,6 +125,18 @@ describe("patterns", () => {
     ["*", ".hidden", true],
   ])("%s matches %s: %p", (pattern, text, want) => {
     expect(matchPattern(pattern, text)).toBe(want);
+  });
+
+  // A quoted `-` or `!` is a plain member of a bracket expression, as in dash:
+  // quotePattern escapes them, so `[a'-'c]` is a, - or c and `['!']` is a `!`.
+  test.each([
+    ["[a", "-", "c]", "-", true],
+    ["[a", "-", "c]", "b", false],
+    ["[", "!", "]", "!", true],
+    ["[", "!", "a]", "b", false],
+    ["[", "!a", "]", "a", true],
+  ])("%s + quoted %s + %s matches %s: %p", (before, quoted, after, text, want) => {
+    expect(matchPattern(before + quotePattern(quoted) + after, text)).toBe(want);
   });
 
   test.each([

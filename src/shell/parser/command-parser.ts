@@ -32,6 +32,12 @@ function isRedirOp(op: string): op is RedirOp {
   return REDIRECT_OPS.has(op);
 }
 
+// The names dash's parser refuses for `name()` (its special builtins with a plain
+// name; `.` and `:` fail the name check already). The parser keeps its own list
+// because it must not import the builtins.
+const DASH_SPECIAL_BUILTINS: ReadonlySet<string> = new Set([
+  "break", "continue", "eval", "exec", "exit", "export", "local", "readonly", "return", "set", "shift", "times", "trap", "unset",
+]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 
 /** After bash's `function`: blanks, a name, then `(` or a blank and `{`, on the same line. */
@@ -179,6 +185,9 @@ export class CommandParser {
   /** One complete command line, as sh reads it: and-or lists up to a newline. Null at end of input. */
   parseLine(): List | null {
     this.skipNewlines();
+    // An alias that expands to nothing at the end of the input leaves no command: dash
+    // reads end of input there, not an empty command (the status stays the last one).
+    if (this.expandAliasesForKeyword()) this.skipNewlines();
     const first = this.peek();
     if (first.kind === "eof") return null;
     const items: ListItem[] = [];
@@ -374,7 +383,8 @@ export class CommandParser {
   private parseFunctionDef(nameToken: WordToken): Command {
     // As in dash, `name()` needs a plain name (XCU 2.9.5): `my-func()` and `"f"()` are errors.
     // (bash's `function my-func` stays accepted: that syntax is bash's, with bash's names.)
-    if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal)) {
+    // dash also refuses the name of a special builtin (a function could never be called by it).
+    if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal) || DASH_SPECIAL_BUILTINS.has(nameToken.literal)) {
       throw new ShellSyntaxError("Bad function name", nameToken.start.line, nameToken.start.column);
     }
     this.take();
@@ -410,14 +420,15 @@ export class CommandParser {
    * Where dash reads a reserved word it substitutes aliases first (its
    * CHKALIAS): at the start of each command of a list, for `in` after
    * `for name` and `case word`, and for `do` (`alias IN=in; for x IN a b`).
+   * True when it substituted one.
    */
-  expandAliasesForKeyword(): void {
-    for (;;) {
+  expandAliasesForKeyword(): boolean {
+    for (let substituted = false; ; substituted = true) {
       // Reserved words are recognised before aliases (`alias fi=x` leaves `fi` alone).
       const t = this.peek();
-      if (t.kind === "word" && t.literal !== undefined && isReservedWord(t.literal)) return;
+      if (t.kind === "word" && t.literal !== undefined && isReservedWord(t.literal)) return substituted;
       // The value's first word is looked up again, until it is no alias.
-      if (!this.expandAlias()) return;
+      if (!this.expandAlias()) return substituted;
     }
   }
 
