@@ -7,7 +7,7 @@
 import type { Assign, Command, SimpleCommand } from "../ast.ts";
 import { builtins } from "../builtins/index.ts";
 import { runBuiltin } from "../builtins/define.ts";
-import { ReturnFlow } from "./control-flow.ts";
+import { DeferredErrorFlow, ErrorFlow, ReturnFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
@@ -86,21 +86,33 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
   // The usual command, with neither: no closures to make.
   if (command.assigns.length === 0 && command.redirs.length === 0) {
     if (interp.state.options.xtrace) trace(interp, [], argv);
-    return run();
+    return name === "command" || interp.state.functions.has(name) ? reportDeferred(interp, run) : run();
   }
   // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
   const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
   const stderr = interp.fd(2);
-  return withRedirects(
-    interp,
-    command.redirs,
-    () =>
-      withPrefixAssignments(interp, command.assigns, scope, (made) => {
-        if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-        return run();
-      }),
-    isSpecial,
+  return reportDeferred(interp, () =>
+    withRedirects(
+      interp,
+      command.redirs,
+      () =>
+        withPrefixAssignments(interp, command.assigns, scope, (made) => {
+          if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
+          return run();
+        }),
+      isSpecial,
+    ),
   );
+}
+
+/** Report a DeferredErrorFlow's message here, where the command's redirections are undone, and end the shell. */
+function reportDeferred(interp: Interp, body: () => Status): Status {
+  return recover(body, (error) => {
+    if (!(error instanceof DeferredErrorFlow)) throw error;
+    return then(interp.report(error.message), () => {
+      throw new ErrorFlow(2);
+    });
+  });
 }
 
 /** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
