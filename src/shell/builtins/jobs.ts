@@ -38,6 +38,7 @@ export const wait = defineBuiltin({
         const status = await waitFor(ctx, job);
         if (job.status === undefined) return status;
         job.isNoticed = true;
+        job.isWaited = true;
       }
       return 0;
     }
@@ -60,6 +61,7 @@ export const wait = defineBuiltin({
       // A finished job stays known: waiting for it again gives its status again (dash).
       status = await waitFor(ctx, job);
       if (job.status === undefined) return status;
+      job.isWaited = true;
       if (!job.isNoticed) {
         job.isNoticed = true;
         // dash announces a job a signal ended when `wait` is what reaps it.

@@ -9,17 +9,7 @@ import type { Subprocess } from "bun";
 import * as fs from "node:fs";
 import type { Case, Command, For, If, List, ListItem, Loop, Program, Redirect, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
-import {
-  drive,
-  type ExpandEnv,
-  expandText,
-  expandTextFast,
-  expandWords,
-  expandWordsFast,
-  type Expansion,
-  ExpansionError,
-  selectCaseItem,
-} from "../expand/index.ts";
+import { drive, type ExpandEnv, expandText, expandTextFast, expandWords, expandWordsFast, type Expansion, ExpansionError, selectCaseItem } from "../expand/index.ts";
 import { BreakFlow, ContinueFlow, ErrorFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
 import { CaptureSink, closeOsFd, encodeText, type FdTarget, ignoreFdError, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
@@ -207,6 +197,12 @@ export class Interp implements ExpandEnv {
     return child;
   }
 
+  /** A subshell where dash forks one: the fork is a new job, which frees a waited one (JobTable.forked). */
+  forkSubshell(): Interp {
+    this.state.jobs.forked();
+    return this.subshell();
+  }
+
   /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */
   executeArgv(argv: readonly string[], viaCommand: boolean, pathValue?: string): Status {
     return executeArgv(this, argv, pathValue === undefined ? [] : [["PATH", pathValue]], viaCommand, viaCommand);
@@ -261,7 +257,7 @@ export class Interp implements ExpandEnv {
 
   /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
   commandSubstitution(program: Program): Maybe<string> {
-    const child = this.subshell();
+    const child = this.forkSubshell();
     // `set -e` applies inside even when the command using the output is a condition.
     child.state.errexitSuppressed = 0;
     const capture = new CaptureSink();
@@ -445,7 +441,7 @@ export class Interp implements ExpandEnv {
   // ---------------------------------------------------------------- compound commands
 
   private runSubshell(command: Subshell): Status {
-    const child = this.subshell();
+    const child = this.forkSubshell();
     return child.runAsSubshell(() => child.runList(command.body));
   }
 

@@ -48,6 +48,8 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
     closeChildFds(fds);
     throw new ExitFlow(143);
   }
+  // A fork, which dash's makejob makes a job of: it may free a waited one (jobs.ts).
+  interp.state.jobs.forked();
   let child: Subprocess;
   try {
     const wrapped = startThroughShell(interp, file, argv, env, fds.closedStandard);
