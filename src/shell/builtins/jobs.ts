@@ -83,6 +83,21 @@ function describeJob(job: Job): string {
 /** Where dash's `jobs` starts the command text (none without job control): the state is padded to it. */
 const JOBS_TEXT_COLUMN = 33;
 
+/** dash's showjob pads with `%*c`: to the text column, and by one space at least. */
+function padToText(line: string): string {
+  return line + " ".repeat(Math.max(JOBS_TEXT_COLUMN - line.length, 1));
+}
+
+/** A job as dash's showjob prints it: `-l` gives one line per process, with its pid; else ` | ` per further stage. */
+function showJob(job: Job, mark: string, withPids: boolean): string {
+  const head = `[${job.id}] ${mark} `;
+  const pids = job.stagePids.length > 0 ? job.stagePids : [job.pid];
+  if (!withPids) return `${padToText(`${head}${describeJob(job)}`)}${" | ".repeat(job.stages - 1)}\n`;
+  let text = padToText(`${head}${pids[0]} ${describeJob(job)}`);
+  for (const pid of pids.slice(1)) text += ` |\n${padToText(`${" ".repeat(head.length)}${pid} `)}`;
+  return `${text}\n`;
+}
+
 export const jobsBuiltin = defineBuiltin({
   name: "jobs",
   flags: { l: "flag", p: "flag" },
@@ -104,13 +119,8 @@ export const jobsBuiltin = defineBuiltin({
     }
     let text = "";
     for (const job of order) {
-      if (args.has("p")) text += `${job.pid}\n`;
-      else {
-        const mark = current[0] === job ? "+" : current[1] === job ? "-" : " ";
-        const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
-        // Each further stage of a pipeline adds its separator and (empty) command text, as dash's showjob.
-        text += `${line.padEnd(JOBS_TEXT_COLUMN)}${args.has("l") ? "" : " | ".repeat(job.stages - 1)}\n`;
-      }
+      if (args.has("p")) text += `${job.stagePids[0] ?? job.pid}\n`;
+      else text += showJob(job, current[0] === job ? "+" : current[1] === job ? "-" : " ", args.has("l"));
       const at = current.indexOf(job);
       if (job.status !== undefined && at >= 0) {
         current.splice(at, 1);

@@ -20,6 +20,11 @@ export interface Job {
   readonly command: string;
   /** Processes dash would have made for it: a pipeline's stages (its `jobs` lists one per stage). */
   readonly stages: number;
+  /**
+   * The pids `jobs -l` lists, one per stage, first to last; `jobs -p` shows the
+   * first. `pid` is the last one, as dash's `$!` and `wait pid` name a pipeline by its last process.
+   */
+  stagePids: readonly number[];
   /** Exit status once done. */
   status: number | undefined;
   readonly done: Promise<number>;
@@ -69,7 +74,7 @@ export class JobTable {
     const done = new Promise<number>((resolve) => {
       resolveDone = resolve;
     });
-    const job: Job = { id, pid: 0, command, stages, status: undefined, done, processes, cancel, traps, signal: undefined, isWaited: false, order: this.started++, isNoticed: false };
+    const job: Job = { id, pid: 0, command, stages, stagePids: [], status: undefined, done, processes, cancel, traps, signal: undefined, isWaited: false, order: this.started++, isNoticed: false };
     this.jobs.set(id, job);
     start().then(
       (status) => {
