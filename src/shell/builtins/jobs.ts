@@ -42,7 +42,8 @@ export const wait = defineBuiltin({
       }
       return 0;
     }
-    let status = 0;
+    // As dash's waitcmd: 127 until a job is found; a pid of no job leaves the status as it was.
+    let status = 127;
     for (const operand of operands) {
       let job: Job | undefined;
       if (operand.startsWith("%")) {
@@ -54,10 +55,7 @@ export const wait = defineBuiltin({
         if (!/^[0-9]+$/.test(operand)) return ctx.fail(`Illegal number: ${operand}`, 2);
         job = jobOfPid(ctx, operand);
       }
-      if (job === undefined) {
-        status = 127;
-        continue;
-      }
+      if (job === undefined) continue;
       // A finished job stays known: waiting for it again gives its status again (dash).
       status = await waitFor(ctx, job);
       if (job.status === undefined) return status;
