@@ -403,6 +403,11 @@ export class CommandParser {
     const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
     if (opToken.fd !== undefined) redirect.fd = opToken.fd;
     if (op === "<<" || op === "<<-") {
+      // dash reads a delimiter with no substitutions (CHKEOFMARK): an unquoted `$(` or `$((`
+      // is a `$` and then the operator `(`, which cannot follow.
+      if (target.word.parts.some((part) => (part.kind === "cmdsubst" && !part.backquote) || part.kind === "arith")) {
+        throw new ShellSyntaxError('"(" unexpected', target.start.line, target.start.column);
+      }
       const inAlias = opToken.aliasHeredoc?.heredoc;
       if (inAlias !== undefined) redirect.heredoc = inAlias;
       else {
