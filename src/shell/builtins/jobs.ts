@@ -4,7 +4,7 @@ import type { Subprocess } from "bun";
 import { isSyntheticPid, type Job } from "../exec/jobs.ts";
 import { deathMessage, decodeSignal, endsByDefault, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
-import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
+import { afterWrite, type BuiltinContext, defineBuiltin, parseCount } from "./define.ts";
 import { parseArgs } from "./args.ts";
 import { type JobLookup, jobsByRecency, resolveJobSpec } from "./job-spec.ts";
 import { isSystemError } from "../exec/errno.ts";
@@ -52,8 +52,9 @@ export const wait = defineBuiltin({
         if ("error" in found) return ctx.fail(found.error, 2);
         job = found.job;
       } else {
-        if (!/^[0-9]+$/.test(operand)) return ctx.fail(`Illegal number: ${operand}`, 2);
-        job = jobOfPid(ctx, operand);
+        const pid = parseCount(operand);
+        if (pid === undefined) return ctx.fail(`Illegal number: ${operand}`, 2);
+        job = ctx.interp.state.jobs.byPid(pid);
       }
       if (job === undefined) continue;
       // A finished job stays known: waiting for it again gives its status again (dash).
@@ -190,9 +191,9 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
 
 /** dash's number(): a decimal operand, or an "Illegal number" error (status 2). */
 function killNumber(ctx: BuiltinContext, text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  ctx.fail(`Illegal number: ${text}`, 2);
-  return undefined;
+  const n = parseCount(text);
+  if (n === undefined) ctx.fail(`Illegal number: ${text}`, 2);
+  return n;
 }
 
 const KILL_USAGE = "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]";
@@ -250,8 +251,10 @@ export const kill = defineBuiltin({
         status = 1;
         continue;
       }
-      if (killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
-      if (!sendSignal(ctx, target, signal ?? 15)) {
+      const isGroup = target.startsWith("-");
+      const pid = killNumber(ctx, isGroup ? target.slice(1) : target);
+      if (pid === undefined) return 2;
+      if (!sendSignal(ctx, `${isGroup ? "-" : ""}${pid}`, signal ?? 15)) {
         ctx.fail(NO_SUCH_PROCESS, 1);
         status = 1;
       }
