@@ -250,9 +250,7 @@ export class Interp implements ExpandEnv {
       });
     }
     this.depth++;
-    return withCleanup(body, () => {
-      this.depth--;
-    });
+    return withCleanup(body, () => { this.depth--; });
   }
 
   /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
@@ -468,9 +466,7 @@ export class Interp implements ExpandEnv {
 
   private enterLoop(run: () => Status): Status {
     this.state.loopDepth++;
-    return withCleanup(run, () => {
-      this.state.loopDepth--;
-    });
+    return withCleanup(run, () => { this.state.loopDepth--; });
   }
 
   private runLoop(command: Loop): Status {
@@ -495,7 +491,9 @@ export class Interp implements ExpandEnv {
       try {
         body = this.runList(command.body);
       } catch (error) {
-        if (this.loopControl(error) === "break") return status;
+        // The body's status is then that of `break`/`continue`, 0 (dash's evalloop).
+        if (this.loopControl(error) === "break") return 0;
+        status = 0;
         continue;
       }
       if (body instanceof Promise) return this.loopAsync(command, status, "body", body);
@@ -505,19 +503,24 @@ export class Interp implements ExpandEnv {
 
   /** Finish the iteration whose `phase` had to wait, then go back to the synchronous loop. */
   private async loopAsync(command: Loop, status: number, phase: "tick" | "condition" | "body", pending: Promise<number>): Promise<number> {
+    let condition = 0;
     try {
-      if (phase !== "body") {
-        let condition: number;
-        if (phase === "condition") condition = await pending;
-        else {
-          await pending;
-          condition = await this.runSuppressed(() => this.runList(command.condition));
-        }
-        if ((condition === 0) === command.until) return status;
-        status = await this.runList(command.body);
-      } else status = await pending;
+      if (phase === "condition") condition = await pending;
+      else if (phase === "tick") {
+        await pending;
+        condition = await this.runSuppressed(() => this.runList(command.condition));
+      }
     } catch (error) {
+      // `break`/`continue` in the condition leave the status as it was.
       if (this.loopControl(error) === "break") return status;
+      return this.loopSync(command, status);
+    }
+    try {
+      if (phase !== "body" && (condition === 0) === command.until) return status;
+      status = await (phase === "body" ? pending : this.runList(command.body));
+    } catch (error) {
+      if (this.loopControl(error) === "break") return 0;
+      status = 0;
     }
     return this.loopSync(command, status);
   }
@@ -549,13 +552,14 @@ export class Interp implements ExpandEnv {
         this.setVarChecked(command.name, value);
         result = this.runList(command.body);
       } catch (error) {
-        if (this.loopControl(error) === "break") return status;
+        if (this.loopControl(error) === "break") return 0; // the status of `break`, as in loopSync
+        status = 0;
         continue;
       }
       if (result instanceof Promise) {
         return result.then(
           (s) => this.forFrom(command, values, i + 1, s),
-          (error: unknown) => (this.loopControl(error) === "break" ? status : this.forFrom(command, values, i + 1, status)),
+          (error: unknown) => (this.loopControl(error) === "break" ? 0 : this.forFrom(command, values, i + 1, 0)),
         );
       }
       status = result;
