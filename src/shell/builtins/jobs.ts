@@ -259,9 +259,7 @@ export const kill = defineBuiltin({
         status = 1;
       }
     }
-    // A signal to the shell itself is acted on at once, as the kernel would deliver it
-    // (a trap then sees `$?` of this kill).
-    ctx.interp.state.lastStatus = status;
-    return then(ctx.interp.deliverSignals(), () => status);
+    // A signal to the shell itself is acted on when this command is over (simple.ts deliverAfter).
+    return status;
   },
 });

@@ -313,7 +313,7 @@ export class Interp implements ExpandEnv {
     }
   }
 
-  /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
+  /** Act on signals received (traps or death), if any: after a simple command, and when a script ends. */
   deliverSignals(): void | Promise<void> {
     if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (this.session.pendingSignals.length > 0) return handleSignals(this);

@@ -21,13 +21,30 @@ import { inDashOrder } from "./env-order.ts";
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
   interp.substitutionStatus = undefined;
-  return recover(
+  const status = recover(
     () => {
       if (command.words.length === 0) return runAssignmentsOnly(interp, command);
       return then(interp.expandWords(command.words, true), (argv) => (argv.length === 0 ? runAssignmentsOnly(interp, command) : runArgv(interp, command, argv)));
     },
     (error) => fatalExpansionError(interp, error),
   );
+  return then(status, (done) => (hasPendingSignals(interp) ? deliverAfter(interp, done) : done));
+}
+
+/**
+ * A signal that came during the command (`kill -USR1 $$`) is acted on once it
+ * is over, its redirections undone, as dash's evaltree runs dotrap after each
+ * command: `kill -USR1 $$ 2>&1` does not send the trap's errors to stdout.
+ * The trap sees the command's status as `$?`.
+ */
+function hasPendingSignals(interp: Interp): boolean {
+  const own = interp.ownsProcess ? interp.process : undefined;
+  return interp.session.pendingSignals.length > 0 || (own !== undefined && own.pending.length > 0);
+}
+
+function deliverAfter(interp: Interp, status: number): Status {
+  interp.state.lastStatus = status;
+  return then(interp.deliverSignals(), () => status);
 }
 
 /**
