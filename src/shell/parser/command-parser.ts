@@ -20,6 +20,11 @@ const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"
 /** Reserved words that open a compound command. */
 const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
 
+/** dash's reserved words (its tokname list): `[[` and `function` are bash's, words to dash. */
+const DASH_RESERVED_WORDS: ReadonlySet<string> = new Set([
+  "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while",
+]);
+
 function isReservedWord(word: string): boolean {
   return OPENERS.has(word) || CLOSERS.has(word) || word === "in" || word === "!";
 }
@@ -63,8 +68,12 @@ export function createLexer(scanner: Scanner, options: ParseOptions, guard: Nest
 }
 
 /** A token as dash names it in "… unexpected" messages. */
-export function describeToken(t: Token): string {
-  if (t.kind === "word") return `"${t.raw}"`;
+/**
+ * A token as dash's synexpect names it: a reserved word read where dash looks
+ * for one (`keyword`) in quotes, any other word as `word`.
+ */
+export function describeToken(t: Token, keyword = true): string {
+  if (t.kind === "word") return keyword && t.literal !== undefined && DASH_RESERVED_WORDS.has(t.literal) ? `"${t.literal}"` : "word";
   if (t.kind === "op") return `"${t.op}"`;
   return t.kind === "eof" ? "end of file" : "newline";
 }
@@ -141,10 +150,10 @@ export class CommandParser {
     while (this.peek(mode).kind === "newline") this.take(mode);
   }
 
-  unexpected(t: Token, expecting?: string): ShellSyntaxError {
+  unexpected(t: Token, expecting?: string, keyword = true): ShellSyntaxError {
     const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
     return new ShellSyntaxError(
-      `${describeToken(t)} unexpected${suffix}`,
+      `${describeToken(t, keyword)} unexpected${suffix}`,
       t.start.line,
       t.start.column,
       t.kind === "eof",
@@ -279,6 +288,8 @@ export class CommandParser {
     while (this.isOp(this.peek(), "|")) {
       this.take();
       this.skipNewlines();
+      // `!` starts a pipeline only: after `|` dash reads it as a reserved word it cannot take.
+      if (this.isReserved(this.peek(), "!")) throw this.unexpected(this.peek());
       commands.push(this.parseCommand());
     }
     const first = commands[0];

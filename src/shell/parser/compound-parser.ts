@@ -154,7 +154,9 @@ function parseCase(p: CommandParser): Case {
       p.take();
       patterns.push(p.takeWord().word);
     }
-    p.expectOp(")");
+    // dash reads the word after a pattern without looking for reserved words: `x fi` is "word unexpected".
+    if (!p.isOp(p.peek(), ")")) throw p.unexpected(p.peek(), ")", false);
+    p.take();
     const body = p.parseList(false);
     const end = p.peek();
     let terminator: CaseItem["terminator"] = ";;";
