@@ -74,7 +74,7 @@ export function createLexer(scanner: Scanner, options: ParseOptions, guard: Nest
  */
 export function describeToken(t: Token, keyword = true): string {
   if (t.kind === "word") return keyword && t.literal !== undefined && DASH_RESERVED_WORDS.has(t.literal) ? `"${t.literal}"` : "word";
-  if (t.kind === "op") return `"${t.op}"`;
+  if (t.kind === "op") return isRedirOp(t.op) ? "redirection" : `"${t.op}"`;
   return t.kind === "eof" ? "end of file" : "newline";
 }
 
@@ -151,7 +151,8 @@ export class CommandParser {
   }
 
   unexpected(t: Token, expecting?: string, keyword = true): ShellSyntaxError {
-    const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
+    // dash's tokname again: the token "word" is named bare, the others in quotes.
+    const suffix = expecting === undefined ? "" : ` (expecting ${expecting === "word" ? expecting : `"${expecting}"`})`;
     return new ShellSyntaxError(
       `${describeToken(t, keyword)} unexpected${suffix}`,
       t.start.line,

@@ -103,7 +103,7 @@ function parseFor(p: CommandParser): For {
   const start = p.take().start;
   const nameToken = p.peek();
   if (nameToken.kind !== "word" || nameToken.literal === undefined || !NAME.test(nameToken.literal)) {
-    if (nameToken.kind === "eof") throw p.unexpected(nameToken);
+    // Even at the end of the input, as in dash (`for` alone is no incomplete command there).
     throw new ShellSyntaxError("Bad for loop variable", nameToken.start.line, nameToken.start.column);
   }
   p.take();
@@ -123,7 +123,8 @@ function parseFor(p: CommandParser): For {
         items.push(t.word);
       }
       const sep = p.peek();
-      if (!p.isOp(sep, ";") && sep.kind !== "newline") throw p.unexpected(sep, "do");
+      // dash names no expected token here: `for i in a >f` is "redirection unexpected".
+      if (!p.isOp(sep, ";") && sep.kind !== "newline") throw p.unexpected(sep);
       p.take();
       p.skipNewlines();
     }
@@ -135,7 +136,7 @@ function parseFor(p: CommandParser): For {
 
 function parseCase(p: CommandParser): Case {
   const start = p.take().start;
-  const word = p.takeWord().word;
+  const word = p.takeWord("normal", "word").word;
   p.skipNewlines();
   p.expandAliasesForKeyword();
   p.expectReserved("in");
