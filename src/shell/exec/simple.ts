@@ -4,7 +4,8 @@
 //
 // Imports the builtin registry, expansion and sibling executor modules.
 
-import type { Assign, Command, SimpleCommand } from "../ast.ts";
+import type { Assign, Command, SimpleCommand, Word } from "../ast.ts";
+import { parsePromptText, ShellSyntaxError } from "../parser/index.ts";
 import { builtins } from "../builtins/index.ts";
 import { runBuiltin } from "../builtins/define.ts";
 import { DeferredErrorFlow, ErrorFlow, ReturnFlow } from "./control-flow.ts";
@@ -59,8 +60,8 @@ function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
   const made: Assignment[] = [];
   const assign = () =>
     then(assignInOrder(interp, command.assigns, 0, made), () => {
-      if (interp.state.options.xtrace) trace(interp, made, [], stderr);
-      return interp.substitutionStatus ?? 0;
+      const status = interp.substitutionStatus ?? 0;
+      return interp.state.options.xtrace ? then(trace(interp, made, [], stderr), () => status) : status;
     });
   if (command.redirs.length === 0) return assign();
   // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
@@ -84,12 +85,40 @@ function assignOne(interp: Interp, assign: Assign, value: string, made: Assignme
 }
 
 /**
- * `set -x`: the expanded words as dash prints them (unquoted), on the fd 2
- * the command had before its own redirections (`set -x; cmd 2>/dev/null` still traces).
+ * `set -x`: PS4, then the expanded words as dash prints them (unquoted), on
+ * the fd 2 the command had before its own redirections (`set -x; cmd
+ * 2>/dev/null` still traces).
  */
-function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): void {
+function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): Maybe<void> {
+  const state = interp.state;
+  if (state.isExpandingPs4) return;
   const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
-  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`, stderr);
+  state.isExpandingPs4 = true;
+  const prefix = withCleanup(
+    () => expandPs4(interp),
+    () => {
+      state.isExpandingPs4 = false;
+    },
+  );
+  return then(prefix, (text) => interp.writeStderr(`${text}${words.join(" ")}\n`, stderr));
+}
+
+/**
+ * PS4 expanded each time, as dash's expandstr does (`PS4='+$x '` shows x's
+ * value now, `$?` is the status before the command); nothing when unset.
+ */
+function expandPs4(interp: Interp): Maybe<string> {
+  const ps4 = interp.get("PS4") ?? "";
+  if (!/[$`\\]/.test(ps4)) return ps4;
+  let word: Word;
+  try {
+    word = parsePromptText(ps4);
+  } catch (error) {
+    // dash reports the bad text and traces on; the text as it stands is the nearest.
+    if (error instanceof ShellSyntaxError) return ps4;
+    throw error;
+  }
+  return interp.expandText(word);
 }
 
 function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
@@ -102,8 +131,8 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
   const run = (): Status => (isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false));
   // The usual command, with neither: no closures to make.
   if (command.assigns.length === 0 && command.redirs.length === 0) {
-    if (interp.state.options.xtrace) trace(interp, [], argv);
-    return name === "command" || interp.state.functions.has(name) ? reportDeferred(interp, run) : run();
+    const go = (): Status => (name === "command" || interp.state.functions.has(name) ? reportDeferred(interp, run) : run());
+    return interp.state.options.xtrace ? then(trace(interp, [], argv), go) : go();
   }
   // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
   const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
@@ -113,10 +142,7 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
       interp,
       command.redirs,
       () =>
-        withPrefixAssignments(interp, command.assigns, scope, (made) => {
-          if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-          return run();
-        }),
+        withPrefixAssignments(interp, command.assigns, scope, (made) => (interp.state.options.xtrace ? then(trace(interp, made, argv, stderr), run) : run())),
       isSpecial,
     ),
   );
@@ -144,10 +170,7 @@ function redirectPermanently(interp: Interp, command: SimpleCommand, argv: reado
     keepRedirections(interp, ready);
     // `exec` is special: its assignments stay (made, as in dash, with the new fds in place);
     // through `command` (a regular builtin) they are made and undone.
-    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => {
-      if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-      return 0;
-    });
+    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => (interp.state.options.xtrace ? then(trace(interp, made, argv, stderr), () => 0) : 0));
   });
 }
 
