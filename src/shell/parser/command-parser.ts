@@ -81,6 +81,8 @@ export function describeToken(t: Token, keyword = true): string {
 export class CommandParser {
   /** End of the last token taken: where the node being built ends. */
   lastEnd: Pos;
+  /** The last word token taken (dash's wordtext, which a case pattern that is no word reuses). */
+  lastWord: Word | undefined;
   private peeked: { token: Token; mode: LexMode } | undefined;
   /** Tokens from alias values, read before the lexer's. */
   private readonly queue: Token[] = [];
@@ -115,6 +117,7 @@ export class CommandParser {
     if (this.queue.length > 0) this.queue.shift();
     else this.peeked = undefined;
     this.lastEnd = token.end;
+    if (token.kind === "word") this.lastWord = token.word;
     this.aliasNext = token.aliasBlank === true;
     return token;
   }

@@ -134,6 +134,20 @@ function parseFor(p: CommandParser): For {
   return items === undefined ? node : { ...node, items };
 }
 
+/**
+ * A case pattern as dash's parser takes it: the next token, whatever it is. A
+ * token that is no word leaves dash's wordtext as it was, so the pattern is
+ * the word read before it (`case in in >)` matches `in`; `case x in ;;`
+ * wants a `)`). Only the end of the input is an error here.
+ */
+function takePattern(p: CommandParser): Word {
+  const t = p.peek();
+  const before = p.lastWord;
+  if (t.kind === "eof" || before === undefined) throw p.unexpected(t, ")");
+  p.take();
+  return t.kind === "word" ? t.word : before;
+}
+
 function parseCase(p: CommandParser): Case {
   const start = p.take().start;
   const word = p.takeWord("normal", "word").word;
@@ -150,10 +164,10 @@ function parseCase(p: CommandParser): Case {
     }
     if (t.kind === "eof") throw p.unexpected(t, ")");
     if (p.isOp(t, "(")) p.take();
-    const patterns = [p.takeWord().word];
+    const patterns = [takePattern(p)];
     while (p.isOp(p.peek(), "|")) {
       p.take();
-      patterns.push(p.takeWord().word);
+      patterns.push(takePattern(p));
     }
     // dash reads the word after a pattern without looking for reserved words: `x fi` is "word unexpected".
     if (!p.isOp(p.peek(), ")")) throw p.unexpected(p.peek(), ")", false);
