@@ -292,8 +292,6 @@ export class CommandParser {
     while (this.isOp(this.peek(), "|")) {
       this.take();
       this.skipNewlines();
-      // `!` starts a pipeline only: after `|` dash reads it as a reserved word it cannot take.
-      if (this.isReserved(this.peek(), "!")) throw this.unexpected(this.peek());
       commands.push(this.parseCommand());
     }
     const first = commands[0];
@@ -318,8 +316,9 @@ export class CommandParser {
       }
       if (t.kind === "word" && t.literal !== undefined) {
         if (OPENERS.has(t.literal) && (t.literal !== "function" || this.isFunctionKeyword(t))) return this.parseCompoundWithRedirects(t);
-        // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
-        if (CLOSERS.has(t.literal) || t.literal === "in") throw this.unexpected(t);
+        // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either;
+        // nor can `!` where a pipeline does not start (after `|`, as a function body).
+        if (CLOSERS.has(t.literal) || t.literal === "in" || t.literal === "!") throw this.unexpected(t);
       }
       if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
       // Reserved words are recognised before aliases; an alias may expand to one.
@@ -399,11 +398,14 @@ export class CommandParser {
     // As in dash, `name()` needs a plain name (XCU 2.9.5): `my-func()` and `"f"()` are errors.
     // (bash's `function my-func` stays accepted: that syntax is bash's, with bash's names.)
     // dash also refuses the name of a special builtin (a function could never be called by it).
+    // The `)` is looked for first, as in dash: `: (` at the end is "expecting )", not a bad name;
+    // the token there is read with no reserved words (`f ( fi` is "word unexpected").
+    this.take();
+    if (!this.isOp(this.peek(), ")")) throw this.unexpected(this.peek(), ")", false);
+    this.take();
     if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal) || DASH_SPECIAL_BUILTINS.has(nameToken.literal)) {
       throw new ShellSyntaxError("Bad function name", nameToken.start.line, nameToken.start.column);
     }
-    this.take();
-    this.expectOp(")");
     this.skipNewlines();
     const body = parseFunctionBody(this, nameToken.start);
     return { kind: "funcdef", start: nameToken.start, end: body.end, name: nameToken.literal, body };
