@@ -127,6 +127,10 @@ function parseFor(p: CommandParser): For {
       if (!p.isOp(sep, ";") && sep.kind !== "newline") throw p.unexpected(sep);
       p.take();
       p.skipNewlines();
+    } else if (p.isOp(p.peek(), ";")) {
+      // dash skips newlines before looking for `in`, and a `;` may still follow them.
+      p.take();
+      p.skipNewlines();
     }
   }
   const body = parseDoGroup(p);
