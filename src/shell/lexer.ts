@@ -68,6 +68,30 @@ export class Scanner {
     return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
   }
 
+  /** The next `count` char codes after removing continuations (fewer at the end). */
+  lookahead(count: number): number[] {
+    const codes: number[] = [];
+    for (let n = 0, i = this.pos; n < count; n++, i++) {
+      i = this.afterContinuations(i);
+      if (i >= this.end) break;
+      codes.push(this.text.charCodeAt(i));
+    }
+    return codes;
+  }
+
+  /** The offset just past the next `count` characters, continuations removed. */
+  offsetAfter(count: number): number {
+    let i = this.pos;
+    for (let n = 0; n < count; n++) i = this.afterContinuations(i) + 1;
+    return Math.min(i, this.end);
+  }
+
+  private afterContinuations(offset: number): number {
+    let i = offset;
+    while (i + 1 < this.end && this.text.charCodeAt(i) === 92 && this.text.charCodeAt(i + 1) === 10) i += 2;
+    return i;
+  }
+
   /** The char code `k` places ahead of `pos`, no continuation removal, or -1. */
   peekRaw(k = 0): number {
     const i = this.pos + k;
@@ -230,11 +254,10 @@ export class Lexer {
     // IO_NUMBER: one digit, as in dash (`echo 12>f` writes "12" into f; fds
     // past 9 cannot be named).
     if (isDigit(c) && mode !== "test") {
-      const j = s.pos + 1;
-      const after = j < s.end ? s.text.charCodeAt(j) : -1;
+      const after = s.lookahead(2)[1] ?? -1;
       if (after === 60 || after === 62) {
         const fd = c - 48;
-        s.pos = j;
+        s.pos = s.offsetAfter(1);
         const redirect = this.readOperator(mode);
         if (redirect !== undefined) return this.opToken(redirect, offset, fd);
       }
@@ -307,11 +330,10 @@ export class Lexer {
 
   private readOperator(mode: LexMode): Operator | undefined {
     const s = this.scanner;
-    const c = s.peekRaw();
-    const c1 = s.peekRaw(1);
-    const c2 = s.peekRaw(2);
+    // XCU 2.2.1: a backslash-newline inside an operator is removed too (`&\<newline>&` is `&&`).
+    const [c = -1, c1 = -1, c2 = -1] = s.lookahead(3);
     const take = (op: Operator): Operator => {
-      s.pos += op.length;
+      s.pos = s.offsetAfter(op.length);
       return op;
     };
     switch (c) {

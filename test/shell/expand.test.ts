@@ -7,7 +7,7 @@ import { evaluateArithmetic } from "../../src/shell/expand/arith.ts";
 import type { ExpandEnv } from "../../src/shell/expand/env.ts";
 import { globPattern } from "../../src/shell/expand/glob.ts";
 import { drive, expandWords } from "../../src/shell/expand/index.ts";
-import { matchPattern, replacePattern, trimPattern } from "../../src/shell/expand/pattern.ts";
+import { matchPattern, quotePattern, replacePattern, trimPattern } from "../../src/shell/expand/pattern.ts";
 import { splitFields } from "../../src/shell/expand/split.ts";
 import { parse } from "../../src/shell/parser/index.ts";
 
@@ -127,6 +127,18 @@ describe("patterns", () => {
     expect(matchPattern(pattern, text)).toBe(want);
   });
 
+  // A quoted `-` or `!` is a plain member of a bracket expression, as in dash:
+  // quotePattern escapes them, so `[a'-'c]` is a, - or c and `['!']` is a `!`.
+  test.each([
+    ["[a", "-", "c]", "-", true],
+    ["[a", "-", "c]", "b", false],
+    ["[", "!", "]", "!", true],
+    ["[", "!", "a]", "b", false],
+    ["[", "!a", "]", "a", true],
+  ])("%s + quoted %s + %s matches %s: %p", (before, quoted, after, text, want) => {
+    expect(matchPattern(before + quotePattern(quoted) + after, text)).toBe(want);
+  });
+
   test.each([
     ["hello.tar.gz", "*.", "#", "tar.gz"],
     ["hello.tar.gz", "*.", "##", "gz"],
@@ -198,9 +210,12 @@ describe("braces are not expanded (dash has no brace expansion)", () => {
 
 describe("globbing", () => {
   const tree: Record<string, string[]> = { "": ["a.txt", "b.txt", ".hid", "sub"], sub: ["x.txt", "y.md"], "/": ["etc"], "/etc": ["passwd"] };
-  const readDir = (dir: string) => tree[dir] ?? null;
+  // As the file system does, `sub//` and `sub/` name `sub`.
+  const readDir = (dir: string) => tree[dir.length > 1 ? dir.replace(/\/+/g, "/").replace(/\/$/, "") : dir] ?? null;
   test.each([
     ["*.txt", ["a.txt", "b.txt"]],
+    // Doubled slashes stay as written, as in dash.
+    ["sub//*.txt", ["sub//x.txt"]],
     [".*", [".", "..", ".hid"]],
     ["*/*.txt", ["sub/x.txt"]],
     ["/e*/p*", ["/etc/passwd"]],

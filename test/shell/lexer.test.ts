@@ -38,6 +38,9 @@ describe("tokens", () => {
     // dash has no `&>`: it is `&` and then `>`.
     ["a &>d &>>e", ["w:a", "&", ">", "w:d", "&", ">>", "w:e", "EOF"]],
     ["2>f 10<g", ["2:>", "w:f", "w:10", "<", "w:g", "EOF"]],
+    // XCU 2.2.1: a backslash-newline inside an operator or between an IO_NUMBER and its operator goes too.
+    ["a &\\\n& b |\\\n| c", ["w:a", "&&", "w:b", "||", "w:c", "EOF"]],
+    ["a >\\\n> f <\\\n<\\\n-E 2\\\n>g", ["w:a", ">>", "w:f", "<<-", "w:E", "2:>", "w:g", "EOF"]],
     ["2 >f", ["w:2", ">", "w:f", "EOF"]],
     ["a2>f", ["w:a2", ">", "w:f", "EOF"]],
     ["a\nb", ["w:a", "NL", "w:b", "EOF"]],

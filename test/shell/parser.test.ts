@@ -314,7 +314,10 @@ describe("syntax errors", () => {
     ["{ }", '"}" unexpected', 1, 3, false],
     ["echo a\nthen", '"then" unexpected', 2, 1, false],
     ["[[ a ", 'end of file unexpected (expecting "]]")', 1, 6, true],
-    ["{ a; } b", '"b" unexpected', 1, 8, false],
+    // dash's tokname: a word that is no reserved word is just "word".
+    ["{ a; } b", "word unexpected", 1, 8, false],
+    ["case x in x fi;; esac", 'word unexpected (expecting ")")', 1, 13, false],
+    ["echo a | ! cat", '"!" unexpected', 1, 10, false],
     // dash: `$((` always opens arithmetic, so a subshell right after `$(` needs a blank.
     ["echo $((echo a) | tr a b)", "Missing '))'", 1, 6, true],
     ["in x", '"in" unexpected', 1, 1, false],

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import type { Interp } from "../exec/executor.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
+import type { ParsedArgs } from "./args.ts";
 import { isSystemError } from "../exec/errno.ts";
 import { decodeBytes, fsPath } from "../bytes.ts";
 
@@ -65,17 +66,26 @@ export function logicalPath(cwd: string, dir: string): string {
  */
 function candidates(interp: Interp, target: string, physical: boolean): { dir: string; fromCdpath: boolean }[] {
   const cwd = physical ? physicalCwd(interp.state.cwd) : interp.state.cwd;
-  if (target.startsWith("/")) return [{ dir: logicalPath(cwd, target), fromCdpath: false }];
+  // With -P the path goes to the kernel as written: `l/..` needs an `l` there, whatever `..` follows.
+  const resolve = (dir: string): string => (!physical ? logicalPath(cwd, dir) : dir.startsWith("/") ? dir : `${cwd}/${dir}`);
+  if (target.startsWith("/")) return [{ dir: resolve(target), fromCdpath: false }];
   const list: { dir: string; fromCdpath: boolean }[] = [];
   const cdpath = interp.get("CDPATH");
   if (cdpath !== undefined && cdpath !== "" && !/^\.\.?(\/|$)/.test(target)) {
     for (const entry of cdpath.split(":")) {
       if (entry === "") continue;
-      list.push({ dir: logicalPath(cwd, `${entry}/${target}`), fromCdpath: true });
+      list.push({ dir: resolve(`${entry}/${target}`), fromCdpath: true });
     }
   }
-  list.push({ dir: logicalPath(cwd, target), fromCdpath: false });
+  list.push({ dir: resolve(target), fromCdpath: false });
   return list;
+}
+
+/** dash's cd and pwd take -L and -P in turn: the last one given wins (`cd -PL l` is logical). */
+function isPhysical(args: ParsedArgs): boolean {
+  let physical = false;
+  for (const { letter } of args.order) physical = letter === "P";
+  return physical;
 }
 
 export const cd = defineBuiltin({
@@ -93,10 +103,11 @@ export const cd = defineBuiltin({
       target = interp.get("OLDPWD") ?? interp.state.cwd;
       print = true;
     }
-    for (const candidate of candidates(interp, target, args.has("P"))) {
+    const physical = isPhysical(args);
+    for (const candidate of candidates(interp, target, physical)) {
       if (!isDirectory(candidate.dir)) continue;
       let dir = candidate.dir;
-      if (args.has("P")) dir = realPath(dir);
+      if (physical) dir = realPath(dir);
       const old = interp.state.cwd;
       interp.state.cwd = dir;
       interp.session.heldDirectories.hold(dir);
@@ -114,6 +125,6 @@ export const pwd = defineBuiltin({
   flags: { L: "flag", P: "flag" },
   run(ctx, args) {
     const cwd = ctx.interp.state.cwd;
-    return afterWrite(ctx.out(`${args.has("P") ? realPath(cwd) : cwd}\n`), 0);
+    return afterWrite(ctx.out(`${isPhysical(args) ? realPath(cwd) : cwd}\n`), 0);
   },
 });

@@ -96,10 +96,18 @@ export function runBuiltin(interp: Interp, builtin: Builtin, argv: readonly stri
   );
 }
 
-/** Parse a decimal count for `shift`, `exit`, `return`, `break`: undefined if it is not one. */
+/**
+ * dash's number(), for `shift`, `exit`, `return`, `break`, `kill`, `wait`: decimal
+ * digits as strtoimax reads them (blanks around, a sign) from 0 to INT_MAX;
+ * undefined for anything else, which dash calls an "Illegal number".
+ */
 export function parseCount(text: string): number | undefined {
-  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+  const match = /^[ \t\n\v\f\r]*([+-]?\d+)[ \t\n\v\f\r]*$/.exec(text);
+  const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  return n >= 0 && n <= INT_MAX ? Math.abs(n) : undefined;
 }
+
+const INT_MAX = 2147483647;
 
 /** A syntactically valid variable name. */
 export function isName(text: string): boolean {

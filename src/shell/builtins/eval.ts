@@ -82,6 +82,10 @@ function defineDot(name: string) {
       // bash's `source` passes its arguments; dash's `.` ignores them.
       const setsArgs = isSource && args.length > 0;
       if (setsArgs) state.positional = args;
+      // dash runs the file as a new command loop: `set -e` applies in it even when the `.`
+      // is a condition (`if . ./lib` ends the shell at a failing command in lib).
+      const savedSuppressed = state.errexitSuppressed;
+      if (!isSource) state.errexitSuppressed = 0;
       state.functionDepth++;
       return withCleanup(
         () =>
@@ -95,6 +99,7 @@ function defineDot(name: string) {
           ),
         () => {
           state.functionDepth--;
+          state.errexitSuppressed = savedSuppressed;
           if (setsArgs) state.positional = savedPositional;
         },
       );

@@ -11,7 +11,7 @@ export type JobLookup = { readonly job: Job } | { readonly error: string };
 
 /** The jobs from the current one (the most recent) back, as dash's list of current jobs runs. */
 export function jobsByRecency(table: JobTable): Job[] {
-  return table.all().sort((a, b) => b.id - a.id);
+  return table.all().sort((a, b) => b.order - a.order);
 }
 
 /** `spec` starts with `%`. */

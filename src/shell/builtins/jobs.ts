@@ -4,7 +4,7 @@ import type { Subprocess } from "bun";
 import { isSyntheticPid, type Job } from "../exec/jobs.ts";
 import { deathMessage, decodeSignal, endsByDefault, signalDescription, signalName, signalNumber } from "../exec/signals.ts";
 import { then } from "../exec/maybe.ts";
-import { afterWrite, type BuiltinContext, defineBuiltin } from "./define.ts";
+import { afterWrite, type BuiltinContext, defineBuiltin, parseCount } from "./define.ts";
 import { parseArgs } from "./args.ts";
 import { type JobLookup, jobsByRecency, resolveJobSpec } from "./job-spec.ts";
 import { isSystemError } from "../exec/errno.ts";
@@ -38,10 +38,12 @@ export const wait = defineBuiltin({
         const status = await waitFor(ctx, job);
         if (job.status === undefined) return status;
         job.isNoticed = true;
+        job.isWaited = true;
       }
       return 0;
     }
-    let status = 0;
+    // As dash's waitcmd: 127 until a job is found; a pid of no job leaves the status as it was.
+    let status = 127;
     for (const operand of operands) {
       let job: Job | undefined;
       if (operand.startsWith("%")) {
@@ -50,16 +52,15 @@ export const wait = defineBuiltin({
         if ("error" in found) return ctx.fail(found.error, 2);
         job = found.job;
       } else {
-        if (!/^[0-9]+$/.test(operand)) return ctx.fail(`Illegal number: ${operand}`, 2);
-        job = jobOfPid(ctx, operand);
+        const pid = parseCount(operand);
+        if (pid === undefined) return ctx.fail(`Illegal number: ${operand}`, 2);
+        job = ctx.interp.state.jobs.byPid(pid);
       }
-      if (job === undefined) {
-        status = 127;
-        continue;
-      }
+      if (job === undefined) continue;
       // A finished job stays known: waiting for it again gives its status again (dash).
       status = await waitFor(ctx, job);
       if (job.status === undefined) return status;
+      job.isWaited = true;
       if (!job.isNoticed) {
         job.isNoticed = true;
         // dash announces a job a signal ended when `wait` is what reaps it.
@@ -80,6 +81,21 @@ function describeJob(job: Job): string {
 
 /** Where dash's `jobs` starts the command text (none without job control): the state is padded to it. */
 const JOBS_TEXT_COLUMN = 33;
+
+/** dash's showjob pads with `%*c`: to the text column, and by one space at least. */
+function padToText(line: string): string {
+  return line + " ".repeat(Math.max(JOBS_TEXT_COLUMN - line.length, 1));
+}
+
+/** A job as dash's showjob prints it: `-l` gives one line per process, with its pid; else ` | ` per further stage. */
+function showJob(job: Job, mark: string, withPids: boolean): string {
+  const head = `[${job.id}] ${mark} `;
+  const pids = job.stagePids.length > 0 ? job.stagePids : [job.pid];
+  if (!withPids) return `${padToText(`${head}${describeJob(job)}`)}${" | ".repeat(job.stages - 1)}\n`;
+  let text = padToText(`${head}${pids[0]} ${describeJob(job)}`);
+  for (const pid of pids.slice(1)) text += ` |\n${padToText(`${" ".repeat(head.length)}${pid} `)}`;
+  return `${text}\n`;
+}
 
 export const jobsBuiltin = defineBuiltin({
   name: "jobs",
@@ -102,13 +118,8 @@ export const jobsBuiltin = defineBuiltin({
     }
     let text = "";
     for (const job of order) {
-      if (args.has("p")) text += `${job.pid}\n`;
-      else {
-        const mark = current[0] === job ? "+" : current[1] === job ? "-" : " ";
-        const line = `[${job.id}] ${mark} ${args.has("l") ? `${job.pid} ` : ""}${describeJob(job)}`;
-        // Each further stage of a pipeline adds its separator and (empty) command text, as dash's showjob.
-        text += `${line.padEnd(JOBS_TEXT_COLUMN)}${args.has("l") ? "" : " | ".repeat(job.stages - 1)}\n`;
-      }
+      if (args.has("p")) text += `${job.stagePids[0] ?? job.pid}\n`;
+      else text += showJob(job, current[0] === job ? "+" : current[1] === job ? "-" : " ", args.has("l"));
       const at = current.indexOf(job);
       if (job.status !== undefined && at >= 0) {
         current.splice(at, 1);
@@ -180,9 +191,9 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
 
 /** dash's number(): a decimal operand, or an "Illegal number" error (status 2). */
 function killNumber(ctx: BuiltinContext, text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  ctx.fail(`Illegal number: ${text}`, 2);
-  return undefined;
+  const n = parseCount(text);
+  if (n === undefined) ctx.fail(`Illegal number: ${text}`, 2);
+  return n;
 }
 
 const KILL_USAGE = "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]";
@@ -240,15 +251,15 @@ export const kill = defineBuiltin({
         status = 1;
         continue;
       }
-      if (killNumber(ctx, target.startsWith("-") ? target.slice(1) : target) === undefined) return 2;
-      if (!sendSignal(ctx, target, signal ?? 15)) {
+      const isGroup = target.startsWith("-");
+      const pid = killNumber(ctx, isGroup ? target.slice(1) : target);
+      if (pid === undefined) return 2;
+      if (!sendSignal(ctx, `${isGroup ? "-" : ""}${pid}`, signal ?? 15)) {
         ctx.fail(NO_SUCH_PROCESS, 1);
         status = 1;
       }
     }
-    // A signal to the shell itself is acted on at once, as the kernel would deliver it
-    // (a trap then sees `$?` of this kill).
-    ctx.interp.state.lastStatus = status;
-    return then(ctx.interp.deliverSignals(), () => status);
+    // A signal to the shell itself is acted on when this command is over (simple.ts deliverAfter).
+    return status;
   },
 });

@@ -198,7 +198,8 @@ export const printf = defineBuiltin({
       while (!formatter.consumedAll && formatter.consumedAny && !formatter.stopped) formatter.format(format);
     } catch (error) {
       if (!(error instanceof PrintfError)) throw error;
-      return then(ctx.out(output()), () => ctx.fail(error.message, 2));
+      // dash's output is buffered and flushed when the builtin ends: the message comes first.
+      return then(ctx.fail(error.message, 2), (status) => afterWrite(ctx.out(output()), status));
     }
     return afterWrite(ctx.out(output()), formatter.failed ? 1 : 0);
   },

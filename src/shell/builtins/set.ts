@@ -67,12 +67,17 @@ export const set = defineBuiltin({
           if (!OPTION_LETTERS.has(name)) return illegal(`Illegal option -o ${name}`);
         } else {
           name = optionForLetter(letter);
-          if (name === undefined) return illegal(`Illegal option ${sign}${letter}`);
+          // dash names the letter with `-` whichever sign it came with.
+          if (name === undefined) return illegal(`Illegal option -${letter}`);
           // dash's -V and -E exclude each other (its -o vi and -o emacs do not).
           if (sign === "-" && (letter === "V" || letter === "E")) setOption(state.options, letter === "V" ? "emacs" : "vi", false);
         }
-        if (name === "monitor" && sign === "-") {
-          // No terminal to control (a session has none of its own), as dash finds without one.
+        // No terminal to control (a session has none of its own), as dash finds without one; only
+        // a shell of its own process looks (dash's setjobctl does nothing in a subshell, where
+        // `set -m` just sets the flag).
+        const interp = ctx.interp;
+        const isOwnShell = interp.isRoot || (interp.ownsProcess && interp.process?.kind === "script");
+        if (name === "monitor" && sign === "-" && isOwnShell) {
           ctx.fail("can't access tty; job control turned off", 0);
           continue;
         }

@@ -28,8 +28,12 @@ export const hash = defineBuiltin({
     for (const name of args.operands) {
       // As in dash, a builtin or function is found too (and not listed).
       if (!isBashOnlyName(name) && (builtins.has(name) || ctx.interp.state.functions.has(name))) continue;
-      if ("error" in findCommand(ctx.interp, name)) {
-        ctx.fail(`${name}: not found`, 1);
+      // dash looks nothing up for a name with a slash; a PATH search that met only files it
+      // may not run (or directories: `hash ''`, `hash ..`) says so, as for a command.
+      if (name.includes("/")) continue;
+      const found = findCommand(ctx.interp, name);
+      if ("error" in found) {
+        ctx.fail(`${name}: ${found.error}`, 1);
         status = 1;
       }
     }

@@ -22,7 +22,8 @@ export const trap = defineBuiltin({
     // `trap N…` with a number first, or a single operand (`trap INT`), resets those signals
     // (XCU trap; dash); otherwise the first operand is the action, `-` meaning reset.
     const first = operands[0] ?? "";
-    const isAllSignals = operands.length === 1 || /^\d+$/.test(first);
+    // A number that is no signal (`trap 99 INT`, 99 past the last) is an action, as dash's decode_signum finds.
+    const isAllSignals = operands.length === 1 || (/^\d+$/.test(first) && decodeSignal(first, 0) !== undefined);
     const action = isAllSignals || first === "-" ? undefined : first;
     const signals = isAllSignals ? operands : operands.slice(1);
     let errors = "";

@@ -101,7 +101,10 @@ export function runBackground(interp: Interp, command: Command): void {
     // would wait a minute).
     child.closeOwnedFds();
   } else {
+    // A pipeline's earlier stages get pids of their own, for `jobs -l`; the job's is the last stage's.
+    const earlier = Array.from({ length: job.stages - 1 }, () => interp.session.syntheticPids.take());
     job.pid = interp.session.syntheticPids.take();
+    job.stagePids = [...earlier, job.pid];
     // It runs in this process, and goes on after the session ends (as a forked subshell outlives `sh -c`).
     interp.session.trackJob(job);
   }

@@ -49,6 +49,18 @@ export class ExitFlow extends ControlFlow {
 export class ErrorFlow extends ExitFlow {}
 
 /**
+ * A fatal error whose message waits until the simple command that raised it
+ * has undone its redirections: dash restores a call's locals (its
+ * unwindlocalvars) after popredir, so `f 2>/dev/null` still shows the
+ * `1x: bad variable name` of a `local 1x=2` in f. simple.ts reports it.
+ */
+export class DeferredErrorFlow extends ErrorFlow {
+  constructor(readonly message: string) {
+    super(2);
+  }
+}
+
+/**
  * A signal's default action ended the (sub)shell: status 128+N, and unlike
  * `exit`, no EXIT trap runs (the process is gone, as in dash).
  */

@@ -9,17 +9,7 @@ import type { Subprocess } from "bun";
 import * as fs from "node:fs";
 import type { Case, Command, For, If, List, ListItem, Loop, Program, Redirect, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
-import {
-  drive,
-  type ExpandEnv,
-  expandText,
-  expandTextFast,
-  expandWords,
-  expandWordsFast,
-  type Expansion,
-  ExpansionError,
-  selectCaseItem,
-} from "../expand/index.ts";
+import { drive, type ExpandEnv, expandText, expandTextFast, expandWords, expandWordsFast, type Expansion, ExpansionError, selectCaseItem } from "../expand/index.ts";
 import { BreakFlow, ContinueFlow, ErrorFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
 import { CaptureSink, closeOsFd, encodeText, type FdTarget, ignoreFdError, writeTarget } from "./fds.ts";
 import { runBackground } from "./background.ts";
@@ -207,6 +197,12 @@ export class Interp implements ExpandEnv {
     return child;
   }
 
+  /** A subshell where dash forks one: the fork is a new job, which frees a waited one (JobTable.forked). */
+  forkSubshell(): Interp {
+    this.state.jobs.forked();
+    return this.subshell();
+  }
+
   /** Run an expanded command line for `command`/`exec`: no functions; special builtins lose their fatal errors. */
   executeArgv(argv: readonly string[], viaCommand: boolean, pathValue?: string): Status {
     return executeArgv(this, argv, pathValue === undefined ? [] : [["PATH", pathValue]], viaCommand, viaCommand);
@@ -254,14 +250,12 @@ export class Interp implements ExpandEnv {
       });
     }
     this.depth++;
-    return withCleanup(body, () => {
-      this.depth--;
-    });
+    return withCleanup(body, () => { this.depth--; });
   }
 
   /** Command substitution: run in a subshell with stdout captured; `$?` becomes its status. */
   commandSubstitution(program: Program): Maybe<string> {
-    const child = this.subshell();
+    const child = this.forkSubshell();
     // `set -e` applies inside even when the command using the output is a condition.
     child.state.errexitSuppressed = 0;
     const capture = new CaptureSink();
@@ -319,7 +313,7 @@ export class Interp implements ExpandEnv {
     }
   }
 
-  /** Act on signals received (traps or death), if any: after `kill $$`, and when a script ends. */
+  /** Act on signals received (traps or death), if any: after a simple command, and when a script ends. */
   deliverSignals(): void | Promise<void> {
     if (this.ownsProcess && this.process !== undefined && this.process.pending.length > 0) return handleProcessSignals(this, this.process);
     if (this.session.pendingSignals.length > 0) return handleSignals(this);
@@ -445,7 +439,7 @@ export class Interp implements ExpandEnv {
   // ---------------------------------------------------------------- compound commands
 
   private runSubshell(command: Subshell): Status {
-    const child = this.subshell();
+    const child = this.forkSubshell();
     return child.runAsSubshell(() => child.runList(command.body));
   }
 
@@ -472,9 +466,7 @@ export class Interp implements ExpandEnv {
 
   private enterLoop(run: () => Status): Status {
     this.state.loopDepth++;
-    return withCleanup(run, () => {
-      this.state.loopDepth--;
-    });
+    return withCleanup(run, () => { this.state.loopDepth--; });
   }
 
   private runLoop(command: Loop): Status {
@@ -499,7 +491,9 @@ export class Interp implements ExpandEnv {
       try {
         body = this.runList(command.body);
       } catch (error) {
-        if (this.loopControl(error) === "break") return status;
+        // The body's status is then that of `break`/`continue`, 0 (dash's evalloop).
+        if (this.loopControl(error) === "break") return 0;
+        status = 0;
         continue;
       }
       if (body instanceof Promise) return this.loopAsync(command, status, "body", body);
@@ -509,19 +503,24 @@ export class Interp implements ExpandEnv {
 
   /** Finish the iteration whose `phase` had to wait, then go back to the synchronous loop. */
   private async loopAsync(command: Loop, status: number, phase: "tick" | "condition" | "body", pending: Promise<number>): Promise<number> {
+    let condition = 0;
     try {
-      if (phase !== "body") {
-        let condition: number;
-        if (phase === "condition") condition = await pending;
-        else {
-          await pending;
-          condition = await this.runSuppressed(() => this.runList(command.condition));
-        }
-        if ((condition === 0) === command.until) return status;
-        status = await this.runList(command.body);
-      } else status = await pending;
+      if (phase === "condition") condition = await pending;
+      else if (phase === "tick") {
+        await pending;
+        condition = await this.runSuppressed(() => this.runList(command.condition));
+      }
     } catch (error) {
+      // `break`/`continue` in the condition leave the status as it was.
       if (this.loopControl(error) === "break") return status;
+      return this.loopSync(command, status);
+    }
+    try {
+      if (phase !== "body" && (condition === 0) === command.until) return status;
+      status = await (phase === "body" ? pending : this.runList(command.body));
+    } catch (error) {
+      if (this.loopControl(error) === "break") return 0;
+      status = 0;
     }
     return this.loopSync(command, status);
   }
@@ -553,13 +552,14 @@ export class Interp implements ExpandEnv {
         this.setVarChecked(command.name, value);
         result = this.runList(command.body);
       } catch (error) {
-        if (this.loopControl(error) === "break") return status;
+        if (this.loopControl(error) === "break") return 0; // the status of `break`, as in loopSync
+        status = 0;
         continue;
       }
       if (result instanceof Promise) {
         return result.then(
           (s) => this.forFrom(command, values, i + 1, s),
-          (error: unknown) => (this.loopControl(error) === "break" ? status : this.forFrom(command, values, i + 1, status)),
+          (error: unknown) => (this.loopControl(error) === "break" ? 0 : this.forFrom(command, values, i + 1, 0)),
         );
       }
       status = result;

@@ -1,5 +1,6 @@
 // The job table: background lists started with `&`, their pid for `$!`,
-// `wait` and `kill`, and their processes.
+// `wait` and `kill`, and their processes. Job numbers are dash's slots: a
+// number is used again once its job is gone.
 //
 // A job that is one external command gets that process's real pid. Any other
 // job runs in-process and gets a pid above the kernel's maximum (2^22), so it
@@ -19,6 +20,11 @@ export interface Job {
   readonly command: string;
   /** Processes dash would have made for it: a pipeline's stages (its `jobs` lists one per stage). */
   readonly stages: number;
+  /**
+   * The pids `jobs -l` lists, one per stage, first to last; `jobs -p` shows the
+   * first. `pid` is the last one, as dash's `$!` and `wait pid` name a pipeline by its last process.
+   */
+  stagePids: readonly number[];
   /** Exit status once done. */
   status: number | undefined;
   readonly done: Promise<number>;
@@ -29,6 +35,10 @@ export interface Job {
   readonly traps: ReadonlyMap<string, string>;
   /** The signal that ended the job, if one did: `wait` then says so ("Terminated"), as dash does. */
   signal: number | undefined;
+  /** `wait` has waited for it (dash's `waited`): once done, the next fork may free it (JobTable.forked). */
+  isWaited: boolean;
+  /** When it started, counted in the table: the most recent job is the current one (`%+`). */
+  readonly order: number;
   /**
    * The shell has seen the job end (dash has reaped it): `wait` for it says
    * nothing more. dash reaps a finished job while it waits for a foreground
@@ -56,15 +66,15 @@ export class SyntheticPids {
 /** The jobs of one shell (a subshell starts with none: its `wait` and `jobs` see only its own). */
 export class JobTable {
   private readonly jobs = new Map<number, Job>();
-  private nextId = 1;
+  private started = 0;
 
   add(command: string, stages: number, cancel: CancelToken, processes: Set<Subprocess>, traps: ReadonlyMap<string, string>, start: () => Promise<number>): Job {
-    const id = this.nextId++;
+    const id = this.freeSlot();
     let resolveDone: (status: number) => void = () => undefined;
     const done = new Promise<number>((resolve) => {
       resolveDone = resolve;
     });
-    const job: Job = { id, pid: 0, command, stages, status: undefined, done, processes, cancel, traps, signal: undefined, isNoticed: false };
+    const job: Job = { id, pid: 0, command, stages, stagePids: [], status: undefined, done, processes, cancel, traps, signal: undefined, isWaited: false, order: this.started++, isNoticed: false };
     this.jobs.set(id, job);
     start().then(
       (status) => {
@@ -98,6 +108,30 @@ export class JobTable {
   noticeFinished(): void {
     if (this.jobs.size === 0) return;
     for (const job of this.jobs.values()) if (job.status !== undefined) job.isNoticed = true;
+  }
+
+  /**
+   * The shell forks a foreground process (an external command, `( )`, `$( )`,
+   * a pipeline): dash's makejob gives it a slot of the table, as it does a
+   * background job, and on the way frees the first finished job `wait` waited for.
+   */
+  forked(): void {
+    if (this.jobs.size > 0) this.freeSlot();
+  }
+
+  /**
+   * A job number as dash's makejob finds its slot: the first unused one, or
+   * the first job before it that is done and waited for (freed for it).
+   */
+  private freeSlot(): number {
+    for (let id = 1; ; id++) {
+      const job = this.jobs.get(id);
+      if (job === undefined) return id;
+      if (job.status !== undefined && job.isWaited) {
+        this.jobs.delete(id);
+        return id;
+      }
+    }
   }
 
   remove(job: Job): void {

@@ -5,7 +5,7 @@
 //
 // Imports sibling executor modules only.
 
-import { ErrorFlow } from "./control-flow.ts";
+import { DeferredErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Status, withCleanup } from "./maybe.ts";
 import { type LocalFrame, restoreOptions } from "./state.ts";
@@ -20,7 +20,8 @@ export function pushLocalFrame(interp: Interp): LocalFrame {
 /**
  * Put back what the frame saved. dash's `local 1x=2` makes a variable of
  * that name without a check; unsetting it again on the way out is where
- * dash fails, with an error that ends the shell.
+ * dash fails, with an error that ends the shell (after the call's
+ * redirections are undone: DeferredErrorFlow).
  */
 export function popLocalFrame(interp: Interp, frame: LocalFrame): void {
   const state = interp.state;
@@ -29,10 +30,8 @@ export function popLocalFrame(interp: Interp, frame: LocalFrame): void {
   for (const [name, entry] of frame.vars) state.vars.restore(name, entry);
   if (frame.options !== undefined) restoreOptions(state.options, frame.options);
   const bad = frame.badNames[0];
-  if (bad !== undefined) {
-    void interp.report(`${bad}: bad variable name`);
-    throw new ErrorFlow(2);
-  }
+  // Reported by the command that called the function, once its redirections are undone.
+  if (bad !== undefined) throw new DeferredErrorFlow(`${bad}: bad variable name`);
 }
 
 /** Run `body` with a frame of its own for `local` (dash's vlocal for a regular builtin). */

@@ -69,6 +69,8 @@ export function runPipeline(interp: Interp, pipeline: Pipeline): Status {
 }
 
 async function runStages(interp: Interp, pipeline: Pipeline): Promise<number> {
+  // dash makes one job for the whole pipeline (jobs.ts: a fork frees a waited job).
+  interp.state.jobs.forked();
   const commands = pipeline.commands;
   const external = commands.map((command) => isExternalStage(interp, command));
   // dash looks each stage's command up in the shell itself just before it forks that stage (its

@@ -18,6 +18,32 @@ import { defaultOptions, ShellState } from "./state.ts";
 import { setStartupVariables } from "./startup-vars.ts";
 import { Variables } from "./vars.ts";
 
+/** How much of the file dash looks at to tell a binary from a script. */
+const BINARY_SAMPLE_BYTES = 128;
+
+/**
+ * Whether dash takes the file for a binary and refuses to run it as a script
+ * ("Exec format error", 126): a control character other than the blanks, SO,
+ * SI and ESC in the first line, within the first 128 bytes (found by trying
+ * every byte under dash 0.5.12).
+ */
+export function looksBinary(file: string): boolean {
+  const sample = Buffer.alloc(BINARY_SAMPLE_BYTES);
+  let length: number;
+  const fd = fs.openSync(fsPath(file), "r");
+  try {
+    length = fs.readSync(fd, sample, 0, BINARY_SAMPLE_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  for (let i = 0; i < length; i++) {
+    const byte = sample[i] ?? 0;
+    if (byte === 10) return false;
+    if (byte === 127 || (byte < 32 && !(byte >= 9 && byte <= 15) && byte !== 27)) return true;
+  }
+  return false;
+}
+
 export function runScriptFile(interp: Interp, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Status {
   return fs.promises
     .readFile(fsPath(file))

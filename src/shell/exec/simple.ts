@@ -4,10 +4,11 @@
 //
 // Imports the builtin registry, expansion and sibling executor modules.
 
-import type { Assign, Command, SimpleCommand } from "../ast.ts";
+import type { Assign, Command, SimpleCommand, Word } from "../ast.ts";
+import { parsePromptText, ShellSyntaxError } from "../parser/index.ts";
 import { builtins } from "../builtins/index.ts";
 import { runBuiltin } from "../builtins/define.ts";
-import { ReturnFlow } from "./control-flow.ts";
+import { DeferredErrorFlow, ErrorFlow, ReturnFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { type Maybe, recover, type Status, then, withCleanup } from "./maybe.ts";
 import { type AppliedRedirects, applyRedirects, reportRedirectError, withRedirects } from "./redirect.ts";
@@ -21,13 +22,30 @@ import { inDashOrder } from "./env-order.ts";
 export function runSimple(interp: Interp, command: SimpleCommand): Status {
   interp.currentLine = command.start.line;
   interp.substitutionStatus = undefined;
-  return recover(
+  const status = recover(
     () => {
       if (command.words.length === 0) return runAssignmentsOnly(interp, command);
       return then(interp.expandWords(command.words, true), (argv) => (argv.length === 0 ? runAssignmentsOnly(interp, command) : runArgv(interp, command, argv)));
     },
     (error) => fatalExpansionError(interp, error),
   );
+  return then(status, (done) => (hasPendingSignals(interp) ? deliverAfter(interp, done) : done));
+}
+
+/**
+ * A signal that came during the command (`kill -USR1 $$`) is acted on once it
+ * is over, its redirections undone, as dash's evaltree runs dotrap after each
+ * command: `kill -USR1 $$ 2>&1` does not send the trap's errors to stdout.
+ * The trap sees the command's status as `$?`.
+ */
+function hasPendingSignals(interp: Interp): boolean {
+  const own = interp.ownsProcess ? interp.process : undefined;
+  return interp.session.pendingSignals.length > 0 || (own !== undefined && own.pending.length > 0);
+}
+
+function deliverAfter(interp: Interp, status: number): Status {
+  interp.state.lastStatus = status;
+  return then(interp.deliverSignals(), () => status);
 }
 
 /**
@@ -42,8 +60,8 @@ function runAssignmentsOnly(interp: Interp, command: SimpleCommand): Status {
   const made: Assignment[] = [];
   const assign = () =>
     then(assignInOrder(interp, command.assigns, 0, made), () => {
-      if (interp.state.options.xtrace) trace(interp, made, [], stderr);
-      return interp.substitutionStatus ?? 0;
+      const status = interp.substitutionStatus ?? 0;
+      return interp.state.options.xtrace ? then(trace(interp, made, [], stderr), () => status) : status;
     });
   if (command.redirs.length === 0) return assign();
   // An error is reported inside the redirections, as dash does (`2>/dev/null` hides it).
@@ -67,12 +85,40 @@ function assignOne(interp: Interp, assign: Assign, value: string, made: Assignme
 }
 
 /**
- * `set -x`: the expanded words as dash prints them (unquoted), on the fd 2
- * the command had before its own redirections (`set -x; cmd 2>/dev/null` still traces).
+ * `set -x`: PS4, then the expanded words as dash prints them (unquoted), on
+ * the fd 2 the command had before its own redirections (`set -x; cmd
+ * 2>/dev/null` still traces).
  */
-function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): void {
+function trace(interp: Interp, assignments: readonly Assignment[], argv: readonly string[], stderr = interp.fd(2)): Maybe<void> {
+  const state = interp.state;
+  if (state.isExpandingPs4) return;
   const words = [...assignments.map(([name, value]) => `${name}=${value}`), ...argv];
-  interp.writeStderr(`${interp.get("PS4") ?? "+ "}${words.join(" ")}\n`, stderr);
+  state.isExpandingPs4 = true;
+  const prefix = withCleanup(
+    () => expandPs4(interp),
+    () => {
+      state.isExpandingPs4 = false;
+    },
+  );
+  return then(prefix, (text) => interp.writeStderr(`${text}${words.join(" ")}\n`, stderr));
+}
+
+/**
+ * PS4 expanded each time, as dash's expandstr does (`PS4='+$x '` shows x's
+ * value now, `$?` is the status before the command); nothing when unset.
+ */
+function expandPs4(interp: Interp): Maybe<string> {
+  const ps4 = interp.get("PS4") ?? "";
+  if (!/[$`\\]/.test(ps4)) return ps4;
+  let word: Word;
+  try {
+    word = parsePromptText(ps4);
+  } catch (error) {
+    // dash reports the bad text and traces on; the text as it stands is the nearest.
+    if (error instanceof ShellSyntaxError) return ps4;
+    throw error;
+  }
+  return interp.expandText(word);
 }
 
 function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status {
@@ -85,22 +131,31 @@ function runArgv(interp: Interp, command: SimpleCommand, argv: string[]): Status
   const run = (): Status => (isSpecial && builtin !== undefined ? runBuiltin(interp, builtin, argv) : executeArgv(interp, argv, [], false));
   // The usual command, with neither: no closures to make.
   if (command.assigns.length === 0 && command.redirs.length === 0) {
-    if (interp.state.options.xtrace) trace(interp, [], argv);
-    return run();
+    const go = (): Status => (name === "command" || interp.state.functions.has(name) ? reportDeferred(interp, run) : run());
+    return interp.state.options.xtrace ? then(trace(interp, [], argv), go) : go();
   }
   // Special builtins keep their assignments (exported by `exec cmd`), and their errors end the shell.
   const scope: AssignmentScope = !isSpecial ? "temporary" : name === "exec" ? "keep-exported" : "keep";
   const stderr = interp.fd(2);
-  return withRedirects(
-    interp,
-    command.redirs,
-    () =>
-      withPrefixAssignments(interp, command.assigns, scope, (made) => {
-        if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-        return run();
-      }),
-    isSpecial,
+  return reportDeferred(interp, () =>
+    withRedirects(
+      interp,
+      command.redirs,
+      () =>
+        withPrefixAssignments(interp, command.assigns, scope, (made) => (interp.state.options.xtrace ? then(trace(interp, made, argv, stderr), run) : run())),
+      isSpecial,
+    ),
   );
+}
+
+/** Report a DeferredErrorFlow's message here, where the command's redirections are undone, and end the shell. */
+function reportDeferred(interp: Interp, body: () => Status): Status {
+  return recover(body, (error) => {
+    if (!(error instanceof DeferredErrorFlow)) throw error;
+    return then(interp.report(error.message), () => {
+      throw new ErrorFlow(2);
+    });
+  });
 }
 
 /** `exec >file 3<in`: the redirections change the shell's own fds; files it opens are its own until it ends. */
@@ -115,10 +170,7 @@ function redirectPermanently(interp: Interp, command: SimpleCommand, argv: reado
     keepRedirections(interp, ready);
     // `exec` is special: its assignments stay (made, as in dash, with the new fds in place);
     // through `command` (a regular builtin) they are made and undone.
-    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => {
-      if (interp.state.options.xtrace) trace(interp, made, argv, stderr);
-      return 0;
-    });
+    return withPrefixAssignments(interp, command.assigns, isFatal ? "keep" : "temporary", (made) => (interp.state.options.xtrace ? then(trace(interp, made, argv, stderr), () => 0) : 0));
   });
 }
 

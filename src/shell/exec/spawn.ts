@@ -17,7 +17,7 @@ import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from ".
 import { afterSpawn, childFds, closeChildFds, type ChildFds } from "./child-fds.ts";
 import { findCommand } from "./command-path.ts";
 import { startThroughShell } from "./sh-start.ts";
-import { runScriptFile } from "./script-shell.ts";
+import { looksBinary, runScriptFile } from "./script-shell.ts";
 
 /**
  * What execve sees of strings that hold a NUL (a C string ends at it),
@@ -48,6 +48,8 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
     closeChildFds(fds);
     throw new ExitFlow(143);
   }
+  // A fork, which dash's makejob makes a job of: it may free a waited one (jobs.ts).
+  interp.state.jobs.forked();
   let child: Subprocess;
   try {
     const wrapped = startThroughShell(interp, file, argv, env, fds.closedStandard);
@@ -116,7 +118,8 @@ export function runExternal(argv: readonly string[], env: Readonly<Record<string
 function reportSpawnError(interp: Interp, error: unknown, file: string, argv: readonly string[], env: Readonly<Record<string, string>>): Status {
   const code = spawnErrorCode(error);
   const name = argv[0] ?? "";
-  // XCU 2.9.1.1: a file that is not an executable format runs as a shell script.
+  // XCU 2.9.1.1: a file that is not an executable format runs as a shell script, unless dash takes it for a binary.
+  if (code === "ENOEXEC" && looksBinary(file)) return interp.fail(`${interp.isReplaced ? "exec: " : ""}${name}: Exec format error`, 126);
   if (code === "ENOEXEC") return runScriptFile(interp, file, argv, env);
   if (code === "ENOENT") return interp.fail(`${name}: not found`, 127);
   if (code === "EACCES" || code === "EISDIR") return interp.fail(`${name}: Permission denied`, 126);

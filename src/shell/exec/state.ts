@@ -175,6 +175,8 @@ export class ShellState {
    * (XCU `exit`: "the value of $? before the trap"); copied into subshells, as dash's fork keeps it.
    */
   statusBeforeTrap: number | undefined = undefined;
+  /** PS4 is being expanded for `set -x` (dash's inps4): commands it runs are not traced. */
+  isExpandingPs4 = false;
   /** What the running functions' `local`s saved, innermost frame last. */
   readonly localFrames: LocalFrame[] = [];
 
@@ -204,6 +206,7 @@ export class ShellState {
     // A subshell in a loop is still in it, as dash's fork is: `break` there ends the subshell.
     copy.loopDepth = this.loopDepth;
     copy.statusBeforeTrap = this.statusBeforeTrap;
+    copy.isExpandingPs4 = this.isExpandingPs4;
     // A subshell (`( … )`, a pipeline stage, `$(…)`) of a function is still in
     // it: `local` works there, as in dash. Its frames are copies, never popped.
     for (const frame of this.localFrames) copy.localFrames.push({ vars: new Map(frame.vars), options: frame.options, badNames: [...frame.badNames] });

@@ -26,8 +26,10 @@ export function globPattern(pattern: string, readDir: ReadDir, mode: TextMode = 
     const component = components[c] ?? "";
     const isLast = c === components.length - 1;
     if (component === "") {
-      // `a//b` or a trailing `/`: only directories survive a trailing slash.
+      // A trailing `/`: only directories survive it.
       if (isLast) prefixes = prefixes.filter((p) => readDir(p) !== null).map((p) => (p.endsWith("/") ? p : `${p}/`));
+      // `a//b`: the slashes stay as written, as in dash (`d//*` gives `d//f`).
+      else prefixes = prefixes.map((p) => (p.endsWith("/") ? `${p}/` : `${p}//`));
       continue;
     }
     if (!hasGlobChars(component)) {

@@ -128,8 +128,9 @@ export function* expandParam(part: ParamExp, env: ExpandEnv, quoted: boolean, ou
         pushValue(out, value, quoted);
         return;
       }
-      if (isSpecialOrPositional(name)) throw new ExpansionError(`${name}: cannot assign in this way`);
       const assigned = part.arg === undefined ? "" : yield* expander.text(part.arg, env);
+      // As dash's setvar: the word is expanded first, then the name is found to be no variable's.
+      if (isSpecialOrPositional(name)) throw new ExpansionError(`${name}: bad variable name`);
       env.set(name, assigned);
       pushValue(out, assigned, quoted);
       return;
@@ -223,7 +224,10 @@ function* expandPositionalWith(part: ParamExp, name: "@" | "*", env: ExpandEnv, 
       if (!isNull) yield* expandArgument(part.arg, env, quoted, out, expander, fields);
       return;
     case "=":
-      if (isNull) throw new ExpansionError(`${name}: cannot assign in this way`);
+      if (isNull) {
+        if (part.arg !== undefined) yield* expander.text(part.arg, env);
+        throw new ExpansionError(`${name}: bad variable name`);
+      }
       expandPositional(name, env, quoted, out);
       return;
     case "?": {

@@ -27,7 +27,9 @@ const CHARACTER_CLASSES: ReadonlyMap<string, string> = new Map([
   ["word", "\\p{L}0-9_"],
 ]);
 
-const GLOB_SPECIAL = /[\\*?[\]]/g;
+// `!` and `-` too: quoted, they are plain members of a bracket expression, as in
+// dash (`[a'-'c]` is a, - or c; `['!']` is a `!`, not a negation).
+const GLOB_SPECIAL = /[\\*?[\]!-]/g;
 
 /** Quote text so that it matches itself literally inside a pattern. */
 export function quotePattern(text: string): string {

@@ -20,6 +20,11 @@ const CLOSERS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"
 /** Reserved words that open a compound command. */
 const OPENERS = new Set(["if", "while", "until", "for", "case", "{", "[[", "function"]);
 
+/** dash's reserved words (its tokname list): `[[` and `function` are bash's, words to dash. */
+const DASH_RESERVED_WORDS: ReadonlySet<string> = new Set([
+  "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while",
+]);
+
 function isReservedWord(word: string): boolean {
   return OPENERS.has(word) || CLOSERS.has(word) || word === "in" || word === "!";
 }
@@ -32,6 +37,12 @@ function isRedirOp(op: string): op is RedirOp {
   return REDIRECT_OPS.has(op);
 }
 
+// The names dash's parser refuses for `name()` (its special builtins with a plain
+// name; `.` and `:` fail the name check already). The parser keeps its own list
+// because it must not import the builtins.
+const DASH_SPECIAL_BUILTINS: ReadonlySet<string> = new Set([
+  "break", "continue", "eval", "exec", "exit", "export", "local", "readonly", "return", "set", "shift", "times", "trap", "unset",
+]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 
 /** After bash's `function`: blanks, a name, then `(` or a blank and `{`, on the same line. */
@@ -57,15 +68,21 @@ export function createLexer(scanner: Scanner, options: ParseOptions, guard: Nest
 }
 
 /** A token as dash names it in "… unexpected" messages. */
-export function describeToken(t: Token): string {
-  if (t.kind === "word") return `"${t.raw}"`;
-  if (t.kind === "op") return `"${t.op}"`;
+/**
+ * A token as dash's synexpect names it: a reserved word read where dash looks
+ * for one (`keyword`) in quotes, any other word as `word`.
+ */
+export function describeToken(t: Token, keyword = true): string {
+  if (t.kind === "word") return keyword && t.literal !== undefined && DASH_RESERVED_WORDS.has(t.literal) ? `"${t.literal}"` : "word";
+  if (t.kind === "op") return isRedirOp(t.op) ? "redirection" : `"${t.op}"`;
   return t.kind === "eof" ? "end of file" : "newline";
 }
 
 export class CommandParser {
   /** End of the last token taken: where the node being built ends. */
   lastEnd: Pos;
+  /** The last word token taken (dash's wordtext, which a case pattern that is no word reuses). */
+  lastWord: Word | undefined;
   private peeked: { token: Token; mode: LexMode } | undefined;
   /** Tokens from alias values, read before the lexer's. */
   private readonly queue: Token[] = [];
@@ -100,6 +117,7 @@ export class CommandParser {
     if (this.queue.length > 0) this.queue.shift();
     else this.peeked = undefined;
     this.lastEnd = token.end;
+    if (token.kind === "word") this.lastWord = token.word;
     this.aliasNext = token.aliasBlank === true;
     return token;
   }
@@ -135,10 +153,11 @@ export class CommandParser {
     while (this.peek(mode).kind === "newline") this.take(mode);
   }
 
-  unexpected(t: Token, expecting?: string): ShellSyntaxError {
-    const suffix = expecting === undefined ? "" : ` (expecting "${expecting}")`;
+  unexpected(t: Token, expecting?: string, keyword = true): ShellSyntaxError {
+    // dash's tokname again: the token "word" is named bare, the others in quotes.
+    const suffix = expecting === undefined ? "" : ` (expecting ${expecting === "word" ? expecting : `"${expecting}"`})`;
     return new ShellSyntaxError(
-      `${describeToken(t)} unexpected${suffix}`,
+      `${describeToken(t, keyword)} unexpected${suffix}`,
       t.start.line,
       t.start.column,
       t.kind === "eof",
@@ -179,6 +198,9 @@ export class CommandParser {
   /** One complete command line, as sh reads it: and-or lists up to a newline. Null at end of input. */
   parseLine(): List | null {
     this.skipNewlines();
+    // An alias that expands to nothing at the end of the input leaves no command: dash
+    // reads end of input there, not an empty command (the status stays the last one).
+    if (this.expandAliasesForKeyword()) this.skipNewlines();
     const first = this.peek();
     if (first.kind === "eof") return null;
     const items: ListItem[] = [];
@@ -294,8 +316,9 @@ export class CommandParser {
       }
       if (t.kind === "word" && t.literal !== undefined) {
         if (OPENERS.has(t.literal) && (t.literal !== "function" || this.isFunctionKeyword(t))) return this.parseCompoundWithRedirects(t);
-        // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either.
-        if (CLOSERS.has(t.literal) || t.literal === "in") throw this.unexpected(t);
+        // `in` is reserved only after `for`/`case`, but, as in dash, it cannot start a command either;
+        // nor can `!` where a pipeline does not start (after `|`, as a function body).
+        if (CLOSERS.has(t.literal) || t.literal === "in" || t.literal === "!") throw this.unexpected(t);
       }
       if (this.isOp(t, "(")) return this.parseCompoundWithRedirects(t);
       // Reserved words are recognised before aliases; an alias may expand to one.
@@ -374,11 +397,15 @@ export class CommandParser {
   private parseFunctionDef(nameToken: WordToken): Command {
     // As in dash, `name()` needs a plain name (XCU 2.9.5): `my-func()` and `"f"()` are errors.
     // (bash's `function my-func` stays accepted: that syntax is bash's, with bash's names.)
-    if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal)) {
+    // dash also refuses the name of a special builtin (a function could never be called by it).
+    // The `)` is looked for first, as in dash: `: (` at the end is "expecting )", not a bad name;
+    // the token there is read with no reserved words (`f ( fi` is "word unexpected").
+    this.take();
+    if (!this.isOp(this.peek(), ")")) throw this.unexpected(this.peek(), ")", false);
+    this.take();
+    if (nameToken.literal === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nameToken.literal) || DASH_SPECIAL_BUILTINS.has(nameToken.literal)) {
       throw new ShellSyntaxError("Bad function name", nameToken.start.line, nameToken.start.column);
     }
-    this.take();
-    this.expectOp(")");
     this.skipNewlines();
     const body = parseFunctionBody(this, nameToken.start);
     return { kind: "funcdef", start: nameToken.start, end: body.end, name: nameToken.literal, body };
@@ -393,6 +420,11 @@ export class CommandParser {
     const redirect: Mutable<Redirect> = { start: opToken.start, end: target.end, op, target: target.word };
     if (opToken.fd !== undefined) redirect.fd = opToken.fd;
     if (op === "<<" || op === "<<-") {
+      // dash reads a delimiter with no substitutions (CHKEOFMARK): an unquoted `$(` or `$((`
+      // is a `$` and then the operator `(`, which cannot follow.
+      if (target.word.parts.some((part) => (part.kind === "cmdsubst" && !part.backquote) || part.kind === "arith")) {
+        throw new ShellSyntaxError('"(" unexpected', target.start.line, target.start.column);
+      }
       const inAlias = opToken.aliasHeredoc?.heredoc;
       if (inAlias !== undefined) redirect.heredoc = inAlias;
       else {
@@ -410,14 +442,15 @@ export class CommandParser {
    * Where dash reads a reserved word it substitutes aliases first (its
    * CHKALIAS): at the start of each command of a list, for `in` after
    * `for name` and `case word`, and for `do` (`alias IN=in; for x IN a b`).
+   * True when it substituted one.
    */
-  expandAliasesForKeyword(): void {
-    for (;;) {
+  expandAliasesForKeyword(): boolean {
+    for (let substituted = false; ; substituted = true) {
       // Reserved words are recognised before aliases (`alias fi=x` leaves `fi` alone).
       const t = this.peek();
-      if (t.kind === "word" && t.literal !== undefined && isReservedWord(t.literal)) return;
+      if (t.kind === "word" && t.literal !== undefined && isReservedWord(t.literal)) return substituted;
       // The value's first word is looked up again, until it is no alias.
-      if (!this.expandAlias()) return;
+      if (!this.expandAlias()) return substituted;
     }
   }
 

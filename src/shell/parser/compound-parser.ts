@@ -103,7 +103,7 @@ function parseFor(p: CommandParser): For {
   const start = p.take().start;
   const nameToken = p.peek();
   if (nameToken.kind !== "word" || nameToken.literal === undefined || !NAME.test(nameToken.literal)) {
-    if (nameToken.kind === "eof") throw p.unexpected(nameToken);
+    // Even at the end of the input, as in dash (`for` alone is no incomplete command there).
     throw new ShellSyntaxError("Bad for loop variable", nameToken.start.line, nameToken.start.column);
   }
   p.take();
@@ -123,7 +123,12 @@ function parseFor(p: CommandParser): For {
         items.push(t.word);
       }
       const sep = p.peek();
-      if (!p.isOp(sep, ";") && sep.kind !== "newline") throw p.unexpected(sep, "do");
+      // dash names no expected token here: `for i in a >f` is "redirection unexpected".
+      if (!p.isOp(sep, ";") && sep.kind !== "newline") throw p.unexpected(sep);
+      p.take();
+      p.skipNewlines();
+    } else if (p.isOp(p.peek(), ";")) {
+      // dash skips newlines before looking for `in`, and a `;` may still follow them.
       p.take();
       p.skipNewlines();
     }
@@ -133,9 +138,23 @@ function parseFor(p: CommandParser): For {
   return items === undefined ? node : { ...node, items };
 }
 
+/**
+ * A case pattern as dash's parser takes it: the next token, whatever it is. A
+ * token that is no word leaves dash's wordtext as it was, so the pattern is
+ * the word read before it (`case in in >)` matches `in`; `case x in ;;`
+ * wants a `)`). Only the end of the input is an error here.
+ */
+function takePattern(p: CommandParser): Word {
+  const t = p.peek();
+  const before = p.lastWord;
+  if (t.kind === "eof" || before === undefined) throw p.unexpected(t, ")");
+  p.take();
+  return t.kind === "word" ? t.word : before;
+}
+
 function parseCase(p: CommandParser): Case {
   const start = p.take().start;
-  const word = p.takeWord().word;
+  const word = p.takeWord("normal", "word").word;
   p.skipNewlines();
   p.expandAliasesForKeyword();
   p.expectReserved("in");
@@ -149,12 +168,14 @@ function parseCase(p: CommandParser): Case {
     }
     if (t.kind === "eof") throw p.unexpected(t, ")");
     if (p.isOp(t, "(")) p.take();
-    const patterns = [p.takeWord().word];
+    const patterns = [takePattern(p)];
     while (p.isOp(p.peek(), "|")) {
       p.take();
-      patterns.push(p.takeWord().word);
+      patterns.push(takePattern(p));
     }
-    p.expectOp(")");
+    // dash reads the word after a pattern without looking for reserved words: `x fi` is "word unexpected".
+    if (!p.isOp(p.peek(), ")")) throw p.unexpected(p.peek(), ")", false);
+    p.take();
     const body = p.parseList(false);
     const end = p.peek();
     let terminator: CaseItem["terminator"] = ";;";

@@ -1,7 +1,8 @@
 // Public entry points of the shell parser. The executor depends on exactly
-// `parse`, `Parser`, `ParseOptions`, `declarationOperand` (and `ShellSyntaxError` from ../errors.ts).
+// `parse`, `Parser`, `parsePromptText`, `ParseOptions`, `declarationOperand`
+// (and `ShellSyntaxError` from ../errors.ts).
 
-import type { List, Program } from "../ast.ts";
+import type { List, Program, Word } from "../ast.ts";
 import { NestingGuard, Scanner, type Token } from "../lexer.ts";
 import { CommandParser, createLexer, type ParseOptions } from "./command-parser.ts";
 
@@ -34,6 +35,16 @@ export class Parser {
     this.parser.lexer.guard.reset();
     return withStackGuard(this.parser, () => this.parser.parseLine());
   }
+}
+
+/**
+ * Text read as an unquoted here-document body, as dash's expandstr reads PS4:
+ * `$…`, `$(…)`, backquotes and `\` before `$`, `` ` `` or `\`; quotes are
+ * plain characters. Throws ShellSyntaxError.
+ */
+export function parsePromptText(source: string, options: ParseOptions = {}): Word {
+  const lexer = createLexer(new Scanner(source), options, new NestingGuard());
+  return withStackGuard(new CommandParser(lexer, options), () => lexer.words.readHeredocBody(0, source.length, false));
 }
 
 /**

@@ -306,8 +306,9 @@ export class WordParser implements WordReader {
     const arg = quoted ? ARG_DQ : ARG;
     let result: ParamExp;
     if (c === 58 && this.matchOp(DEFAULT_OPS, 1) === undefined) {
-      // bash `${name:offset}` / `${name:offset:length}`; `${name:}` is dash's syntax error.
-      if (s.peekRaw(1) === 125) throw s.error("Missing '}'", dollar);
+      // bash `${name:offset}` / `${name:offset:length}`; `${name:}` is dash's syntax error, which
+      // inside double quotes dash reports at the end of the input, as an unterminated string.
+      if (s.peekRaw(1) === 125) throw quoted ? s.error("Unterminated quoted string", dollar, true, s.end) : s.error("Missing '}'", dollar);
       s.pos++;
       result = { ...param(name), op: ":", arg: this.readArg(quoted ? OFFSET_DQ : OFFSET, false) };
       if (s.peek() === 58) {
