@@ -111,7 +111,7 @@ class Worker {
   private readonly processControl: ProcessControl = {
     started: (pid) => void this.spawned.add(pid),
     signalTree: (roots, signal) => void signalTree(roots, signal),
-    killTree: (roots) => killTree(roots),
+    killTree: (roots) => killTree(roots, this.spawned),
   };
   private sessionsServed = 0;
   private retireReason: string | undefined;
@@ -259,7 +259,7 @@ class Worker {
         // and start a fresh worker. Orphans adopted during the session (setsid'd grandchildren
         // whose parent is gone) go with the tree.
         console.error(`rushd worker ${process.pid}: a request ran past --request-timeout ${worker.options.requestTimeoutS}s and did not end when cancelled; retiring`);
-        killTree([...processes, ...adoptedChildren(worker.spawned).map((child) => child.pid)]);
+        killTree([...processes, ...adoptedChildren(worker.spawned).map((child) => child.pid)], worker.spawned);
         worker.retireReason = "request timeout";
         worker.flushServed();
         worker.report({ kind: "retiring", reason: "request timeout" });

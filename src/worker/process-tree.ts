@@ -40,11 +40,10 @@ function listProcesses(): ProcStat[] {
 }
 
 /** The tree grown from `roots` (pids the session spawned, alive or not), without this process. */
-export function treeOf(roots: Iterable<number>): number[] {
+export function treeOf(roots: Iterable<number>, processes: readonly ProcStat[] = listProcesses()): number[] {
   const ids = new Set(roots);
   ids.delete(process.pid);
   if (ids.size === 0) return [];
-  const processes = listProcesses();
   const members = new Set<number>();
   for (let grew = true; grew;) {
     grew = false;
@@ -74,11 +73,29 @@ export function signalTree(roots: Iterable<number>, signal: NodeJS.Signals): num
   return signalled;
 }
 
-/** SIGKILL the tree until nothing of it is left (a process may fork while we kill). */
-export function killTree(roots: Iterable<number>): void {
+/**
+ * SIGKILL the tree until nothing of it is left (a process may fork while we
+ * kill). `spawned`: the children Bun started for this worker, which are a
+ * tree's only if they are among `roots`.
+ *
+ * A child forked after a round's scan, whose parent that round then killed,
+ * comes to this process (the subreaper); if it had called setsid, nothing
+ * links it to the tree any more (its parent is us, its group and session
+ * its own). So an orphan adopted since the kill began (our child, not one
+ * Bun spawned, not there at the start) is the tree's; one adopted before is
+ * left alone (an earlier command's, in a persistent session). Orphans are
+ * found in each round's scan of /proc, not in /proc/self/task/N/children,
+ * which may miss children while they come and go in numbers (measured: a
+ * shell forking setsid'd children in a loop left hundreds alive that way).
+ */
+export function killTree(roots: Iterable<number>, spawned: ReadonlySet<number> = new Set()): void {
   const all = new Set(roots);
+  const isOrphan = (info: ProcStat): boolean => info.ppid === process.pid && !spawned.has(info.pid);
+  const adoptedBefore = new Set(listProcesses().filter(isOrphan).map((info) => info.pid));
   for (let round = 0; round < 20; round++) {
-    const members = treeOf(all).filter((pid) => readProcStat(pid)?.state !== "Z");
+    const processes = listProcesses();
+    for (const info of processes) if (isOrphan(info) && !adoptedBefore.has(info.pid)) all.add(info.pid);
+    const members = treeOf(all, processes).filter((pid) => readProcStat(pid)?.state !== "Z");
     if (members.length === 0) return;
     for (const pid of members) {
       all.add(pid);
