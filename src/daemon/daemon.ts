@@ -15,7 +15,6 @@ import { Pool } from "./pool.ts";
 import { prepareSocketDir } from "./socket-dir.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { probeSocket } from "../common/probe.ts";
-import { isListening } from "../common/connect-errno.ts";
 import { removeIfPresent } from "../common/remove-file.ts";
 import { openFilesLimit } from "../common/open-files-limit.ts";
 import { checkPeer } from "../common/peer-credentials.ts";
@@ -80,8 +79,7 @@ export class Daemon {
     } catch (error) {
       throw new DaemonStartError(error instanceof Error ? error.message : String(error), { cause: error });
     }
-    // isListening: a daemon under a flood answers no connect for a while, and its socket is not stale.
-    if ((await probeSocket(socket)) === "alive" || isListening(socket)) {
+    if ((await probeSocket(socket)) === "alive") {
       throw new DaemonStartError(`a daemon is already running on ${socket}`);
     }
     this.fdLimit = openFilesLimit();

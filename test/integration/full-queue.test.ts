@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectErrno, EAGAIN, ECONNREFUSED, isListening } from "../../src/common/connect-errno.ts";
+import { probeSocket } from "../../src/common/probe.ts";
 import { RUSHD, runRushd } from "./harness.ts";
 
 const PYTHON = Bun.which("python3");
@@ -71,11 +72,13 @@ describe.skipIf(PYTHON === null)("a listener whose queue is full", () => {
     await listenWithoutAccepting(path);
     expect(connectErrno(path)).toBe(EAGAIN);
     expect(isListening(path)).toBe(true);
+    expect(await probeSocket(path)).toBe("alive"); // what the daemon and the launcher ask before starting one
     expect(connectErrno(join(dir, "nothing"))).toBe(2);
     const stale = join(dir, "stale.sock");
     Bun.spawnSync([PYTHON as string, "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()", stale]);
     expect(connectErrno(stale)).toBe(ECONNREFUSED);
     expect(isListening(stale)).toBe(false);
+    expect(await probeSocket(stale)).toBe("dead");
   });
 
   test("a daemon started on its path refuses to start and leaves the socket alone", async () => {
