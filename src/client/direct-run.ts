@@ -16,10 +16,11 @@ import { FrameReader } from "../protocol/frame.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { concatBytes } from "../common/concat-bytes.ts";
 import { FdPassingError, newNonce, sendFds } from "../common/fd-passing.ts";
-import { EXIT_CONNECTION_LOST, EXIT_OUTPUT_CLOSED, EXIT_REQUEST_TIMEOUT, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
+import { isTrustedPeer } from "../common/peer-credentials.ts";
+import { EXIT_OUTPUT_CLOSED, lostSession, workerErrorText, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 import { forwardSignals } from "./forwarded-signals.ts";
 import { sessionInitMessage, type SessionSpec } from "./session-init.ts";
-import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
+import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
 import { BlockingConnectError, BlockingSocket } from "./transport/blocking-socket.ts";
 
 /** The one request on each connection: the Lease on the daemon's, the session's Execute on the worker's. */
@@ -52,7 +53,7 @@ export async function runDirect(describe: SessionDescriber, script: string, daem
       return await awaitResult(worker);
     } catch (error) {
       if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
-      if (error instanceof ProtocolError) return lost(`connection to the worker lost: ${error.message}`, error.code);
+      if (error instanceof ProtocolError) return lostSession(`connection to the worker lost: ${error.message}`, error.code);
       throw error;
     } finally {
       stopForwarding();
@@ -93,7 +94,7 @@ function connectTrusted(path: string): BlockingSocket | undefined {
     if (error instanceof BlockingConnectError) return undefined;
     throw error;
   }
-  if (socket.peerUid() !== (process.getuid?.() ?? 0)) {
+  if (!isTrustedPeer(socket.peerUid(), process.getuid?.() ?? 0)) {
     socket.close(); // nothing was sent; the general path refuses it again and says so
     return undefined;
   }
@@ -121,7 +122,7 @@ async function awaitResult(worker: BlockingSocket): Promise<ClientOutcome> {
   let started = false;
   for (;;) {
     const chunk = await worker.read();
-    if (chunk === null) return lost("connection to the worker lost (the worker exited)", "WORKER_LOST");
+    if (chunk === null) return lostSession("connection to the worker lost (the worker exited)", "WORKER_LOST");
     for (const frame of reader.push(chunk)) {
       const msg = decodeMessage(frame.payload, CLIENT_ACCEPTS);
       switch (msg.type) {
@@ -134,8 +135,7 @@ async function awaitResult(worker: BlockingSocket): Promise<ClientOutcome> {
         case "Error": {
           // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
           if (msg.code === "ENV_UNREADABLE") return { kind: "no-daemon", reason: msg.message, warn: false };
-          const text = msg.code === "TIMEOUT" || msg.message.startsWith("worker error") ? msg.message : `worker error: ${msg.message}`;
-          return lost(text, msg.code);
+          return lostSession(workerErrorText(msg.code, msg.message), msg.code);
         }
         // The fds were passed, so the worker writes to them itself; streamed output or input would be
         // a worker's choice the protocol allows, and is served rather than lost.
@@ -155,9 +155,4 @@ async function awaitResult(worker: BlockingSocket): Promise<ClientOutcome> {
       }
     }
   }
-}
-
-async function lost(text: string, code: string): Promise<ClientOutcome> {
-  await writeStderr(`rushd: ${text}\n`);
-  return { kind: "status", status: code === "TIMEOUT" ? EXIT_REQUEST_TIMEOUT : EXIT_CONNECTION_LOST };
 }

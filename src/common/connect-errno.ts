@@ -15,18 +15,31 @@ import { AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, unixAddress } from "
 export const EAGAIN = 11;
 export const ECONNREFUSED = 111;
 
+const ENAMETOOLONG = 36;
+
+/**
+ * A Unix stream socket connected to `path` (close-on-exec; blocking unless
+ * `nonBlocking`): its fd, or the errno of socket(2) or connect(2), negated.
+ * Shared with the client's blocking sockets (client/transport/blocking-socket.ts).
+ */
+export function connectUnix(path: string, nonBlocking: boolean): number {
+  const address = unixAddress(path);
+  if (address === undefined) return -ENAMETOOLONG;
+  const symbols = libc();
+  const fd = symbols.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
+  if (fd < 0) return -errno();
+  if (symbols.connect(fd, ptr(address), address.length) === 0) return fd;
+  const code = errno();
+  symbols.close(fd);
+  return -code;
+}
+
 /** 0 if a non-blocking connect to `path` succeeds (the connection is closed at once), else its errno. */
 export function connectErrno(path: string): number {
-  const address = unixAddress(path);
-  if (address === undefined) return 36; // ENAMETOOLONG
-  const symbols = libc();
-  const fd = symbols.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return errno();
-  try {
-    return symbols.connect(fd, ptr(address), address.length) === 0 ? 0 : errno();
-  } finally {
-    symbols.close(fd);
-  }
+  const fd = connectUnix(path, true);
+  if (fd < 0) return -fd;
+  libc().close(fd);
+  return 0;
 }
 
 /** Does something listen on `path`, even if its queue is full now? */

@@ -12,7 +12,7 @@
 import { ptr } from "../../common/ffi.ts";
 import { errno, libc } from "../../common/libc.ts";
 import { peerCredentials } from "../../common/peer-credentials.ts";
-import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM, unixAddress } from "../../common/unix-address.ts";
+import { connectUnix } from "../../common/connect-errno.ts";
 
 const POLLIN = 0x1;
 const EINTR = 4;
@@ -40,16 +40,8 @@ export class BlockingSocket {
 
   /** Connect to the socket at `path`; BlockingConnectError if nothing accepts there. */
   static connect(path: string): BlockingSocket {
-    const address = unixAddress(path);
-    if (address === undefined) throw new BlockingConnectError(path, 36); // ENAMETOOLONG
-    const symbols = libc();
-    const fd = symbols.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw new BlockingConnectError(path, errno());
-    if (symbols.connect(fd, ptr(address), address.length) !== 0) {
-      const code = errno();
-      symbols.close(fd);
-      throw new BlockingConnectError(path, code);
-    }
+    const fd = connectUnix(path, false);
+    if (fd < 0) throw new BlockingConnectError(path, -fd);
     return new BlockingSocket(fd);
   }
 
