@@ -1,8 +1,9 @@
 // How a `rushd -c` through the daemon ended, and the exit statuses it gives
 // of its own: shared by the direct path (direct-run.ts) and the general one
-// (run-command.ts). Imports nothing but a type.
+// (run-command.ts, worker-link.ts). Imports only the client's stdio.
 
 import type { SessionSpec } from "./session-init.ts";
+import { writeStderr } from "./stdio.ts";
 
 /** Exit status when the connection to the daemon or worker is lost mid-command (like ssh's 255). */
 export const EXIT_CONNECTION_LOST = 255;
@@ -28,3 +29,14 @@ export type ClientOutcome =
  * daemon connection), which are not the caller's to pass on.
  */
 export type SessionDescriber = (ownFds: readonly number[]) => SessionSpec;
+
+/** What a worker's Error message tells the user: its text, marked once as the worker's (a TIMEOUT's speaks for itself). */
+export function workerErrorText(code: string, message: string): string {
+  return code === "TIMEOUT" || message.startsWith("worker error") ? message : `worker error: ${message}`;
+}
+
+/** The session was lost (the worker went away, broke the protocol or was timed out): say why; 124 for a timeout, else 255. */
+export async function lostSession(text: string, code: string): Promise<ClientOutcome> {
+  await writeStderr(`rushd: ${text}\n`);
+  return { kind: "status", status: code === "TIMEOUT" ? EXIT_REQUEST_TIMEOUT : EXIT_CONNECTION_LOST };
+}

@@ -8,11 +8,9 @@ import { ConnectFailedError, UntrustedPeerError } from "./link.ts";
 import { cliTransport, passFdsToWorker } from "./transport/cli-transport.ts";
 import { forwardSignals } from "./forwarded-signals.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
-import { OutputClosedError, readUpTo, writeAll, writeStderr } from "./stdio.ts";
+import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
 import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
-import { EXIT_CONNECTION_LOST, EXIT_OUTPUT_CLOSED, EXIT_REQUEST_TIMEOUT, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
-
-export { EXIT_CONNECTION_LOST, EXIT_OUTPUT_CLOSED, EXIT_REQUEST_TIMEOUT, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
+import { EXIT_OUTPUT_CLOSED, lostSession, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 
 export interface ClientOptions {
   readonly paths: DaemonPaths;
@@ -42,10 +40,7 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
     // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
     if (error instanceof WorkerLostError && error.code === "ENV_UNREADABLE") return { kind: "no-daemon", reason: error.message, warn: false };
-    if (error instanceof WorkerLostError) {
-      await writeStderr(`rushd: ${error.message}\n`);
-      return { kind: "status", status: error.code === "TIMEOUT" ? EXIT_REQUEST_TIMEOUT : EXIT_CONNECTION_LOST };
-    }
+    if (error instanceof WorkerLostError) return lostSession(error.message, error.code);
     throw error;
   } finally {
     stopForwarding();

@@ -8,6 +8,7 @@ import { message, type Connection, type Message, type ProtocolError } from "../p
 import { CommandRun, type SessionIO, type SessionResult } from "./command-run.ts";
 import { openLink, type Transport } from "./link.ts";
 import { sessionInitMessage, type SessionSpec } from "./session-init.ts";
+import { workerErrorText } from "./client-outcome.ts";
 
 export type { SessionIO, SessionResult } from "./command-run.ts";
 export type { SessionSpec } from "./session-init.ts";
@@ -192,8 +193,7 @@ export class WorkerLink {
   private handleMessage(id: number, msg: Message): void {
     if (msg.type === "LeaseEnded") return this.handleLeaseEnded();
     if (msg.type === "Error") {
-      const text = msg.code === "TIMEOUT" || msg.message.startsWith("worker error") ? msg.message : `worker error: ${msg.message}`;
-      this.lose(new WorkerLostError(text, msg.code));
+      this.lose(new WorkerLostError(workerErrorText(msg.code, msg.message), msg.code));
       this.connection.end();
       return;
     }

@@ -6,13 +6,13 @@
 // it for bytes the runtime mangled, or packs it: that took a cold client
 // 0.2–0.6 ms of every run (measured), and it is the caller's own process.
 //
-// A worker sees the same few environments again and again (a loop calling
-// `rushd -c` passes the same one every time), so the last decoded one is
-// kept and reused while the bytes are the same (one memcmp). What a session
-// gets is only ever read (a Shell copies on write).
+// The last one decoded is reused while the bytes are the same
+// (last-decoded.ts). What a session gets is only ever read (a Shell copies
+// on write).
 
 import { readFileSync } from "node:fs";
 import { decodeBytes } from "../shell/bytes.ts";
+import { LastDecoded } from "./last-decoded.ts";
 
 const EQUALS = 0x3d;
 
@@ -22,7 +22,7 @@ export class CallerEnvironmentError extends Error {
 }
 
 export class CallerEnvironments {
-  private last: { readonly bytes: Uint8Array; readonly env: Readonly<Record<string, string>> } | undefined;
+  private readonly decoded = new LastDecoded<Readonly<Record<string, string>>>();
 
   /** The environment process `pid` was started with; CallerEnvironmentError if it cannot be read. */
   read(pid: number): Readonly<Record<string, string>> {
@@ -34,11 +34,7 @@ export class CallerEnvironments {
       if (code === undefined) throw error;
       throw new CallerEnvironmentError(`cannot read the environment of the client (pid ${pid}): ${code}`, { cause: error });
     }
-    const last = this.last;
-    if (last !== undefined && last.bytes.length === bytes.length && Buffer.compare(last.bytes, bytes) === 0) return last.env;
-    const env = parseEnviron(bytes);
-    this.last = { bytes, env };
-    return env;
+    return this.decoded.get(bytes, parseEnviron);
   }
 }
 

@@ -95,7 +95,9 @@ export function killTree(roots: Iterable<number>, spawned: ReadonlySet<number> =
   for (let round = 0; round < 20; round++) {
     const processes = listProcesses();
     for (const info of processes) if (isOrphan(info) && !adoptedBefore.has(info.pid)) all.add(info.pid);
-    const members = treeOf(all, processes).filter((pid) => readProcStat(pid)?.state !== "Z");
+    // The round's scan says which are zombies already: no second read of each one's /proc entry.
+    const zombies = new Set(processes.filter((info) => info.state === "Z").map((info) => info.pid));
+    const members = treeOf(all, processes).filter((pid) => !zombies.has(pid));
     if (members.length === 0) return;
     for (const pid of members) {
       all.add(pid);
