@@ -2,7 +2,7 @@
 // the session's own (exec/limits.ts): setting one changes what `ulimit`
 // reports and what external commands start with, never this process.
 
-import { formatLimit, isAbove, processLimits, RESOURCES, type ResourceLimit, type Rlim } from "../exec/limits.ts";
+import { formatLimit, isAbove, ownLimits, RESOURCES, type ResourceLimit, type Rlim } from "../exec/limits.ts";
 import type { FlagSpec } from "./args.ts";
 import { afterWrite, defineBuiltin } from "./define.ts";
 
@@ -35,7 +35,7 @@ export const ulimit = defineBuiltin({
       else if (/^\d*$/.test(operand)) value = BigInt(operand === "" ? "0" : operand) * resource.factor;
       else return ctx.fail("bad number", 2);
     }
-    const inherited = processLimits();
+    const inherited = ownLimits();
     const limitOf = (l: string): ResourceLimit => state.limits?.get(l) ?? inherited.get(l) ?? { soft: "unlimited", hard: "unlimited" };
     // dash prints the soft limit unless -H alone was given.
     const shown = (limit: ResourceLimit): Rlim => (which === "hard" ? limit.hard : limit.soft);

@@ -59,6 +59,18 @@ export function processLimits(pid: number | "self" = "self"): ReadonlyMap<string
   return limits;
 }
 
+let ownLimitsRead: ReadonlyMap<string, ResourceLimit> | undefined;
+
+/**
+ * This process's limits, read once: rushd never changes its own (a
+ * session's `ulimit` is the session's, given to its children), and a worker
+ * would otherwise read /proc/self/limits for each session's first command.
+ */
+export function ownLimits(): ReadonlyMap<string, ResourceLimit> {
+  ownLimitsRead ??= processLimits();
+  return ownLimitsRead;
+}
+
 /** The session's first limits from its caller's (ShellOptions.limits): the letters `ulimit` knows. */
 export function sessionLimits(caller: ResourceLimits): ReadonlyMap<string, ResourceLimit> {
   const limits = new Map<string, ResourceLimit>();
@@ -98,7 +110,7 @@ function lower(a: Rlim, b: Rlim): Rlim {
  * its soft limit is kept under it, so no step fails.
  */
 export function limitCommands(session: ReadonlyMap<string, ResourceLimit>, isPrivileged = process.getuid?.() === 0): string {
-  const current = processLimits();
+  const current = ownLimits();
   let commands = "";
   for (const resource of RESOURCES) {
     const asked = session.get(resource.letter);

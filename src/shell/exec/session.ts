@@ -87,9 +87,10 @@ export class Session {
     if (this.niceValue === undefined) return undefined;
     if (this.nice === undefined) {
       const increment = this.niceValue - ownNiceValue();
-      const nice = NICE_PATHS.find((file) => isExecutableFile(file) === "yes");
       const isAllowed = increment > 0 || (increment < 0 && process.getuid?.() === 0);
-      this.nice = { words: isAllowed && nice !== undefined ? [nice, "-n", String(increment)] : undefined };
+      // Looked for only when needed: the usual caller runs at the worker's own value.
+      const nice = isAllowed ? NICE_PATHS.find((file) => isExecutableFile(file) === "yes") : undefined;
+      this.nice = { words: nice !== undefined ? [nice, "-n", String(increment)] : undefined };
     }
     return this.nice.words;
   }
