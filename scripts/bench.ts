@@ -95,6 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
     progress(`plan '${plan.name}'; compiling the Bun hello-world`);
     const helloBinary = await compileHelloWorld(dir);
+    const spawnFloorBinary = await compileSpawnFloor(dir);
     progress("starting the pool and fork daemons");
     const pool = await BenchDaemon.start(RUSHD, dir, "pool", POOL_ARGV);
     cleanup.add("stop the pool daemon", async () => reportProblems(await pool.stop()));
@@ -113,7 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const closeFork = cleanup.add("close the fork client", async () => forkClient.close());
     const steadyClient = await connect({ socket: steady.socket, autostart: false });
     cleanup.add("close the no-retirement pool client", async () => steadyClient.close());
-    const ctx: BenchContext = { plan, rushd: RUSHD, dir, pool, fork, steady, poolClient, forkClient, steadyClient, helloBinary, cleanup, progress };
+    const ctx: BenchContext = { plan, rushd: RUSHD, dir, pool, fork, steady, poolClient, forkClient, steadyClient, helloBinary, spawnFloorBinary, cleanup, progress };
 
     const measures: [string, () => Promise<Section>][] = [
       [LATENCY_CHART, () => measureRoundTrip(ctx, "true", { status: 0, stdout: "" })],
@@ -189,15 +190,37 @@ async function checkBinary(): Promise<void> {
   expectOutput(`${RUSHD} --no-daemon -c 'echo hi' (is the build working?)`, probe, { status: 0, stdout: "hi\n" });
 }
 
+/** `source` as a compiled Bun program in `dir`, built as the runtime's floor is (`bun build --compile --minify --bytecode`). */
+async function compileProgram(dir: string, name: string, source: string): Promise<string> {
+  const file = join(dir, `${name}.ts`);
+  const binary = join(dir, name);
+  writeFileSync(file, source);
+  const built = Bun.spawn([process.execPath, "build", "--compile", "--minify", "--bytecode", file, "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
+  const [stderr, status] = await Promise.all([new Response(built.stderr).text(), built.exited, new Response(built.stdout).text()]);
+  if (status !== 0) throw new Error(`bun build --compile of ${name} failed: ${stderr.trim()}`);
+  return binary;
+}
+
 /** The runtime's floor: a one-line program compiled like dist/rushd (see package.json "build"). */
 async function compileHelloWorld(dir: string): Promise<string> {
-  const source = join(dir, "hello.ts");
-  const binary = join(dir, "hello");
-  writeFileSync(source, 'console.log("hello world");\n');
-  const built = Bun.spawn([process.execPath, "build", "--compile", "--minify", "--bytecode", source, "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
-  const [stderr, status] = await Promise.all([new Response(built.stderr).text(), built.exited, new Response(built.stdout).text()]);
-  if (status !== 0) throw new Error(`bun build --compile of the hello-world failed: ${stderr.trim()}`);
+  const binary = await compileProgram(dir, "hello", 'console.log("hello world");\n');
   expectOutput("compiled hello-world", await spawnAndRead([binary]), { status: 0, stdout: "hello world\n" });
+  return binary;
+}
+
+/**
+ * The floor of any `rushd -c` on Bun for a command that runs an external
+ * program: a compiled program that starts its arguments itself, with the
+ * caller's stdio, and exits with their status. No daemon, no protocol.
+ */
+async function compileSpawnFloor(dir: string): Promise<string> {
+  const source = [
+    "const child = Bun.spawnSync(process.argv.slice(2), { stdio: [\"inherit\", \"inherit\", \"inherit\"] });",
+    "process.exit(child.exitCode ?? 1);",
+    "",
+  ].join("\n");
+  const binary = await compileProgram(dir, "spawn-floor", source);
+  expectOutput("compiled spawn floor", await spawnAndRead([binary, "echo", "floor"]), { status: 0, stdout: "floor\n" });
   return binary;
 }
 

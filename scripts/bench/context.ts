@@ -23,6 +23,8 @@ export interface BenchContext {
   readonly steadyClient: RushdClient;
   /** A compiled Bun hello-world: the runtime's start-up floor. */
   readonly helloBinary: string;
+  /** A compiled Bun program that runs its arguments with the caller's stdio: the floor of `rushd -c` running an external command. */
+  readonly spawnFloorBinary: string;
   readonly cleanup: Cleanup;
   progress(line: string): void;
 }

@@ -34,6 +34,7 @@ export async function measurePassedStdout(ctx: BenchContext): Promise<Section> {
   const command = `head -c ${bytes} /dev/zero`;
   const rushd = `${quote(ctx.rushd)} --socket ${quote(ctx.pool.socket)} -c ${quote(command)}`;
   const dash = `dash -c ${quote(command)}`;
+  const floor = `${quote(ctx.spawnFloorBinary)} ${command}`;
   // bash runs the redirection or pipeline for both, so each sample's only difference is the shell
   // under test; pipefail makes a failed rushd or dash fail the sample, not just cat's status count.
   // (No `|` in the labels: they end up in Markdown table cells.)
@@ -44,9 +45,10 @@ export async function measurePassedStdout(ctx: BenchContext): Promise<Section> {
     label,
     rushd: { name: `rushd -c, ${label}`, script: `set -o pipefail; ${rushd} ${suffix}` },
     dash: { name: `dash -c, ${label}`, script: `set -o pipefail; ${dash} ${suffix}` },
+    floor: { name: `reference: a compiled Bun program running head itself, ${label}`, script: `set -o pipefail; ${floor} ${suffix}` },
   }));
   const want = { status: 0, stdout: "" };
-  const contenders = sinks.flatMap((sink) => [sink.rushd, sink.dash]);
+  const contenders = sinks.flatMap((sink) => [sink.rushd, sink.dash, sink.floor]);
   const outcome = await runInterleaved(
     contenders.map(({ name, script }) => ({
       name,
@@ -79,13 +81,24 @@ export async function measurePassedStdout(ctx: BenchContext): Promise<Section> {
     ],
     tables: sinks.flatMap((sink) => {
       const subject = find(sink.rushd.name);
-      const pair = [subject, find(sink.dash.name)].filter((row): row is TimedRow => row !== undefined);
-      return subject === undefined ? [] : [timingTable(subject, pair)];
+      const rows = [subject, find(sink.dash.name), find(sink.floor.name)].filter((row): row is TimedRow => row !== undefined);
+      return subject === undefined ? [] : [timingTable(subject, rows)];
     }),
     targets,
-    notes: ["To /dev/null, `head` writes at memory speed, so the whole run is short and `rushd -c`'s fixed start-up (see the whole-process measure) weighs in the ratio; through a pipe, the pipe sets the pace."],
+    notes: [
+      "To /dev/null, `head` writes at memory speed, so the whole run is short and `rushd -c`'s fixed start-up (see the whole-process measure) weighs in the ratio; through a pipe, the pipe sets the pace.",
+      "The reference is the floor of any `rushd -c` on Bun: a compiled Bun program (`bun build --compile --minify --bytecode`) that runs `head` itself with `Bun.spawnSync` and the caller's stdio, with no daemon and no protocol. "
+        + sinks.map((sink) => floorShare(sink.label, find(sink.dash.name), find(sink.floor.name), find(sink.rushd.name))).join(" "),
+    ],
     failures,
   };
+}
+
+/** "`>/dev/null`: the floor reaches 92% of dash's MB/s, rushd -c 88%." */
+function floorShare(label: string, dash: TimedRow | undefined, floor: TimedRow | undefined, rushd: TimedRow | undefined): string {
+  if (dash === undefined || floor === undefined || rushd === undefined) return `${label}: not measured.`;
+  const share = (row: TimedRow): string => `${((dash.summary.median / row.summary.median) * 100).toFixed(0)}%`;
+  return `${label}: the floor reaches ${share(floor)} of dash's MB/s, rushd -c ${share(rushd)}.`;
 }
 
 // --- while read over the caller's stdin ---

@@ -28,7 +28,8 @@ const DEFAULT_PLAN: Plan = {
   throughput: { rounds: 3, seconds: 3, clients: 4 },
   loop: { maxSamples: 10, minSamples: 3, budgetS: 40 },
   bulk: { bytes: 2 ** 30, samples: 3 },
-  passedStdout: { bytes: 2 ** 30, samples: 8 },
+  // Each sample is one short run (~50 ms to /dev/null) whose fixed start-up is most of the gap: enough of them for a steady median.
+  passedStdout: { bytes: 2 ** 30, samples: 24 },
   readLoop: { lines: 20_000, samples: 200 },
   memorySessions: 100_000,
 };

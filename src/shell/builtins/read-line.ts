@@ -138,7 +138,7 @@ function isBlockReadable(target: FdTarget & { readonly kind: "os" }): boolean {
  */
 function isSeekableFile(fd: number): boolean {
   try {
-    seekFd(fd, 0n, SEEK_CUR);
+    seekFd(fd, 0, SEEK_CUR);
     return fs.fstatSync(fd).isFile();
   } catch (error) {
     // ESPIPE (a pipe or socket), EBADF (not open): read a byte at a time, which reports a bad fd itself.
@@ -187,7 +187,7 @@ function readBlocks(fd: number, delimiter: number, raw: boolean): Line {
 function handBack(fd: number, bytes: number): void {
   if (bytes === 0) return;
   try {
-    seekFd(fd, -BigInt(bytes), SEEK_CUR);
+    seekFd(fd, -bytes, SEEK_CUR);
   } catch (error) {
     // The file was seekable a moment ago; if it no longer is, the input is in error, as a failed read is.
     if (error instanceof SystemCallError) throw new FdError(error.message);

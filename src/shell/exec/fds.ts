@@ -10,7 +10,7 @@ import type { InputSource, OutputSink } from "../io.ts";
 import { decodeShellText } from "../bytes.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
-import { isReadableNow } from "./libc.ts";
+import { isReadableNow, readFd } from "./libc.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -122,7 +122,7 @@ function asFdError(error: unknown): never {
  */
 export function readFileInto(fd: number, buffer: Uint8Array): number {
   try {
-    return fs.readSync(fd, buffer, 0, buffer.length, null);
+    return readFd(fd, buffer);
   } catch (error) {
     return asFdError(error);
   }

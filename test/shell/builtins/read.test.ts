@@ -21,7 +21,7 @@ interface Outcome {
   readonly stdout: Buffer;
   readonly stderr: string;
   /** stdin's offset once the script is done. */
-  readonly offset: bigint;
+  readonly offset: number;
 }
 
 /** Run `script` with stdin an fd on a file holding `content` (the shell's fd 0 is that fd itself). */
@@ -45,12 +45,12 @@ async function runOnFd(script: string, fd: number): Promise<Outcome> {
   });
   const status = await shell.run(script);
   await shell.dispose();
-  const offset = fs.fstatSync(fd).isFile() ? seekFd(fd, 0n, SEEK_CUR) : -1n;
+  const offset = fs.fstatSync(fd).isFile() ? seekFd(fd, 0, SEEK_CUR) : -1;
   return { status, stdout: stdout.bytes(), stderr: stderr.bytes().toString(), offset };
 }
 
-function outcome(status: number, stdout: string | Uint8Array, offset: number): { status: number; stdout: Buffer; stderr: string; offset: bigint } {
-  return { status, stdout: Buffer.from(stdout), stderr: "", offset: BigInt(offset) };
+function outcome(status: number, stdout: string | Uint8Array, offset: number): { status: number; stdout: Buffer; stderr: string; offset: number } {
+  return { status, stdout: Buffer.from(stdout), stderr: "", offset };
 }
 
 const lines = Array.from({ length: 3000 }, (_, i) => `${i}:${"x".repeat((i * 37) % 1500)}\n`);
