@@ -64,6 +64,28 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(await child.exited).toBe(130);
   });
 
+  test("Ctrl-C while read waits for the caller's stdin ends the command at once, by SIGINT", async () => {
+    // Nothing is ever written: a read that held the worker until input came would never end.
+    const child = Bun.spawn([RUSHD, "-c", 'read x; echo "got $x"'], { env: current().env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    await Bun.sleep(300); // the session is up and its read waits
+    child.kill("SIGINT");
+    expect(await child.exited).toBe(130);
+    expect(await new Response(child.stdout).text()).toBe("");
+    child.stdin.end();
+  });
+
+  test("a trapped signal interrupts the read: the trap runs, read gives 1, what comes later is left for the next read", async () => {
+    const script = 'trap "echo trapped" INT; read x; echo "status $? x=$x"; read y; echo "y=$y"';
+    const child = Bun.spawn([RUSHD, "-c", script], { env: current().env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    await Bun.sleep(300);
+    child.kill("SIGINT");
+    await Bun.sleep(100);
+    child.stdin.write("late\n");
+    await child.stdin.end();
+    expect(await new Response(child.stdout).text()).toBe("trapped\nstatus 1 x=\ny=late\n");
+    expect(await child.exited).toBe(0);
+  });
+
   test("$0 and positional parameters come from the command line", async () => {
     expect((await current().sh('echo "$0|$1|$2|$#"', { args: ["name", "a b", "c"] })).stdout).toBe("name|a b|c|2\n");
   });

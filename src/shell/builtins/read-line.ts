@@ -7,34 +7,27 @@
 // exactly where a byte-at-a-time read would have left it, for this shell and
 // for every process sharing the open file (a `rushd -c` caller's stdin reaches
 // the worker as the same open file, passed with SCM_RIGHTS). bash does the
-// same; dash reads a byte at a time everywhere. Anything else (a pipe, FIFO,
-// terminal, socket or character device, the session's streamed stdin, a
-// here-document, an in-memory pipe between builtins) is read a byte at a
-// time: bytes taken from those cannot be put back.
+// same; dash reads a byte at a time everywhere. Any other fd (a pipe, FIFO,
+// socket, terminal) is read-stream.ts's. What is not an fd (the session's
+// streamed stdin, a here-document, an in-memory pipe between builtins) is
+// read a byte at a time: bytes taken from those cannot be put back.
 //
 // Imports bytes.ts and exec/ modules (fds, libc, errno, maybe) only.
 
 import * as fs from "node:fs";
-import { decodeBytes } from "../bytes.ts";
-import { FdError, type FdTarget, readFileInto, readTarget } from "../exec/fds.ts";
+import { type ByteSource, FdError, type FdTarget, readFileInto, readTarget } from "../exec/fds.ts";
 import { isSystemError, SystemCallError } from "../exec/errno.ts";
 import { SEEK_CUR, seekFd } from "../exec/libc.ts";
 import type { Maybe } from "../exec/maybe.ts";
+import { BACKSLASH, decodeInPlace, type Line, LineBuilder, NUL } from "./line-builder.ts";
+import { readStream, type ReadWaits } from "./read-stream.ts";
 
-export interface Line {
-  /** The bytes before the delimiter as shell text (bytes.ts); continuations joined, other backslashes still there. */
-  readonly text: string;
-  /** The input ended before the delimiter. */
-  readonly eof: boolean;
-}
-
-const BACKSLASH = 92;
-const NUL = 0;
+export type { Line } from "./line-builder.ts";
+export type { ReadWaits } from "./read-stream.ts";
 
 /** Most lines fit in the first block; for a longer one each further read doubles, up to the cap. */
 const FIRST_BLOCK_BYTES = 512;
 const MAX_BLOCK_BYTES = 64 * 1024;
-const FIRST_LINE_CAPACITY = 64;
 
 /**
  * Every read from a file starts in this block. One for all: it is filled and
@@ -44,76 +37,6 @@ const FIRST_LINE_CAPACITY = 64;
  * read itself). Its own memory: `Buffer.alloc`, never the shared pool.
  */
 const firstBlock = Buffer.alloc(FIRST_BLOCK_BYTES);
-
-/**
- * The first `end` bytes of the block as shell text, or undefined if they hold
- * a NUL (the builder drops it). ASCII, the usual case, is taken straight from
- * the block; anything else goes through decodeBytes.
- */
-function decodeInPlace(block: Buffer, end: number, keepsNul: boolean): string | undefined {
-  let isAscii = true;
-  for (let i = 0; i < end; i++) {
-    const byte = block[i] ?? 0;
-    if (byte === NUL && !keepsNul) return undefined;
-    if (byte >= 0x80) isAscii = false;
-  }
-  return isAscii ? block.toString("latin1", 0, end) : decodeBytes(block.subarray(0, end));
-}
-
-/**
- * The bytes of one line as they arrive, in chunks of any size: ends at the
- * delimiter; without `-r`, a delimiter after an odd number of backslashes
- * is a continuation (both removed, the line goes on); NUL bytes are dropped
- * unless NUL is the delimiter, as dash and bash do (a shell string holds no NUL).
- */
-class LineBuilder {
-  private bytes = new Uint8Array(0);
-  private length = 0;
-
-  constructor(
-    private readonly delimiter: number,
-    private readonly raw: boolean,
-  ) {}
-
-  /** Take `chunk`'s bytes; returns the index just past the delimiter that ends the line, or -1 if the chunk ran out first. */
-  take(chunk: Uint8Array): number {
-    let from = 0;
-    for (;;) {
-      const at = chunk.indexOf(this.delimiter, from);
-      this.append(chunk.subarray(from, at < 0 ? chunk.length : at));
-      if (at < 0) return -1;
-      if (!this.continues()) return at + 1;
-      from = at + 1;
-    }
-  }
-
-  line(eof: boolean): Line {
-    return { text: decodeBytes(this.bytes.subarray(0, this.length)), eof };
-  }
-
-  private append(segment: Uint8Array): void {
-    if (segment.length === 0) return;
-    const kept = this.delimiter !== NUL && segment.includes(NUL) ? segment.filter((byte) => byte !== NUL) : segment;
-    const needed = this.length + kept.length;
-    if (needed > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2, FIRST_LINE_CAPACITY));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
-    this.bytes.set(kept, this.length);
-    this.length = needed;
-  }
-
-  /** At a delimiter: does an unescaped backslash before it continue the line? If so the backslash goes. */
-  private continues(): boolean {
-    if (this.raw) return false;
-    let count = 0;
-    while (count < this.length && this.bytes[this.length - 1 - count] === BACKSLASH) count++;
-    if (count % 2 === 0) return false;
-    this.length--;
-    return true;
-  }
-}
 
 /**
  * Whether an fd target is a regular file read in blocks, by target: a target
@@ -151,9 +74,23 @@ function isSeekableFile(fd: number): boolean {
  * Read one line from `target`; synchronous while the input is. Throws (or
  * rejects with) `FdError` when the target cannot be read.
  */
-export function readLine(target: FdTarget | undefined, delimiter: number, raw: boolean): Maybe<Line> {
-  if (target?.kind === "os" && isBlockReadable(target)) return readBlocks(target.fd, delimiter, raw);
+export function readLine(target: FdTarget | undefined, delimiter: number, raw: boolean, waits: ReadWaits): Maybe<Line> {
+  if (target?.kind === "os") return isBlockReadable(target) ? readBlocks(target.fd, delimiter, raw) : readStream(target, new LineBuilder(delimiter, raw), waits);
+  if (target?.kind === "source" && target.source.readLineNow !== undefined) return readSourceLines(target.source, new LineBuilder(delimiter, raw));
   return readBytes(target, new LineBuilder(delimiter, raw));
+}
+
+/** An in-memory pipe (`cmd | while read l`): each piece up to a delimiter taken whole, never past it. */
+function readSourceLines(source: ByteSource, builder: LineBuilder): Maybe<Line> {
+  for (;;) {
+    const piece = source.readLineNow?.(builder.delimiter);
+    if (piece === undefined) {
+      // Nothing there yet: wait for a byte, then take pieces again.
+      return source.read(1).then((byte) => (byte === null ? builder.line(true) : builder.take(byte) >= 0 ? builder.line(false) : readSourceLines(source, builder)));
+    }
+    if (piece === null) return builder.line(true);
+    if (builder.take(piece) >= 0) return builder.line(false);
+  }
 }
 
 /** A regular file: blocks, then the bytes read past the line handed back. */

@@ -5,7 +5,7 @@ import { isatty } from "node:tty";
 import { FdError } from "../exec/fds.ts";
 import { recover, then } from "../exec/maybe.ts";
 import { defineBuiltin, isName } from "./define.ts";
-import { readLine } from "./read-line.ts";
+import { readLine, type ReadWaits } from "./read-line.ts";
 import { byteView, fromByteView, isAscii } from "../text-mode.ts";
 
 const NEWLINE = 10;
@@ -79,8 +79,9 @@ export const read = defineBuiltin({
     const input = interp.fd(0);
     const ready = prompt !== undefined && input?.kind === "os" && isatty(input.fd) ? ctx.err(prompt) : undefined;
     const raw = args.has("r");
+    const waits: ReadWaits = { nextSignal: () => interp.session.nextSignal(), isCancelled: () => interp.cancel.cancelled };
     const line = recover(
-      () => (ready instanceof Promise ? ready.then(() => readLine(input, delimiter, raw)) : readLine(input, delimiter, raw)),
+      () => (ready instanceof Promise ? ready.then(() => readLine(input, delimiter, raw, waits)) : readLine(input, delimiter, raw, waits)),
       (error) => {
         // A closed or unreadable stdin is just end of input to read (status 1), as in dash.
         if (error instanceof FdError) return null;

@@ -17,6 +17,12 @@ export interface ByteSource {
   read(maxBytes: number): Promise<Uint8Array | null>;
   /** Bytes available now (null at end of input), or undefined when a read would have to wait. */
   readNow?(maxBytes: number): Uint8Array | null | undefined;
+  /**
+   * As readNow, but at most up to and with the first `delimiter` among the
+   * bytes there: what `read` may take of an in-memory pipe without taking
+   * anything past its line, in one piece.
+   */
+  readLineNow?(delimiter: number): Uint8Array | null | undefined;
 }
 
 export type FdTarget =
@@ -221,7 +227,11 @@ export class Channel {
   private wakeWriter: (() => void) | null = null;
 
   readonly writer: OutputSink = { write: (chunk) => this.write(chunk) };
-  readonly reader: ByteSource = { read: (maxBytes) => this.read(maxBytes), readNow: (maxBytes) => this.readNow(maxBytes) };
+  readonly reader: ByteSource = {
+    read: (maxBytes) => this.read(maxBytes),
+    readNow: (maxBytes) => this.readNow(maxBytes),
+    readLineNow: (delimiter) => this.readLineNow(delimiter),
+  };
 
   private write(chunk: Uint8Array): void | Promise<void> {
     if (this.readerClosed) throw new BrokenPipeFlow();
@@ -279,6 +289,14 @@ export class Channel {
     this.buffered -= chunk.length;
     if (this.buffered <= CHANNEL_HIGH_WATER_BYTES) this.releaseWriter();
     return chunk;
+  }
+
+  /** The first buffered chunk up to and with its first `delimiter` (all of it if it has none). */
+  private readLineNow(delimiter: number): Uint8Array | null | undefined {
+    const first = this.chunks[0];
+    if (first === undefined) return this.writerClosed || this.readerClosed ? null : undefined;
+    const at = first.indexOf(delimiter);
+    return this.readNow(at >= 0 ? at + 1 : first.length);
   }
 
   private releaseWriter(): void {

@@ -4,8 +4,9 @@
 // waiting), getpriority (this process's nice value) and lseek (Node reads and writes at
 // an offset but cannot move an fd's own; `read` puts back what it read past
 // its line); read(2) itself for `read`'s blocks, which fs.readSync's argument
-// handling made ~0.1–0.2 µs a line slower; and errno with its text, so that a
-// failure says why (EMFILE: Too many open files).
+// handling made ~0.1–0.2 µs a line slower; tee(2) and recv(MSG_PEEK), which
+// let `read` see a pipe's or socket's line before it takes it; and errno with
+// its text, so that a failure says why (EMFILE: Too many open files).
 //
 // Imports errno.ts only.
 
@@ -22,6 +23,9 @@ const libc = dlopen("libc.so.6", {
   // (i64_fast would hand back a bigint for one); a bigint per call cost `read` an allocation a line.
   lseek: { args: [FFIType.i32, FFIType.i64_fast, FFIType.i32], returns: FFIType.i64_fast },
   read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64_fast },
+  // `read`'s look at a pipe's or a socket's bytes without taking them (builtins/read-stream.ts).
+  tee: { args: [FFIType.i32, FFIType.i32, FFIType.u64, FFIType.u32], returns: FFIType.i64_fast },
+  recv: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i64_fast },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -47,6 +51,7 @@ export function describeErrno(code: string): string {
 }
 
 const O_CLOEXEC = 0o2000000;
+const O_NONBLOCK = 0o4000;
 const POLLIN = 0x1;
 const POLLERR = 0x8;
 const POLLHUP = 0x10;
@@ -56,9 +61,9 @@ const POLLNVAL = 0x20;
  * A kernel pipe (close-on-exec in this process; the child gets its own copy
  * through its stdio). Throws a `SystemCallError` (EMFILE, ENFILE) when there is none to be had.
  */
-export function osPipe(): { readonly read: number; readonly write: number } {
+export function osPipe({ nonBlocking = false }: { readonly nonBlocking?: boolean } = {}): { readonly read: number; readonly write: number } {
   const fds = new Int32Array(2);
-  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC) !== 0) throw lastError("pipe2");
+  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)) !== 0) throw lastError("pipe2");
   return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
 }
 
@@ -99,18 +104,68 @@ export function seekFd(fd: number, offset: number, whence: typeof SEEK_SET | typ
 }
 
 /**
- * read(2) into `buffer` from `fd`: the count, 0 at end of file. Throws a
- * `SystemCallError` (EBADF for an fd open for writing only, EISDIR, EIO);
- * a read a signal interrupted is made again.
+ * read(2) of at most `length` bytes into the start of `buffer` from `fd`: the
+ * count, 0 at end of file. Throws a `SystemCallError` (EBADF for an fd open
+ * for writing only, EISDIR, EIO, EAGAIN); a read a signal interrupted is made again.
  */
-export function readFd(fd: number, buffer: Uint8Array): number {
-  if (buffer.length === 0) return 0;
+export function readFd(fd: number, buffer: Uint8Array, length = buffer.length): number {
+  if (length <= 0) return 0;
+  if (length > buffer.length) throw new RangeError(`readFd: ${length} bytes do not fit a buffer of ${buffer.length}`);
   for (;;) {
-    const count = Number(libc.symbols.read(fd, buffer, buffer.length));
+    const count = Number(libc.symbols.read(fd, buffer, length));
     if (count >= 0) return count;
     const error = lastError("read");
     if (error.code !== "EINTR") throw error;
   }
+}
+
+/** EAGAIN, which Linux also calls EWOULDBLOCK (one number, and ERRNO_NAMES keeps the later name). */
+function isWouldBlock(error: SystemCallError): boolean {
+  return error.code === "EAGAIN" || error.code === "EWOULDBLOCK";
+}
+
+const SPLICE_F_NONBLOCK = 2;
+const MSG_PEEK = 2;
+const MSG_DONTWAIT = 0x40;
+
+/**
+ * The bytes waiting in the pipe `fd`, copied to the pipe `into` and left in
+ * `fd` (tee(2), never waiting): the count, 0 at end of input, "wait" when
+ * nothing is there yet. Throws a `SystemCallError` (EINVAL: `fd` is not a pipe).
+ */
+export function teePipe(fd: number, into: number, maxBytes: number): number | "wait" {
+  for (;;) {
+    const count = Number(libc.symbols.tee(fd, into, maxBytes, SPLICE_F_NONBLOCK));
+    if (count >= 0) return count;
+    const error = lastError("tee");
+    if (isWouldBlock(error)) return "wait";
+    if (error.code !== "EINTR") throw error;
+  }
+}
+
+/** The bytes waiting on the socket `fd`, read into `buffer` and left there (recv MSG_PEEK, never waiting); as teePipe. */
+export function peekSocket(fd: number, buffer: Uint8Array): number | "wait" {
+  for (;;) {
+    const count = Number(libc.symbols.recv(fd, buffer, buffer.length, MSG_PEEK | MSG_DONTWAIT));
+    if (count >= 0) return count;
+    const error = lastError("recv");
+    if (isWouldBlock(error)) return "wait";
+    if (error.code !== "EINTR") throw error;
+  }
+}
+
+/**
+ * Wait up to `timeoutMs` for `fd` to have something to read (data, end of
+ * input or an error); false if it has not, or a signal came first.
+ */
+export function awaitReadable(fd: number, timeoutMs: number): boolean {
+  // struct pollfd { int fd; short events; short revents; }
+  const entry = new Int32Array(2);
+  entry[0] = fd;
+  const shorts = new Int16Array(entry.buffer);
+  shorts[2] = POLLIN;
+  if (libc.symbols.poll(ptr(entry), 1, timeoutMs) !== 1) return false;
+  return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
 }
 
 /**
@@ -119,12 +174,6 @@ export function readFd(fd: number, buffer: Uint8Array): number {
  * only when the read would wait.
  */
 export function isReadableNow(fd: number): boolean {
-  // struct pollfd { int fd; short events; short revents; }
-  const entry = new Int32Array(2);
-  entry[0] = fd;
-  const shorts = new Int16Array(entry.buffer);
-  shorts[2] = POLLIN;
-  if (libc.symbols.poll(ptr(entry), 1, 0) !== 1) return false;
-  return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+  return awaitReadable(fd, 0);
 }
 

@@ -1,9 +1,9 @@
 // `read` on a real OS fd as stdin, the way the CLI (in process) and a worker
 // (the caller's fd, passed) give it: a regular file is read in blocks with the
 // offset moved back to just after the line, so the fd's offset is exactly
-// where dash's byte-at-a-time read leaves it; a pipe is still read a byte at
-// a time. The same scripts on `< f` redirections, compared with dash, are
-// conformance cases (dash-scripts.sh).
+// where dash's byte-at-a-time read leaves it; a pipe is never read past the
+// line either (read-stream.test.ts has pipes and sockets). The same scripts on
+// `< f` redirections, compared with dash, are conformance cases (dash-scripts.sh).
 
 import { afterAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
