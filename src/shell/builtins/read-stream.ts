@@ -36,7 +36,13 @@ export interface ReadWaits {
   isCancelled(): boolean;
 }
 
-/** How much of a pipe's or socket's waiting input one look takes in. */
+/**
+ * How much of a pipe's or socket's waiting input one look takes in: a line's
+ * first look is small (the bytes looked at are copied twice, and with a
+ * writer far ahead a 4 KiB look per line cost more than its system calls);
+ * a line longer than that is looked at in bigger pieces.
+ */
+const FIRST_LOOK_BYTES = 256;
 const PEEK_BYTES = 4096;
 /** The longest a wait blocks the event loop before it gives it a turn: how late a signal's message can be seen. */
 const WAIT_SLICE_MS = 10;
@@ -77,7 +83,7 @@ function drainLook(fd: number, count: number): void {
  * One step without waiting: the bytes taken (up to and with the first
  * delimiter there is), 0 at end of input, or "wait" when nothing is there.
  */
-function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number): number | "wait" {
+function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number, lookBytes: number): number | "wait" {
   const fd = target.fd;
   const kind = kindOf(target);
   if (kind === "bytes") {
@@ -88,16 +94,16 @@ function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number): nu
   if (kind === "pipe") {
     lookPipe ??= osPipe({ nonBlocking: true });
     try {
-      count = teePipe(fd, lookPipe.write, PEEK_BYTES);
+      count = teePipe(fd, lookPipe.write, lookBytes);
     } catch (error) {
       // Not a pipe tee(2) takes after all: a byte at a time from now on.
       if (!isSystemError(error)) throw error;
       kinds.set(target, "bytes");
-      return takeAvailable(target, delimiter);
+      return takeAvailable(target, delimiter, lookBytes);
     }
     if (typeof count === "number" && count > 0) drainLook(lookPipe.read, count);
   } else {
-    count = peekSocket(fd, looked);
+    count = peekSocket(fd, looked, lookBytes);
   }
   if (count === "wait" || count === 0) return count;
   const at = looked.indexOf(delimiter);
@@ -110,7 +116,7 @@ export function readStream(target: FdTarget & { kind: "os" }, builder: LineBuild
   for (;;) {
     let count: number | "wait";
     try {
-      count = takeAvailable(target, builder.delimiter);
+      count = takeAvailable(target, builder.delimiter, builder.isEmpty ? FIRST_LOOK_BYTES : PEEK_BYTES);
     } catch (error) {
       // EBADF (an fd open for writing only), EISDIR, EIO: end of input to `read`, as in dash.
       if (isSystemError(error)) throw new FdError((error as Error).message);

@@ -143,10 +143,11 @@ export function teePipe(fd: number, into: number, maxBytes: number): number | "w
   }
 }
 
-/** The bytes waiting on the socket `fd`, read into `buffer` and left there (recv MSG_PEEK, never waiting); as teePipe. */
-export function peekSocket(fd: number, buffer: Uint8Array): number | "wait" {
+/** At most `maxBytes` of the bytes waiting on the socket `fd`, read into `buffer` and left there (recv MSG_PEEK, never waiting); as teePipe. */
+export function peekSocket(fd: number, buffer: Uint8Array, maxBytes = buffer.length): number | "wait" {
+  if (maxBytes > buffer.length) throw new RangeError(`peekSocket: ${maxBytes} bytes do not fit a buffer of ${buffer.length}`);
   for (;;) {
-    const count = Number(libc.symbols.recv(fd, buffer, buffer.length, MSG_PEEK | MSG_DONTWAIT));
+    const count = Number(libc.symbols.recv(fd, buffer, maxBytes, MSG_PEEK | MSG_DONTWAIT));
     if (count >= 0) return count;
     const error = lastError("recv");
     if (isWouldBlock(error)) return "wait";
