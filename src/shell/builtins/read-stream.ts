@@ -24,7 +24,7 @@
 import * as fs from "node:fs";
 import { FdError, type FdTarget, readTarget } from "../exec/fds.ts";
 import { isSystemError } from "../exec/errno.ts";
-import { awaitReadable, isReadableNow, osPipe, peekSocket, readFd, teePipe } from "../exec/libc.ts";
+import { awaitReadable, isReadableNow, isWriteOnly, osPipe, peekSocket, readFd, teePipe } from "../exec/libc.ts";
 import type { Maybe } from "../exec/maybe.ts";
 import { BACKSLASH, decodeInPlace, type Line, type LineBuilder, NUL } from "./line-builder.ts";
 
@@ -47,7 +47,8 @@ const PEEK_BYTES = 4096;
 /** The longest a wait blocks the event loop before it gives it a turn: how late a signal's message can be seen. */
 const WAIT_SLICE_MS = 10;
 
-type Kind = "pipe" | "socket" | "bytes";
+/** "direct": read(2) without looking or waiting (an fd open for writing only, or not open: it fails at once, EBADF). */
+type Kind = "pipe" | "socket" | "bytes" | "direct";
 
 /** What each target is, found once: a target stands for one open file for as long as it exists. */
 const kinds = new WeakMap<FdTarget, Kind>();
@@ -57,10 +58,10 @@ function kindOf(target: FdTarget & { kind: "os" }): Kind {
   if (kind === undefined) {
     try {
       const stat = fs.fstatSync(target.fd);
-      kind = stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "bytes";
+      kind = isWriteOnly(target.fd) ? "direct" : stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "bytes";
     } catch (error) {
       if (!isSystemError(error)) throw error;
-      kind = "bytes"; // EBADF: the byte read reports it
+      kind = "direct"; // EBADF: the read reports it
     }
     kinds.set(target, kind);
   }
@@ -86,22 +87,33 @@ function drainLook(fd: number, count: number): void {
 function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number, lookBytes: number): number | "wait" {
   const fd = target.fd;
   const kind = kindOf(target);
+  if (kind === "direct") return readFd(fd, taken, 1);
   if (kind === "bytes") {
     if (!isReadableNow(fd)) return "wait";
     return readFd(fd, taken, 1);
   }
   let count: number | "wait";
   if (kind === "pipe") {
-    lookPipe ??= osPipe({ nonBlocking: true });
+    const look = (lookPipe ??= osPipe({ nonBlocking: true }));
     try {
-      count = teePipe(fd, lookPipe.write, lookBytes);
+      count = teePipe(fd, look.write, lookBytes);
     } catch (error) {
       // Not a pipe tee(2) takes after all: a byte at a time from now on.
       if (!isSystemError(error)) throw error;
       kinds.set(target, "bytes");
       return takeAvailable(target, delimiter, lookBytes);
     }
-    if (typeof count === "number" && count > 0) drainLook(lookPipe.read, count);
+    if (typeof count === "number" && count > 0) {
+      try {
+        drainLook(look.read, count);
+      } catch (error) {
+        // Cannot happen (tee just put those bytes there); if it did, a pipe with bytes left in it
+        // would mislead every later look: start the next one on a new pipe.
+        lookPipe = undefined;
+        for (const end of [look.read, look.write]) fs.closeSync(end);
+        throw error;
+      }
+    }
   } else {
     count = peekSocket(fd, looked, lookBytes);
   }

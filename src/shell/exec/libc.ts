@@ -88,6 +88,16 @@ export function ownNiceValue(): number {
   return libc.symbols.getpriority(PRIO_PROCESS, 0);
 }
 
+const F_GETFL = 3;
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+
+/** Is `fd` open for writing only (fcntl F_GETFL)? Such an fd has nothing to wait for: read(2) fails at once (EBADF). */
+export function isWriteOnly(fd: number): boolean {
+  const flags = libc.symbols.fcntl(fd, F_GETFL, 0);
+  return flags >= 0 && (flags & O_ACCMODE) === O_WRONLY;
+}
+
 /** lseek(2)'s `whence` (unistd.h). */
 export const SEEK_SET = 0;
 export const SEEK_CUR = 1;

@@ -105,6 +105,16 @@ for (const [name, makePair] of [["a pipe", () => osPipe()], ["a socket", socketP
   });
 }
 
+test("stdin open for writing only: read fails at once with 1, as in dash (nothing to wait for)", async () => {
+  const pipe = osPipe();
+  try {
+    expect(await run('read x; echo "status $?"', pipe.write)).toEqual({ status: 0, stdout: "status 1\n" });
+  } finally {
+    fs.closeSync(pipe.write);
+    fs.closeSync(pipe.read);
+  }
+});
+
 test("a trapped signal interrupts a read that waits: the trap runs, read gives 1, the later bytes stay", async () => {
   const pipe = osPipe();
   try {
