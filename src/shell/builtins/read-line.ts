@@ -20,10 +20,10 @@ import { isSystemError, SystemCallError } from "../exec/errno.ts";
 import { SEEK_CUR, seekFd } from "../exec/libc.ts";
 import type { Maybe } from "../exec/maybe.ts";
 import { BACKSLASH, decodeInPlace, type Line, LineBuilder, NUL } from "./line-builder.ts";
-import { readStream, type ReadWaits } from "./read-stream.ts";
+import type { IoWaits } from "../exec/io-waits.ts";
+import { readStream } from "./read-stream.ts";
 
 export type { Line } from "./line-builder.ts";
-export type { ReadWaits } from "./read-stream.ts";
 
 /** Most lines fit in the first block; for a longer one each further read doubles, up to the cap. */
 const FIRST_BLOCK_BYTES = 512;
@@ -74,7 +74,7 @@ function isSeekableFile(fd: number): boolean {
  * Read one line from `target`; synchronous while the input is. Throws (or
  * rejects with) `FdError` when the target cannot be read.
  */
-export function readLine(target: FdTarget | undefined, delimiter: number, raw: boolean, waits: ReadWaits): Maybe<Line> {
+export function readLine(target: FdTarget | undefined, delimiter: number, raw: boolean, waits: IoWaits): Maybe<Line> {
   if (target?.kind === "os") return isBlockReadable(target) ? readBlocks(target.fd, delimiter, raw) : readStream(target, new LineBuilder(delimiter, raw), waits);
   if (target?.kind === "source" && target.source.readLineNow !== undefined) return readSourceLines(target.source, new LineBuilder(delimiter, raw));
   return readBytes(target, new LineBuilder(delimiter, raw));

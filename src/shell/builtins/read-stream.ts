@@ -12,29 +12,21 @@
 // - Anything else (a terminal, a device) is read a byte at a time, and only
 //   when poll(2) says a byte is there.
 // - With nothing there yet: an fd the caller gave (a `rushd -c` caller's
-//   stdin, the in-process shell's) is waited on with poll(2) in slices, with
-//   a turn of the event loop between them, so a signal's message gets
-//   through; the read is given up when the signal comes (status 1, the line
-//   so far, as dash). A pipe or FIFO the script opened (isFifo) may have its
+//   stdin, the in-process shell's) is waited on in slices (exec/io-waits.ts);
+//   the read is given up when a signal comes (status 1, the line so far, as
+//   dash). A pipe or FIFO the script opened (isFifo) may have its
 //   writer in this very process, which a blocking wait would starve: it
 //   waits on the thread pool for its next byte (fds.ts), as before.
 //
-// Imports exec/ modules (fds, libc, errno, maybe) and line-builder.ts only.
+// Imports exec/ modules (fds, io-waits, libc, errno, maybe) and line-builder.ts only.
 
 import * as fs from "node:fs";
 import { FdError, type FdTarget, readTarget } from "../exec/fds.ts";
 import { isSystemError } from "../exec/errno.ts";
+import { type IoWaits, waitInSlices } from "../exec/io-waits.ts";
 import { awaitReadable, isReadableNow, isWriteOnly, osPipe, peekSocket, readFd, teePipe } from "../exec/libc.ts";
 import type { Maybe } from "../exec/maybe.ts";
 import { BACKSLASH, decodeInPlace, type Line, type LineBuilder, NUL } from "./line-builder.ts";
-
-/** How a `read` waits for input: it is given up when a signal comes for the shell, or the run ends. */
-export interface ReadWaits {
-  /** Session.nextSignal: resolves when a signal is delivered to the shell. */
-  nextSignal(): { readonly arrived: Promise<void>; cancel(): void };
-  /** The run is being ended (Shell.dispose, a cancelled job). */
-  isCancelled(): boolean;
-}
 
 /**
  * How much of a pipe's or socket's waiting input one look takes in: a line's
@@ -44,8 +36,6 @@ export interface ReadWaits {
  */
 const FIRST_LOOK_BYTES = 256;
 const PEEK_BYTES = 4096;
-/** The longest a wait blocks the event loop before it gives it a turn: how late a signal's message can be seen. */
-const WAIT_SLICE_MS = 10;
 
 /** "direct": read(2) without looking or waiting (an fd open for writing only, or not open: it fails at once, EBADF). */
 type Kind = "pipe" | "socket" | "bytes" | "direct";
@@ -124,7 +114,7 @@ function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number, loo
 }
 
 /** Read `builder`'s line from an fd that is not a regular file (see above). */
-export function readStream(target: FdTarget & { kind: "os" }, builder: LineBuilder, waits: ReadWaits): Maybe<Line> {
+export function readStream(target: FdTarget & { kind: "os" }, builder: LineBuilder, waits: IoWaits): Maybe<Line> {
   for (;;) {
     let count: number | "wait";
     try {
@@ -146,7 +136,7 @@ export function readStream(target: FdTarget & { kind: "os" }, builder: LineBuild
   }
 }
 
-async function waitThenRead(target: FdTarget & { kind: "os" }, builder: LineBuilder, waits: ReadWaits): Promise<Line> {
+async function waitThenRead(target: FdTarget & { kind: "os" }, builder: LineBuilder, waits: IoWaits): Promise<Line> {
   if (target.isFifo === true) {
     // Its writer may be this process: the thread pool waits for the next byte, the loop runs on.
     const byte = await readTarget(target, 1);
@@ -158,31 +148,7 @@ async function waitThenRead(target: FdTarget & { kind: "os" }, builder: LineBuil
   return readStream(target, builder, waits);
 }
 
-/** Wait for `fd` to be readable: true when it is, false when a signal came or the run ended first. */
-function readableBeforeSignal(fd: number, waits: ReadWaits): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const signal = waits.nextSignal();
-    let settled = false;
-    const settle = (readable: boolean): void => {
-      if (settled) return;
-      settled = true;
-      signal.cancel();
-      resolve(readable);
-    };
-    void signal.arrived.then(() => settle(false));
-    const check = (): void => {
-      if (settled) return;
-      if (waits.isCancelled()) return settle(false);
-      try {
-        if (awaitReadable(fd, WAIT_SLICE_MS)) return settle(true);
-      } catch (error) {
-        settled = true;
-        signal.cancel();
-        reject(error);
-        return;
-      }
-      setImmediate(check);
-    };
-    setImmediate(check);
-  });
+/** Wait for `fd` to be readable: true when it is, false when a signal came (any: it interrupts read(2)) or the run ended. */
+function readableBeforeSignal(fd: number, waits: IoWaits): Promise<boolean> {
+  return waitInSlices((timeoutMs) => awaitReadable(fd, timeoutMs), waits, () => "give up");
 }

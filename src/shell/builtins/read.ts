@@ -5,7 +5,8 @@ import { isatty } from "node:tty";
 import { FdError } from "../exec/fds.ts";
 import { recover, then } from "../exec/maybe.ts";
 import { defineBuiltin, isName } from "./define.ts";
-import { readLine, type ReadWaits } from "./read-line.ts";
+import { interpWaits } from "../exec/interp-waits.ts";
+import { readLine } from "./read-line.ts";
 import { byteView, fromByteView, isAscii } from "../text-mode.ts";
 
 const NEWLINE = 10;
@@ -79,7 +80,7 @@ export const read = defineBuiltin({
     const input = interp.fd(0);
     const ready = prompt !== undefined && input?.kind === "os" && isatty(input.fd) ? ctx.err(prompt) : undefined;
     const raw = args.has("r");
-    const waits: ReadWaits = { nextSignal: () => interp.session.nextSignal(), isCancelled: () => interp.cancel.cancelled };
+    const waits = interpWaits(interp);
     const line = recover(
       () => (ready instanceof Promise ? ready.then(() => readLine(input, delimiter, raw, waits)) : readLine(input, delimiter, raw, waits)),
       (error) => {

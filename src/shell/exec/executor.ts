@@ -22,6 +22,7 @@ import { optionLetters, type ShellState } from "./state.ts";
 import { runTestClause } from "./test-clause.ts";
 import { AssignmentError } from "./vars.ts";
 import { handleProcessSignals, handleSignals, runExitTrap } from "./traps.ts";
+import { interpWaits } from "./interp-waits.ts";
 import type { ShellProcess } from "./shell-process.ts";
 import { isSystemError } from "./errno.ts";
 import { resolvePath } from "./paths.ts";
@@ -153,7 +154,7 @@ export class Interp implements ExpandEnv {
   }
 
   write(fd: number, data: string | Uint8Array): void | Promise<void> {
-    return writeTarget(this.state.fds.get(fd), typeof data === "string" ? encodeText(data) : data);
+    return writeTarget(this.state.fds.get(fd), typeof data === "string" ? encodeText(data) : data, interpWaits(this));
   }
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
@@ -169,7 +170,7 @@ export class Interp implements ExpandEnv {
   writeStderr(text: string, target = this.state.fds.get(2)): void | Promise<void> {
     if (target === undefined) return;
     try {
-      const written = writeTarget(target, encodeText(text));
+      const written = writeTarget(target, encodeText(text), interpWaits(this));
       return written instanceof Promise ? written.catch(ignoreFdError) : written;
     } catch (error) {
       ignoreFdError(error);

@@ -10,7 +10,9 @@ import type { InputSource, OutputSink } from "../io.ts";
 import { decodeShellText } from "../bytes.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
+import type { IoWaits } from "./io-waits.ts";
 import { isReadableNow, readFd } from "./libc.ts";
+import { type WriteKind, writeKindOf, writeWithoutWaiting } from "./stream-write.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -90,12 +92,47 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
   }
 }
 
-/** Write bytes to an fd target. A closed fd, or one open for reading, is dash's "I/O error" (its flush fails). */
-export function writeTarget(target: FdTarget | undefined, data: Uint8Array): void | Promise<void> {
+/** How each OS target is written (stream-write.ts), found once: a target stands for one open file for as long as it exists. */
+const writeKinds = new WeakMap<FdTarget, WriteKind>();
+
+/** A pipe or socket the shell did not make: written without waiting in write(2) (stream-write.ts). */
+function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
+  const failed = (error: unknown): never | void | Promise<void> => {
+    const code = errnoCode(error);
+    if (code === "EPIPE") throw new BrokenPipeFlow();
+    // A kernel without RWF_NOWAIT for pipes: nothing was written; write(2) as before.
+    if (code === "EOPNOTSUPP" || code === "ENOTSUP") {
+      writeKinds.set(target, "blocking");
+      return writeOs(target.fd, data);
+    }
+    if (code !== undefined) throw new FdError("I/O error");
+    throw error; // a signal's death, or a bug
+  };
+  try {
+    const written = writeWithoutWaiting(target.fd, kind, data, waits);
+    return written instanceof Promise ? written.catch(failed) : written;
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+/**
+ * Write bytes to an fd target. A closed fd, or one open for reading, is
+ * dash's "I/O error" (its flush fails). `waits`: the shell's, for a write
+ * that has to wait for room (a signal that ends the shell cuts it short).
+ */
+export function writeTarget(target: FdTarget | undefined, data: Uint8Array, waits?: IoWaits): void | Promise<void> {
   if (target === undefined) throw new FdError("I/O error");
   switch (target.kind) {
-    case "os":
-      return target.isFifo === true ? writeAsync(target.fd, data) : writeOs(target.fd, data);
+    case "os": {
+      if (target.isFifo === true) return writeAsync(target.fd, data);
+      let kind = writeKinds.get(target);
+      if (kind === undefined) {
+        kind = writeKindOf(target.fd);
+        writeKinds.set(target, kind);
+      }
+      return kind === "blocking" ? writeOs(target.fd, data) : writeStream(target, kind, data, waits);
+    }
     case "sink":
       return target.sink.write(data);
     case "null":

@@ -26,6 +26,9 @@ const libc = dlopen("libc.so.6", {
   // `read`'s look at a pipe's or a socket's bytes without taking them (builtins/read-stream.ts).
   tee: { args: [FFIType.i32, FFIType.i32, FFIType.u64, FFIType.u32], returns: FFIType.i64_fast },
   recv: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i64_fast },
+  // Writes to a caller's pipe or socket that never wait (exec/stream-write.ts).
+  pwritev2: { args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.i64_fast, FFIType.i32], returns: FFIType.i64_fast },
+  send: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i64_fast },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -53,6 +56,7 @@ export function describeErrno(code: string): string {
 const O_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
 const POLLIN = 0x1;
+const POLLOUT = 0x4;
 const POLLERR = 0x8;
 const POLLHUP = 0x10;
 const POLLNVAL = 0x20;
@@ -165,18 +169,65 @@ export function peekSocket(fd: number, buffer: Uint8Array, maxBytes = buffer.len
   }
 }
 
+const RWF_NOWAIT = 8;
+/** The one iovec of writePipeNoWait, reused (little-endian 64-bit fields as 32-bit halves; its address taken per call). */
+const iovec = new Uint32Array(4);
+const MSG_NOSIGNAL = 0x4000;
+
 /**
- * Wait up to `timeoutMs` for `fd` to have something to read (data, end of
- * input or an error); false if it has not, or a signal came first.
+ * Write what fits now of `data` from `offset` to the pipe `fd` (pwritev2
+ * RWF_NOWAIT: the pipe's own file description stays blocking for everyone
+ * else): the count, or "wait" when the pipe is full. Throws a
+ * `SystemCallError` (EPIPE, EBADF, EOPNOTSUPP from a kernel without it).
  */
-export function awaitReadable(fd: number, timeoutMs: number): boolean {
+export function writePipeNoWait(fd: number, data: Uint8Array, offset: number): number | "wait" {
+  // struct iovec { void *iov_base; size_t iov_len; }, filled as 32-bit halves: no bigint per write.
+  const base = ptr(data, offset);
+  const length = data.length - offset;
+  iovec[0] = base % 2 ** 32;
+  iovec[1] = Math.floor(base / 2 ** 32);
+  iovec[2] = length % 2 ** 32;
+  iovec[3] = Math.floor(length / 2 ** 32);
+  for (;;) {
+    const count = Number(libc.symbols.pwritev2(fd, iovec, 1, -1, RWF_NOWAIT));
+    if (count >= 0) return count;
+    const error = lastError("pwritev2");
+    if (isWouldBlock(error)) return "wait";
+    if (error.code !== "EINTR") throw error;
+  }
+}
+
+/** As writePipeNoWait, for a socket (send MSG_DONTWAIT; EPIPE, not SIGPIPE, when the peer is gone). */
+export function sendNoWait(fd: number, data: Uint8Array, offset: number): number | "wait" {
+  const rest = offset === 0 ? data : data.subarray(offset);
+  for (;;) {
+    const count = Number(libc.symbols.send(fd, rest, rest.length, MSG_DONTWAIT | MSG_NOSIGNAL));
+    if (count >= 0) return count;
+    const error = lastError("send");
+    if (isWouldBlock(error)) return "wait";
+    if (error.code !== "EINTR") throw error;
+  }
+}
+
+/** Wait up to `timeoutMs` for poll(2) to report `events` (or an error) on `fd`; false if not, or a signal came first. */
+function awaitEvents(fd: number, events: number, timeoutMs: number): boolean {
   // struct pollfd { int fd; short events; short revents; }
   const entry = new Int32Array(2);
   entry[0] = fd;
   const shorts = new Int16Array(entry.buffer);
-  shorts[2] = POLLIN;
+  shorts[2] = events;
   if (libc.symbols.poll(ptr(entry), 1, timeoutMs) !== 1) return false;
-  return ((shorts[3] ?? 0) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+  return ((shorts[3] ?? 0) & (events | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+}
+
+/** Wait up to `timeoutMs` for `fd` to have something to read (data, end of input or an error). */
+export function awaitReadable(fd: number, timeoutMs: number): boolean {
+  return awaitEvents(fd, POLLIN, timeoutMs);
+}
+
+/** Wait up to `timeoutMs` for `fd` to take a write (room, or an error such as a reader gone). */
+export function awaitWritable(fd: number, timeoutMs: number): boolean {
+  return awaitEvents(fd, POLLOUT, timeoutMs);
 }
 
 /**

@@ -97,3 +97,22 @@ function runTrapAction(interp: Interp, action: string, status: number): Status {
     },
   );
 }
+
+/**
+ * The death a pending signal brings now, if one would end this (sub)shell
+ * by its default action (no trap, not ignored), as handleSignals would
+ * decide; else undefined. For a write that waits on a full pipe: dash's
+ * write(2) is interrupted and the process killed by such a signal, while a
+ * trapped one lets the write go on (its trap runs after the command).
+ */
+export function fatalPendingSignal(interp: Interp): SignalDeathFlow | undefined {
+  if (!interp.isRoot && interp.jobProcesses !== null) return undefined;
+  for (const { name, groupWide } of interp.session.pendingSignals) {
+    const signal = signalNumber(name);
+    if (interp.session.ignoredOnEntry.has(signal) || !endsByDefault(signal)) continue;
+    if (!interp.isRoot && !groupWide) continue;
+    if (interp.state.traps.get(name.replace(/^SIG/, "")) !== undefined) continue;
+    return dieOf(interp, signal);
+  }
+  return undefined;
+}
