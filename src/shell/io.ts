@@ -26,6 +26,14 @@ export interface InputSource {
    * that the rest of the input stays available to whatever runs next.
    */
   read(maxBytes: number): Promise<Uint8Array | null>;
+  /**
+   * Of the bytes that have already arrived beyond what reads took (an input
+   * that may be read ahead, such as the library's stdin for one command),
+   * those up to and with the first `delimiter` (all of them if it is not
+   * there), taken now; undefined if none have, or a read is still pending
+   * (the bytes must keep their order). Lets `read` take a line at once.
+   */
+  takeLine?(delimiter: number): Uint8Array | undefined;
 }
 
 /** One of the three standard streams given to a shell. */

@@ -39,6 +39,7 @@ export class RemoteInput implements InputSource {
   /** Bytes a misbehaving client sent beyond what was asked; served to the next read. */
   private surplus: Uint8Array | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  private pendingReads = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -55,9 +56,24 @@ export class RemoteInput implements InputSource {
 
   read(maxBytes: number): Promise<Uint8Array | null> {
     // Serialize: one StdinWanted in flight at a time keeps the byte order.
-    const result = this.tail.then(() => this.readOne(maxBytes));
+    this.pendingReads++;
+    const result = this.tail.then(() => this.readOne(maxBytes)).finally(() => {
+      this.pendingReads--;
+    });
     this.tail = result;
     return result;
+  }
+
+  takeLine(delimiter: number): Uint8Array | undefined {
+    const surplus = this.surplus;
+    if (surplus === undefined || this.pendingReads > 0) return undefined;
+    const at = surplus.indexOf(delimiter);
+    if (at < 0 || at + 1 === surplus.length) {
+      this.surplus = undefined;
+      return surplus;
+    }
+    this.surplus = surplus.subarray(at + 1);
+    return surplus.subarray(0, at + 1);
   }
 
   /** Stdin from the client. */

@@ -242,6 +242,19 @@ export class SessionInput implements ByteSource {
     return chunk.subarray(0, maxBytes);
   }
 
+  /** What has arrived already, up to and with its first `delimiter` (ByteSource.readLineNow); undefined if nothing has. */
+  readLineNow(delimiter: number): Uint8Array | undefined {
+    const held = this.leftover;
+    if (held === null) return this.inFlight === null ? this.source.takeLine?.(delimiter) : undefined;
+    const at = held.indexOf(delimiter);
+    if (at < 0 || at + 1 === held.length) {
+      this.leftover = null;
+      return held;
+    }
+    this.leftover = held.subarray(at + 1);
+    return held.subarray(0, at + 1);
+  }
+
   /** Keep the result of an abandoned read for the next reader. */
   adopt(pending: Promise<Uint8Array | null>): void {
     this.inFlight = pending;

@@ -91,6 +91,12 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(result.stdout).toBe("line 0|line 1\nline 11\n2988\n");
   });
 
+  test("while read over stdin: continuations, a line past the read-ahead, NUL bytes, a last line without newline, as dash reads them", async () => {
+    const input = `a\\\nb\n${"x".repeat(70_000)}\nc\0d\nlast`;
+    const result = await rushd().run('while read l; do echo ${#l}; done; echo "last=$l"', { stdin: input, encoding: "utf8" });
+    expect(result.stdout).toBe("2\n70000\n2\nlast=last\n");
+  });
+
   test("maxOutputBytes keeps the first bytes of each stream and lets the command finish", async () => {
     const result = await rushd().run("head -c 3000000 /dev/zero; echo done >&2; exit 5", { maxOutputBytes: 1000 });
     expect(result.truncated).toBe(true);

@@ -36,6 +36,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("what a run's read left of its stdin (read ahead by the worker) is not the next run's", async () => {
+    const session = await rushd().session();
+    try {
+      expect((await session.run('read x; echo "got $x"', { stdin: "one\ntwo\nthree\n", encoding: "utf8" })).stdout).toBe("got one\n");
+      expect((await session.run('while read y; do echo "[$y]"; done', { stdin: "four\n", encoding: "utf8" })).stdout).toBe("[four]\n");
+      expect((await session.run('read z; echo "z=$z $?"', { encoding: "utf8" })).stdout).toBe("z= 1\n");
+    } finally {
+      await session.close();
+    }
+  });
+
   test("exit ends the session with a clear result; the EXIT trap runs then, not after each run", async () => {
     const session = await rushd().session();
     await session.run("trap 'echo bye' EXIT");
