@@ -154,7 +154,8 @@ export class Interp implements ExpandEnv {
   }
 
   write(fd: number, data: string | Uint8Array): void | Promise<void> {
-    return writeTarget(this.state.fds.get(fd), typeof data === "string" ? encodeText(data) : data, interpWaits(this));
+    const target = this.state.fds.get(fd);
+    return writeTarget(target, typeof data === "string" ? encodeText(data) : data, target?.kind === "os" ? interpWaits(this) : undefined);
   }
 
   /** Print `<argv0>: <line>: <message>` on stderr, as dash does. */
@@ -170,7 +171,7 @@ export class Interp implements ExpandEnv {
   writeStderr(text: string, target = this.state.fds.get(2)): void | Promise<void> {
     if (target === undefined) return;
     try {
-      const written = writeTarget(target, encodeText(text), interpWaits(this));
+      const written = writeTarget(target, encodeText(text), target.kind === "os" ? interpWaits(this) : undefined);
       return written instanceof Promise ? written.catch(ignoreFdError) : written;
     } catch (error) {
       ignoreFdError(error);
