@@ -1,13 +1,14 @@
 // The executor: runs commands of the AST in one (sub)shell. Compound
-// commands live here; simple commands, pipelines, redirections, externals and
-// background jobs have their own modules, which take the `Interp` they run in.
+// commands live here but loops (loops.ts); simple commands, pipelines,
+// redirections, externals and background jobs have their own modules, which
+// take the `Interp` they run in.
 //
 // Every `run*` returns `number | Promise<number>`: synchronous while only
 // builtins run, so loops of builtins cost no promise per command.
 
 import type { Subprocess } from "bun";
 import * as fs from "node:fs";
-import type { Case, Command, For, If, List, ListItem, Loop, Program, Redirect, Subshell, Word } from "../ast.ts";
+import type { Case, Command, If, List, ListItem, Program, Redirect, Subshell, Word } from "../ast.ts";
 import { assertNever } from "../ast.ts";
 import { drive, type ExpandEnv, expandText, expandTextFast, expandWords, expandWordsFast, type Expansion, ExpansionError, selectCaseItem } from "../expand/index.ts";
 import { BreakFlow, ContinueFlow, ErrorFlow, ExitFlow, isControlFlow, ReturnFlow, toExitStatus } from "./control-flow.ts";
@@ -15,6 +16,7 @@ import { CaptureSink, closeOsFd, encodeText, type FdTarget, ignoreFdError, write
 import { runBackground } from "./background.ts";
 import { type Maybe, recover, type Status, then, withCleanup, yieldToEventLoop } from "./maybe.ts";
 import { runPipeline } from "./pipeline.ts";
+import { runFor, runLoop } from "./loops.ts";
 import { withRedirects } from "./redirect.ts";
 import { CancelToken, type Session } from "./session.ts";
 import { executeArgv, runSimple } from "./simple.ts";
@@ -379,9 +381,9 @@ export class Interp implements ExpandEnv {
       case "if":
         return this.withCompoundRedirects(command.redirs, () => this.runIf(command, 0));
       case "loop":
-        return this.withCompoundRedirects(command.redirs, () => this.runLoop(command));
+        return this.withCompoundRedirects(command.redirs, () => runLoop(this, command));
       case "for":
-        return this.withCompoundRedirects(command.redirs, () => this.runFor(command));
+        return this.withCompoundRedirects(command.redirs, () => runFor(this, command));
       case "case":
         return this.withCompoundRedirects(command.redirs, () => this.runCase(command, 0));
       case "testclause":
@@ -453,120 +455,14 @@ export class Interp implements ExpandEnv {
     );
   }
 
-  /** What a loop does with a `break`/`continue` thrown from its body. */
-  private loopControl(error: unknown): "break" | "continue" {
-    if (error instanceof BreakFlow) {
-      if (error.levels > 1) throw new BreakFlow(error.levels - 1);
-      return "break";
-    }
-    if (error instanceof ContinueFlow) {
-      if (error.levels > 1) throw new ContinueFlow(error.levels - 1);
-      return "continue";
-    }
-    throw error;
-  }
-
-  private enterLoop(run: () => Status): Status {
-    this.state.loopDepth++;
-    return withCleanup(run, () => { this.state.loopDepth--; });
-  }
-
-  private runLoop(command: Loop): Status {
-    return this.enterLoop(() => this.loopSync(command));
-  }
-
-  private loopSync(command: Loop, initial = 0): Status {
-    let status = initial;
-    for (;;) {
-      const tick = this.checkpoint();
-      if (tick instanceof Promise) return this.loopAsync(command, status, "tick", tick.then(() => 0));
-      let condition: Status;
-      try {
-        condition = this.runSuppressed(() => this.runList(command.condition));
-      } catch (error) {
-        if (this.loopControl(error) === "break") return status;
-        continue;
-      }
-      if (condition instanceof Promise) return this.loopAsync(command, status, "condition", condition);
-      if ((condition === 0) === command.until) return status;
-      let body: Status;
-      try {
-        body = this.runList(command.body);
-      } catch (error) {
-        // The body's status is then that of `break`/`continue`, 0 (dash's evalloop).
-        if (this.loopControl(error) === "break") return 0;
-        status = 0;
-        continue;
-      }
-      if (body instanceof Promise) return this.loopAsync(command, status, "body", body);
-      status = body;
-    }
-  }
-
-  /** Finish the iteration whose `phase` had to wait, then go back to the synchronous loop. */
-  private async loopAsync(command: Loop, status: number, phase: "tick" | "condition" | "body", pending: Promise<number>): Promise<number> {
-    let condition = 0;
-    try {
-      if (phase === "condition") condition = await pending;
-      else if (phase === "tick") {
-        await pending;
-        condition = await this.runSuppressed(() => this.runList(command.condition));
-      }
-    } catch (error) {
-      // `break`/`continue` in the condition leave the status as it was.
-      if (this.loopControl(error) === "break") return status;
-      return this.loopSync(command, status);
-    }
-    try {
-      if (phase !== "body" && (condition === 0) === command.until) return status;
-      status = await (phase === "body" ? pending : this.runList(command.body));
-    } catch (error) {
-      if (this.loopControl(error) === "break") return 0;
-      status = 0;
-    }
-    return this.loopSync(command, status);
-  }
-
-  private runFor(command: For): Status {
-    this.currentLine = command.start.line; // dash: errors in the word list name the `for` line
-    const words = command.items;
-    const items = words === undefined ? this.state.positional.slice() : this.expandOrExit(() => this.expandWords(words));
-    return then(items, (values) => this.enterLoop(() => this.forFrom(command, values, 0, 0)));
-  }
-
   /** XCU 2.8.1: an expansion error (or `${x=v}` of a read-only x) ends a non-interactive (sub)shell (status 2), as in a simple command. */
-  private expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
+  expandOrExit<T>(expand: () => Maybe<T>): Maybe<T> {
     return recover(expand, (error) => {
       if (!(error instanceof ExpansionError || error instanceof AssignmentError)) throw error;
       return then(this.report(error.message), () => {
         throw new ErrorFlow(2);
       });
     });
-  }
-
-  private forFrom(command: For, values: readonly string[], index: number, status: number): Status {
-    for (let i = index; i < values.length; i++) {
-      const value = values[i] ?? "";
-      let result: Status;
-      try {
-        const tick = this.checkpoint();
-        if (tick instanceof Promise) return tick.then(() => this.forFrom(command, values, i, status));
-        this.setVarChecked(command.name, value);
-        result = this.runList(command.body);
-      } catch (error) {
-        if (this.loopControl(error) === "break") return 0; // the status of `break`, as in loopSync
-        status = 0;
-        continue;
-      }
-      if (result instanceof Promise) {
-        return result.then(
-          (s) => this.forFrom(command, values, i + 1, s),
-          (error: unknown) => (this.loopControl(error) === "break" ? 0 : this.forFrom(command, values, i + 1, 0)),
-        );
-      }
-      status = result;
-    }
-    return status;
   }
 
   /** Assign or report a read-only variable as a fatal error (dash exits with 2). */
