@@ -169,9 +169,15 @@ function fdTable(pid: number): Record<string, string> {
   return table;
 }
 
-/** `count` clients in one bash loop (a fork and an exec each, ~10 ms, not a Bun.spawn from here), each with 0, 1, 2 and 3 passed. */
+/**
+ * `count` clients in one bash loop (a fork and an exec each, ~10 ms, not a
+ * Bun.spawn from here), each with 0, 1, 2 and 3 passed; stdin a file for
+ * half of them, a pipe for the others (`read` looks at a pipe through a pipe
+ * of the worker's own, which must not count as a new fd).
+ */
 async function runPassedFdClients(count: number, dir: string, env: Record<string, string>): Promise<{ status: number; stderr: string }> {
-  const loop = Bun.spawn(["bash", "-c", `for i in $(seq ${count}); do "$R" -c 'read x; echo "$x" >&3; echo o; echo e >&2' 3>>fd3 <in >/dev/null 2>&1 || exit 1; done`], {
+  const client = `"$R" -c 'read x; echo "$x" >&3; echo o; echo e >&2' 3>>fd3 >/dev/null 2>&1`;
+  const loop = Bun.spawn(["bash", "-c", `for i in $(seq ${count}); do if [ $((i % 2)) = 0 ]; then ${client} <in || exit 1; else cat in | ${client} || exit 1; fi; done`], {
     cwd: dir,
     env: { ...env, R: RUSHD },
     stdout: "ignore",

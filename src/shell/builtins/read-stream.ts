@@ -61,8 +61,22 @@ function kindOf(target: FdTarget & { kind: "os" }): Kind {
 /** Filled and emptied within one synchronous step (the builder copies what it keeps): one for all reads. */
 const looked = Buffer.alloc(PEEK_BYTES);
 const taken = Buffer.alloc(PEEK_BYTES);
-/** The pipe tee(2) copies a pipe's waiting bytes into, made on first use; non-blocking, drained after every look. */
-let lookPipe: { readonly read: number; readonly write: number } | undefined;
+/**
+ * The pipe tee(2) copies a pipe's waiting bytes into; non-blocking, drained
+ * after every look. Made when the shell loads, so that a worker has it
+ * before its first session (its fd table then stays what it was, session
+ * after session); made on first use if that failed.
+ */
+let lookPipe: { readonly read: number; readonly write: number } | undefined = makeLookPipe();
+
+function makeLookPipe(): { readonly read: number; readonly write: number } | undefined {
+  try {
+    return osPipe({ nonBlocking: true });
+  } catch (error) {
+    if (isSystemError(error)) return undefined; // EMFILE at start: the first look tries again
+    throw error;
+  }
+}
 
 /** Read the `count` bytes tee(2) just copied into the look pipe into `looked`, leaving it empty for the next look. */
 function drainLook(fd: number, count: number): void {
