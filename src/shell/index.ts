@@ -10,4 +10,5 @@ export {
   type ShellCheckpoint,
 } from "./checkpoint/format.ts";
 export { parseCheckpoint } from "./checkpoint/validate.ts";
+export { splitFirstLine } from "./line-end.ts";
 export type * from "./io.ts";

@@ -2,7 +2,7 @@
 // Stdout/Stderr frames, input is asked of the client on demand.
 
 import { message, type Connection } from "../protocol/index.ts";
-import type { InputSource, OutputSink } from "../shell/index.ts";
+import { type InputSource, type OutputSink, splitFirstLine } from "../shell/index.ts";
 
 /** How much a read-ahead session asks for at a time. */
 const READ_AHEAD_BYTES = 64 * 1024;
@@ -65,15 +65,10 @@ export class RemoteInput implements InputSource {
   }
 
   takeLine(delimiter: number): Uint8Array | undefined {
-    const surplus = this.surplus;
-    if (surplus === undefined || this.pendingReads > 0) return undefined;
-    const at = surplus.indexOf(delimiter);
-    if (at < 0 || at + 1 === surplus.length) {
-      this.surplus = undefined;
-      return surplus;
-    }
-    this.surplus = surplus.subarray(at + 1);
-    return surplus.subarray(0, at + 1);
+    if (this.surplus === undefined || this.pendingReads > 0) return undefined;
+    const { line, rest } = splitFirstLine(this.surplus, delimiter);
+    this.surplus = rest;
+    return line;
   }
 
   /** Stdin from the client. */

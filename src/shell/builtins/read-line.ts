@@ -8,11 +8,13 @@
 // for every process sharing the open file (a `rushd -c` caller's stdin reaches
 // the worker as the same open file, passed with SCM_RIGHTS). bash does the
 // same; dash reads a byte at a time everywhere. Any other fd (a pipe, FIFO,
-// socket, terminal) is read-stream.ts's. What is not an fd (the session's
-// streamed stdin, a here-document, an in-memory pipe between builtins) is
-// read a byte at a time: bytes taken from those cannot be put back.
+// socket, terminal) is read-stream.ts's. What is not an fd and has its bytes
+// at hand (an in-memory pipe between stages, the library's read-ahead stdin)
+// hands over what it holds up to the delimiter (ByteSource.readLineNow);
+// anything else (a here-document, stdin streamed from a `rushd -c` caller)
+// is read a byte at a time: bytes taken from those cannot be put back.
 //
-// Imports bytes.ts and exec/ modules (fds, libc, errno, maybe) only.
+// Imports exec/ modules (fds, libc, errno, maybe, io-waits), line-builder.ts and read-stream.ts only.
 
 import * as fs from "node:fs";
 import { type ByteSource, FdError, type FdTarget, readFileInto, readTarget } from "../exec/fds.ts";

@@ -24,8 +24,10 @@ import * as fs from "node:fs";
 import { FdError, type FdTarget, readTarget } from "../exec/fds.ts";
 import { isSystemError } from "../exec/errno.ts";
 import { type IoWaits, waitInSlices } from "../exec/io-waits.ts";
-import { awaitReadable, isReadableNow, isWriteOnly, osPipe, peekSocket, readFd, teePipe } from "../exec/libc.ts";
+import { awaitReadable, isReadableNow, isUnreadable, osPipe, peekSocket, readFd, teePipe } from "../exec/libc.ts";
+import { streamKindOf } from "../exec/stream-write.ts";
 import type { Maybe } from "../exec/maybe.ts";
+import { lineEnd } from "../line-end.ts";
 import { BACKSLASH, decodeInPlace, type Line, type LineBuilder, NUL } from "./line-builder.ts";
 
 /**
@@ -37,7 +39,7 @@ import { BACKSLASH, decodeInPlace, type Line, type LineBuilder, NUL } from "./li
 const FIRST_LOOK_BYTES = 256;
 const PEEK_BYTES = 4096;
 
-/** "direct": read(2) without looking or waiting (an fd open for writing only, or not open: it fails at once, EBADF). */
+/** "bytes": a terminal or device. "direct": read(2) without looking or waiting (an fd open for writing only, or not open: it fails at once, EBADF). */
 type Kind = "pipe" | "socket" | "bytes" | "direct";
 
 /** What each target is, found once: a target stands for one open file for as long as it exists. */
@@ -46,13 +48,8 @@ const kinds = new WeakMap<FdTarget, Kind>();
 function kindOf(target: FdTarget & { kind: "os" }): Kind {
   let kind = kinds.get(target);
   if (kind === undefined) {
-    try {
-      const stat = fs.fstatSync(target.fd);
-      kind = isWriteOnly(target.fd) ? "direct" : stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "bytes";
-    } catch (error) {
-      if (!isSystemError(error)) throw error;
-      kind = "direct"; // EBADF: the read reports it
-    }
+    const stream = streamKindOf(target.fd);
+    kind = isUnreadable(target.fd) ? "direct" : stream === "other" ? "bytes" : stream;
     kinds.set(target, kind);
   }
   return kind;
@@ -122,9 +119,7 @@ function takeAvailable(target: FdTarget & { kind: "os" }, delimiter: number, loo
     count = peekSocket(fd, looked, lookBytes);
   }
   if (count === "wait" || count === 0) return count;
-  const at = looked.indexOf(delimiter);
-  const wanted = at >= 0 && at < count ? at + 1 : count;
-  return readFd(fd, taken, wanted);
+  return readFd(fd, taken, lineEnd(looked, delimiter, count));
 }
 
 /** Read `builder`'s line from an fd that is not a regular file (see above). */

@@ -8,11 +8,12 @@
 import * as fs from "node:fs";
 import type { InputSource, OutputSink } from "../io.ts";
 import { decodeShellText } from "../bytes.ts";
+import { lineEnd, splitFirstLine } from "../line-end.ts";
 import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import type { IoWaits } from "./io-waits.ts";
 import { isReadableNow, readFd } from "./libc.ts";
-import { type WriteKind, writeKindOf, writeWithoutWaiting } from "./stream-write.ts";
+import { type StreamKind, streamKindOf, writeWithoutWaiting } from "./stream-write.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -92,8 +93,12 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
   }
 }
 
-/** How each OS target is written (stream-write.ts), found once: a target stands for one open file for as long as it exists. */
-const writeKinds = new WeakMap<FdTarget, WriteKind>();
+/**
+ * How each OS target is written (stream-write.ts), found once: a target
+ * stands for one open file for as long as it exists. "other" (a regular
+ * file, terminal or device) is written with write(2) as it is.
+ */
+const writeKinds = new WeakMap<FdTarget, StreamKind>();
 
 /** A pipe or socket the shell did not make: written without waiting in write(2) (stream-write.ts). */
 function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
@@ -102,7 +107,7 @@ function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket",
     if (code === "EPIPE") throw new BrokenPipeFlow();
     // A kernel without RWF_NOWAIT for pipes: nothing was written; write(2) as before.
     if (code === "EOPNOTSUPP" || code === "ENOTSUP") {
-      writeKinds.set(target, "blocking");
+      writeKinds.set(target, "other");
       return writeOs(target.fd, data);
     }
     if (code !== undefined) throw new FdError("I/O error");
@@ -128,10 +133,10 @@ export function writeTarget(target: FdTarget | undefined, data: Uint8Array, wait
       if (target.isFifo === true) return writeAsync(target.fd, data);
       let kind = writeKinds.get(target);
       if (kind === undefined) {
-        kind = writeKindOf(target.fd);
+        kind = streamKindOf(target.fd);
         writeKinds.set(target, kind);
       }
-      return kind === "blocking" ? writeOs(target.fd, data) : writeStream(target, kind, data, waits);
+      return kind === "other" ? writeOs(target.fd, data) : writeStream(target, kind, data, waits);
     }
     case "sink":
       return target.sink.write(data);
@@ -244,15 +249,10 @@ export class SessionInput implements ByteSource {
 
   /** What has arrived already, up to and with its first `delimiter` (ByteSource.readLineNow); undefined if nothing has. */
   readLineNow(delimiter: number): Uint8Array | undefined {
-    const held = this.leftover;
-    if (held === null) return this.inFlight === null ? this.source.takeLine?.(delimiter) : undefined;
-    const at = held.indexOf(delimiter);
-    if (at < 0 || at + 1 === held.length) {
-      this.leftover = null;
-      return held;
-    }
-    this.leftover = held.subarray(at + 1);
-    return held.subarray(0, at + 1);
+    if (this.leftover === null) return this.inFlight === null ? this.source.takeLine?.(delimiter) : undefined;
+    const { line, rest } = splitFirstLine(this.leftover, delimiter);
+    this.leftover = rest ?? null;
+    return line;
   }
 
   /** Keep the result of an abandoned read for the next reader. */
@@ -345,8 +345,7 @@ export class Channel {
   private readLineNow(delimiter: number): Uint8Array | null | undefined {
     const first = this.chunks[0];
     if (first === undefined) return this.writerClosed || this.readerClosed ? null : undefined;
-    const at = first.indexOf(delimiter);
-    return this.readNow(at >= 0 ? at + 1 : first.length);
+    return this.readNow(lineEnd(first, delimiter));
   }
 
   private releaseWriter(): void {

@@ -96,10 +96,10 @@ const F_GETFL = 3;
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
 
-/** Is `fd` open for writing only (fcntl F_GETFL)? Such an fd has nothing to wait for: read(2) fails at once (EBADF). */
-export function isWriteOnly(fd: number): boolean {
+/** Is `fd` not open, or open for writing only (fcntl F_GETFL)? Such an fd has nothing to wait for: read(2) fails at once (EBADF). */
+export function isUnreadable(fd: number): boolean {
   const flags = libc.symbols.fcntl(fd, F_GETFL, 0);
-  return flags >= 0 && (flags & O_ACCMODE) === O_WRONLY;
+  return flags < 0 || (flags & O_ACCMODE) === O_WRONLY;
 }
 
 /** lseek(2)'s `whence` (unistd.h). */
@@ -138,6 +138,21 @@ function isWouldBlock(error: SystemCallError): boolean {
   return error.code === "EAGAIN" || error.code === "EWOULDBLOCK";
 }
 
+/**
+ * A call that never waits (a non-blocking flag): its count, or "wait" for
+ * EAGAIN; made again when a signal interrupted it; any other failure is
+ * thrown as a `SystemCallError` named `syscall`.
+ */
+function withoutWaiting(syscall: string, call: () => number | bigint): number | "wait" {
+  for (;;) {
+    const count = Number(call());
+    if (count >= 0) return count;
+    const error = lastError(syscall);
+    if (isWouldBlock(error)) return "wait";
+    if (error.code !== "EINTR") throw error;
+  }
+}
+
 const SPLICE_F_NONBLOCK = 2;
 const MSG_PEEK = 2;
 const MSG_DONTWAIT = 0x40;
@@ -148,25 +163,13 @@ const MSG_DONTWAIT = 0x40;
  * nothing is there yet. Throws a `SystemCallError` (EINVAL: `fd` is not a pipe).
  */
 export function teePipe(fd: number, into: number, maxBytes: number): number | "wait" {
-  for (;;) {
-    const count = Number(libc.symbols.tee(fd, into, maxBytes, SPLICE_F_NONBLOCK));
-    if (count >= 0) return count;
-    const error = lastError("tee");
-    if (isWouldBlock(error)) return "wait";
-    if (error.code !== "EINTR") throw error;
-  }
+  return withoutWaiting("tee", () => libc.symbols.tee(fd, into, maxBytes, SPLICE_F_NONBLOCK));
 }
 
 /** At most `maxBytes` of the bytes waiting on the socket `fd`, read into `buffer` and left there (recv MSG_PEEK, never waiting); as teePipe. */
 export function peekSocket(fd: number, buffer: Uint8Array, maxBytes = buffer.length): number | "wait" {
   if (maxBytes > buffer.length) throw new RangeError(`peekSocket: ${maxBytes} bytes do not fit a buffer of ${buffer.length}`);
-  for (;;) {
-    const count = Number(libc.symbols.recv(fd, buffer, maxBytes, MSG_PEEK | MSG_DONTWAIT));
-    if (count >= 0) return count;
-    const error = lastError("recv");
-    if (isWouldBlock(error)) return "wait";
-    if (error.code !== "EINTR") throw error;
-  }
+  return withoutWaiting("recv", () => libc.symbols.recv(fd, buffer, maxBytes, MSG_PEEK | MSG_DONTWAIT));
 }
 
 const RWF_NOWAIT = 8;
@@ -188,25 +191,13 @@ export function writePipeNoWait(fd: number, data: Uint8Array, offset: number): n
   iovec[1] = Math.floor(base / 2 ** 32);
   iovec[2] = length % 2 ** 32;
   iovec[3] = Math.floor(length / 2 ** 32);
-  for (;;) {
-    const count = Number(libc.symbols.pwritev2(fd, iovec, 1, -1, RWF_NOWAIT));
-    if (count >= 0) return count;
-    const error = lastError("pwritev2");
-    if (isWouldBlock(error)) return "wait";
-    if (error.code !== "EINTR") throw error;
-  }
+  return withoutWaiting("pwritev2", () => libc.symbols.pwritev2(fd, iovec, 1, -1, RWF_NOWAIT));
 }
 
 /** As writePipeNoWait, for a socket (send MSG_DONTWAIT; EPIPE, not SIGPIPE, when the peer is gone). */
 export function sendNoWait(fd: number, data: Uint8Array, offset: number): number | "wait" {
   const rest = offset === 0 ? data : data.subarray(offset);
-  for (;;) {
-    const count = Number(libc.symbols.send(fd, rest, rest.length, MSG_DONTWAIT | MSG_NOSIGNAL));
-    if (count >= 0) return count;
-    const error = lastError("send");
-    if (isWouldBlock(error)) return "wait";
-    if (error.code !== "EINTR") throw error;
-  }
+  return withoutWaiting("send", () => libc.symbols.send(fd, rest, rest.length, MSG_DONTWAIT | MSG_NOSIGNAL));
 }
 
 /** Wait up to `timeoutMs` for poll(2) to report `events` (or an error) on `fd`; false if not, or a signal came first. */

@@ -14,15 +14,16 @@ import * as fs from "node:fs";
 import { type IoWaits, waitInSlices } from "./io-waits.ts";
 import { awaitWritable, sendNoWait, writePipeNoWait } from "./libc.ts";
 
-/** "blocking": a regular file, terminal or device, written with write(2) as it is. */
-export type WriteKind = "pipe" | "socket" | "blocking";
+/** What an fd is open on, for how it is read (builtins/read-stream.ts) and written (here): "other" is a regular file, terminal or device. */
+export type StreamKind = "pipe" | "socket" | "other";
 
-export function writeKindOf(fd: number): WriteKind {
+/** fstat(2)'s answer; "other" for an fd that is not open (the read or write then reports EBADF). */
+export function streamKindOf(fd: number): StreamKind {
   try {
     const stat = fs.fstatSync(fd);
-    return stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "blocking";
+    return stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "other";
   } catch {
-    return "blocking"; // EBADF: the write reports it
+    return "other";
   }
 }
 
