@@ -34,11 +34,23 @@ export function handleSignals(interp: Interp): void | Promise<void> {
   // own, but one sent to the whole group kills it unless it ignores it.
   // The main shell still handles the signal afterwards.
   if (interp.jobProcesses !== null) return;
-  for (const { name, groupWide } of interp.session.pendingSignals) {
-    const signal = signalNumber(name);
-    if (!groupWide || !endsByDefault(signal) || interp.session.ignoredOnEntry.has(signal) || interp.state.traps.get(name.replace(/^SIG/, "")) === "") continue;
-    throw dieOf(interp, signal);
+  for (const pending of interp.session.pendingSignals) {
+    if (endsSubshell(interp, pending)) throw dieOf(interp, signalNumber(pending.name));
   }
+}
+
+type PendingSignal = Interp["session"]["pendingSignals"][number];
+
+/** Does this pending signal end a subshell (not a background job's) by its default action: sent to the whole group, not ignored? */
+function endsSubshell(interp: Interp, { name, groupWide }: PendingSignal): boolean {
+  const signal = signalNumber(name);
+  return groupWide && endsByDefault(signal) && !interp.session.ignoredOnEntry.has(signal) && interp.state.traps.get(name.replace(/^SIG/, "")) !== "";
+}
+
+/** Does this pending signal end the main shell by its default action: not ignored on entry, no trap for it? */
+function endsMainShell(interp: Interp, { name }: PendingSignal): boolean {
+  const signal = signalNumber(name);
+  return !interp.session.ignoredOnEntry.has(signal) && interp.state.traps.get(name.replace(/^SIG/, "")) === undefined && endsByDefault(signal);
 }
 
 /** The (sub)shell ends as the signal's default action would end it: no EXIT trap. */
@@ -68,16 +80,13 @@ export async function handleProcessSignals(interp: Interp, process: ShellProcess
 
 async function runSignalTraps(interp: Interp): Promise<void> {
   const signals = interp.session.pendingSignals.splice(0);
-  for (const { name } of signals) {
-    const short = name.replace(/^SIG/, "");
+  for (const pending of signals) {
+    if (endsMainShell(interp, pending)) throw dieOf(interp, signalNumber(pending.name));
+    const short = pending.name.replace(/^SIG/, "");
     // Ignored on entry: whatever `trap` recorded, the signal does nothing (XCU 2.11).
     if (interp.session.ignoredOnEntry.has(signalNumber(short))) continue;
     const action = interp.state.traps.get(short);
-    if (action === "") continue;
-    if (action === undefined) {
-      if (!endsByDefault(signalNumber(short))) continue;
-      throw dieOf(interp, signalNumber(short));
-    }
+    if (action === undefined || action === "") continue; // no trap: its default does not end the shell
     const saved = interp.state.lastStatus;
     // A signal's trap runs in the text it interrupted: its messages name that eval or `.`,
     // even when the signal arrived inside a builtin (`kill -USR1 $$` in an eval).
@@ -107,12 +116,7 @@ function runTrapAction(interp: Interp, action: string, status: number): Status {
  */
 export function fatalPendingSignal(interp: Interp): SignalDeathFlow | undefined {
   if (!interp.isRoot && interp.jobProcesses !== null) return undefined;
-  for (const { name, groupWide } of interp.session.pendingSignals) {
-    const signal = signalNumber(name);
-    if (interp.session.ignoredOnEntry.has(signal) || !endsByDefault(signal)) continue;
-    if (!interp.isRoot && !groupWide) continue;
-    if (interp.state.traps.get(name.replace(/^SIG/, "")) !== undefined) continue;
-    return dieOf(interp, signal);
-  }
-  return undefined;
+  const ends = interp.isRoot ? endsMainShell : endsSubshell;
+  const fatal = interp.session.pendingSignals.find((pending) => ends(interp, pending));
+  return fatal === undefined ? undefined : dieOf(interp, signalNumber(fatal.name));
 }
