@@ -49,7 +49,7 @@ function kindOf(target: FdTarget & { kind: "os" }): Kind {
   let kind = kinds.get(target);
   if (kind === undefined) {
     const stream = streamKindOf(target.fd);
-    kind = isUnreadable(target.fd) ? "direct" : stream === "other" ? "bytes" : stream;
+    kind = isUnreadable(target.fd) ? "direct" : stream === "other" || stream === "device" ? "bytes" : stream;
     kinds.set(target, kind);
   }
   return kind;

@@ -96,12 +96,12 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
 /**
  * How each OS target is written (stream-write.ts), found once: a target
  * stands for one open file for as long as it exists. "other" (a regular
- * file, terminal or device) is written with write(2) as it is.
+ * file, a memory device such as /dev/null) is written with write(2) as it is.
  */
 const writeKinds = new WeakMap<FdTarget, StreamKind>();
 
-/** A pipe or socket the shell did not make: written without waiting in write(2) (stream-write.ts). */
-function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
+/** A pipe, socket or terminal the shell did not make: written without waiting in write(2) (stream-write.ts). */
+function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket" | "device", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
   const failed = (error: unknown): never | void | Promise<void> => {
     const code = errnoCode(error);
     if (code === "EPIPE") throw new BrokenPipeFlow();

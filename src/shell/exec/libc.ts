@@ -200,15 +200,23 @@ export function sendNoWait(fd: number, data: Uint8Array, offset: number): number
   return withoutWaiting("send", () => libc.symbols.send(fd, rest, rest.length, MSG_DONTWAIT | MSG_NOSIGNAL));
 }
 
+/**
+ * One struct pollfd { int fd; short events; short revents; } for every poll:
+ * a poll is synchronous, and a terminal is polled before each piece written
+ * (stream-write.ts), so no allocation and no ptr() per call.
+ */
+const pollEntry = (() => {
+  const ints = new Int32Array(new ArrayBuffer(8));
+  return { ints, shorts: new Int16Array(ints.buffer), address: ptr(ints) };
+})();
+
 /** Wait up to `timeoutMs` for poll(2) to report `events` (or an error) on `fd`; false if not, or a signal came first. */
 function awaitEvents(fd: number, events: number, timeoutMs: number): boolean {
-  // struct pollfd { int fd; short events; short revents; }
-  const entry = new Int32Array(2);
+  const entry = pollEntry.ints;
   entry[0] = fd;
-  const shorts = new Int16Array(entry.buffer);
-  shorts[2] = events;
-  if (libc.symbols.poll(ptr(entry), 1, timeoutMs) !== 1) return false;
-  return ((shorts[3] ?? 0) & (events | POLLHUP | POLLERR | POLLNVAL)) !== 0;
+  entry[1] = events; // events in the low half, revents (the high half) cleared
+  if (libc.symbols.poll(pollEntry.address, 1, timeoutMs) !== 1) return false;
+  return ((pollEntry.shorts[3] ?? 0) & (events | POLLHUP | POLLERR | POLLNVAL)) !== 0;
 }
 
 /** Wait up to `timeoutMs` for `fd` to have something to read (data, end of input or an error). */

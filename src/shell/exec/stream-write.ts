@@ -1,29 +1,68 @@
-// A builtin's write to a pipe or socket the shell did not make (a `rushd -c`
-// caller's stdout, the in-process shell's): never with the event loop
-// stopped. A blocking write to a full pipe used to hold the worker until the
-// reader drained it; after 20 s the daemon took the silent worker for wedged
-// and killed it, and the command's output was cut short with status 255.
-// Here what fits is written at once (pwritev2 RWF_NOWAIT, send MSG_DONTWAIT:
-// the file description stays blocking for every other process sharing it),
-// and the rest after a wait for room (io-waits.ts), which a signal that ends
-// the shell cuts short, as it interrupts dash's write(2).
+// A builtin's write to a pipe, socket or terminal the shell did not make (a
+// `rushd -c` caller's stdout, the in-process shell's): never with the event
+// loop stopped. A blocking write to a full pipe used to hold the worker until
+// the reader drained it; after 20 s the daemon took the silent worker for
+// wedged and killed it, and the command's output was cut short with status
+// 255. Here what fits is written at once (pwritev2 RWF_NOWAIT, send
+// MSG_DONTWAIT: the file description stays blocking for every other process
+// sharing it), and the rest after a wait for room (io-waits.ts), which a
+// signal that ends the shell cuts short, as it interrupts dash's write(2).
+// A terminal has no such per-call flag (and its file description, shared
+// with the caller's shell, must stay blocking): poll(2) says whether it
+// takes a write (a terminal stopped by Ctrl-S or tcflow says no), and then a
+// small piece is written.
 //
-// Imports sibling executor modules (libc, io-waits) only.
+// Imports sibling executor modules (libc, io-waits, errno) only.
 
 import * as fs from "node:fs";
 import { type IoWaits, waitInSlices } from "./io-waits.ts";
+import { errnoCode } from "./errno.ts";
 import { awaitWritable, sendNoWait, writePipeNoWait } from "./libc.ts";
 
-/** What an fd is open on, for how it is read (builtins/read-stream.ts) and written (here): "other" is a regular file, terminal or device. */
-export type StreamKind = "pipe" | "socket" | "other";
+/**
+ * What an fd is open on, for how it is read (builtins/read-stream.ts) and
+ * written (here): "device" is a terminal or another character device whose
+ * writes can wait; "other" is a regular file, a directory or a memory device.
+ */
+export type StreamKind = "pipe" | "socket" | "device" | "other";
+
+/** Linux's major number of /dev/null, /dev/zero, /dev/full, /dev/random…: their writes never wait. */
+const MEMORY_DEVICES_MAJOR = 1;
+
+/**
+ * The most written to a device after one poll. poll(2) says only that a
+ * terminal has some room, and a write larger than the room waits in write(2)
+ * for its reader (a terminal emulator: briefly, unless output is stopped
+ * just then). The kernel's own mark for "writable again" (n_tty's
+ * WAKEUP_CHARS) keeps that rare; a terminal takes its output far slower
+ * than one poll per piece costs.
+ */
+const DEVICE_PIECE_BYTES = 256;
 
 /** fstat(2)'s answer; "other" for an fd that is not open (the read or write then reports EBADF). */
 export function streamKindOf(fd: number): StreamKind {
   try {
     const stat = fs.fstatSync(fd);
-    return stat.isFIFO() ? "pipe" : stat.isSocket() ? "socket" : "other";
+    if (stat.isFIFO()) return "pipe";
+    if (stat.isSocket()) return "socket";
+    return stat.isCharacterDevice() && ((stat.rdev >>> 8) & 0xfff) !== MEMORY_DEVICES_MAJOR ? "device" : "other";
   } catch {
     return "other";
+  }
+}
+
+/** Write what `fd` takes now of `data` from `offset`: a count, or "wait" when it takes nothing now. */
+function writeNow(fd: number, kind: "pipe" | "socket" | "device", data: Uint8Array, offset: number): number | "wait" {
+  if (kind === "pipe") return writePipeNoWait(fd, data, offset);
+  if (kind === "socket") return sendNoWait(fd, data, offset);
+  if (!awaitWritable(fd, 0)) return "wait";
+  try {
+    return fs.writeSync(fd, data, offset, Math.min(DEVICE_PIECE_BYTES, data.length - offset));
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "EAGAIN") return "wait"; // a description the caller made non-blocking, full
+    if (code === "EINTR") return 0; // a signal came first: dash writes on
+    throw error;
   }
 }
 
@@ -33,10 +72,10 @@ export function streamKindOf(fd: number): StreamKind {
  * without RWF_NOWAIT for pipes), or the flow of a signal that ends the shell
  * while it waits for room. When the run is ended meanwhile, the rest is dropped.
  */
-export function writeWithoutWaiting(fd: number, kind: "pipe" | "socket", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
+export function writeWithoutWaiting(fd: number, kind: "pipe" | "socket" | "device", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
   let offset = 0;
   while (offset < data.length) {
-    const count = kind === "pipe" ? writePipeNoWait(fd, data, offset) : sendNoWait(fd, data, offset);
+    const count = writeNow(fd, kind, data, offset);
     if (count === "wait") {
       const rest = data.subarray(offset);
       const onSignal = () => {

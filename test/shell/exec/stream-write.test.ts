@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import { osPipe } from "../../../src/shell/exec/libc.ts";
 import { Shell } from "../../../src/shell/index.ts";
 import { CaptureSink, fakeHost } from "../helpers.ts";
+import { openTerminal, readTerminalOutput, stopOutput, resumeOutput } from "../../pseudo-terminal.ts";
 
 const libc = dlopen("libc.so.6", { socketpair: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 } });
 
@@ -92,4 +93,66 @@ test("a trapped signal lets the waiting write go on: all the output, then the tr
   expect(await reading).toBe(expected);
   expect(stderr.text()).toBe("trapped\nend 0\n");
   fs.closeSync(pipe.read);
+});
+
+// A terminal: no per-call non-blocking write exists for it, so the shell asks poll(2) first. A
+// terminal whose output is stopped (Ctrl-S, here tcflow TCOOFF) takes nothing, and the write waits
+// with the event loop free (this test runs in the shell's own process: a blocking write would hang it).
+test("to a terminal whose output is stopped: the write waits without stopping the shell, and goes on when output resumes", async () => {
+  const { master, terminal } = openTerminal();
+  try {
+    stopOutput(terminal);
+    const { shell } = shellWritingTo(terminal);
+    let finished = false;
+    const running = shell.run("echo one; echo two").then((status) => {
+      finished = true;
+      return status;
+    });
+    await Bun.sleep(100);
+    expect(finished).toBe(false);
+    expect(readTerminalOutput(master)).toBe("");
+    resumeOutput(terminal);
+    expect(await running).toBe(0);
+    expect(readTerminalOutput(master)).toBe("one\r\ntwo\r\n"); // the terminal's ONLCR
+    await shell.dispose();
+  } finally {
+    fs.closeSync(terminal);
+    fs.closeSync(master);
+  }
+});
+
+test("SIGINT while a write waits on a stopped terminal ends the shell by SIGINT", async () => {
+  const { master, terminal } = openTerminal();
+  try {
+    stopOutput(terminal);
+    const { shell } = shellWritingTo(terminal);
+    const running = shell.run("echo never; echo after");
+    await Bun.sleep(100);
+    shell.signal("INT");
+    expect(await running).toBe(130);
+    expect(shell.terminatingSignal).toBe("SIGINT");
+    await shell.dispose();
+    resumeOutput(terminal);
+    expect(readTerminalOutput(master)).toBe("");
+  } finally {
+    fs.closeSync(terminal);
+    fs.closeSync(master);
+  }
+});
+
+test("to a terminal read by another process: more than its buffer holds arrives whole and in order", async () => {
+  const { master, terminal } = openTerminal({ blockingMaster: true });
+  const text = expected.replaceAll("\n", "\r\n"); // the terminal's ONLCR
+  // head, not this process, reads the terminal: a write that waits for room is waiting for someone else.
+  const reader = Bun.spawn(["head", "-c", String(text.length)], { stdin: master, stdout: "pipe", stderr: "inherit" });
+  const { shell } = shellWritingTo(terminal);
+  try {
+    expect(await shell.run(loop)).toBe(0);
+  } finally {
+    await shell.dispose();
+  }
+  expect(await new Response(reader.stdout).text()).toBe(text);
+  expect(await reader.exited).toBe(0);
+  fs.closeSync(terminal);
+  fs.closeSync(master);
 });
