@@ -10,7 +10,7 @@
 // A terminal has no such per-call flag (and its file description, shared
 // with the caller's shell, must stay blocking): poll(2) says whether it
 // takes a write (a terminal stopped by Ctrl-S or tcflow says no), and then a
-// small piece is written.
+// piece is written.
 //
 // Imports sibling executor modules (libc, io-waits, errno) only.
 
@@ -30,14 +30,15 @@ export type StreamKind = "pipe" | "socket" | "device" | "other";
 const MEMORY_DEVICES_MAJOR = 1;
 
 /**
- * The most written to a device after one poll. poll(2) says only that a
- * terminal has some room, and a write larger than the room waits in write(2)
- * for its reader (a terminal emulator: briefly, unless output is stopped
- * just then). The kernel's own mark for "writable again" (n_tty's
- * WAKEUP_CHARS) keeps that rare; a terminal takes its output far slower
- * than one poll per piece costs.
+ * The most written to a device after one poll, which says only that the
+ * terminal takes output now: not stopped (Ctrl-S makes a pseudo-terminal
+ * report no room) and some room. A piece larger than the room waits in
+ * write(2) for the terminal's reader, briefly for a live one. One write(2)
+ * to a terminal is not interleaved with other writers' (n_tty holds its
+ * write lock for the call), so a piece as large as a pipe's atomic write
+ * keeps an echo's line whole when a background job writes too.
  */
-const DEVICE_PIECE_BYTES = 256;
+const DEVICE_PIECE_BYTES = 4096;
 
 /** fstat(2)'s answer; "other" for an fd that is not open (the read or write then reports EBADF). */
 export function streamKindOf(fd: number): StreamKind {
