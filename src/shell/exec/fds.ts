@@ -13,7 +13,7 @@ import { BrokenPipeFlow } from "./control-flow.ts";
 import { errnoCode, isSystemError } from "./errno.ts";
 import type { IoWaits } from "./io-waits.ts";
 import { isReadableNow, readFd } from "./libc.ts";
-import { type StreamKind, streamKindOf, writeWithoutWaiting } from "./stream-write.ts";
+import { type StreamKind, streamKindOf, type WaitingStreamKind, writeWithoutWaiting } from "./stream-write.ts";
 
 /** Something bytes can be read from; `read` never returns more than asked. */
 export interface ByteSource {
@@ -101,7 +101,7 @@ function writeOs(fd: number, data: Uint8Array): void | Promise<void> {
 const writeKinds = new WeakMap<FdTarget, StreamKind>();
 
 /** A pipe, socket or terminal the shell did not make: written without waiting in write(2) (stream-write.ts). */
-function writeStream(target: FdTarget & { kind: "os" }, kind: "pipe" | "socket" | "device", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
+function writeStream(target: FdTarget & { kind: "os" }, kind: WaitingStreamKind, data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
   const failed = (error: unknown): never | void | Promise<void> => {
     const code = errnoCode(error);
     if (code === "EPIPE") throw new BrokenPipeFlow();

@@ -26,6 +26,9 @@ import { awaitWritable, sendNoWait, writePipeNoWait } from "./libc.ts";
  */
 export type StreamKind = "pipe" | "socket" | "device" | "other";
 
+/** The kinds written here, without waiting in write(2); "other" is written with write(2) as it is (fds.ts). */
+export type WaitingStreamKind = Exclude<StreamKind, "other">;
+
 /** Linux's major number of /dev/null, /dev/zero, /dev/full, /dev/random…: their writes never wait. */
 const MEMORY_DEVICES_MAJOR = 1;
 
@@ -53,7 +56,7 @@ export function streamKindOf(fd: number): StreamKind {
 }
 
 /** Write what `fd` takes now of `data` from `offset`: a count, or "wait" when it takes nothing now. */
-function writeNow(fd: number, kind: "pipe" | "socket" | "device", data: Uint8Array, offset: number): number | "wait" {
+function writeNow(fd: number, kind: WaitingStreamKind, data: Uint8Array, offset: number): number | "wait" {
   if (kind === "pipe") return writePipeNoWait(fd, data, offset);
   if (kind === "socket") return sendNoWait(fd, data, offset);
   if (!awaitWritable(fd, 0)) return "wait";
@@ -68,12 +71,13 @@ function writeNow(fd: number, kind: "pipe" | "socket" | "device", data: Uint8Arr
 }
 
 /**
- * Write all of `data` to `fd` without waiting in a system call. Throws (or
+ * Write all of `data` to `fd` without waiting in a system call (for a
+ * terminal: not while it takes no output; see DEVICE_PIECE_BYTES). Throws (or
  * rejects with) a `SystemCallError` (EPIPE, EBADF, EOPNOTSUPP from a kernel
  * without RWF_NOWAIT for pipes), or the flow of a signal that ends the shell
  * while it waits for room. When the run is ended meanwhile, the rest is dropped.
  */
-export function writeWithoutWaiting(fd: number, kind: "pipe" | "socket" | "device", data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
+export function writeWithoutWaiting(fd: number, kind: WaitingStreamKind, data: Uint8Array, waits: IoWaits | undefined): void | Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     const count = writeNow(fd, kind, data, offset);
