@@ -10,6 +10,8 @@ export interface SessionIO {
   stderr(data: Uint8Array): void | Promise<void>;
   /** The command wants input: at most maxBytes, null at end of input. */
   stdin(maxBytes: number): Promise<Uint8Array | null>;
+  /** The command has no input at all (stdin would answer null at once): the Execute says so, and the worker never asks. */
+  readonly noStdin?: boolean;
 }
 
 export interface SessionResult {

@@ -13,6 +13,10 @@ import { workerErrorText } from "./client-outcome.ts";
 export type { SessionIO, SessionResult } from "./command-run.ts";
 export type { SessionSpec } from "./session-init.ts";
 
+/** The Execute for one command: it says when the command has no input, so the worker need not ask for any. */
+function executeMessage(script: string, io: SessionIO): Message<"Execute"> {
+  return io.noStdin === true ? message("Execute", { script, noStdin: true }) : message("Execute", { script });
+}
 
 /**
  * Sends fds to the worker's fd socket ahead of the SessionInit naming them
@@ -90,7 +94,7 @@ export class WorkerLink {
     const init = this.sessionInit(spec, false);
     const id = this.nextId++;
     const command = this.startCommand(id, io);
-    this.connection.sendAll(id, [init, message("Execute", { script })]);
+    this.connection.sendAll(id, [init, executeMessage(script, io)]);
     return command.done;
   }
 
@@ -110,7 +114,7 @@ export class WorkerLink {
     if (this.command !== undefined) return Promise.reject(new Error("a command is already running on this worker link"));
     const id = this.nextId++;
     const command = this.startCommand(id, io);
-    this.connection.send(id, message("Execute", { script }));
+    this.connection.send(id, executeMessage(script, io));
     return command.done.then((result) => {
       if (result.sessionEnded) this.inSession = false;
       return result;

@@ -43,7 +43,7 @@ const schemas = {
     state: "string?", // a persistent session resumes from this checkpoint: a SessionState's JSON text
     stdinReadAhead: "bool?", // the stdin is the session's alone (the library's): the worker may ask for more than a read needs and keep the rest
   },
-  Execute: { script: "string" },
+  Execute: { script: "string", noStdin: "bool?" }, // noStdin: the command has no input (end of input at once), so the worker asks for none
   Stdin: { data: "bytes" },
   StdinEnd: {},
   Signal: { signal: "string", tree: "bool?" }, // tree: to every process of the session too, not only its foreground commands

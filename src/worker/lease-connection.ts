@@ -144,7 +144,7 @@ export class LeaseConnection {
         this.enqueue(() => this.startSession(id, msg));
         return;
       case "Execute":
-        this.enqueue(() => this.execute(id, msg.script));
+        this.enqueue(() => this.execute(id, msg.script, msg.noStdin === true));
         return;
       // Input for the command under way only (a late StdinEnd of an earlier command must not end the next one's input).
       case "Stdin":
@@ -321,7 +321,7 @@ export class LeaseConnection {
     if (init.persistent) this.connection.send(id, message("SessionInitAck", { sessionId: this.sessionCount, workerPid: process.pid }));
   }
 
-  private async execute(id: number, script: string): Promise<void> {
+  private async execute(id: number, script: string, noStdin: boolean): Promise<void> {
     const session = this.session;
     if (session === undefined) {
       return this.connection.fail(new ProtocolError("OUT_OF_ORDER", "Execute before SessionInit"), id);
@@ -330,6 +330,8 @@ export class LeaseConnection {
     session.command.processes = new Set();
     session.cancelled = false;
     if (session.persistent) session.input.reset();
+    // No StdinWanted then: an external command's stdin pipe is ended at once, without a round trip to the client.
+    if (noStdin) session.input.end();
     markStage("script-start");
     const startNs = Bun.nanoseconds();
     const running = session.shell.run(script, { continues: session.persistent });

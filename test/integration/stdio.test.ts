@@ -1,6 +1,9 @@
 // Output streamed as produced, stdin forwarded only on demand, nothing lost.
 
 import { describe, expect, test } from "bun:test";
+import { DaemonClient } from "../../src/client/daemon-client.ts";
+import { cliTransport } from "../../src/client/transport/cli-transport.ts";
+import { WorkerLink, type SessionIO } from "../../src/client/worker-link.ts";
 import { RUSHD, useDaemon, type RunResult } from "./harness.ts";
 
 /** Run a script under dash, the way a user's shell script would call rushd -c. */
@@ -15,6 +18,41 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
 
   test("stdin reaches an external command", async () => {
     expect(await current().sh("cat", { stdin: "abc\n" })).toEqual({ status: 0, stdout: "abc\n", stderr: "" });
+  });
+
+  test("an Execute that says the command has no stdin: end of input at once, and the worker never asks for any", async () => {
+    const daemon = await DaemonClient.connect(current().socket, cliTransport);
+    const link = await WorkerLink.open(await daemon.lease(), { transport: cliTransport });
+    daemon.close();
+    try {
+      const spec = { cwd: "/", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, argv0: "sh", args: [], umask: 0o022 };
+      const script = 'cat; read x; echo "read=$? x=$x"; head -c 1; echo "head=$?"';
+      let asked = 0;
+      const decoder = new TextDecoder();
+      const run = async (noStdin: boolean): Promise<string> => {
+        let stdout = "";
+        const io: SessionIO = {
+          stdout: (data) => void (stdout += decoder.decode(data)),
+          stderr: () => undefined,
+          stdin: async () => {
+            asked++;
+            return null;
+          },
+          noStdin,
+        };
+        expect((await link.run(spec, script, io)).status).toBe(0);
+        return stdout;
+      };
+      expect(await run(true)).toBe("read=1 x=\nhead=0\n");
+      expect(asked).toBe(0);
+      // The same script with input that only happens to be empty: the first reader asks, and the end it learns holds for the rest.
+      if (mode === "pool") {
+        expect(await run(false)).toBe("read=1 x=\nhead=0\n");
+        expect(asked).toBe(1);
+      }
+    } finally {
+      link.close();
+    }
   });
 
   test("stdin is read only as far as the command reads it", async () => {

@@ -58,6 +58,7 @@ async function execute(target: CommandTarget, options: RunOptions, withSessionEn
     stdout: options.onStdout ?? collect(stdout),
     stderr: options.onStderr ?? collect(stderr),
     stdin: stdinReader(options.stdin),
+    noStdin: options.stdin === undefined,
   };
   const timer = options.timeoutMs !== undefined && options.timeoutMs >= 0
     ? setTimeout(() => {
