@@ -3,6 +3,8 @@
 
 import { decodePayload, MsgpackError } from "./decode.ts";
 import { encodeMapPayload, encodeMessageFrame } from "./encode.ts";
+
+export { encodeOutputFrameHead } from "./encode.ts";
 import { ProtocolError } from "./errors.ts";
 import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
 

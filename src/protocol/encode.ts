@@ -160,12 +160,17 @@ class FrameWriter {
   }
 
   binary(data: Uint8Array): void {
-    if (data.length < 0x100) this.tagged(0xc4, 1, data.length);
-    else if (data.length < 0x10000) this.tagged(0xc5, 2, data.length);
-    else this.tagged(0xc6, 4, data.length);
+    this.binaryHeader(data.length);
     this.reserve(data.length);
     this.bytes.set(data, this.at);
     this.at += data.length;
+  }
+
+  /** The bin tag and length of `length` bytes of data, without the data. */
+  binaryHeader(length: number): void {
+    if (length < 0x100) this.tagged(0xc4, 1, length);
+    else if (length < 0x10000) this.tagged(0xc5, 2, length);
+    else this.tagged(0xc6, 4, length);
   }
 
   ext(type: number, data: Uint8Array): void {
@@ -239,6 +244,28 @@ export function encodeMapPayload(map: Readonly<Record<string, unknown>>): Uint8A
   return withScratch((writer) => {
     writer.map(map);
     return writer.bytes.slice(HEADER_BYTES, writer.at);
+  });
+}
+
+/**
+ * The start of a Stdout or Stderr frame, up to its data: the frame header, a
+ * map of `type` and `data`, and the bin header for `dataBytes`. The data
+ * itself follows on the wire as it is (Connection.sendOutput), so a chunk of
+ * output is not copied into a frame. The frame decodes as message(type, { data }).
+ */
+export function encodeOutputFrameHead(id: number, type: "Stdout" | "Stderr", dataBytes: number): Uint8Array {
+  return withScratch((writer) => {
+    writer.byte(0x82);
+    writer.value("type");
+    writer.value(type);
+    writer.value("data");
+    writer.binaryHeader(dataBytes);
+    const payloadBytes = writer.at - HEADER_BYTES + dataBytes;
+    if (payloadBytes > MAX_FRAME_BYTES) {
+      throw new ProtocolError("FRAME_TOO_LARGE", `frame of ${payloadBytes} bytes exceeds ${MAX_FRAME_BYTES}`);
+    }
+    writer.header(payloadBytes, id >>> 0);
+    return writer.bytes.slice(0, writer.at);
   });
 }
 

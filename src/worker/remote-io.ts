@@ -21,7 +21,7 @@ export class FrameSink implements OutputSink {
     if (this.connection.isClosed || chunk.length === 0) return;
     for (let at = 0; at < chunk.length; at += MAX_CHUNK_BYTES) {
       const data = chunk.length <= MAX_CHUNK_BYTES ? chunk : chunk.subarray(at, at + MAX_CHUNK_BYTES);
-      this.connection.sendBatched(this.requestId(), message(this.stream, { data }));
+      this.connection.sendOutput(this.requestId(), this.stream, data);
     }
     if (this.connection.isBackedUp) return this.connection.whenDrained();
   }

@@ -64,3 +64,33 @@ test("a payload that is not valid for the receiver fails even after a valid one 
   expect(received).toHaveLength(1);
   expect(connection.isClosed || written.length > 0).toBe(true);
 });
+
+test("output large and small, through a socket that takes a little at a time, arrives whole and in order, the result after it", () => {
+  const wire: Uint8Array[] = [];
+  let room = 0;
+  const socket: ByteSocket = {
+    // Takes at most 5,000 bytes a call once `room` is opened; keeps a copy, as the kernel would.
+    write: (bytes) => {
+      const taken = Math.min(bytes.length, room, 5000);
+      wire.push(bytes.slice(0, taken));
+      room -= taken;
+      return taken;
+    },
+    end: () => {},
+    pause: () => {},
+    resume: () => {},
+  };
+  const sender = new Connection(socket, WORKER_ACCEPTS as Set<Message["type"]>, { onMessage: () => {}, onClose: () => {} });
+  const chunks = [3, 20_000, 1, 70_000, 16_383, 16_384, 2].map((size, n) => Uint8Array.from({ length: size }, (_, i) => (i + n) & 0xff));
+  for (const chunk of chunks) sender.sendOutput(4, "Stdout", chunk);
+  sender.sendOutput(4, "Stderr", new Uint8Array([1, 2, 3]));
+  sender.send(4, message("ExecutionResult", { status: 0, durationUs: 1 }));
+  while (sender.isBackedUp) {
+    room = 7000;
+    sender.handleDrain();
+  }
+  const { connection, received } = receiver(CLIENT_ACCEPTS);
+  for (const bytes of wire) connection.handleData(bytes);
+  expect(received.map((msg): string => msg.type)).toEqual([...chunks.map(() => "Stdout"), "Stderr", "ExecutionResult"]);
+  received.slice(0, chunks.length).forEach((msg, i) => expect(Buffer.from((msg as Message<"Stdout">).data).equals(Buffer.from(chunks[i] as Uint8Array))).toBe(true));
+});

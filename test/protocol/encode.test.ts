@@ -5,8 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import { encode } from "@msgpack/msgpack";
 import fc from "fast-check";
-import { encodeMessageFrame } from "../../src/protocol/encode.ts";
-import { HEADER_BYTES, MAX_FRAME_BYTES, ProtocolError } from "../../src/protocol/index.ts";
+import { encodeMessageFrame, encodeOutputFrameHead } from "../../src/protocol/encode.ts";
+import { CLIENT_ACCEPTS, decodeMessage, FrameReader, HEADER_BYTES, MAX_FRAME_BYTES, ProtocolError } from "../../src/protocol/index.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
@@ -54,5 +54,23 @@ describe("encodeMessageFrame", () => {
       const fields = { type: "T", item };
       expect(hex(payloadOf(fields))).toBe(hex(encode(fields, { ignoreUndefined: true })));
     }), { numRuns: 500 });
+  });
+});
+
+describe("encodeOutputFrameHead", () => {
+  test.each([0, 1, 255, 256, 65_535, 65_536, 1_048_576])("a head and %i bytes of data are one frame that decodes as the message", (size) => {
+    const data = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
+    for (const type of ["Stdout", "Stderr"] as const) {
+      const head = encodeOutputFrameHead(9, type, size);
+      const frames = new FrameReader().push(new Uint8Array([...head, ...data]));
+      expect(frames.map((frame) => frame.id)).toEqual([9]);
+      const msg = decodeMessage(frames[0]?.payload as Uint8Array, CLIENT_ACCEPTS);
+      expect(msg.type).toBe(type);
+      expect(Buffer.from((msg as { data: Uint8Array }).data).equals(Buffer.from(data))).toBe(true);
+    }
+  });
+
+  test("a frame over the limit is FRAME_TOO_LARGE", () => {
+    expect(() => encodeOutputFrameHead(1, "Stdout", MAX_FRAME_BYTES)).toThrow(ProtocolError);
   });
 });

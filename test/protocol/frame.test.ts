@@ -38,6 +38,32 @@ describe("FrameReader", () => {
     }
   });
 
+  test("large frames fed in uneven chunks come out whole, and stay so after later pushes", () => {
+    // Payloads of 0 B to 300 KiB, each byte from a counter, so a misplaced or overwritten byte shows.
+    let seed = 7;
+    const next = (bound: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % bound;
+    const payloads = [0, 1, 4096, 4097, 65_536, 70_000, 300_000, 12].map((size) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) & 0xff));
+    const wire = new Uint8Array(payloads.reduce((sum, payload) => sum + HEADER_BYTES + payload.length, 0));
+    let at = 0;
+    payloads.forEach((payload, i) => {
+      wire.set(encodeFrame(i + 1, payload), at);
+      at += HEADER_BYTES + payload.length;
+    });
+    for (const largest of [3, 1000, 70_000, 200_000]) {
+      const reader = new FrameReader();
+      const frames = [];
+      for (let cut = 0; cut < wire.length;) {
+        const size = 1 + next(largest);
+        // A chunk of its own each time, as a socket hands them.
+        frames.push(...reader.push(wire.slice(cut, cut + size)));
+        cut += size;
+      }
+      expect(reader.pendingBytes).toBe(0);
+      expect(frames.map((frame) => frame.id)).toEqual(payloads.map((_, i) => i + 1));
+      frames.forEach((frame, i) => expect(Buffer.from(frame.payload).equals(Buffer.from(payloads[i] as Uint8Array))).toBe(true));
+    }
+  });
+
   test("refuses to encode a payload above the maximum", () => {
     expect(() => encodeFrame(1, new Uint8Array(MAX_FRAME_BYTES + 1))).toThrow(ProtocolError);
   });
