@@ -37,6 +37,35 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("/dev/stdin, /dev/stdout, /dev/stderr and /dev/fd/N in a redirection name the session's fds, as they name dash's", async () => {
+    // Each line as dash gives it (recorded with dash 0.5.12 on Linux).
+    const cases: [string, string, { status: number; stdout: string; stderr: string }][] = [
+      ["echo oops >/dev/stderr; echo out >/dev/stdout; echo three >/dev/fd/2", "2>&1 | cat", { status: 0, stdout: "oops\nout\nthree\n", stderr: "" }],
+      ["cat </dev/stdin; read x </dev/stdin; echo \"[$x]\"", "<<<piped", { status: 0, stdout: "piped\n[]\n", stderr: "" }],
+      ["exec 4>&1; echo viafour >/dev/fd/4; echo proc >/proc/self/fd/4", "| cat", { status: 0, stdout: "viafour\nproc\n", stderr: "" }],
+      ["cat </dev/fd/7", "", { status: 2, stdout: "", stderr: "cannot open /dev/fd/7: No such file" }],
+      ["echo x >/dev/fd/7", "", { status: 2, stdout: "", stderr: "cannot create /dev/fd/7: Directory nonexistent" }],
+      ["exec 1>&-; echo x >/dev/stdout", "", { status: 2, stdout: "", stderr: "cannot create /dev/stdout: Directory nonexistent" }],
+      ["echo y >/dev/fd/01", "", { status: 2, stdout: "", stderr: "cannot create /dev/fd/01: Directory nonexistent" }],
+    ];
+    for (const [script, around, want] of cases) {
+      const result = await shell(`"$R" -c '${script.replaceAll("'", "'\\''")}' ${around}`, current().env);
+      // The message's prefix is the shell's name ($0: the client's path here, `dash` under dash).
+      expect({ script, ...result, stderr: result.stderr.replace(/^.*: 1: /, "").trimEnd() }).toEqual({ script, ...want });
+    }
+  });
+
+  test("/dev/fd/N of a file the caller gave opens it anew, truncating it as under dash", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-fdpath-")));
+    try {
+      writeFileSync(join(dir, "f"), "before\n");
+      const result = await shell(`"$R" -c 'echo one >&3; echo two >/dev/fd/3; echo three >>/dev/fd/3' 3>>f; cat f`, current().env, dir);
+      expect(result).toEqual({ status: 0, stdout: "two\nthree\n", stderr: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("in a terminal the command sees a terminal on 0, 1 and 2", async () => {
     const result = await shell(`script -qec "$R -c 'test -t 0 && test -t 1 && test -t 2 && echo tty'" /dev/null </dev/null`, current().env);
     expect(result.stdout.replaceAll("\r", "")).toBe("tty\n");

@@ -14,6 +14,7 @@ import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
 import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
 import { describeErrno } from "./libc.ts";
+import { fdNamedBy, openedByFdPath } from "./fd-paths.ts";
 import { fsPath } from "../bytes.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash, unless said otherwise). */
@@ -72,10 +73,18 @@ function defaultFd(op: Redirect["op"]): number {
   return op === "<" || op === "<&" || op === "<<" || op === "<<-" || op === "<<<" || op === "<>" ? 0 : 1;
 }
 
-function openFile(interp: Interp, file: string, op: Redirect["op"], opened: number[]): Maybe<FdTarget> {
+function openFile(interp: Interp, fds: FdTable, file: string, op: Redirect["op"], opened: number[]): Maybe<FdTarget> {
   if (file === "/dev/null") return NULL_TARGET;
-  const resolved = interp.resolvePath(file);
   const creating = op !== "<";
+  let resolved = interp.resolvePath(file);
+  const namedFd = fdNamedBy(resolved);
+  if (namedFd !== undefined) {
+    // /dev/stderr and the like name the session's fds, not this process's (fd-paths.ts).
+    const reopened = openedByFdPath(fds, namedFd);
+    if (reopened === "closed") throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(Object.assign(new Error("ENOENT"), { code: "ENOENT" }), creating)}`);
+    if ("target" in reopened) return reopened.target;
+    resolved = reopened.path;
+  }
   if (op === ">" && interp.state.options.noclobber) {
     let isRegular = false;
     try {
@@ -129,7 +138,7 @@ function applyOne(interp: Interp, redirect: Redirect, fds: FdTable, opened: numb
     case ">|":
     case ">>":
     case "<>":
-      return setWhenOpen(fds, fd, openFile(interp, target, op, opened));
+      return setWhenOpen(fds, fd, openFile(interp, fds, target, op, opened));
     case "<&":
     case ">&": {
       if (target === "-") {

@@ -1,0 +1,38 @@
+// Which paths name one of the shell's own fds (fd-paths.ts): the kernel's
+// names for them on Linux, and nothing that merely looks alike.
+
+import { describe, expect, test } from "bun:test";
+import { fdNamedBy, openedByFdPath } from "../../../src/shell/exec/fd-paths.ts";
+import type { FdTable } from "../../../src/shell/exec/fds.ts";
+
+describe("fdNamedBy", () => {
+  test.each<[string, number | undefined]>([
+    ["/dev/stdin", 0],
+    ["/dev/stdout", 1],
+    ["/dev/stderr", 2],
+    ["/dev/fd/0", 0],
+    ["/dev/fd/12", 12],
+    ["/proc/self/fd/3", 3],
+    // procfs has no such names: leading zeros, signs, empty, deeper paths.
+    ["/dev/fd/01", undefined],
+    ["/dev/fd/+1", undefined],
+    ["/dev/fd/", undefined],
+    ["/dev/fd/1/x", undefined],
+    ["/dev/stdinx", undefined],
+    ["/dev/tty", undefined],
+    ["/proc/1/fd/1", undefined],
+  ])("%s", (path, fd) => {
+    expect(fdNamedBy(path)).toBe(fd);
+  });
+});
+
+describe("openedByFdPath", () => {
+  test("an OS fd is opened anew through this process's /proc entry; a stream is shared; a closed fd is closed", () => {
+    const sink = { kind: "sink", sink: { write: () => undefined } } as const;
+    const fds: FdTable = new Map([[0, { kind: "os", fd: 17 }], [1, sink], [2, { kind: "null" }]]);
+    expect(openedByFdPath(fds, 0)).toEqual({ path: "/proc/self/fd/17" });
+    expect(openedByFdPath(fds, 1)).toEqual({ target: sink });
+    expect(openedByFdPath(fds, 2)).toEqual({ target: { kind: "null" } });
+    expect(openedByFdPath(fds, 5)).toBe("closed");
+  });
+});
