@@ -16,6 +16,13 @@ export async function spawnAndRead(argv: readonly string[], env?: Record<string,
   return { status, stdout };
 }
 
+/** Spawn with stdout and stderr each a pipe, read both to the end, await the exit: the least a runner that returns a command's two streams apart does. */
+export async function spawnAndReadBoth(argv: readonly string[]): Promise<CommandOutput> {
+  const child = Bun.spawn([...argv], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, , status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { status, stdout };
+}
+
 /** Fails loudly when a contender's answer is wrong: a broken run must never be timed as a fast one. */
 export function expectOutput(what: string, got: CommandOutput, want: CommandOutput): void {
   if (got.status !== want.status || got.stdout !== want.stdout) {

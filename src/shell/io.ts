@@ -34,6 +34,12 @@ export interface InputSource {
    * (the bytes must keep their order). Lets `read` take a line at once.
    */
   takeLine?(delimiter: number): Uint8Array | undefined;
+  /**
+   * True when every read would now resolve null: the end of input is known
+   * and nothing is held (a library run without stdin). An external command
+   * then reads /dev/null instead of a pipe the shell would have to pump.
+   */
+  isAtEnd?(): boolean;
 }
 
 /** One of the three standard streams given to a shell. */

@@ -95,6 +95,10 @@ export class RemoteInput implements InputSource {
     resolve?.(null);
   }
 
+  isAtEnd(): boolean {
+    return (this.ended || this.connection.isClosed) && this.surplus === undefined && this.pendingReads === 0;
+  }
+
   /** StdinEnd from the client, or the client went away. */
   end(): void {
     this.ended = true;

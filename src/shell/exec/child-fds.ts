@@ -17,7 +17,8 @@
 // `2>&1` keeps the order of the two streams and a reader that goes away
 // gives the writer SIGPIPE (Bun's own "pipe" is a socket: ECONNRESET). A
 // source (a here-document) at fd 0 uses Bun's "pipe", alone; at any other
-// fd, or at several, a kernel pipe. Every fd made for the spawn is closed
+// fd, or at several, a kernel pipe. A source at fd 0 already at its end (a
+// library run without stdin) is /dev/null: no pipe, no pump. Every fd made for the spawn is closed
 // right after it (`afterSpawn`).
 //
 // Imports sibling executor modules.
@@ -68,6 +69,9 @@ export function childFds(fds: FdTable): ChildFds {
       const target = fds.get(fd);
       if (target === undefined) {
         if (fd < 3) child.closedStandard.push(fd);
+        child.stdio[fd] = "ignore";
+      } else if (target.kind === "source" && fd === 0 && target.source.isAtEnd?.() === true) {
+        // Nothing more to read (a library run without stdin): /dev/null says it without a pipe and a pump.
         child.stdio[fd] = "ignore";
       } else if (target.kind === "source" && fd === 0 && !isShared(fds, target.source)) {
         child.stdinSource = target.source;

@@ -26,6 +26,8 @@ export interface ByteSource {
    * anything past its line, in one piece.
    */
   readLineNow?(delimiter: number): Uint8Array | null | undefined;
+  /** Every read would now resolve null (InputSource.isAtEnd). */
+  isAtEnd?(): boolean;
 }
 
 export type FdTarget =
@@ -253,6 +255,10 @@ export class SessionInput implements ByteSource {
     const { line, rest } = splitFirstLine(this.leftover, delimiter);
     this.leftover = rest ?? null;
     return line;
+  }
+
+  isAtEnd(): boolean {
+    return this.leftover === null && this.inFlight === null && this.source.isAtEnd?.() === true;
   }
 
   /** Keep the result of an abandoned read for the next reader. */

@@ -45,9 +45,21 @@ function ignoredSignals(interp: Interp): string {
   return ignores;
 }
 
+/** Per environment object: the shell hands every command the same one until a variable changes (Variables.environment). */
+const rawEnvironments = new WeakMap<object, boolean>();
+
 function environmentHasRawBytes(env: Readonly<Record<string, string>>): boolean {
-  for (const name in env) if (hasRawBytes(env[name] ?? "")) return true;
-  return false;
+  const known = rawEnvironments.get(env);
+  if (known !== undefined) return known;
+  let isRaw = false;
+  for (const name in env) {
+    if (hasRawBytes(env[name] ?? "")) {
+      isRaw = true;
+      break;
+    }
+  }
+  rawEnvironments.set(env, isRaw);
+  return isRaw;
 }
 
 /** A word for sh, single-quoted. */

@@ -85,6 +85,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect((await rushd().run("cat; echo end", { encoding: "utf8" })).stdout).toBe("end\n");
   });
 
+  test("a run without stdin gives an external command /dev/null, and so does input already read to its end", async () => {
+    expect((await rushd().run("readlink /proc/self/fd/0; cat; echo end", { encoding: "utf8" })).stdout).toBe("/dev/null\nend\n");
+    expect((await rushd().run("cat; readlink /proc/self/fd/0", { stdin: "in\n", encoding: "utf8" })).stdout).toBe("in\n/dev/null\n");
+    expect((await rushd().run('read a; read b; echo "[$a]"; readlink /proc/self/fd/0; cat', { stdin: "one\n", encoding: "utf8" })).stdout).toBe("[one]\n/dev/null\n");
+  });
+
+  test("/dev/stdin, /dev/stdout and /dev/stderr in a redirection are the run's own streams", async () => {
+    const result = await rushd().run("echo err >/dev/stderr; echo out >/dev/stdout; wc -c </dev/stdin; echo fd >/dev/fd/2", { stdin: "12345", encoding: "utf8" });
+    expect({ stdout: result.stdout, stderr: result.stderr, status: result.status }).toEqual({ stdout: "out\n5\n", stderr: "err\nfd\n", status: 0 });
+  });
+
   test("read takes its line and leaves the rest of stdin to the next reader, builtin or external", async () => {
     const input = Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n") + "\n";
     const result = await rushd().run('read a; read b; echo "$a|$b"; n=0; while [ $n -lt 10 ] && read l; do n=$((n+1)); done; echo "$l"; wc -l', { stdin: input, encoding: "utf8" });

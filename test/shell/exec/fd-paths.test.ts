@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { fdNamedBy, openedByFdPath } from "../../../src/shell/exec/fd-paths.ts";
-import type { FdTable } from "../../../src/shell/exec/fds.ts";
+import type { FdTable, FdTarget } from "../../../src/shell/exec/fds.ts";
 
 describe("fdNamedBy", () => {
   test.each<[string, number | undefined]>([
@@ -28,8 +28,8 @@ describe("fdNamedBy", () => {
 
 describe("openedByFdPath", () => {
   test("an OS fd is opened anew through this process's /proc entry; a stream is shared; a closed fd is closed", () => {
-    const sink = { kind: "sink", sink: { write: () => undefined } } as const;
-    const fds: FdTable = new Map([[0, { kind: "os", fd: 17 }], [1, sink], [2, { kind: "null" }]]);
+    const sink: FdTarget = { kind: "sink", sink: { write: () => undefined } };
+    const fds: FdTable = new Map<number, FdTarget>([[0, { kind: "os", fd: 17 }], [1, sink], [2, { kind: "null" }]]);
     expect(openedByFdPath(fds, 0)).toEqual({ path: "/proc/self/fd/17" });
     expect(openedByFdPath(fds, 1)).toEqual({ target: sink });
     expect(openedByFdPath(fds, 2)).toEqual({ target: { kind: "null" } });
