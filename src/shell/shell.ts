@@ -105,7 +105,11 @@ export class Shell {
     if (this.hasExitedNow) throw new Error("Shell.run after the shell exited");
     const interp = this.interp;
     this.session.terminatingSignal = undefined;
-    if (continues && this.runs > 0) this.freshOutput();
+    if (continues && this.runs > 0) {
+      this.freshOutput();
+      // Each run has its own input: what the last one's commands left unread is not this one's.
+      this.session.input?.forget();
+    }
     this.runs++;
     this.running++;
     let status: number;

@@ -16,7 +16,9 @@
 // Output to a JS sink goes through a kernel pipe we pump, one per sink, so
 // `2>&1` keeps the order of the two streams and a reader that goes away
 // gives the writer SIGPIPE (Bun's own "pipe" is a socket: ECONNRESET). A
-// source (a here-document) at fd 0 uses Bun's "pipe", alone; at any other
+// source (a here-document) at fd 0 uses Bun's "pipe", alone; the session's
+// own input at fd 0, a kernel pipe whose read end we keep, to take back what
+// the command leaves unread (session-input-pump.ts); at any other
 // fd, or at several, a kernel pipe. A source at fd 0 already at its end (a
 // library run without stdin) is /dev/null: no pipe, no pump. Every fd made for the spawn is closed
 // right after it (`afterSpawn`).
@@ -48,6 +50,8 @@ export interface ChildFds {
   readonly sinkPipes: Map<OutputSink, SinkPipe>;
   /** A source at fd 0: Bun's "pipe", pumped by the caller into the child's stdin. */
   stdinSource: ByteSource | undefined;
+  /** The session's own input at fd 0: a kernel pipe whose read end stays open here, to take back what the child leaves unread (session-input-pump.ts). */
+  sessionInputPipe: { readonly read: number; readonly write: number } | undefined;
   /** Sources at other fds (one pipe per source, however many fds read it): the child reads `read`, a pump writes `source` into `write`. */
   readonly sourcePipes: Map<ByteSource, { readonly read: number; readonly write: number }>;
   /** Fds of this process made only for the spawn (copies, /dev/null): closed once the child has its own. */
@@ -60,8 +64,8 @@ function needsCopy(osFd: number, position: number): boolean {
 }
 
 /** The child's fds for the shell's table. Throws (EMFILE…) with everything made so far closed. */
-export function childFds(fds: FdTable): ChildFds {
-  const child: ChildFds = { stdio: ["ignore", "ignore", "ignore"], closedStandard: [], sinkPipes: new Map(), stdinSource: undefined, sourcePipes: new Map(), temporary: [] };
+export function childFds(fds: FdTable, sessionInput?: ByteSource): ChildFds {
+  const child: ChildFds = { stdio: ["ignore", "ignore", "ignore"], closedStandard: [], sinkPipes: new Map(), stdinSource: undefined, sessionInputPipe: undefined, sourcePipes: new Map(), temporary: [] };
   try {
     let highest = 2;
     for (const fd of fds.keys()) if (fd > highest) highest = fd;
@@ -73,6 +77,9 @@ export function childFds(fds: FdTable): ChildFds {
       } else if (target.kind === "source" && fd === 0 && target.source.isAtEnd?.() === true) {
         // Nothing more to read (a library run without stdin): /dev/null says it without a pipe and a pump.
         child.stdio[fd] = "ignore";
+      } else if (target.kind === "source" && fd === 0 && target.source === sessionInput && !isShared(fds, target.source)) {
+        child.sessionInputPipe = osPipe();
+        child.stdio[fd] = child.sessionInputPipe.read;
       } else if (target.kind === "source" && fd === 0 && !isShared(fds, target.source)) {
         child.stdinSource = target.source;
         child.stdio[fd] = "pipe";
@@ -145,6 +152,10 @@ export function afterSpawn(child: ChildFds): void {
 
 /** The spawn did not happen: close everything made for it. */
 export function closeChildFds(child: ChildFds): void {
+  if (child.sessionInputPipe !== undefined) {
+    closeOsFd(child.sessionInputPipe.read);
+    closeOsFd(child.sessionInputPipe.write);
+  }
   for (const pipe of child.sinkPipes.values()) {
     if (pipe.read !== undefined) closeOsFd(pipe.read);
     closeOsFd(pipe.write);

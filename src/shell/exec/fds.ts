@@ -261,6 +261,20 @@ export class SessionInput implements ByteSource {
     return this.leftover === null && this.inFlight === null && this.source.isAtEnd?.() === true;
   }
 
+  /** A new run of a persistent session: its input is its own, and nothing of the last one's is kept. */
+  forget(): void {
+    this.leftover = null;
+    this.inFlight = null;
+  }
+
+  /** Bytes a command took and did not read (session-input-pump.ts): the next reader gets them first, in this order. */
+  unread(chunks: readonly Uint8Array[]): void {
+    const bytes = chunks.filter((chunk) => chunk.length > 0);
+    if (bytes.length === 0) return;
+    if (this.leftover !== null) bytes.push(this.leftover);
+    this.leftover = bytes.length === 1 ? (bytes[0] as Uint8Array) : Buffer.concat(bytes);
+  }
+
   /** Keep the result of an abandoned read for the next reader. */
   adopt(pending: Promise<Uint8Array | null>): void {
     this.inFlight = pending;

@@ -17,6 +17,7 @@ import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from ".
 import { afterSpawn, childFds, closeChildFds, type ChildFds } from "./child-fds.ts";
 import { findCommand } from "./command-path.ts";
 import { startThroughShell } from "./sh-start.ts";
+import { pumpSessionInput } from "./session-input-pump.ts";
 import { looksBinary, runScriptFile } from "./script-shell.ts";
 
 /**
@@ -41,7 +42,7 @@ function asCStrings(argv: readonly string[], env: Readonly<Record<string, string
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
 export async function spawnExternal(interp: Interp, file: string, givenArgv: readonly string[], givenEnv: Readonly<Record<string, string>>): Promise<number> {
   const { argv, env } = asCStrings(givenArgv, givenEnv);
-  const fds: ChildFds = childFds(interp.state.fds);
+  const fds: ChildFds = childFds(interp.state.fds, interp.session.input ?? undefined);
   // A job killed before this command started (`sleep 5 | cat & kill $!`): the forked shell
   // it stands for is dead, so nothing more starts (its status comes from the kill).
   if (interp.cancel.cancelled) {
@@ -70,6 +71,8 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
   const outputs: OutputPumping[] = [];
   for (const [sink, pipe] of fds.sinkPipes) if (pipe.read !== undefined) outputs.push(pumpOut(pipe.read, sink));
   for (const [source, pipe] of fds.sourcePipes) pumps.push(pumpIn(source, kernelPipe(pipe.write), child.exited, interp));
+  const sessionInput = interp.session.input;
+  if (fds.sessionInputPipe !== undefined && sessionInput !== null) pumps.push(pumpSessionInput(sessionInput, fds.sessionInputPipe, child.exited));
   if (fds.stdinSource !== undefined && child.stdin !== undefined && typeof child.stdin === "object") {
     pumps.push(pumpIn(fds.stdinSource, fileSinkPipe(child.stdin), child.exited, interp));
   }

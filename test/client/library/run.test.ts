@@ -96,6 +96,24 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect({ stdout: result.stdout, stderr: result.stderr, status: result.status }).toEqual({ stdout: "out\n5\n", stderr: "err\nfd\n", status: 0 });
   });
 
+  test("what an external command leaves unread of stdin stays for the next reader, as under dash with a pipe", async () => {
+    // Each as dash gives it with the same input on a pipe.
+    const big = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join("\n") + "\n";
+    const cases: [string, string, string][] = [
+      ["true; cat", "in\n", "in\n"],
+      ["sleep 0.1; cat", "in\n", "in\n"],
+      ["readlink /proc/self/fd/0 >/dev/null; cat", "in\n", "in\n"],
+      ["head -c 3; echo; cat | wc -c", "abcdefgh", "abc\n5\n"],
+      ["read x; /bin/true; read y; echo $x,$y", "1\n2\n", "1,2\n"],
+      // More than a pipe holds: the rest of a write still under way comes back too, in order.
+      ["sleep 0.2; wc -l", big, "50000\n"],
+      ["sleep 0.2; tail -n 1", big, "line 49999\n"],
+    ];
+    for (const [script, stdin, want] of cases) {
+      expect({ script, stdout: (await rushd().run(script, { stdin, encoding: "utf8" })).stdout }).toEqual({ script, stdout: want });
+    }
+  });
+
   test("read takes its line and leaves the rest of stdin to the next reader, builtin or external", async () => {
     const input = Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n") + "\n";
     const result = await rushd().run('read a; read b; echo "$a|$b"; n=0; while [ $n -lt 10 ] && read l; do n=$((n+1)); done; echo "$l"; wc -l', { stdin: input, encoding: "utf8" });

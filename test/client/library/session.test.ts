@@ -36,6 +36,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("what a run's external command left unread of its stdin is not the next run's", async () => {
+    const session = await rushd().session();
+    try {
+      expect((await session.run("sleep 0.05", { stdin: "leftover\n", encoding: "utf8" })).stdout).toBe("");
+      expect((await session.run("cat; echo end", { encoding: "utf8" })).stdout).toBe("end\n");
+      expect((await session.run("cat; echo end", { stdin: "mine\n", encoding: "utf8" })).stdout).toBe("mine\nend\n");
+    } finally {
+      await session.close();
+    }
+  });
+
   test("what a run's read left of its stdin (read ahead by the worker) is not the next run's", async () => {
     const session = await rushd().session();
     try {
