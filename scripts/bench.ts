@@ -24,6 +24,8 @@ import { measureExternal, measureRoundTrip, measureWholeProcess } from "./bench/
 import { measureBulk, measureLoop, measureThroughput, poolMemory, resetAndMemorySection } from "./bench/measures-load.ts";
 import { choosePlan, type Plan } from "./bench/plan.ts";
 import { expectOutput, spawnAndRead } from "./bench/processes.ts";
+import { type ProcessMemory, readProcessMemory } from "./bench/process-memory.ts";
+import { until } from "../src/common/until.ts";
 import { renderDocument, renderSection, renderTable, targetTable, type Section } from "./bench/report.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -96,6 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
     progress(`plan '${plan.name}'; compiling the Bun hello-world`);
     const helloBinary = await compileHelloWorld(dir);
     const spawnFloorBinary = await compileSpawnFloor(dir);
+    const idleFloor = await measureIdleFloor(dir, cleanup);
     progress("starting the pool and fork daemons");
     const pool = await BenchDaemon.start(RUSHD, dir, "pool", POOL_ARGV);
     cleanup.add("stop the pool daemon", async () => reportProblems(await pool.stop()));
@@ -145,7 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await pool.waitForIdleWorkers(POOL_WORKERS);
     await Bun.sleep(MEMORY_SETTLE_MS);
     const final = await pool.waitForIdleWorkers(POOL_WORKERS);
-    const section = resetAndMemorySection(final, fresh, poolMemory(final));
+    const section = resetAndMemorySection(final, fresh, poolMemory(final), idleFloor);
     sections.push(section, optimisationsSection());
     process.stdout.write(`\n${renderSection(section)}`);
   } finally {
@@ -222,6 +225,32 @@ async function compileSpawnFloor(dir: string): Promise<string> {
   const binary = await compileProgram(dir, "spawn-floor", source);
   expectOutput("compiled spawn floor", await spawnAndRead([binary, "echo", "floor"]), { status: 0, stdout: "floor\n" });
   return binary;
+}
+
+/**
+ * The floor of a worker's idle memory on Bun: a compiled program that
+ * listens on a Unix socket and waits, measured as the workers are (2 s idle).
+ */
+async function measureIdleFloor(dir: string, cleanup: Cleanup): Promise<ProcessMemory | undefined> {
+  const socket = join(dir, "idle-floor.sock");
+  const source = [
+    `Bun.listen({ unix: ${JSON.stringify(socket)}, socket: { data() {} } });`,
+    "setInterval(() => {}, 1 << 30);",
+    "",
+  ].join("\n");
+  const binary = await compileProgram(dir, "idle-floor", source);
+  const child = Bun.spawn([binary], { stdio: ["ignore", "ignore", "inherit"] });
+  const stop = cleanup.add("stop the idle floor program", async () => {
+    child.kill("SIGKILL");
+    await child.exited;
+  });
+  try {
+    await until(() => existsSync(socket), { timeoutMs: 10_000, what: "the idle floor program's socket" });
+    await Bun.sleep(MEMORY_SETTLE_MS);
+    return readProcessMemory(child.pid);
+  } finally {
+    await stop();
+  }
 }
 
 /** Pids of processes whose command line names `dir` (only the benchmark's own daemons, workers and helpers do). */

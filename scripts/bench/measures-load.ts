@@ -300,6 +300,8 @@ export async function measureBulk(ctx: BenchContext): Promise<Section> {
 
 // --- 9. reset time and idle memory ---
 
+const IDLE_FLOOR = "reference: a compiled Bun program idle on a Unix socket";
+
 export interface WorkerMemory {
   readonly rssMb: readonly number[];
   /** RssAnon and PSS of the same workers (process-memory.ts says what each counts). */
@@ -319,7 +321,7 @@ export function poolMemory(status: DaemonStatus): WorkerMemory {
   };
 }
 
-export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, after: WorkerMemory): Section {
+export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, after: WorkerMemory, idleFloor: ProcessMemory | undefined): Section {
   const reset = final.resetUs;
   const describe = (memory: WorkerMemory): string[] => {
     if (memory.rssMb.length === 0) return ["0", "n/a", "n/a", "n/a", "n/a", "n/a", formatMb(memory.daemonMb)];
@@ -345,7 +347,11 @@ export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, 
       },
       {
         columns: ["idle worker RSS", "workers", "min", "median", "max", "median RssAnon", "median PSS", "daemon RSS"],
-        rows: [["fresh (after start)", ...describe(fresh)], ["after the run", ...describe(after)]],
+        rows: [
+          ["fresh (after start)", ...describe(fresh)],
+          ["after the run", ...describe(after)],
+          ...(idleFloor === undefined ? [] : [[IDLE_FLOOR, "1", formatMb(idleFloor.rssMb), formatMb(idleFloor.rssMb), formatMb(idleFloor.rssMb), formatMb(idleFloor.anonMb), formatMb(idleFloor.pssMb), "—"]]),
+        ],
       },
     ],
     targets: [
@@ -355,6 +361,7 @@ export function resetAndMemorySection(final: DaemonStatus, fresh: WorkerMemory, 
       rssCheck("after the run", after),
     ],
     notes: [
+      ...(idleFloor === undefined ? [] : [`${IDLE_FLOOR}: the floor of an idle Bun process, ${formatMb(idleFloor.rssMb)} RSS of which ${formatMb(idleFloor.fileMb)} are the executable's pages (RssFile). Against it, a fresh worker holds ${formatMb(summarize(fresh.rssMb).median - idleFloor.rssMb)} more: RssAnon ${formatMb(summarize(fresh.anonMb).median - idleFloor.anonMb)} (the JS heap, JIT code, the shell's and protocol's code and data) and the rest more of the executable's pages touched (JavaScriptCore's JIT tiers, FFI, spawn).`]),
       `Pool daemon at the end: ${formatCount(final.requestsTotal)} sessions served, ${final.workersStarted} workers started in all (replacements after --max-requests-per-worker included), ${final.resetsFailed} failed resets.`,
     ],
     failures: [],
