@@ -38,6 +38,8 @@ Daemon options (or the RUSHD_* variable in parentheses):
 Client: RUSHD_AUTOSTART=0 turns off starting a daemon; then, or if none can start, the command runs in process.
 rushd -c never queues for a worker: when none is free and the pool is at --max-workers, it runs the command in process
 (counted as leases_refused_no_wait in rushd status); the library waits in the queue (--max-queue).
+A command whose stdin, stdout or stderr is the caller's controlling terminal runs in process too: only a process
+of the caller's own session can give it the terminal as /dev/tty (prompts of ssh, sudo, git).
 Exit status: the command's (127 not found, 126 not executable, 2 usage/syntax, 128+N signal N);
 124 when the daemon killed it for running past --request-timeout;
 255 when the connection to the daemon is lost mid-command.

@@ -134,7 +134,8 @@ async function awaitResult(worker: BlockingSocket): Promise<ClientOutcome> {
           break;
         case "Error": {
           // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
-          if (msg.code === "ENV_UNREADABLE") return { kind: "no-daemon", reason: msg.message, warn: false };
+          // Nor when the command is attached to our controlling terminal: only this process's session has it.
+          if (msg.code === "ENV_UNREADABLE" || msg.code === "CONTROLLING_TERMINAL") return { kind: "no-daemon", reason: msg.message, warn: false };
           return lostSession(workerErrorText(msg.code, msg.message), msg.code);
         }
         // The fds were passed, so the worker writes to them itself; streamed output or input would be

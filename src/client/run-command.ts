@@ -39,7 +39,7 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
     if (error instanceof LeaseEndedError) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
     // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
-    if (error instanceof WorkerLostError && error.code === "ENV_UNREADABLE") return { kind: "no-daemon", reason: error.message, warn: false };
+    if (error instanceof WorkerLostError && (error.code === "ENV_UNREADABLE" || error.code === "CONTROLLING_TERMINAL")) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof WorkerLostError) return lostSession(error.message, error.code);
     throw error;
   } finally {

@@ -11,6 +11,8 @@ export interface ProcStat {
   readonly ppid: number;
   readonly pgid: number;
   readonly sid: number;
+  /** The controlling terminal's device number (field 7, tty_nr: the kernel's encoding, as st_rdev has it); 0 for none. */
+  readonly ttyNr: number;
   readonly nice: number;
 }
 
@@ -25,5 +27,5 @@ export function readProcStat(pid: number): ProcStat | undefined {
   }
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // fields[0] is field 3 (state); nice is field 19.
-  return { pid, state: fields[0] ?? "?", ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), nice: Number(fields[16] ?? 0) };
+  return { pid, state: fields[0] ?? "?", ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), ttyNr: Number(fields[4] ?? 0), nice: Number(fields[16] ?? 0) };
 }

@@ -15,6 +15,7 @@ export type ProtocolErrorCode =
   | "TIMEOUT" // no message in time, or request past --request-timeout
   | "WORKER_LOST" // the worker running the session died
   | "ENV_UNREADABLE" // SessionInit.envFromCaller, and the worker cannot read the client's /proc/<pid>/environ
+  | "CONTROLLING_TERMINAL" // a passed fd 0, 1 or 2 is the client's controlling terminal: only a process of its session can give the command /dev/tty
   | "INTERNAL";
 
 export class ProtocolError extends Error {

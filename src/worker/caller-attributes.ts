@@ -22,6 +22,8 @@ export interface CallerAttributes {
   readonly nice: number;
   /** Signal numbers the caller ignored (SIG_IGN), as a command of `sh -c` would inherit them. */
   readonly ignoredSignals: number[];
+  /** The device number of the caller's controlling terminal (as st_rdev gives it), 0 for none. */
+  readonly controllingTerminal: number;
 }
 
 /** The attributes of process `pid`, or undefined if it is gone or not readable. */
@@ -43,5 +45,6 @@ export function readCallerAttributes(pid: number): CallerAttributes | undefined 
     limits: { ...Object.fromEntries(limits), ...(open === undefined ? {} : { n: { soft: open.hard, hard: open.hard } }) },
     nice: Number.isInteger(stat.nice) ? stat.nice : 0,
     ignoredSignals: callerIgnoredSignals((signal) => ((mask >> BigInt(signal - 1)) & 1n) === 1n),
+    controllingTerminal: Number.isInteger(stat.ttyNr) ? stat.ttyNr : 0,
   };
 }

@@ -19,6 +19,7 @@ import { exportSessionState, parseSessionState } from "./session-state.ts";
 import type { WorkerState } from "./state.ts";
 import { PackedEnvironments } from "./packed-env.ts";
 import { CallerEnvironmentError } from "./caller-environment.ts";
+import { attachedControllingTerminal } from "./caller-terminal.ts";
 import { markStage, stageClockEnabled, stageSpan } from "../common/stage-clock.ts";
 
 export interface SessionOutcome {
@@ -268,13 +269,21 @@ export class LeaseConnection {
     if (passed === "missing") {
       return this.connection.fail(new ProtocolError("BAD_FIELD", "SessionInit names passed fds that did not arrive (fdNonce)"), id);
     }
+    // Refused before anything ran: the client runs the command itself (cli/main.ts), and the caller's fds go back.
+    const refuse = (error: ProtocolError): void => {
+      if (passed !== undefined) closeAll(passed.fds);
+      this.connection.fail(error, id);
+    };
+    const terminalFd = passed === undefined ? undefined : attachedControllingTerminal(passed.map, this.client.callerAttributes()?.controllingTerminal ?? 0);
+    if (terminalFd !== undefined) {
+      return refuse(new ProtocolError("CONTROLLING_TERMINAL", `the caller's fd ${terminalFd} is its controlling terminal, which only a process of its own session can give a command (/dev/tty)`));
+    }
     let env: Readonly<Record<string, string>>;
     try {
       env = this.sessionEnvironment(init);
     } catch (error) {
-      if (error instanceof ProtocolError) return this.connection.fail(error, id);
-      // Nothing has run: the client runs the command itself (run-command.ts).
-      if (error instanceof CallerEnvironmentError) return this.connection.fail(new ProtocolError("ENV_UNREADABLE", error.message), id);
+      if (error instanceof ProtocolError) return refuse(error);
+      if (error instanceof CallerEnvironmentError) return refuse(new ProtocolError("ENV_UNREADABLE", error.message));
       throw error;
     }
     this.previousEnv = env;

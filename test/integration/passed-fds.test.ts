@@ -66,6 +66,13 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("in a terminal the command opens /dev/tty (ssh's and sudo's prompts), builtin and external, as under sh -c", async () => {
+    // script(1) makes the pseudo-terminal the controlling terminal of rushd -c, as a login shell has one.
+    const probe = `exec 3</dev/tty && echo builtin; sh -c "exec 4</dev/tty && echo external"; tty`;
+    const result = await shell(`script -qec '"$R" -c "$PROBE"' /dev/null </dev/null`, { ...current().env, PROBE: probe });
+    expect(result.stdout.replaceAll("\r", "")).toMatch(/^builtin\nexternal\n\/dev\/pts\/\d+\n$/);
+  });
+
   test("in a terminal the command sees a terminal on 0, 1 and 2", async () => {
     const result = await shell(`script -qec "$R -c 'test -t 0 && test -t 1 && test -t 2 && echo tty'" /dev/null </dev/null`, current().env);
     expect(result.stdout.replaceAll("\r", "")).toBe("tty\n");
@@ -129,6 +136,9 @@ describe("the worker's own fds", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    // Sessions the worker turns away (attached to the caller's controlling terminal) give the fds back too.
+    const terminal = await shell(`for i in $(seq 10); do script -qec "$R -c 'true'" /dev/null </dev/null || exit 1; done; echo done`, current().env);
+    expect(terminal).toEqual({ status: 0, stdout: "done\n", stderr: "" });
     expect((await current().status()).workers.map((each) => each.pid)).toEqual([pid]);
     // Bun closes some of its own fds a few turns of its loop later: wait for the count to settle.
     await until(() => fdsOf() <= before, { timeoutMs: 10_000, what: `the worker's fds to return to ${before}` });
