@@ -17,10 +17,6 @@ import { CancelToken } from "./session.ts";
 import { signalNumber } from "./signals.ts";
 import { ShellProcess } from "./shell-process.ts";
 
-function redirectsStdin(command: Command): boolean {
-  return "redirs" in command && command.redirs.some((r) => (r.fd ?? (r.op.startsWith("<") ? 0 : 1)) === 0);
-}
-
 /**
  * Give the job's shell its own close-on-exec copy of each OS fd in its table
  * (one per OS fd, however many numbers name it), closed when the job ends.
@@ -63,7 +59,8 @@ export function runBackground(interp: Interp, command: Command): void {
   const cancel = new CancelToken();
   const processes = new Set<Subprocess>();
   const child = interp.subshell(cancel, processes);
-  if (!redirectsStdin(command)) child.state.fds.set(0, NULL_TARGET);
+  // Before the command's own redirections, as dash's forkchild does: `cat <&0 &` copies /dev/null.
+  child.state.fds.set(0, NULL_TARGET);
   let forkError: SystemCallError | undefined;
   try {
     copyFds(child);
