@@ -5,8 +5,12 @@
 // (fcntl or one big poll) costs 200–400 µs of cold JavaScript.
 //
 // The runtime has fds of its own by the time this runs: its event loop
-// (anon_inode:[eventpoll], [eventfd]) and, when the caller left fd 10 free,
-// a /dev/null it opens at 10. Those are not the caller's and are not passed.
+// (anon_inode:[eventpoll], [eventfd]). Those are not the caller's and are
+// not passed. (It marks every inherited fd above 2 close-on-exec at start, so
+// that flag tells nothing there. An earlier runtime also opened /dev/null at
+// fd 10 when the caller left it free, and fd 10 on /dev/null was skipped;
+// Bun 1.4.5 opens none, checked on the direct and the autostart paths, and
+// the skip lost a caller's own `10</dev/null`.)
 // A standard fd the caller closed is filled by the runtime with /dev/null,
 // close-on-exec (a fd that came through exec cannot be close-on-exec): it
 // is passed as closed, so `rushd -c 'echo x >&2' 2>&-` fails as in sh.
@@ -17,7 +21,6 @@ import { libc } from "../common/libc.ts";
 const O_RDONLY_DIRECTORY_CLOEXEC = 0o200000 | 0o2000000;
 const F_GETFD = 1;
 const FD_CLOEXEC = 1;
-const RUNTIME_DEV_NULL_FD = 10;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -72,7 +75,6 @@ export function inheritedFds(ownFds: readonly number[] = []): number[] {
     }
     const points = target(fd);
     if (points.startsWith("anon_inode:")) continue;
-    if (fd === RUNTIME_DEV_NULL_FD && points === "/dev/null") continue;
     fds.push(fd);
   }
   return fds;

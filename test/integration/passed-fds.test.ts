@@ -23,6 +23,17 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     expect(result).toEqual({ status: 0, stdout: "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", stderr: "" });
   });
 
+  test("the caller's fds are the command's, and only they: fd 10 on /dev/null and a file at 12 included", async () => {
+    // Each fd with where it points, for the shell itself and an external command, as under dash.
+    const list = "for n in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do [ -e /proc/self/fd/$n ] && echo $n; done; ls /proc/self/fd | sort -n | tr '\\n' ' '; echo";
+    const around = "10</dev/null 12</etc/hostname </dev/null 2>/dev/null 251>&- | cat";
+    const [dash, rushd] = await Promise.all([shell(`dash -c "$L" ${around}`, { ...current().env, L: list }), shell(`"$R" -c "$L" ${around}`, { ...current().env, L: list })]);
+    expect(rushd).toEqual(dash);
+    expect(rushd.stdout).toContain("10\n");
+    // dash's redirections take one digit: fds 10 and 12 reach external commands (and /dev/fd paths).
+    expect((await shell(`"$R" -c 'cat /dev/fd/10; echo "st=$?"; head -c 2 /dev/fd/12; echo; [ -e /dev/fd/12 ] && echo open' 10</dev/null 12</etc/hostname`, current().env)).stdout).toMatch(/^st=0\n..\nopen\n$/);
+  });
+
   test("an fd the caller opened reaches the command, and /dev/stdin is the caller's stdin", async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "rushd-fds-")));
     try {
@@ -47,6 +58,10 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
       ["echo x >/dev/fd/7", "", { status: 2, stdout: "", stderr: "cannot create /dev/fd/7: Directory nonexistent" }],
       ["exec 1>&-; echo x >/dev/stdout", "", { status: 2, stdout: "", stderr: "cannot create /dev/stdout: Directory nonexistent" }],
       ["echo y >/dev/fd/01", "", { status: 2, stdout: "", stderr: "cannot create /dev/fd/01: Directory nonexistent" }],
+      // test's file operators and `.` look at the session's fds too.
+      ["[ -e /dev/fd/3 ] && echo has3; [ -e /dev/fd/5 ] || echo no5; [ -f /dev/fd/3 ] && echo file3; [ -p /dev/stdout ] && echo pipe", "3</etc/hostname | cat", { status: 0, stdout: "has3\nno5\nfile3\npipe\n", stderr: "" }],
+      [". /dev/stdin; echo after", "<<<'echo sourced'", { status: 0, stdout: "sourced\nafter\n", stderr: "" }],
+      [". /dev/fd/7", "", { status: 2, stdout: "", stderr: ".: cannot open /dev/fd/7: No such file" }],
     ];
     for (const [script, around, want] of cases) {
       const result = await shell(`"$R" -c '${script.replaceAll("'", "'\\''")}' ${around}`, current().env);

@@ -5,7 +5,8 @@ import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { withSourceName } from "../exec/message-name.ts";
 import { defineBuiltin } from "./define.ts";
-import { errnoCode, isSystemError } from "../exec/errno.ts";
+import { errnoCode, isSystemError, SystemCallError } from "../exec/errno.ts";
+import { pathForBuiltin } from "../exec/fd-paths.ts";
 import { describeOpenError } from "../exec/redirect.ts";
 import { decodeShellText, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
@@ -70,9 +71,12 @@ function defineDot(name: string) {
         if (found !== undefined) ({ file, shown } = found);
         else if (!isSource) return ctx.fatal(`${script}: not found`);
       }
+      // `. /dev/stdin` reads the session's stdin, not this process's (fd-paths.ts).
+      const path = pathForBuiltin((fd) => interp.fd(fd), file);
       let source: string;
       try {
-        source = readScript(file);
+        if (path === "closed") throw new SystemCallError("open", "ENOENT", "No such file or directory");
+        source = readScript(path);
       } catch (error) {
         if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: ${describeOpenError(error, false)}`);
         throw error;

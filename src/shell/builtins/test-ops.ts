@@ -6,6 +6,7 @@ import { isatty } from "node:tty";
 import type { Interp } from "../exec/executor.ts";
 import { isSystemError } from "../exec/errno.ts";
 import { fsPath } from "../bytes.ts";
+import { pathForBuiltin } from "../exec/fd-paths.ts";
 
 /** A malformed test expression or a non-integer operand (status 2). */
 export class TestError extends Error {
@@ -18,10 +19,17 @@ export class TestError extends Error {
 export const UNARY_OPERATORS = new Set(["-b", "-c", "-d", "-e", "-f", "-g", "-h", "-k", "-L", "-n", "-p", "-r", "-s", "-S", "-t", "-u", "-w", "-x", "-z", "-O", "-G", "-N", "-a", "-o"]);
 export const BINARY_OPERATORS = new Set(["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"]);
 
+/** The path to look at for `file`: /dev/fd/N and the like name the session's fds (fd-paths.ts). */
+function lookedAt(interp: Interp, file: string): string | "closed" {
+  return pathForBuiltin((fd) => interp.fd(fd), interp.resolvePath(file));
+}
+
 function stat(interp: Interp, file: string, follow = true): fs.Stats | undefined {
   if (file === "") return undefined;
+  const path = lookedAt(interp, file);
+  if (path === "closed") return undefined;
   try {
-    const resolved = fsPath(interp.resolvePath(file));
+    const resolved = fsPath(path);
     return follow ? fs.statSync(resolved) : fs.lstatSync(resolved);
   } catch (error) {
     if (isSystemError(error)) return undefined;
@@ -31,8 +39,10 @@ function stat(interp: Interp, file: string, follow = true): fs.Stats | undefined
 
 function canAccess(interp: Interp, file: string, mode: number): boolean {
   if (file === "") return false;
+  const path = lookedAt(interp, file);
+  if (path === "closed") return false;
   try {
-    fs.accessSync(fsPath(interp.resolvePath(file)), mode);
+    fs.accessSync(fsPath(path), mode);
     return true;
   } catch (error) {
     if (isSystemError(error)) return false;

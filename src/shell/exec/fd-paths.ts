@@ -3,7 +3,8 @@
 // resolves them in the shell's process, whose fds are the script's. A
 // session's fds are not the worker's (the caller's passed fds sit at other
 // numbers, the library's streams are not fds at all), so a redirection to
-// one of these paths is resolved here, against the session's fd table:
+// one of these paths, and a builtin's look at one (`[ -e /dev/fd/3 ]`,
+// `. /dev/stdin`), is resolved here, against the session's fd table:
 // `echo oops >/dev/stderr` reaches the caller's stderr, not the daemon's.
 //
 // Linux opens /dev/fd/N anew (a new open file description of what fd N
@@ -27,6 +28,21 @@ export function fdNamedBy(resolved: string): number | undefined {
   if (standard !== undefined) return standard;
   const match = FD_PATH.exec(resolved);
   return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * The path a builtin stats, tests or reads for `resolved` (absolute,
+ * normalized): itself, unless it names a shell fd; then that fd's
+ * /proc/self/fd entry, /dev/null for /dev/null or a stream that is no fd
+ * (the library's output and input), or "closed" when the fd is not open
+ * (`[ -e /dev/fd/3 ]` is false, as the kernel's ENOENT makes it under dash).
+ */
+export function pathForBuiltin(fd: (n: number) => FdTarget | undefined, resolved: string): string | "closed" {
+  const named = fdNamedBy(resolved);
+  if (named === undefined) return resolved;
+  const target = fd(named);
+  if (target === undefined) return "closed";
+  return target.kind === "os" ? `/proc/self/fd/${target.fd}` : "/dev/null";
 }
 
 /**

@@ -11,7 +11,7 @@ import { ErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
-import { errnoCode } from "./errno.ts";
+import { errnoCode, SystemCallError } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
 import { describeErrno } from "./libc.ts";
 import { fdNamedBy, openedByFdPath } from "./fd-paths.ts";
@@ -81,7 +81,7 @@ function openFile(interp: Interp, fds: FdTable, file: string, op: Redirect["op"]
   if (namedFd !== undefined) {
     // /dev/stderr and the like name the session's fds, not this process's (fd-paths.ts).
     const reopened = openedByFdPath(fds, namedFd);
-    if (reopened === "closed") throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(Object.assign(new Error("ENOENT"), { code: "ENOENT" }), creating)}`);
+    if (reopened === "closed") throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(new SystemCallError("open", "ENOENT", "No such file or directory"), creating)}`);
     if ("target" in reopened) return reopened.target;
     resolved = reopened.path;
   }
