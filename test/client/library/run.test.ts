@@ -4,9 +4,11 @@
 // fork mode (issue 9).
 
 import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { Readable } from "node:stream";
 import { connect, RushdConnectionError } from "../../../src/client/library/index.ts";
 import { useLibraryClient } from "./harness.ts";
+import { until } from "../../../src/common/until.ts";
 
 const text = (bytes: Uint8Array | string): string => (typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
 
@@ -113,6 +115,22 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
       expect({ script, stdout: (await rushd().run(script, { stdin, encoding: "utf8" })).stdout }).toEqual({ script, stdout: want });
     }
   });
+
+  test("many runs whose commands leave stdin unread leave the workers with the fds they had", async () => {
+    const workerFds = async (): Promise<number> => {
+      let count = 0;
+      for (const worker of (await fixture().daemon.status()).workers) count += readdirSync(`/proc/${worker.pid}/fd`).length;
+      return count;
+    };
+    await rushd().run("true", { stdin: "x" });
+    const before = await workerFds();
+    for (let i = 0; i < 60; i++) {
+      const result = await rushd().run(i % 2 === 0 ? "true" : "head -c 1 >/dev/null; wc -c", { stdin: "abcdef", encoding: "utf8" });
+      expect(result.stdout).toBe(i % 2 === 0 ? "" : "5\n");
+    }
+    // Bun closes some of its own fds a few turns of its loop later; a pipe left open per run would be 60 more.
+    if (mode === "pool") await until(async () => (await workerFds()) <= before, { timeoutMs: 10_000, what: `the workers' fds to return to ${before}` });
+  }, 30_000);
 
   test("read takes its line and leaves the rest of stdin to the next reader, builtin or external", async () => {
     const input = Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n") + "\n";
