@@ -14,9 +14,8 @@ import { WorkerState } from "../worker/state.ts";
 import { exactCwd, exactEnvironment, isLossyEnvironment } from "./exact-bytes.ts";
 import type { ShellInvocation } from "./invocation.ts";
 import { shellName } from "./shell-name.ts";
+import { SHELL_SIGNALS } from "../common/shell-signals.ts";
 
-/** Signals a shell in the foreground is sent (^C, a terminal hang-up, kill): the session's shell acts on them. */
-const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
 
 /** dash's status when the script file cannot be read. */
 const EXIT_CANNOT_OPEN = 2;
@@ -51,7 +50,7 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
     longOptions: invocation.longOptions,
   });
   // A signal ignored on entry gets no handler: a handler would stop the process ignoring it.
-  const forwarded = FORWARDED_SIGNALS.filter(([, number]) => !ignoredSignals.includes(number));
+  const forwarded = SHELL_SIGNALS.filter(([, number]) => !ignoredSignals.includes(number));
   const forwards = forwarded.map(([signal]) => [signal, () => shell.signal(signal)] as const);
   for (const [signal, forward] of forwards) process.on(signal, forward);
   // `set -v` echoes a script read from a file or stdin, not a -c string (as dash).

@@ -1,11 +1,12 @@
 // The signals `rushd -c` passes on to its session: a Ctrl-C in the caller's
 // terminal reaches the client (it is in the foreground process group), not
-// the worker's processes, so the client sends them over as a Signal.
+// the worker's processes, and a caller that signals the shell it started
+// (`kill -USR1 $!`) signals the client; so the client sends them over as a
+// Signal (common/shell-signals.ts lists them).
 
 import { isIgnored } from "./caller-attributes.ts";
+import { SHELL_SIGNALS } from "../common/shell-signals.ts";
 
-/** By number too: sigaction needs it, to see whether the caller left one ignored. */
-const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3]] as const;
 
 /**
  * Call `send` for each forwarded signal this process receives, until the
@@ -14,7 +15,7 @@ const FORWARDED_SIGNALS = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQ
  * ignored set from /proc (and it would never arrive to be forwarded anyway).
  */
 export function forwardSignals(send: (signal: string) => void): () => void {
-  const handlers = FORWARDED_SIGNALS.filter(([, number]) => !isIgnored(number)).map(([signal]) => [signal, () => send(signal)] as const);
+  const handlers = SHELL_SIGNALS.filter(([, number]) => !isIgnored(number)).map(([signal]) => [signal, () => send(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   return () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);

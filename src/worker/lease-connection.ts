@@ -424,6 +424,14 @@ export class LeaseConnection {
     this.earlySignals.push({ id, signal, tree });
   }
 
+  /** A signal sent to this process (`kill $$` by a command, worker/stray-signals.ts): the running command's shell gets it. */
+  signalFromOutside(signal: string): boolean {
+    const session = this.session;
+    if (session?.running === undefined) return false;
+    this.signalSession(session, signal, false);
+    return true;
+  }
+
   /** `tree`: every process the session started gets it too (the library's kill), not only its foreground commands. */
   private signalSession(session: ActiveSession, signal: string, tree: boolean): void {
     // The tree first, while it is whole: once the foreground child is gone its children belong to this process.

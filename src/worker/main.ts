@@ -15,6 +15,7 @@ import { ParseCache } from "../shell/index.ts";
 import { adoptedChildren, becomeSubreaper, killTree, pruneExited, reapAdopted, signalTree } from "./process-tree.ts";
 import { StateCaptureError, WorkerState } from "./state.ts";
 import { warmUp } from "./warm-up.ts";
+import { routeStraySignals } from "./stray-signals.ts";
 import { PackedEnvironments } from "./packed-env.ts";
 import { CallerEnvironments } from "./caller-environment.ts";
 import { readCallerAttributes } from "./caller-attributes.ts";
@@ -149,6 +150,7 @@ class Worker {
   }
 
   listen(): void {
+    routeStraySignals((signal) => this.current?.signalFromOutside(signal) === true);
     // A session's processes stay below this one when their parents exit, so its tree can be ended (process-tree.ts).
     if (becomeSubreaper()) {
       setInterval(() => {

@@ -53,6 +53,11 @@ test("an fd the caller gave (3>f) is the session's: builtins and commands write 
   expect(fs.readFileSync(file, "utf8")).toBe("one\ntwo\n");
 });
 
+test("a signal another process sends to $$ runs the shell's trap, or ends it, as under dash", async () => {
+  expect(await run([RUSHD, "--no-daemon", "-c", 'trap "echo got" USR1; sh -c "kill -USR1 $$"; echo after'])).toEqual({ status: 0, signal: null, stdout: "got\nafter\n", stderr: "" });
+  expect(await run([RUSHD, "--no-daemon", "-c", "/bin/kill -USR2 $$; echo not-reached"])).toEqual({ status: null, signal: "SIGUSR2", stdout: "", stderr: "" });
+});
+
 test("kill $$ ends rushd by SIGTERM, as sh -c ends; a child's death is a status", async () => {
   expect(await run([RUSHD, "--no-daemon", "-c", "kill $$; echo not reached"])).toEqual({ status: null, signal: "SIGTERM", stdout: "", stderr: "" });
   expect(await run([RUSHD, "--no-daemon", "-c", "sh -c 'kill $$'"])).toEqual({ status: 143, signal: null, stdout: "", stderr: "Terminated\n" });

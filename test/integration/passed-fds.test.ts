@@ -106,6 +106,25 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     }
   });
 
+  test("another process that signals $$ reaches the session's shell, as it reaches dash, and the worker lives on", async () => {
+    const before = (await current().status()).workers.map((worker) => worker.pid).sort();
+    // Each as dash gives it (recorded with dash 0.5.12); the statuses are what the calling bash sees.
+    const cases: [string, { status: number; stdout: string }][] = [
+      [`trap "echo got" USR1; sh -c "kill -USR1 $$"; sleep 0.2; echo after`, { status: 0, stdout: "got\nafter\n" }],
+      [`trap "echo got-term" TERM; /bin/kill -TERM $$; sleep 0.2; echo after`, { status: 0, stdout: "got-term\nafter\n" }],
+      [`/bin/kill $$; echo not-reached`, { status: 143, stdout: "" }],
+      [`(sleep 0.2; /bin/kill $$) & sleep 5; echo not-reached`, { status: 143, stdout: "" }],
+    ];
+    for (const [script, want] of cases) {
+      const result = await shell(`"$R" -c "$S"`, { ...current().env, S: script });
+      expect({ script, status: result.status, stdout: result.stdout }).toEqual({ script, ...want });
+    }
+    if (mode === "pool") expect((await current().status()).workers.map((worker) => worker.pid).sort()).toEqual(before);
+    // The caller signals the shell it started: rushd -c passes USR1 on, as it does INT and TERM.
+    const fromCaller = await shell(`"$R" -c 'trap "echo usr1" USR1; sleep 1; echo done' & sleep 0.4; kill -USR1 $!; wait $!`, current().env);
+    expect({ status: fromCaller.status, stdout: fromCaller.stdout }).toEqual({ status: 0, stdout: "usr1\ndone\n" });
+  });
+
   test("a command that kills its own shell ends rushd -c by that signal, as sh -c", async () => {
     const child = Bun.spawn([RUSHD, "-c", "kill $$"], { env: current().env, stdout: "pipe" });
     await child.exited;

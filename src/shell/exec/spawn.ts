@@ -78,6 +78,10 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
   }
   try {
     await child.exited;
+    // A signal the command sent its shell (`/bin/kill $$`) was delivered before it exited, but the
+    // runtime hands it to JavaScript on a later turn of its loop than the exit: one turn lets it
+    // arrive before the next command runs, as dash takes it while it waits for the child.
+    await new Promise((resolve) => setImmediate(resolve));
     await Promise.all([...pumps, ...outputs.map((output) => output.settled())]);
   } finally {
     owner.delete(child);
