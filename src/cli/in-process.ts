@@ -16,7 +16,6 @@ import type { ShellInvocation } from "./invocation.ts";
 import { shellName } from "./shell-name.ts";
 import { SHELL_SIGNALS } from "../common/shell-signals.ts";
 
-
 /** dash's status when the script file cannot be read. */
 const EXIT_CANNOT_OPEN = 2;
 

@@ -30,6 +30,17 @@ export type ClientOutcome =
  */
 export type SessionDescriber = (ownFds: readonly number[]) => SessionSpec;
 
+/**
+ * Does a worker's Error with `code` say that it refused the session before
+ * anything ran? Then the client runs the command in process: the worker
+ * cannot read our environment from /proc (ENV_UNREADABLE), or the command is
+ * attached to our controlling terminal, which only this process's session
+ * has (CONTROLLING_TERMINAL).
+ */
+export function isRefusedBeforeRunning(code: string): boolean {
+  return code === "ENV_UNREADABLE" || code === "CONTROLLING_TERMINAL";
+}
+
 /** What a worker's Error message tells the user: its text, marked once as the worker's (a TIMEOUT's speaks for itself). */
 export function workerErrorText(code: string, message: string): string {
   return code === "TIMEOUT" || message.startsWith("worker error") ? message : `worker error: ${message}`;

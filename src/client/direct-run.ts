@@ -17,7 +17,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { concatBytes } from "../common/concat-bytes.ts";
 import { FdPassingError, newNonce, sendFds } from "../common/fd-passing.ts";
 import { isTrustedPeer } from "../common/peer-credentials.ts";
-import { EXIT_OUTPUT_CLOSED, lostSession, workerErrorText, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
+import { EXIT_OUTPUT_CLOSED, isRefusedBeforeRunning, lostSession, workerErrorText, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 import { forwardSignals } from "./forwarded-signals.ts";
 import { sessionInitMessage, type SessionSpec } from "./session-init.ts";
 import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
@@ -133,9 +133,7 @@ async function awaitResult(worker: BlockingSocket): Promise<ClientOutcome> {
           if (!started) return { kind: "no-daemon", reason: "the worker ended the lease before running the session", warn: false };
           break;
         case "Error": {
-          // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
-          // Nor when the command is attached to our controlling terminal: only this process's session has it.
-          if (msg.code === "ENV_UNREADABLE" || msg.code === "CONTROLLING_TERMINAL") return { kind: "no-daemon", reason: msg.message, warn: false };
+          if (isRefusedBeforeRunning(msg.code)) return { kind: "no-daemon", reason: msg.message, warn: false };
           return lostSession(workerErrorText(msg.code, msg.message), msg.code);
         }
         // The fds were passed, so the worker writes to them itself; streamed output or input would be

@@ -7,7 +7,6 @@
 import { isIgnored } from "./caller-attributes.ts";
 import { SHELL_SIGNALS } from "../common/shell-signals.ts";
 
-
 /**
  * Call `send` for each forwarded signal this process receives, until the
  * returned function is called. One the caller left ignored stays so: a

@@ -10,7 +10,7 @@ import { forwardSignals } from "./forwarded-signals.ts";
 import { DaemonClient, DaemonRequestError } from "./daemon-client.ts";
 import { OutputClosedError, readUpTo, writeAll } from "./stdio.ts";
 import { LeaseEndedError, WorkerLink, WorkerLostError, type SessionSpec } from "./worker-link.ts";
-import { EXIT_OUTPUT_CLOSED, lostSession, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
+import { EXIT_OUTPUT_CLOSED, isRefusedBeforeRunning, lostSession, type ClientOutcome, type SessionDescriber } from "./client-outcome.ts";
 
 export interface ClientOptions {
   readonly paths: DaemonPaths;
@@ -38,8 +38,7 @@ export async function runViaDaemon(describe: SessionDescriber, script: string, o
     // The worker ended the lease before the session started (it yielded to queued clients): nothing ran.
     if (error instanceof LeaseEndedError) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof OutputClosedError) return { kind: "status", status: EXIT_OUTPUT_CLOSED };
-    // The worker could not read our environment from /proc (SessionInit.envFromCaller): nothing ran.
-    if (error instanceof WorkerLostError && (error.code === "ENV_UNREADABLE" || error.code === "CONTROLLING_TERMINAL")) return { kind: "no-daemon", reason: error.message, warn: false };
+    if (error instanceof WorkerLostError && isRefusedBeforeRunning(error.code)) return { kind: "no-daemon", reason: error.message, warn: false };
     if (error instanceof WorkerLostError) return lostSession(error.message, error.code);
     throw error;
   } finally {

@@ -3,10 +3,10 @@
 
 import { decodePayload, MsgpackError } from "./decode.ts";
 import { encodeMapPayload, encodeMessageFrame } from "./encode.ts";
-
-export { encodeOutputFrameHead } from "./encode.ts";
 import { ProtocolError } from "./errors.ts";
 import { isMessageType, schemaOf, type Message, type MessageType } from "./messages.ts";
+
+export { encodeOutputFrameHead } from "./encode.ts";
 
 /** A whole frame (header + msgpack payload) for one message (encode.ts). */
 export function encodeMessage(id: number, msg: Message): Uint8Array {

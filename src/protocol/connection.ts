@@ -33,6 +33,11 @@ const RECALL_PAYLOAD_BYTES = 512;
 /** How many recent small payloads (with their messages) a connection remembers. */
 const RECALL_ENTRIES = 4;
 
+/**
+ * What a Connection needs of a socket. Bun's sockets have exactly this shape;
+ * the library wraps node:net sockets in it (client/transport/node-socket.ts)
+ * so that it runs under plain Node.js too.
+ */
 export interface ByteSocket {
   /** Write what the kernel takes now; returns how many bytes that was. The rest waits for handleDrain(). */
   write(bytes: Uint8Array): number;
@@ -137,7 +142,7 @@ export class Connection {
     const start = dataAt - head.length;
     this.outputBuffer.set(head, start);
     this.outputBuffer.set(data, dataAt);
-    this.writeReused(this.outputBuffer.subarray(start, dataAt + data.length));
+    this.write(this.outputBuffer.subarray(start, dataAt + data.length), true);
   }
 
   private flushBatch(): void {
@@ -290,23 +295,10 @@ export class Connection {
     this.handlers.onClose();
   }
 
-  /** Like write, for bytes of a buffer the next call reuses: what the kernel does not take now is copied out. */
-  private writeReused(bytes: Uint8Array): void {
-    if (this.pending.length > 0) {
-      this.pending.push(bytes.slice());
-      return;
-    }
-    const written = this.socket.write(bytes);
-    if (written < bytes.length) this.pending.push(bytes.slice(Math.max(written, 0)));
-  }
-
-  private write(bytes: Uint8Array): void {
-    if (this.pending.length > 0) {
-      this.pending.push(bytes);
-      return;
-    }
-    const written = this.socket.write(bytes);
-    if (written < bytes.length) this.pending.push(bytes.subarray(Math.max(written, 0)));
+  /** `isReused`: the bytes are of a buffer the next call writes again, so what must wait is copied out. */
+  private write(bytes: Uint8Array, isReused = false): void {
+    const written = this.pending.length > 0 ? 0 : Math.max(this.socket.write(bytes), 0);
+    if (written < bytes.length) this.pending.push(isReused ? bytes.slice(written) : bytes.subarray(written));
   }
 
   private releaseDrainWaiters(): void {

@@ -425,11 +425,9 @@ export class LeaseConnection {
   }
 
   /** A signal sent to this process (`kill $$` by a command, worker/stray-signals.ts): the running command's shell gets it. */
-  signalFromOutside(signal: string): boolean {
+  signalFromOutside(signal: string): void {
     const session = this.session;
-    if (session?.running === undefined) return false;
-    this.signalSession(session, signal, false);
-    return true;
+    if (session?.running !== undefined) this.signalSession(session, signal, false);
   }
 
   /** `tree`: every process the session started gets it too (the library's kill), not only its foreground commands. */

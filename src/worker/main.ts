@@ -150,7 +150,7 @@ class Worker {
   }
 
   listen(): void {
-    routeStraySignals((signal) => this.current?.signalFromOutside(signal) === true);
+    routeStraySignals((signal) => this.current?.signalFromOutside(signal));
     // A session's processes stay below this one when their parents exit, so its tree can be ended (process-tree.ts).
     if (becomeSubreaper()) {
       setInterval(() => {

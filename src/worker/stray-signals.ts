@@ -15,11 +15,7 @@
 
 import { SHELL_SIGNALS } from "../common/shell-signals.ts";
 
-/** Give each routed signal to `deliver` (true: a session took it) for the life of the process. */
-export function routeStraySignals(deliver: (signal: string) => boolean): void {
-  for (const [signal] of SHELL_SIGNALS) {
-    process.on(signal, () => {
-      deliver(signal);
-    });
-  }
+/** Give each routed signal to `deliver` for the life of the process. */
+export function routeStraySignals(deliver: (signal: string) => void): void {
+  for (const [signal] of SHELL_SIGNALS) process.on(signal, () => deliver(signal));
 }

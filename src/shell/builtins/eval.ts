@@ -5,9 +5,9 @@ import { ReturnFlow } from "../exec/control-flow.ts";
 import { recover, withCleanup } from "../exec/maybe.ts";
 import { withSourceName } from "../exec/message-name.ts";
 import { defineBuiltin } from "./define.ts";
-import { errnoCode, isSystemError, SystemCallError } from "../exec/errno.ts";
+import { errnoCode, isSystemError } from "../exec/errno.ts";
 import { pathForBuiltin } from "../exec/fd-paths.ts";
-import { describeOpenError } from "../exec/redirect.ts";
+import { describeOpenError, openErrorText } from "../exec/redirect.ts";
 import { decodeShellText, fsPath } from "../bytes.ts";
 import { resolvePath } from "../exec/paths.ts";
 
@@ -73,9 +73,9 @@ function defineDot(name: string) {
       }
       // `. /dev/stdin` reads the session's stdin, not this process's (fd-paths.ts).
       const path = pathForBuiltin((fd) => interp.fd(fd), file);
+      if (path === "closed") return ctx.fatal(`cannot open ${script}: ${openErrorText("ENOENT", false)}`);
       let source: string;
       try {
-        if (path === "closed") throw new SystemCallError("open", "ENOENT", "No such file or directory");
         source = readScript(path);
       } catch (error) {
         if (isSystemError(error)) return ctx.fatal(`cannot open ${script}: ${describeOpenError(error, false)}`);

@@ -18,10 +18,10 @@
 // gives the writer SIGPIPE (Bun's own "pipe" is a socket: ECONNRESET). A
 // source (a here-document) at fd 0 uses Bun's "pipe", alone; the session's
 // own input at fd 0, a kernel pipe whose read end we keep, to take back what
-// the command leaves unread (session-input-pump.ts); at any other
-// fd, or at several, a kernel pipe. A source at fd 0 already at its end (a
-// library run without stdin) is /dev/null: no pipe, no pump. Every fd made for the spawn is closed
-// right after it (`afterSpawn`).
+// the command leaves unread (session-input-pump.ts); at any other fd, or at
+// several, a kernel pipe. A source at fd 0 already at its end (a library run
+// without stdin) is /dev/null: no pipe, no pump. Every fd made for the spawn
+// is closed right after it (`afterSpawn`).
 //
 // Imports sibling executor modules.
 

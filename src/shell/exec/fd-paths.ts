@@ -15,7 +15,7 @@
 //
 // Imports sibling executor modules.
 
-import type { FdTable, FdTarget } from "./fds.ts";
+import type { FdTarget } from "./fds.ts";
 
 const STANDARD_PATHS: ReadonlyMap<string, number> = new Map([["/dev/stdin", 0], ["/dev/stdout", 1], ["/dev/stderr", 2]]);
 
@@ -30,29 +30,33 @@ export function fdNamedBy(resolved: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-/**
- * The path a builtin stats, tests or reads for `resolved` (absolute,
- * normalized): itself, unless it names a shell fd; then that fd's
- * /proc/self/fd entry, /dev/null for /dev/null or a stream that is no fd
- * (the library's output and input), or "closed" when the fd is not open
- * (`[ -e /dev/fd/3 ]` is false, as the kernel's ENOENT makes it under dash).
- */
-export function pathForBuiltin(fd: (n: number) => FdTarget | undefined, resolved: string): string | "closed" {
-  const named = fdNamedBy(resolved);
-  if (named === undefined) return resolved;
-  const target = fd(named);
-  if (target === undefined) return "closed";
-  return target.kind === "os" ? `/proc/self/fd/${target.fd}` : "/dev/null";
-}
+/** What the shell has at an fd number (an FdTable's get, Interp.fd). */
+export type FdLookup = (fd: number) => FdTarget | undefined;
 
 /**
- * What opening the path of shell fd `fd` gives: `{ path }` to open in its
- * place (an OS fd's /proc/self/fd entry), `{ target }` to share as it is,
- * or `"closed"` (the kernel's ENOENT: the fd is not open).
+ * What opening `resolved` (absolute, normalized) gives when it names a
+ * shell fd: `{ path }` to open in its place (an OS fd's /proc/self/fd
+ * entry), `{ target }` to share as it is, or "closed" (the kernel's ENOENT:
+ * the fd is not open). Undefined: it names no fd, open it as it is.
  */
-export function openedByFdPath(fds: FdTable, fd: number): { readonly path: string } | { readonly target: FdTarget } | "closed" {
-  const target = fds.get(fd);
+export function reopenedFd(fd: FdLookup, resolved: string): { readonly path: string } | { readonly target: FdTarget } | "closed" | undefined {
+  const named = fdNamedBy(resolved);
+  if (named === undefined) return undefined;
+  const target = fd(named);
   if (target === undefined) return "closed";
   if (target.kind === "os") return { path: `/proc/self/fd/${target.fd}` };
   return { target };
+}
+
+/**
+ * The path a builtin stats, tests or reads for `resolved`: itself, unless
+ * it names a shell fd (reopenedFd); then that fd's /proc/self/fd entry,
+ * /dev/null for /dev/null or a stream that is no fd (the library's output
+ * and input), or "closed" (`[ -e /dev/fd/3 ]` is false, as under dash).
+ */
+export function pathForBuiltin(fd: FdLookup, resolved: string): string | "closed" {
+  const reopened = reopenedFd(fd, resolved);
+  if (reopened === undefined) return resolved;
+  if (reopened === "closed") return "closed";
+  return "path" in reopened ? reopened.path : "/dev/null";
 }

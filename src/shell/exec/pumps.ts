@@ -14,7 +14,8 @@ import { isSystemError } from "./errno.ts";
 import { isReadableNow } from "./libc.ts";
 import { SessionSink } from "./session-sink.ts";
 
-const PUMP_CHUNK_BYTES = 65536;
+/** How much a pump reads of its source, or of a pipe, at a time. */
+export const PUMP_CHUNK_BYTES = 65536;
 
 /** Copies a kernel pipe's read end into a sink until end of input, a broken pipe, or `stop`; then closes the fd. */
 class OutputPump {
@@ -167,7 +168,7 @@ export function kernelPipe(fd: number): InputPipe {
 }
 
 /** Did the command close its end (EPIPE), or the fd fail under us? It wants no more input. */
-function isInputRefused(error: unknown): boolean {
+export function isInputRefused(error: unknown): boolean {
   return isSystemError(error) || error instanceof BrokenPipeFlow || error instanceof FdError;
 }
 

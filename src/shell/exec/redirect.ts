@@ -11,10 +11,10 @@ import { ErrorFlow } from "./control-flow.ts";
 import type { Interp } from "./executor.ts";
 import { BytesSource, closeOsFd, encodeText, type FdTable, type FdTarget, NULL_TARGET } from "./fds.ts";
 import { type Maybe, type Status, then, withCleanup } from "./maybe.ts";
-import { errnoCode, SystemCallError } from "./errno.ts";
+import { errnoCode } from "./errno.ts";
 import type { FifoOpen } from "./handlers.ts";
 import { describeErrno } from "./libc.ts";
-import { fdNamedBy, openedByFdPath } from "./fd-paths.ts";
+import { reopenedFd } from "./fd-paths.ts";
 import { fsPath } from "../bytes.ts";
 
 /** A redirection failed; the command does not run (status 2, as dash, unless said otherwise). */
@@ -45,7 +45,14 @@ export interface AppliedRedirects {
 
 /** dash's text for a failed open (its errmsg with E_OPEN or E_CREAT). */
 export function describeOpenError(error: unknown, creating: boolean): string {
-  switch (errnoCode(error)) {
+  const code = errnoCode(error);
+  if (code === undefined) throw error;
+  return openErrorText(code, creating);
+}
+
+/** dash's text for an open that failed with errno `code`. */
+export function openErrorText(code: string, creating: boolean): string {
+  switch (code) {
     case "ENOENT":
       return creating ? "Directory nonexistent" : "No such file";
     case "EACCES":
@@ -60,12 +67,9 @@ export function describeOpenError(error: unknown, creating: boolean): string {
       return "No such device or address";
     case "ENOTDIR":
       return "Not a directory";
-    default: {
+    default:
       // Anything else the system says (EMFILE: Too many open files), in its words, as dash does.
-      const code = errnoCode(error);
-      if (code === undefined) throw error;
       return describeErrno(code);
-    }
   }
 }
 
@@ -77,14 +81,11 @@ function openFile(interp: Interp, fds: FdTable, file: string, op: Redirect["op"]
   if (file === "/dev/null") return NULL_TARGET;
   const creating = op !== "<";
   let resolved = interp.resolvePath(file);
-  const namedFd = fdNamedBy(resolved);
-  if (namedFd !== undefined) {
-    // /dev/stderr and the like name the session's fds, not this process's (fd-paths.ts).
-    const reopened = openedByFdPath(fds, namedFd);
-    if (reopened === "closed") throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${describeOpenError(new SystemCallError("open", "ENOENT", "No such file or directory"), creating)}`);
-    if ("target" in reopened) return reopened.target;
-    resolved = reopened.path;
-  }
+  // /dev/stderr and the like name the session's fds, not this process's (fd-paths.ts).
+  const reopened = reopenedFd((fd) => fds.get(fd), resolved);
+  if (reopened === "closed") throw new RedirectError(`cannot ${creating ? "create" : "open"} ${file}: ${openErrorText("ENOENT", creating)}`);
+  if (reopened !== undefined && "target" in reopened) return reopened.target;
+  if (reopened !== undefined) resolved = reopened.path;
   if (op === ">" && interp.state.options.noclobber) {
     let isRegular = false;
     try {

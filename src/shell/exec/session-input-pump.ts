@@ -10,12 +10,10 @@
 //
 // Imports sibling executor modules.
 
-import { BrokenPipeFlow } from "./control-flow.ts";
-import { closeOsFd, FdError, type SessionInput, writeTarget } from "./fds.ts";
-import { errnoCode, isSystemError } from "./errno.ts";
+import { closeOsFd, type SessionInput, writeTarget } from "./fds.ts";
+import { errnoCode } from "./errno.ts";
 import { isReadableNow, readFd, writePipeNoWait } from "./libc.ts";
-
-const PUMP_CHUNK_BYTES = 65536;
+import { isInputRefused, PUMP_CHUNK_BYTES } from "./pumps.ts";
 
 /** A pipe made for the command's fd 0: it reads `read`, the pump writes `write`. */
 export interface InputPipe {
@@ -119,9 +117,4 @@ function writeNow(fd: number, chunk: Uint8Array): number | "refused" {
     throw error;
   }
   return offset;
-}
-
-/** The fd failed under us (EBADF and the like): nothing more goes to the command. */
-function isInputRefused(error: unknown): boolean {
-  return isSystemError(error) || error instanceof BrokenPipeFlow || error instanceof FdError;
 }

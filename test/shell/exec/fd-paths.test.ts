@@ -2,7 +2,7 @@
 // names for them on Linux, and nothing that merely looks alike.
 
 import { describe, expect, test } from "bun:test";
-import { fdNamedBy, openedByFdPath } from "../../../src/shell/exec/fd-paths.ts";
+import { fdNamedBy, pathForBuiltin, reopenedFd } from "../../../src/shell/exec/fd-paths.ts";
 import type { FdTable, FdTarget } from "../../../src/shell/exec/fds.ts";
 
 describe("fdNamedBy", () => {
@@ -26,13 +26,18 @@ describe("fdNamedBy", () => {
   });
 });
 
-describe("openedByFdPath", () => {
+describe("reopenedFd and pathForBuiltin", () => {
   test("an OS fd is opened anew through this process's /proc entry; a stream is shared; a closed fd is closed", () => {
     const sink: FdTarget = { kind: "sink", sink: { write: () => undefined } };
     const fds: FdTable = new Map<number, FdTarget>([[0, { kind: "os", fd: 17 }], [1, sink], [2, { kind: "null" }]]);
-    expect(openedByFdPath(fds, 0)).toEqual({ path: "/proc/self/fd/17" });
-    expect(openedByFdPath(fds, 1)).toEqual({ target: sink });
-    expect(openedByFdPath(fds, 2)).toEqual({ target: { kind: "null" } });
-    expect(openedByFdPath(fds, 5)).toBe("closed");
+    const lookup = (fd: number) => fds.get(fd);
+    expect(reopenedFd(lookup, "/dev/stdin")).toEqual({ path: "/proc/self/fd/17" });
+    expect(reopenedFd(lookup, "/dev/fd/1")).toEqual({ target: sink });
+    expect(reopenedFd(lookup, "/dev/stderr")).toEqual({ target: { kind: "null" } });
+    expect(reopenedFd(lookup, "/dev/fd/5")).toBe("closed");
+    expect(reopenedFd(lookup, "/etc/hostname")).toBeUndefined();
+    // A builtin looks at a path: the fd's /proc entry, /dev/null for a stream, or nothing.
+    expect([0, 1, 2, 5].map((fd) => pathForBuiltin(lookup, `/dev/fd/${fd}`))).toEqual(["/proc/self/fd/17", "/dev/null", "/dev/null", "closed"]);
+    expect(pathForBuiltin(lookup, "/etc/hostname")).toBe("/etc/hostname");
   });
 });
