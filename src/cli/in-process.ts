@@ -48,9 +48,11 @@ export async function runInProcess(invocation: ShellInvocation): Promise<number>
     flags: invocation.flags,
     longOptions: invocation.longOptions,
   });
-  // A signal ignored on entry gets no handler: a handler would stop the process ignoring it.
+  // A signal ignored on entry gets no handler: a handler would stop the process ignoring it. The
+  // shell alone gets it: its commands are in this process's group, so a terminal's ^C reaches them
+  // from the kernel, and a `kill $$` is for the shell only.
   const forwarded = SHELL_SIGNALS.filter(([, number]) => !ignoredSignals.includes(number));
-  const forwards = forwarded.map(([signal]) => [signal, () => shell.signal(signal)] as const);
+  const forwards = forwarded.map(([signal]) => [signal, () => shell.signalShell(signal)] as const);
   for (const [signal, forward] of forwards) process.on(signal, forward);
   // `set -v` echoes a script read from a file or stdin, not a -c string (as dash).
   const status = await shell.run(script, { isFileInput: invocation.source.from !== "command" });

@@ -17,6 +17,7 @@ import { CancelToken, Session } from "./exec/session.ts";
 import { SessionSink } from "./exec/session-sink.ts";
 import { defaultOptions, optionForLetter, setOption, ShellState } from "./exec/state.ts";
 import { signalName, signalNumber } from "./exec/signals.ts";
+import { endsMainShell } from "./exec/traps.ts";
 import { sessionLimits } from "./exec/limits.ts";
 import { Variables } from "./exec/vars.ts";
 import { setStartupVariables } from "./exec/startup-vars.ts";
@@ -77,6 +78,7 @@ export class Shell {
     if (options.limits !== undefined) state.limits = sessionLimits(options.limits);
     this.baseline = { fds: new Map(fds), limits: state.limits };
     this.interp = new Interp(this.session, state, new CancelToken());
+    this.session.endsMainShell = (signal) => endsMainShell(this.interp, signal);
   }
 
   private endpoint(endpoint: StdioEndpoint, direction: "in" | "out"): FdTarget {
@@ -214,17 +216,25 @@ export class Shell {
     return captureCheckpoint(this.interp.state, this.session.host.getUmask(), this.baseline);
   }
 
-  /** Forward a signal to the foreground commands; the shell itself reacts (trap or exit) at its next command. */
+  /**
+   * A signal to the session as a terminal sends one to its foreground process
+   * group (^C): the foreground commands get it, and the shell reacts (trap or
+   * exit) at its next command.
+   */
   signal(name: string): void {
+    this.deliver(name, (signal, number) => this.session.deliverSignal(signal, number, true));
+  }
+
+  /** A signal to the shell alone, as `kill $$` sends one (Session.signalShell says who gets it). */
+  signalShell(name: string): void {
+    this.deliver(name, (signal, number) => this.session.signalShell(signal, number));
+  }
+
+  private deliver(name: string, send: (signal: string, number: number) => void): void {
     if (this.running === 0) return;
     const signal = name.startsWith("SIG") ? name : `SIG${name}`;
     const number = signalNumber(signal);
-    if (number === 0) return;
-    for (const child of this.session.foreground) child.kill(number);
-    // Ignored on entry: the shell ignores it, whatever its traps say (XCU 2.11).
-    if (this.session.ignoredOnEntry.has(number)) return;
-    this.session.pendingSignals.push({ name: signal, groupWide: true });
-    this.session.wakeSignalWaiters();
+    if (number !== 0) send(signal, number);
   }
 
   /**

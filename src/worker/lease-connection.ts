@@ -424,10 +424,10 @@ export class LeaseConnection {
     this.earlySignals.push({ id, signal, tree });
   }
 
-  /** A signal sent to this process (`kill $$` by a command, worker/stray-signals.ts): the running command's shell gets it. */
+  /** A signal sent to this process (`kill $$` by a command, worker/stray-signals.ts): the running command's shell gets it, not its commands. */
   signalFromOutside(signal: string): void {
     const session = this.session;
-    if (session?.running !== undefined) this.signalSession(session, signal, false);
+    if (session?.running !== undefined) session.shell.signalShell(signal);
   }
 
   /** `tree`: every process the session started gets it too (the library's kill), not only its foreground commands. */

@@ -54,7 +54,12 @@ test("an fd the caller gave (3>f) is the session's: builtins and commands write 
 });
 
 test("a signal another process sends to $$ runs the shell's trap, or ends it, as under dash", async () => {
-  expect(await run([RUSHD, "--no-daemon", "-c", 'trap "echo got" USR1; sh -c "kill -USR1 $$"; echo after'])).toEqual({ status: 0, signal: null, stdout: "got\nafter\n", stderr: "" });
+  // dash: the trap runs once the command that sent it is done; that command does not get it.
+  const trapped = 'trap "echo got" USR1; sh -c "kill -USR1 $$; sleep 0.2; echo child $?"; echo after $?';
+  expect(await run([RUSHD, "--no-daemon", "-c", trapped])).toEqual({ status: 0, signal: null, stdout: "child 0\ngot\nafter 0\n", stderr: "" });
+  // dash ends at once by a signal it does not trap, not after the command it waits for.
+  const fromJob = "(sleep 0.2; kill $$) & sleep 20; echo not-reached";
+  expect(await run([RUSHD, "--no-daemon", "-c", fromJob])).toEqual({ status: null, signal: "SIGTERM", stdout: "", stderr: "" });
   expect(await run([RUSHD, "--no-daemon", "-c", "/bin/kill -USR2 $$; echo not-reached"])).toEqual({ status: null, signal: "SIGUSR2", stdout: "", stderr: "" });
 });
 

@@ -110,7 +110,7 @@ describe.each(["pool", "fork"] as const)("%s mode", (mode) => {
     const before = (await current().status()).workers.map((worker) => worker.pid).sort();
     // Each as dash gives it (recorded with dash 0.5.12); the statuses are what the calling bash sees.
     const cases: [string, { status: number; stdout: string }][] = [
-      [`trap "echo got" USR1; sh -c "kill -USR1 $$"; sleep 0.2; echo after`, { status: 0, stdout: "got\nafter\n" }],
+      [`trap "echo got" USR1; sh -c "kill -USR1 $$; sleep 0.2; echo child $?"; echo after $?`, { status: 0, stdout: "child 0\ngot\nafter 0\n" }],
       [`trap "echo got-term" TERM; /bin/kill -TERM $$; sleep 0.2; echo after`, { status: 0, stdout: "got-term\nafter\n" }],
       [`/bin/kill $$; echo not-reached`, { status: 143, stdout: "" }],
       [`(sleep 0.2; /bin/kill $$) & sleep 5; echo not-reached`, { status: 143, stdout: "" }],

@@ -173,11 +173,7 @@ function sendSignal(ctx: BuiltinContext, target: string, signal: number): boolea
   if (Number(target) === ctx.interp.session.pid || Number(target) <= 0) {
     // A job that outlived its session (Shell.dispose): the shell `$$` named is gone, as after `sh -c` exited.
     if (ctx.interp.session.disposed) return Number(target) <= 0;
-    // A signal ignored on entry stays ignored (XCU 2.11): it never reaches the shell.
-    if (signal !== 0 && !ctx.interp.session.ignoredOnEntry.has(signal)) {
-      ctx.interp.session.pendingSignals.push({ name: `SIG${signalName(signal) ?? "TERM"}`, groupWide: false });
-      ctx.interp.session.wakeSignalWaiters();
-    }
+    if (signal !== 0) ctx.interp.session.signalShell(`SIG${signalName(signal) ?? "TERM"}`, signal);
     return true;
   }
   try {

@@ -34,7 +34,7 @@ export class Session {
    */
   private readonly inProcessJobs = new Set<Job>();
   private readonly settledWaiters: (() => void)[] = [];
-  /** Processes of foreground commands: `Shell.signal` forwards to these. */
+  /** Processes of foreground commands: a signal to the whole session (`Shell.signal`) reaches these too. */
   readonly foreground = new Set<Subprocess>();
   /**
    * Signals received and not yet handled by the shell itself. `groupWide`
@@ -132,6 +132,34 @@ export class Session {
   jobsSettled(): Promise<void> {
     if (this.inProcessJobs.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** Would the main shell die of this signal ("SIGTERM"): no trap, not ignored? Shell sets it, from the main shell's traps. */
+  endsMainShell: (signal: string) => boolean = () => true;
+
+  /**
+   * A signal to the session's shell. `toForeground`: its foreground commands
+   * get it too, as the members of a process group do (^C, `Shell.signal`),
+   * and so do in-process subshells (`groupWide`).
+   */
+  deliverSignal(signal: string, number: number, toForeground: boolean): void {
+    if (toForeground) for (const child of this.foreground) child.kill(number);
+    // Ignored on entry: the shell ignores it, whatever its traps say (XCU 2.11).
+    if (this.ignoredOnEntry.has(number)) return;
+    this.pendingSignals.push({ name: signal, groupWide: toForeground });
+    this.wakeSignalWaiters();
+  }
+
+  /**
+   * A signal to the shell alone, as `kill $$` sends one. One the shell traps
+   * or ignores is its own: the trap runs after the foreground command and
+   * that command never gets it (under dash `sh -c "kill -USR1 $$"` ends with
+   * its own status, not by SIGUSR1). One it does not trap ends it, and dash
+   * would end at once, not after the command it waits for: so the foreground
+   * commands get it too, and the shell ends as soon.
+   */
+  signalShell(signal: string, number: number): void {
+    this.deliverSignal(signal, number, this.endsMainShell(signal));
   }
 
   wakeSignalWaiters(): void {

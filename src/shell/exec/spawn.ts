@@ -11,6 +11,7 @@ import type { Interp } from "./executor.ts";
 import { encodeText, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { deathMessage, signalNumber } from "./signals.ts";
+import { fatalPendingSignal } from "./traps.ts";
 import { errnoCode } from "./errno.ts";
 import { describeErrno } from "./libc.ts";
 import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from "./pumps.ts";
@@ -90,9 +91,12 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
   if (child.signalCode !== null && child.signalCode !== undefined) {
     const signal = typeof child.signalCode === "number" ? child.signalCode : signalNumber(child.signalCode);
     // Like dash, a foreground command killed by a signal other than INT or PIPE is announced.
-    // Not when the run is being ended (Shell.interrupt, a dispose): the shell goes down with it.
+    // Not when the run is being ended (Shell.interrupt, a dispose) or a signal it does not trap is
+    // ending the shell (the command got it with the shell): the shell goes down with it, as dash
+    // dies before it could tell.
     const message = deathMessage(signal);
-    if (message !== undefined && interp.jobProcesses === null && !interp.cancel.cancelled) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
+    const isShellEnding = interp.cancel.cancelled || fatalPendingSignal(interp) !== undefined;
+    if (message !== undefined && interp.jobProcesses === null && !isShellEnding) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
     return 128 + signal;
   }
   return child.exitCode ?? 0;

@@ -47,8 +47,8 @@ function endsSubshell(interp: Interp, { name, groupWide }: PendingSignal): boole
   return groupWide && endsByDefault(signal) && !interp.session.ignoredOnEntry.has(signal) && interp.state.traps.get(name.replace(/^SIG/, "")) !== "";
 }
 
-/** Does this pending signal end the main shell by its default action: not ignored on entry, no trap for it? */
-function endsMainShell(interp: Interp, { name }: PendingSignal): boolean {
+/** Does this signal end the main shell by its default action: not ignored on entry, no trap for it? */
+export function endsMainShell(interp: Interp, name: string): boolean {
   const signal = signalNumber(name);
   return !interp.session.ignoredOnEntry.has(signal) && interp.state.traps.get(name.replace(/^SIG/, "")) === undefined && endsByDefault(signal);
 }
@@ -81,7 +81,7 @@ export async function handleProcessSignals(interp: Interp, process: ShellProcess
 async function runSignalTraps(interp: Interp): Promise<void> {
   const signals = interp.session.pendingSignals.splice(0);
   for (const pending of signals) {
-    if (endsMainShell(interp, pending)) throw dieOf(interp, signalNumber(pending.name));
+    if (endsMainShell(interp, pending.name)) throw dieOf(interp, signalNumber(pending.name));
     const short = pending.name.replace(/^SIG/, "");
     // Ignored on entry: whatever `trap` recorded, the signal does nothing (XCU 2.11).
     if (interp.session.ignoredOnEntry.has(signalNumber(short))) continue;
@@ -116,7 +116,7 @@ function runTrapAction(interp: Interp, action: string, status: number): Status {
  */
 export function fatalPendingSignal(interp: Interp): SignalDeathFlow | undefined {
   if (!interp.isRoot && interp.jobProcesses !== null) return undefined;
-  const ends = interp.isRoot ? endsMainShell : endsSubshell;
-  const fatal = interp.session.pendingSignals.find((pending) => ends(interp, pending));
+  const ends = (pending: PendingSignal) => (interp.isRoot ? endsMainShell(interp, pending.name) : endsSubshell(interp, pending));
+  const fatal = interp.session.pendingSignals.find(ends);
   return fatal === undefined ? undefined : dieOf(interp, signalNumber(fatal.name));
 }
