@@ -66,10 +66,17 @@ const POLLNVAL = 0x20;
  * through its stdio). Throws a `SystemCallError` (EMFILE, ENFILE) when there is none to be had.
  */
 export function osPipe({ nonBlocking = false }: { readonly nonBlocking?: boolean } = {}): { readonly read: number; readonly write: number } {
-  const fds = new Int32Array(2);
-  if (libc.symbols.pipe2(ptr(fds), O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)) !== 0) throw lastError("pipe2");
-  return { read: fds[0] ?? -1, write: fds[1] ?? -1 };
+  if (libc.symbols.pipe2(pipeFdsPointer, O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)) !== 0) throw lastError("pipe2");
+  return { read: pipeFds[0] ?? -1, write: pipeFds[1] ?? -1 };
 }
+
+/**
+ * pipe2's int[2], one for every call (as pollEntry below): a new typed
+ * array and its ptr() per pipe cost more than the system call, and every
+ * external command with output makes two pipes.
+ */
+const pipeFds = new Int32Array(new ArrayBuffer(8));
+const pipeFdsPointer = ptr(pipeFds);
 
 const F_DUPFD_CLOEXEC = 1030;
 /** Copies are made at or above this, clear of the standard fds and of the low numbers scripts use. */

@@ -27,17 +27,34 @@ import { looksBinary, runScriptFile } from "./script-shell.ts";
  * in (`$(…)`, `read`, scripts); this is for anything that still has one.
  */
 function asCStrings(argv: readonly string[], env: Readonly<Record<string, string>>): { argv: readonly string[]; env: Readonly<Record<string, string>> } {
-  const cut = (text: string) => {
-    const at = text.indexOf("\0");
-    return at < 0 ? text : text.slice(0, at);
-  };
-  let cleanEnv = env;
-  for (const name in env) {
-    if (!(env[name] ?? "").includes("\0")) continue;
-    if (cleanEnv === env) cleanEnv = { ...env };
-    (cleanEnv as Record<string, string>)[name] = cut(env[name] ?? "");
+  return { argv: argv.some(hasNul) ? argv.map(cutAtNul) : argv, env: environmentHasNul(env) ? withoutNul(env) : env };
+}
+
+function hasNul(text: string): boolean {
+  return text.includes("\0");
+}
+
+function cutAtNul(text: string): string {
+  const at = text.indexOf("\0");
+  return at < 0 ? text : text.slice(0, at);
+}
+
+function withoutNul(env: Readonly<Record<string, string>>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const name in env) clean[name] = cutAtNul(env[name] ?? "");
+  return clean;
+}
+
+/** Whether an environment holds a NUL, remembered per environment object: Variables builds one per change, and its commands share it. */
+const environmentsWithNul = new WeakMap<object, boolean>();
+
+function environmentHasNul(env: Readonly<Record<string, string>>): boolean {
+  let has = environmentsWithNul.get(env);
+  if (has === undefined) {
+    has = Object.values(env).some(hasNul);
+    environmentsWithNul.set(env, has);
   }
-  return { argv: argv.some((arg) => arg.includes("\0")) ? argv.map(cut) : argv, env: cleanEnv };
+  return has;
 }
 
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
