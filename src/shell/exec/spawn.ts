@@ -11,7 +11,7 @@ import type { Interp } from "./executor.ts";
 import { encodeText, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { deathMessage, signalNumber } from "./signals.ts";
-import { fatalPendingSignal } from "./traps.ts";
+import { isEndingBySignal } from "./traps.ts";
 import { errnoCode } from "./errno.ts";
 import { describeErrno } from "./libc.ts";
 import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from "./pumps.ts";
@@ -112,7 +112,7 @@ export async function spawnExternal(interp: Interp, file: string, givenArgv: rea
     // ending the shell (the command got it with the shell): the shell goes down with it, as dash
     // dies before it could tell.
     const message = deathMessage(signal);
-    const isShellEnding = interp.cancel.cancelled || fatalPendingSignal(interp) !== undefined;
+    const isShellEnding = interp.cancel.cancelled || isEndingBySignal(interp);
     if (message !== undefined && interp.jobProcesses === null && !isShellEnding) await writeTarget(interp.fd(2), encodeText(`${message}\n`));
     return 128 + signal;
   }

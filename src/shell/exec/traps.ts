@@ -113,10 +113,19 @@ function runTrapAction(interp: Interp, action: string, status: number): Status {
  * decide; else undefined. For a write that waits on a full pipe: dash's
  * write(2) is interrupted and the process killed by such a signal, while a
  * trapped one lets the write go on (its trap runs after the command).
+ * Returns the flow to throw: the shell is dying (its EXIT trap is dropped).
  */
 export function fatalPendingSignal(interp: Interp): SignalDeathFlow | undefined {
-  if (!interp.isRoot && interp.jobProcesses !== null) return undefined;
-  const ends = (pending: PendingSignal) => (interp.isRoot ? endsMainShell(interp, pending.name) : endsSubshell(interp, pending));
-  const fatal = interp.session.pendingSignals.find(ends);
+  const fatal = pendingFatalSignal(interp);
   return fatal === undefined ? undefined : dieOf(interp, signalNumber(fatal.name));
+}
+
+/** Is a pending signal about to end this (sub)shell by its default action? A question only: nothing changes. */
+export function isEndingBySignal(interp: Interp): boolean {
+  return pendingFatalSignal(interp) !== undefined;
+}
+
+function pendingFatalSignal(interp: Interp): PendingSignal | undefined {
+  if (!interp.isRoot && interp.jobProcesses !== null) return undefined;
+  return interp.session.pendingSignals.find((pending) => (interp.isRoot ? endsMainShell(interp, pending.name) : endsSubshell(interp, pending)));
 }
