@@ -22,6 +22,7 @@ import { hasRawBytes } from "../bytes.ts";
 import { findCommand } from "./command-path.ts";
 import type { Interp } from "./executor.ts";
 import { decodeSignal } from "./signals.ts";
+import { anyEnvironmentValue } from "./environment-test.ts";
 
 /** The POSIX shell that starts the commands Bun.spawn cannot start as asked. */
 const SH = "/bin/sh";
@@ -45,22 +46,7 @@ function ignoredSignals(interp: Interp): string {
   return ignores;
 }
 
-/** Per environment object: the shell hands every command the same one until a variable changes (Variables.environment). */
-const rawEnvironments = new WeakMap<object, boolean>();
-
-function environmentHasRawBytes(env: Readonly<Record<string, string>>): boolean {
-  const known = rawEnvironments.get(env);
-  if (known !== undefined) return known;
-  let isRaw = false;
-  for (const name in env) {
-    if (hasRawBytes(env[name] ?? "")) {
-      isRaw = true;
-      break;
-    }
-  }
-  rawEnvironments.set(env, isRaw);
-  return isRaw;
-}
+const environmentHasRawBytes = anyEnvironmentValue(hasRawBytes);
 
 /** A word for sh, single-quoted. */
 function quote(text: string): string {

@@ -12,6 +12,7 @@ import { encodeText, writeTarget } from "./fds.ts";
 import type { Status } from "./maybe.ts";
 import { deathMessage, signalNumber } from "./signals.ts";
 import { isEndingBySignal } from "./traps.ts";
+import { anyEnvironmentValue } from "./environment-test.ts";
 import { errnoCode } from "./errno.ts";
 import { describeErrno } from "./libc.ts";
 import { fileSinkPipe, kernelPipe, type OutputPumping, pumpIn, pumpOut } from "./pumps.ts";
@@ -45,17 +46,7 @@ function withoutNul(env: Readonly<Record<string, string>>): Record<string, strin
   return clean;
 }
 
-/** Whether an environment holds a NUL, remembered per environment object: Variables builds one per change, and its commands share it. */
-const environmentsWithNul = new WeakMap<object, boolean>();
-
-function environmentHasNul(env: Readonly<Record<string, string>>): boolean {
-  let has = environmentsWithNul.get(env);
-  if (has === undefined) {
-    has = Object.values(env).some(hasNul);
-    environmentsWithNul.set(env, has);
-  }
-  return has;
-}
+const environmentHasNul = anyEnvironmentValue(hasNul);
 
 /** Spawn `argv` (already resolved to `file`) and wait for it; the status as sh reports it. */
 export async function spawnExternal(interp: Interp, file: string, givenArgv: readonly string[], givenEnv: Readonly<Record<string, string>>): Promise<number> {
